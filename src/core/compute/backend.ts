@@ -1,0 +1,59 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+
+export type BackendName = 'webgpu' | 'wasm' | 'cpu';
+export type BackendPreference = BackendName | 'auto';
+
+/** The backend actually in use, recorded in outputs and shown to users. */
+export interface BackendInfo {
+  name: BackendName;
+  /** Adapter details for WebGPU (vendor, architecture, fallback or not); a short label otherwise. */
+  adapter: string;
+  tfjsVersion: string;
+}
+
+/**
+ * WebGPU registers itself only when its package has been imported (the browser does that); in Node the
+ * candidates are wasm (SIMD, single-threaded here) and cpu. `auto` picks the fastest that initialises:
+ * WebGPU on a hardware adapter, else wasm (faster than WebGPU on a software adapter), else cpu.
+ */
+export async function initBackend(preference: BackendPreference = 'auto'): Promise<BackendInfo> {
+  const order: BackendName[] = preference === 'auto' ? ['webgpu', 'wasm', 'cpu'] : [preference];
+  const failures: string[] = [];
+  for (const name of order) {
+    if (!tf.findBackendFactory(name)) {
+      failures.push(`${name}: not available in this environment`);
+      continue;
+    }
+    // setBackend resolves false instead of throwing when initialisation fails: always check it.
+    const ok = await tf.setBackend(name).catch((e: unknown) => {
+      failures.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+      return false;
+    });
+    if (!ok || tf.getBackend() !== name) {
+      failures.push(`${name}: failed to initialise`);
+      continue;
+    }
+    await tf.ready();
+    const adapter = await describeAdapter(name);
+    if (preference === 'auto' && name === 'webgpu' && adapter.includes('fallback')) {
+      failures.push('webgpu: software adapter only, wasm is faster');
+      continue;
+    }
+    return { name, adapter, tfjsVersion: tf.version.tfjs };
+  }
+  throw new Error(`No usable compute backend (${failures.join('; ')}). Try --backend cpu.`);
+}
+
+async function describeAdapter(name: BackendName): Promise<string> {
+  if (name === 'wasm') {
+    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+    return `WebAssembly${simd ? ' SIMD' : ''}${threads ? ' multi-threaded' : ' single-threaded'}`;
+  }
+  if (name === 'cpu') return 'JavaScript (tfjs cpu)';
+  const backend = tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string; isFallbackAdapter?: boolean } };
+  const info = backend.adapterInfo;
+  if (!info) return 'WebGPU';
+  return `WebGPU ${info.vendor ?? ''} ${info.architecture ?? ''}${info.isFallbackAdapter ? ' (fallback)' : ''}`.trim();
+}

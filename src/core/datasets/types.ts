@@ -1,0 +1,55 @@
+/** A document of a dataset: a stable id (the source's own) and the text that gets embedded. */
+export interface DatasetDocument {
+  id: string;
+  text: string;
+}
+
+/**
+ * A query with its candidates: the indices (into `Dataset.documents`) of the documents it is ranked
+ * against, and one graded gold label per candidate (0 = not relevant; > 0 relevant).
+ */
+export interface DatasetQuery {
+  id: string;
+  text: string;
+  candidates: Int32Array;
+  labels: Float32Array;
+}
+
+export type DatasetTask = 'search' | 'classification';
+
+export interface Dataset {
+  name: string;
+  task: DatasetTask;
+  /** The task instruction (used by instruction-following embedders and LLM teachers). */
+  instruction: string;
+  documents: DatasetDocument[];
+  queries: DatasetQuery[];
+}
+
+/**
+ * Read access to one dataset's folder. The engine has no file system: Node passes a folder reader,
+ * the browser passes fetched or dropped files.
+ */
+export interface DataFiles {
+  /** Where the files come from, for error messages (a folder path or a URL). */
+  readonly location: string;
+  exists(relativePath: string): Promise<boolean>;
+  readText(relativePath: string): Promise<string>;
+}
+
+export interface ParseOptions {
+  seed?: number;
+}
+
+/** One source format. Adding a dataset to the registry means writing one of these. */
+export interface DatasetParser {
+  name: string;
+  task: DatasetTask;
+  /** Folder name under the data directory. */
+  folder: string;
+  /** Files (relative to the folder) that must exist; listed in the error when they do not. */
+  requiredFiles: string[];
+  /** Where the files come from, for the "missing data" message. */
+  sourceHint: string;
+  parse(files: DataFiles, options: ParseOptions): Promise<Dataset>;
+}

@@ -1,0 +1,17 @@
+import type { Matrix } from '../matrix';
+import type { LongTaskOptions } from '../progress';
+
+/**
+ * Turns texts into embedding rows. Some embedders (LSA) are fitted on the corpus first; neural ones
+ * are not. Rows are not necessarily normalised: the engine normalises where the method needs it.
+ */
+export interface Embedder {
+  /** Identifies model + settings, recorded in outputs and used as a cache key. */
+  readonly id: string;
+  /** Known after construction (neural) or after `fit` (LSA). */
+  readonly dims: number;
+  /** Prepares the embedder on the corpus documents; a no-op for pretrained models. */
+  fit(documents: string[], options?: LongTaskOptions): Promise<void>;
+  embedDocuments(texts: string[], options?: LongTaskOptions): Promise<Matrix>;
+  embedQueries(texts: string[], options?: LongTaskOptions): Promise<Matrix>;
+}
