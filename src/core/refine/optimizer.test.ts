@@ -31,7 +31,12 @@ function problemOf(c: GoldenCase): RefinementProblem {
   };
 }
 
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rel: number, what: string): void {
+function expectClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  rel: number,
+  what: string,
+): void {
   expect(actual.length, what).toBe(expected.length);
   // Relative to the vector's scale: single elements near zero carry float32 rounding of the larger ones.
   let scale = 0;
@@ -60,12 +65,22 @@ for (const backend of ['cpu', 'wasm'] satisfies BackendName[]) {
 
     for (const c of golden.cases) {
       it(c.name, async () => {
-        const res = await refineQueries([problemOf(c)], { lr: c.lr, numSteps: c.steps, refit: c.refit, recordEvery: 10 });
+        const res = await refineQueries([problemOf(c)], {
+          lr: c.lr,
+          numSteps: c.steps,
+          refit: c.refit,
+          recordEvery: 10,
+        });
         expectClose(res.lossPerStep.data, c.lossPerStep, 1e-5, 'loss');
         for (const [stepText, q] of Object.entries(c.queryAtStep)) {
           const s = res.steps.indexOf(Number(stepText));
           expect(s, `snapshot of step ${stepText}`).toBeGreaterThanOrEqual(0);
-          expectClose(res.snapshots.data.subarray(s * q.length, (s + 1) * q.length), q, 1e-5, `query@${stepText}`);
+          expectClose(
+            res.snapshots.data.subarray(s * q.length, (s + 1) * q.length),
+            q,
+            1e-5,
+            `query@${stepText}`,
+          );
         }
         expectClose(res.refined.data, c.finalQuery, 1e-5, 'final query');
         expectClose(cosines(c.docs, res.refined.data), c.finalCosines, 1e-5, 'final cosines');
@@ -78,9 +93,23 @@ for (const backend of ['cpu', 'wasm'] satisfies BackendName[]) {
       expect(sameSteps.length + other.length).toBeGreaterThan(0);
       // Mix dimensions is not allowed; mix K (20 vs padded) by adding a truncated copy of a case.
       const base = sameSteps[0];
-      const short: GoldenCase = { ...base, docs: base.docs.slice(0, 12), teacherScores: base.teacherScores.slice(0, 12) };
-      const batch = await refineQueries([problemOf(base), problemOf(short)], { lr: base.lr, numSteps: 100, refit: false, recordEvery: 0 });
-      const alone = await refineQueries([problemOf(short)], { lr: base.lr, numSteps: 100, refit: false, recordEvery: 0 });
+      const short: GoldenCase = {
+        ...base,
+        docs: base.docs.slice(0, 12),
+        teacherScores: base.teacherScores.slice(0, 12),
+      };
+      const batch = await refineQueries([problemOf(base), problemOf(short)], {
+        lr: base.lr,
+        numSteps: 100,
+        refit: false,
+        recordEvery: 0,
+      });
+      const alone = await refineQueries([problemOf(short)], {
+        lr: base.lr,
+        numSteps: 100,
+        refit: false,
+        recordEvery: 0,
+      });
       expectClose(batch.refined.data.subarray(0, 384), base.finalQuery, 1e-5, 'batched full case');
       expectClose(batch.refined.data.subarray(384), alone.refined.data, 1e-5, 'batched padded case');
       expect(batch.steps).toEqual([0, 100]);

@@ -74,7 +74,12 @@ export async function refineQueries(
   const docs = tf.tensor3d(docsData, [Q, K, d]);
   const mask = tf.tensor2d(maskData, [Q, K]);
   const docNorms = tf.tidy(() => tf.norm(docs, 'euclidean', 2)); // [Q, K]
-  const target = tf.tidy(() => maskedSoftmax(params.refit ? refitTeacher(tf.tensor2d(scoreData, [Q, K]), mask) : tf.tensor2d(scoreData, [Q, K]), mask));
+  const target = tf.tidy(() =>
+    maskedSoftmax(
+      params.refit ? refitTeacher(tf.tensor2d(scoreData, [Q, K]), mask) : tf.tensor2d(scoreData, [Q, K]),
+      mask,
+    ),
+  );
   const query = variableOf(tf.tensor2d(queryData, [Q, d]), true);
   const m = variableOf(tf.zeros([Q, d]), false);
   const v = variableOf(tf.zeros([Q, d]), false);
@@ -181,14 +186,21 @@ function validate(problems: RefinementProblem[], params: OptimizerParams): void 
   if (problems.length === 0) throw new Error('refineQueries: no queries to refine');
   const d = problems[0].query.length;
   for (const [i, p] of problems.entries()) {
-    if (p.query.length !== d) throw new Error(`refineQueries: query ${i} has ${p.query.length} dims, expected ${d}`);
-    if (p.docs.cols !== d) throw new Error(`refineQueries: documents of query ${i} have ${p.docs.cols} dims, expected ${d}`);
+    if (p.query.length !== d)
+      throw new Error(`refineQueries: query ${i} has ${p.query.length} dims, expected ${d}`);
+    if (p.docs.cols !== d)
+      throw new Error(`refineQueries: documents of query ${i} have ${p.docs.cols} dims, expected ${d}`);
     if (p.docs.rows === 0) throw new Error(`refineQueries: query ${i} has no sampled documents`);
     if (p.teacherScores.length !== p.docs.rows)
-      throw new Error(`refineQueries: query ${i} has ${p.teacherScores.length} teacher scores for ${p.docs.rows} documents`);
-    if (!p.teacherScores.every(Number.isFinite)) throw new Error(`refineQueries: query ${i} has a non-finite teacher score`);
+      throw new Error(
+        `refineQueries: query ${i} has ${p.teacherScores.length} teacher scores for ${p.docs.rows} documents`,
+      );
+    if (!p.teacherScores.every(Number.isFinite))
+      throw new Error(`refineQueries: query ${i} has a non-finite teacher score`);
   }
   if (!(params.lr > 0)) throw new Error(`lr must be positive, got ${params.lr}`);
-  if (!Number.isInteger(params.numSteps) || params.numSteps < 0) throw new Error(`num-steps must be a non-negative integer`);
-  if (!Number.isInteger(params.recordEvery) || params.recordEvery < 0) throw new Error(`record-every must be a non-negative integer`);
+  if (!Number.isInteger(params.numSteps) || params.numSteps < 0)
+    throw new Error(`num-steps must be a non-negative integer`);
+  if (!Number.isInteger(params.recordEvery) || params.recordEvery < 0)
+    throw new Error(`record-every must be a non-negative integer`);
 }

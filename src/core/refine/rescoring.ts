@@ -1,0 +1,60 @@
+import * as tf from '@tensorflow/tfjs';
+import { matrix, type Matrix } from '../matrix';
+
+const COSINE_EPS = 1e-8;
+
+/**
+ * Holds the L2-normalised corpus on the device for a whole run, so that every ranking (original, refined,
+ * baselines) is one blocked matmul against it: cosine = (q/|q|) · (d/|d|), each norm floored at 1e-8,
+ * which equals dot / max(|q||d|, 1e-8) except for exactly-zero vectors, where both give 0.
+ */
+export class CorpusScorer {
+  private readonly docs: tf.Tensor2D;
+  readonly count: number;
+  readonly dims: number;
+
+  constructor(corpus: Matrix) {
+    this.count = corpus.rows;
+    this.dims = corpus.cols;
+    this.docs = tf.tidy(() => normaliseRows(tf.tensor2d(corpus.data, [corpus.rows, corpus.cols])));
+  }
+
+  /**
+   * Cosine of every query against every document, [Q, N], computed in blocks of queries so that device
+   * memory stays bounded (blockRows x N floats at a time); one read per block.
+   */
+  async scoreAll(queries: Matrix, blockRows = 256): Promise<Matrix> {
+    if (queries.cols !== this.dims)
+      throw new Error(`scoreAll: queries have ${queries.cols} dims, corpus ${this.dims}`);
+    const out = new Float32Array(queries.rows * this.count);
+    for (let start = 0; start < queries.rows; start += blockRows) {
+      const rows = Math.min(blockRows, queries.rows - start);
+      const block = tf.tidy(() => {
+        const q = tf.tensor2d(queries.data.subarray(start * this.dims, (start + rows) * this.dims), [
+          rows,
+          this.dims,
+        ]);
+        return tf.matMul(normaliseRows(q), this.docs, false, true);
+      });
+      out.set((await block.data()) as Float32Array, start * this.count);
+      block.dispose();
+    }
+    return matrix(queries.rows, this.count, out);
+  }
+
+  dispose(): void {
+    this.docs.dispose();
+  }
+}
+
+function normaliseRows(x: tf.Tensor2D): tf.Tensor2D {
+  return tf.div(x, tf.maximum(tf.norm(x, 'euclidean', 1, true), COSINE_EPS));
+}
+
+/** Picks each query's candidates out of its full row of scores. */
+export function gatherCandidateScores(all: Matrix, queryIndex: number, candidates: Int32Array): Float32Array {
+  const rowStart = queryIndex * all.cols;
+  const out = new Float32Array(candidates.length);
+  for (let i = 0; i < candidates.length; i++) out[i] = all.data[rowStart + candidates[i]];
+  return out;
+}

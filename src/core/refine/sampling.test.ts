@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { rankOrder, sampleForTeacher } from './sampling';
+
+describe('rankOrder', () => {
+  it('sorts descending and keeps candidate order on ties', () => {
+    expect(Array.from(rankOrder([0.1, 0.5, 0.5, 0.9, 0.1]))).toEqual([3, 1, 2, 0, 4]);
+  });
+});
+
+describe('sampleForTeacher', () => {
+  const sims = Array.from({ length: 100 }, (_, i) => Math.cos(i * 1.7));
+  const order = Array.from(rankOrder(sims));
+
+  it('takes exactly the top candidates when total equals from-top (the default)', () => {
+    expect(Array.from(sampleForTeacher(sims, { totalScores: 20, scoresFromTop: 20, seed: 42 }))).toEqual(
+      order.slice(0, 20),
+    );
+  });
+
+  it('adds distinct seeded random candidates from below the top', () => {
+    const params = { totalScores: 30, scoresFromTop: 10, seed: 7 };
+    const a = Array.from(sampleForTeacher(sims, params));
+    expect(a.slice(0, 10)).toEqual(order.slice(0, 10));
+    expect(new Set(a).size).toBe(30);
+    const top = new Set(order.slice(0, 10));
+    expect(a.slice(10).every((i) => !top.has(i))).toBe(true);
+    expect(Array.from(sampleForTeacher(sims, params))).toEqual(a);
+    expect(Array.from(sampleForTeacher(sims, { ...params, seed: 8 })).slice(10)).not.toEqual(a.slice(10));
+  });
+
+  it('returns every candidate when there are fewer than asked for', () => {
+    expect(sampleForTeacher([0.2, 0.3, 0.1], { totalScores: 20, scoresFromTop: 10, seed: 1 }).length).toBe(3);
+  });
+
+  it('rejects more from the top than in total', () => {
+    expect(() => sampleForTeacher(sims, { totalScores: 5, scoresFromTop: 10, seed: 1 })).toThrow(
+      /cannot exceed/,
+    );
+  });
+});

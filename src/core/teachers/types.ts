@@ -1,0 +1,33 @@
+import type { DatasetTask } from '../datasets/types';
+import type { LongTaskOptions } from '../progress';
+
+/** One query and the sampled documents the teacher is asked to score. */
+export interface TeacherItem {
+  queryId: string;
+  queryText: string;
+  documents: { id: string; text: string; goldLabel: number }[];
+}
+
+export interface TeacherBatch {
+  task: DatasetTask;
+  /** The dataset's task instruction (LLM teachers put it in their prompt). */
+  instruction: string;
+  items: TeacherItem[];
+}
+
+/**
+ * Scores the sampled documents of every query of a run: gold labels, noisy gold labels, an LLM's P(yes)
+ * through the server, a cross-encoder's logits. A null score means the teacher could not score that
+ * document; `errors` says why.
+ */
+export interface Teacher {
+  readonly id: string;
+  /** Scores above this count as relevant (used by the rocchio baseline): 0.5 for labels and probabilities. */
+  readonly relevanceThreshold: number;
+  score(batch: TeacherBatch, options?: LongTaskOptions): Promise<TeacherScores[]>;
+}
+
+export interface TeacherScores {
+  scores: (number | null)[];
+  errors: (string | null)[];
+}
