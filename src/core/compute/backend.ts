@@ -52,7 +52,9 @@ async function describeAdapter(name: BackendName): Promise<string> {
     return `WebAssembly${simd ? ' SIMD' : ''}${threads ? ' multi-threaded' : ' single-threaded'}`;
   }
   if (name === 'cpu') return 'JavaScript (tfjs cpu)';
-  const backend = tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string; isFallbackAdapter?: boolean } };
+  const backend = tf.backend() as unknown as {
+    adapterInfo?: { vendor?: string; architecture?: string; isFallbackAdapter?: boolean };
+  };
   const info = backend.adapterInfo;
   if (!info) return 'WebGPU';
   return `WebGPU ${info.vendor ?? ''} ${info.architecture ?? ''}${info.isFallbackAdapter ? ' (fallback)' : ''}`.trim();
