@@ -18,10 +18,18 @@ export default tseslint.config(
   {
     // The engine runs in browsers, workers and Node alike: no Node built-ins, no DOM, no timers or fetch.
     files: ['src/core/**/*.ts'],
+    ignores: ['src/core/**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['node:*', 'fs', 'path', 'os', 'react', 'react-dom'], message: 'src/core is platform-neutral.' }] },
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'path', 'os', 'react', 'react-dom'],
+              message: 'src/core is platform-neutral.',
+            },
+          ],
+        },
       ],
     },
   },

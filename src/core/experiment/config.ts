@@ -1,0 +1,66 @@
+/** What an experiment computes, one ranking per type (DESIGN.md, "Computation types"). */
+export const COMPUTATION_TYPES = ['original', 'optimized', 'rerank_only', 'rocchio'] as const;
+export type ComputationType = (typeof COMPUTATION_TYPES)[number];
+
+/** The method's parameters: everything that changes the numbers of a run. */
+export interface MethodConfig {
+  computationTypes: ComputationType[];
+  lr: number;
+  numSteps: number;
+  totalScores: number;
+  scoresFromTop: number;
+  randomSeed: number;
+  refit: boolean;
+  /** Trajectory snapshot interval in steps (0: only the start and the end). */
+  recordEvery: number;
+}
+
+/** The reference's defaults; ReFIT's own learning rate applies when lr is not given. */
+export const DEFAULT_METHOD: MethodConfig = {
+  computationTypes: [...COMPUTATION_TYPES],
+  lr: 1e-4,
+  numSteps: 100,
+  totalScores: 20,
+  scoresFromTop: 20,
+  randomSeed: 42,
+  refit: false,
+  recordEvery: 1,
+};
+
+export const REFIT_DEFAULT_LR = 0.005;
+
+export function parseComputationTypes(text: string): ComputationType[] {
+  const names = text.split(/[\s,]+/).filter(Boolean);
+  if (names.length === 0) throw new Error('computation-types: give at least one type');
+  if (names.includes('all')) return [...COMPUTATION_TYPES];
+  for (const name of names) {
+    if (name === 'hyde' || name === 'optimized_hyde')
+      throw new Error(
+        `computation type "${name}" needs an LLM to write hypothetical documents, which is not available yet`,
+      );
+    if (!(COMPUTATION_TYPES as readonly string[]).includes(name))
+      throw new Error(`unknown computation type "${name}"; known: ${COMPUTATION_TYPES.join(', ')}, all`);
+  }
+  // 'original' is always computed: every other type is compared against it.
+  return COMPUTATION_TYPES.filter((t) => t === 'original' || names.includes(t));
+}
+
+export function validateMethod(config: MethodConfig): void {
+  const problems: string[] = [];
+  if (!(config.lr > 0)) problems.push(`lr must be positive (got ${config.lr})`);
+  if (!Number.isInteger(config.numSteps) || config.numSteps < 0)
+    problems.push(`num-steps must be an integer ≥ 0 (got ${config.numSteps})`);
+  if (!Number.isInteger(config.totalScores) || config.totalScores < 1)
+    problems.push(`total-scores must be an integer ≥ 1 (got ${config.totalScores})`);
+  if (!Number.isInteger(config.scoresFromTop) || config.scoresFromTop < 0)
+    problems.push(`scores-from-top must be an integer ≥ 0 (got ${config.scoresFromTop})`);
+  if (config.scoresFromTop > config.totalScores)
+    problems.push(
+      `scores-from-top (${config.scoresFromTop}) cannot exceed total-scores (${config.totalScores})`,
+    );
+  if (!Number.isInteger(config.randomSeed))
+    problems.push(`random-seed must be an integer (got ${config.randomSeed})`);
+  if (!Number.isInteger(config.recordEvery) || config.recordEvery < 0)
+    problems.push(`record-every must be an integer ≥ 0 (got ${config.recordEvery})`);
+  if (problems.length) throw new Error(problems.join('; '));
+}

@@ -1,0 +1,161 @@
+import { row } from '../matrix';
+import { aggregateRuns, summarizeRun } from '../metrics/aggregate';
+import { METRIC_NAMES, type MetricName } from '../metrics/rankingMetrics';
+import type { ComputationType } from './config';
+import { csvLine } from './csv';
+import type { ExperimentResult } from './pipeline';
+
+/**
+ * The files of a finished experiment, as text, so that the CLI writes them to disk and the browser offers
+ * them as downloads from the same code. Large tables are generators of lines, never one big string.
+ */
+
+/** Configuration columns appended to every results row (as the reference appends its arguments). */
+export type ConfigColumns = Record<string, string | number | boolean | null>;
+
+/** `<type>_results.csv`: one row per query, every metric, then the configuration columns. */
+export function* resultsCsv(
+  result: ExperimentResult,
+  type: ComputationType,
+  config: ConfigColumns,
+): Generator<string> {
+  const configNames = Object.keys(config);
+  yield csvLine(['topic', 'query_id', ...METRIC_NAMES, ...configNames]);
+  const configValues = configNames.map((k) => config[k]);
+  for (const [i, q] of result.dataset.queries.entries()) {
+    const m = result.metrics[type][i];
+    yield csvLine([q.text, q.id, ...METRIC_NAMES.map((name) => m[name]), ...configValues]);
+  }
+}
+
+/** `<type>_raw_scores.csv`: one row per (query, candidate), with the teacher's score where it gave one. */
+export function* rawScoresCsv(result: ExperimentResult, type: ComputationType): Generator<string> {
+  yield csvLine(['query_id', 'doc_id', 'gold_label', 'score', 'teacher_score']);
+  for (const [i, q] of result.dataset.queries.entries()) {
+    const teacherAt = new Map<number, number | null>();
+    result.sampled[i].forEach((c, k) => teacherAt.set(c, result.teacher[i].scores[k]));
+    const scores = result.scores[type][i];
+    let chunk = '';
+    for (let c = 0; c < q.candidates.length; c++) {
+      chunk += csvLine([
+        q.id,
+        result.dataset.documents[q.candidates[c]].id,
+        q.labels[c],
+        scores[c],
+        teacherAt.get(c),
+      ]);
+    }
+    yield chunk;
+  }
+}
+
+export interface TypeSummary {
+  queries: number;
+  mean: Record<MetricName, number>;
+  /** Against `original`, for every other type: mean paired delta and two-sided p-values. */
+  vs_original?: Record<
+    MetricName,
+    {
+      mean_delta: number;
+      p_randomization: number;
+      p_t_test: number;
+      wins: number;
+      losses: number;
+      ties: number;
+    }
+  >;
+}
+
+export interface ExperimentSummary {
+  experiment: string;
+  dataset: string;
+  queries: number;
+  documents: number;
+  types: Partial<Record<ComputationType, TypeSummary>>;
+  timings_ms: Record<string, number>;
+}
+
+export function summarize(result: ExperimentResult, experiment: string, seed: number): ExperimentSummary {
+  const types: Partial<Record<ComputationType, TypeSummary>> = {};
+  for (const type of result.types) {
+    const run = summarizeRun(result.metrics[type]);
+    const summary: TypeSummary = {
+      queries: result.metrics[type].length,
+      mean: Object.fromEntries(METRIC_NAMES.map((n) => [n, run[n].mean])) as Record<MetricName, number>,
+    };
+    if (type !== 'original') {
+      const cmp = aggregateRuns(result.metrics.original, result.metrics[type], { seed });
+      summary.vs_original = Object.fromEntries(
+        METRIC_NAMES.map((n) => {
+          const p = cmp[n].paired;
+          return [
+            n,
+            {
+              mean_delta: p.meanDelta,
+              p_randomization: p.pRandomization,
+              p_t_test: p.pTTest,
+              wins: p.wins,
+              losses: p.losses,
+              ties: p.ties,
+            },
+          ];
+        }),
+      ) as TypeSummary['vs_original'];
+    }
+    types[type] = summary;
+  }
+  return {
+    experiment,
+    dataset: result.dataset.name,
+    queries: result.dataset.queries.length,
+    documents: result.dataset.documents.length,
+    types,
+    timings_ms: result.timings,
+  };
+}
+
+export interface TrajectoryFile {
+  query_id: string;
+  topic: string;
+  steps: number[];
+  loss_per_step: number[];
+  sampled_doc_ids: string[];
+  teacher_scores: (number | null)[];
+  /** queries[i] is the query vector at steps[i]. */
+  queries: number[][];
+}
+
+/** `tensors/<query-slug>/trajectory.json` for query `i` (needs the `optimized` type). */
+export function trajectoryFile(result: ExperimentResult, i: number): TrajectoryFile {
+  const t = result.trajectories;
+  if (!t) throw new Error('this experiment did not run the optimized type, so it has no trajectories');
+  const q = result.dataset.queries[i];
+  const Q = result.dataset.queries.length;
+  return {
+    query_id: q.id,
+    topic: q.text,
+    steps: t.steps,
+    loss_per_step: Array.from(row(t.lossPerStep, i)),
+    sampled_doc_ids: Array.from(result.sampled[i], (c) => result.dataset.documents[q.candidates[c]].id),
+    teacher_scores: result.teacher[i].scores,
+    queries: t.steps.map((_, s) => Array.from(row(t.snapshots, s * Q + i))),
+  };
+}
+
+/** A file-system-safe, readable, unique folder name per query. */
+export function querySlugs(texts: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return texts.map((text) => {
+    const base =
+      text
+        .normalize('NFKD')
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 80)
+        .replace(/-+$/, '') || 'query';
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    return count === 1 ? base : `${base}-${count}`;
+  });
+}

@@ -1,0 +1,160 @@
+/**
+ * Per-query ranking metrics of one scored candidate list against its gold labels.
+ *
+ * Relevance is binary everywhere: a candidate is relevant when its label is > 0 (graded labels are not
+ * used as gains). The ranking is the candidates sorted by score, descending; ties keep candidate order
+ * (a stable sort), which is the order the explorer shows.
+ *
+ * Tie semantics, per metric:
+ * - `roc_auc` is scikit-learn's `roc_auc_score` (Mann–Whitney U): a relevant/non-relevant pair with equal
+ *   scores counts 0.5, so the candidate order of ties does not matter.
+ * - `map` is scikit-learn's `average_precision_score` over the full ranking: tied scores form one
+ *   threshold, so the candidate order of ties does not matter either.
+ * - `mrr`, `ndcg_at_10`, `ndcg`, `precision_at_k`, `recall_at_k` and `match_at_k` are read off the stable
+ *   ranking. (scikit-learn's `ndcg_score` averages over ties instead; the two agree whenever scores are
+ *   distinct, as in the golden cases.)
+ *
+ * Definitions: `ndcg` uses linear gain (1 per relevant candidate), discount 1/log2(rank + 1) and is
+ * normalised by the ideal ranking's DCG, over the full ranking or the top 10. `precision_at_k` divides by
+ * k even when there are fewer than k candidates (as the scikit-learn golden values and the reference's
+ * unitxt `RetrievalAtK` do). `match_at_k` is 1 when any relevant candidate is in the top k.
+ *
+ * Degenerate queries: with no relevant or no non-relevant candidate `roc_auc` is undefined and NaN (the
+ * aggregates skip NaN and report how many values they used). With no relevant candidate every other
+ * metric is 0. An empty candidate list follows the same rules (roc_auc NaN, the rest 0).
+ */
+
+/** The cut-offs of the `*_at_k` metrics. */
+export const CUTOFFS = [5, 10, 15, 20, 30, 40, 50] as const;
+export type Cutoff = (typeof CUTOFFS)[number];
+
+export type MetricName =
+  | 'roc_auc'
+  | 'map'
+  | 'mrr'
+  | 'ndcg_at_10'
+  | 'ndcg'
+  | `precision_at_${Cutoff}`
+  | `recall_at_${Cutoff}`
+  | `match_at_${Cutoff}`;
+
+/** Every metric, in the order of results-table columns. */
+export const METRIC_NAMES: readonly MetricName[] = Object.freeze([
+  'roc_auc',
+  'map',
+  'mrr',
+  'ndcg_at_10',
+  'ndcg',
+  ...CUTOFFS.flatMap((k) => [`precision_at_${k}`, `recall_at_${k}`, `match_at_${k}`] as const),
+]);
+
+export type RankingMetrics = Record<MetricName, number>;
+
+const NDCG_CUTOFF = 10;
+
+/**
+ * The candidate indices sorted by score, descending, ties in candidate order. Throws on NaN scores (a NaN
+ * has no place in a ranking; it means an upstream computation failed).
+ */
+export function rankByScore(scores: ArrayLike<number>): Uint32Array {
+  const n = scores.length;
+  const s = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = scores[i];
+    if (Number.isNaN(v)) {
+      throw new RangeError(`Score ${i} is NaN: every candidate needs a numeric score to be ranked.`);
+    }
+    s[i] = v;
+  }
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => (s[a] > s[b] ? -1 : s[a] < s[b] ? 1 : a - b));
+  return order;
+}
+
+/** All metrics of one query. `labels[i]` and `scores[i]` belong to candidate i. */
+export function computeRankingMetrics(labels: ArrayLike<number>, scores: ArrayLike<number>): RankingMetrics {
+  const n = labels.length;
+  if (scores.length !== n) {
+    throw new RangeError(
+      `computeRankingMetrics: ${n} labels but ${scores.length} scores; each candidate needs one of each.`,
+    );
+  }
+  const order = rankByScore(scores);
+
+  // relevance in ranked order
+  const rel = new Uint8Array(n);
+  let numRelevant = 0;
+  for (let r = 0; r < n; r++) {
+    if (labels[order[r]] > 0) {
+      rel[r] = 1;
+      numRelevant++;
+    }
+  }
+  const numIrrelevant = n - numRelevant;
+
+  // roc_auc and map walk the ranking one group of tied scores at a time.
+  let concordantTwice = 0; // 2 × (pairs with the relevant one strictly higher) + (tied pairs)
+  let irrelevantBelowCount = numIrrelevant; // non-relevant candidates not yet passed
+  let averagePrecision = 0;
+  let seen = 0;
+  let relevantSeen = 0;
+  while (seen < n) {
+    const score = scores[order[seen]];
+    let end = seen;
+    let groupRelevant = 0;
+    while (end < n && scores[order[end]] === score) {
+      groupRelevant += rel[end];
+      end++;
+    }
+    const groupIrrelevant = end - seen - groupRelevant;
+    irrelevantBelowCount -= groupIrrelevant;
+    concordantTwice += groupRelevant * (2 * irrelevantBelowCount + groupIrrelevant);
+    relevantSeen += groupRelevant;
+    if (groupRelevant > 0) {
+      averagePrecision += (groupRelevant / numRelevant) * (relevantSeen / end);
+    }
+    seen = end;
+  }
+  const rocAuc =
+    numRelevant === 0 || numIrrelevant === 0 ? NaN : concordantTwice / (2 * numRelevant * numIrrelevant);
+
+  // position-based metrics on the stable ranking
+  let firstRelevant = -1;
+  let dcg = 0;
+  let dcgAtCutoff = 0;
+  for (let r = 0; r < n; r++) {
+    if (rel[r] === 0) continue;
+    if (firstRelevant < 0) firstRelevant = r;
+    const gain = 1 / Math.log2(r + 2);
+    dcg += gain;
+    if (r < NDCG_CUTOFF) dcgAtCutoff += gain;
+  }
+  let idealDcg = 0;
+  let idealDcgAtCutoff = 0;
+  for (let r = 0; r < numRelevant; r++) {
+    const gain = 1 / Math.log2(r + 2);
+    idealDcg += gain;
+    if (r < NDCG_CUTOFF) idealDcgAtCutoff += gain;
+  }
+
+  const metrics = {
+    roc_auc: rocAuc,
+    map: numRelevant === 0 ? 0 : averagePrecision,
+    mrr: firstRelevant < 0 ? 0 : 1 / (firstRelevant + 1),
+    ndcg_at_10: numRelevant === 0 ? 0 : dcgAtCutoff / idealDcgAtCutoff,
+    ndcg: numRelevant === 0 ? 0 : dcg / idealDcg,
+  } as RankingMetrics;
+
+  // relevant counts in the top k, in one pass over the ranking
+  let relevantInTop = 0;
+  let r = 0;
+  for (const k of CUTOFFS) {
+    const stop = Math.min(k, n);
+    for (; r < stop; r++) relevantInTop += rel[r];
+    metrics[`precision_at_${k}`] = relevantInTop / k;
+    metrics[`recall_at_${k}`] = numRelevant === 0 ? 0 : relevantInTop / numRelevant;
+    metrics[`match_at_${k}`] = relevantInTop > 0 ? 1 : 0;
+  }
+  return metrics;
+}
