@@ -2,7 +2,7 @@ import { row } from '../matrix';
 import { aggregateRuns, summarizeRun } from '../metrics/aggregate';
 import { METRIC_NAMES, type MetricName } from '../metrics/rankingMetrics';
 import type { ComputationType } from './config';
-import { csvLine } from './csv';
+import { csvLine, float32Text } from './csv';
 import type { ExperimentResult } from './pipeline';
 
 /**

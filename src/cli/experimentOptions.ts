@@ -1,0 +1,131 @@
+import { parseArgs } from 'node:util';
+import type { BackendPreference } from '../core/compute/backend';
+import {
+  DEFAULT_METHOD,
+  parseComputationTypes,
+  REFIT_DEFAULT_LR,
+  validateMethod,
+  type MethodConfig,
+} from '../core/experiment/config';
+
+/** Every option of `npm run experiment`, after parsing and validation. */
+export interface ExperimentOptions {
+  dataset: string;
+  dataDir?: string;
+  embeddingModel: string;
+  teacher: string;
+  teacherNoise: number;
+  method: MethodConfig;
+  saveTensors: boolean;
+  saveEmbeddings: boolean;
+  experimentName: string;
+  outputDir: string;
+  backend: BackendPreference;
+}
+
+export const EXPERIMENT_USAGE = `Usage: npm run experiment -- --dataset NAME [options]
+
+Runs test-time query-embedding refinement over every query of a dataset and writes
+<output-dir>/<experiment-name>/{config.json, summary.json, <type>_results.csv, <type>_raw_scores.csv}.
+
+  --dataset NAME             Clinc150, Banking77 or ArgKP21 (required)
+  --data-dir DIR             folder holding the dataset folders (default: $DATA_DIR, else ./data)
+  --embedding-model NAME     lsa (LSA, 256 dims) or lsa-<dims> (default lsa)
+  --teacher NAME             gold | noisy-gold (default gold)
+  --teacher-noise P          flip probability of noisy-gold labels (default 0.2)
+  --computation-types LIST   comma-separated: original, optimized, rerank_only, rocchio, or all (default all)
+  --lr X                     Adam learning rate (default 1e-4; 0.005 with --refit)
+  --num-steps N              optimisation steps (default 100)
+  --total-scores N           documents the teacher scores per query (default 20)
+  --scores-from-top N        of which the top N by similarity; the rest at random (default 20)
+  --random-seed N            seed of sampling, noise and LSA (default 42)
+  --refit                    ReFIT variant (min-max normalised scores, temperature 2)
+  --record-every N           trajectory snapshot interval with --save-tensors (default 1)
+  --save-tensors             write tensors/<query>/trajectory.json per query
+  --save-embeddings          write embeddings/{docs,queries}.{f32,json}
+  --experiment-name NAME     output sub-folder (default <dataset>_<timestamp>)
+  --output-dir DIR           default output/
+  --backend NAME             cpu | wasm | webgpu (default: the fastest available)
+  -h, --help                 this text
+`;
+
+const BACKENDS = ['auto', 'cpu', 'wasm', 'webgpu'];
+
+/** Parses argv (without node and script). Throws an Error with a readable message on a bad option. */
+export function parseExperimentOptions(argv: string[], now = new Date()): ExperimentOptions | 'help' {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      dataset: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'embedding-model': { type: 'string', default: 'lsa' },
+      teacher: { type: 'string', default: 'gold' },
+      'teacher-noise': { type: 'string', default: '0.2' },
+      'computation-types': { type: 'string', default: 'all' },
+      lr: { type: 'string' },
+      'num-steps': { type: 'string' },
+      'total-scores': { type: 'string' },
+      'scores-from-top': { type: 'string' },
+      'random-seed': { type: 'string' },
+      refit: { type: 'boolean', default: false },
+      'record-every': { type: 'string' },
+      'save-tensors': { type: 'boolean', default: false },
+      'save-embeddings': { type: 'boolean', default: false },
+      'experiment-name': { type: 'string' },
+      'output-dir': { type: 'string', default: 'output' },
+      backend: { type: 'string', default: 'auto' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return 'help';
+  if (positionals.length) throw new Error(`unexpected argument "${positionals[0]}" (options start with --)`);
+  if (!values.dataset) throw new Error('--dataset is required');
+  if (!BACKENDS.includes(values.backend)) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}`);
+
+  const method: MethodConfig = {
+    computationTypes: parseComputationTypes(values['computation-types']),
+    lr:
+      values.lr !== undefined
+        ? numberOption('lr', values.lr)
+        : values.refit
+          ? REFIT_DEFAULT_LR
+          : DEFAULT_METHOD.lr,
+    numSteps: intOption('num-steps', values['num-steps'], DEFAULT_METHOD.numSteps),
+    totalScores: intOption('total-scores', values['total-scores'], DEFAULT_METHOD.totalScores),
+    scoresFromTop: intOption('scores-from-top', values['scores-from-top'], DEFAULT_METHOD.scoresFromTop),
+    randomSeed: intOption('random-seed', values['random-seed'], DEFAULT_METHOD.randomSeed),
+    refit: values.refit,
+    recordEvery: intOption('record-every', values['record-every'], DEFAULT_METHOD.recordEvery),
+  };
+  validateMethod(method);
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
+  return {
+    dataset: values.dataset,
+    dataDir: values['data-dir'],
+    embeddingModel: values['embedding-model'],
+    teacher: values.teacher,
+    teacherNoise: numberOption('teacher-noise', values['teacher-noise']),
+    method,
+    saveTensors: values['save-tensors'],
+    saveEmbeddings: values['save-embeddings'],
+    experimentName: values['experiment-name'] ?? `${values.dataset}_${stamp}`,
+    outputDir: values['output-dir'],
+    backend: values.backend as BackendPreference,
+  };
+}
+
+function numberOption(name: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value))
+    throw new Error(`--${name} must be a number, got "${text}"`);
+  return value;
+}
+
+function intOption(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = numberOption(name, text);
+  if (!Number.isInteger(value)) throw new Error(`--${name} must be an integer, got "${text}"`);
+  return value;
+}

@@ -1,0 +1,39 @@
+import { argkp21Parser } from './argkp21';
+import { banking77Parser } from './banking77';
+import { clinc150Parser } from './clinc150';
+import type { DataFiles, Dataset, DatasetParser, ParseOptions } from './types';
+
+/** Every dataset the engine can load. Adding a dataset: write its parser file and add it here. */
+export const DATASET_PARSERS: readonly DatasetParser[] = [clinc150Parser, banking77Parser, argkp21Parser];
+
+/** The parser named `name` (case-insensitive); an unknown name throws with the list of known names. */
+export function getDatasetParser(name: string): DatasetParser {
+  const wanted = name.trim().toLowerCase();
+  const parser = DATASET_PARSERS.find((p) => p.name.toLowerCase() === wanted);
+  if (parser === undefined) {
+    const known = DATASET_PARSERS.map((p) => p.name).join(', ');
+    throw new Error(`unknown dataset "${name}"; known datasets: ${known}`);
+  }
+  return parser;
+}
+
+/**
+ * Loads dataset `name` from `files` (its folder). Checks the parser's required files first and, when some are
+ * missing, throws a message that names them, the folder and where the files come from.
+ */
+export async function loadDataset(
+  name: string,
+  files: DataFiles,
+  options: ParseOptions = {},
+): Promise<Dataset> {
+  const parser = getDatasetParser(name);
+  const present = await Promise.all(parser.requiredFiles.map((path) => files.exists(path)));
+  const missing = parser.requiredFiles.filter((_, i) => !present[i]);
+  if (missing.length > 0) {
+    throw new Error(
+      `dataset ${parser.name}: missing ${missing.join(', ')} in ${files.location}. ` +
+        `Put the files there (${parser.sourceHint}), or point the data folder elsewhere.`,
+    );
+  }
+  return parser.parse(files, options);
+}
