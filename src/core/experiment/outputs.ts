@@ -41,7 +41,7 @@ export function* rawScoresCsv(result: ExperimentResult, type: ComputationType): 
         q.id,
         result.dataset.documents[q.candidates[c]].id,
         q.labels[c],
-        scores[c],
+        float32Text(scores[c]),
         teacherAt.get(c),
       ]);
     }
