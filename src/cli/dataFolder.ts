@@ -67,6 +67,14 @@ export function folderFiles(folder: string): DataFiles {
         throw new Error(`cannot read ${full}: ${(error as Error).message}`, { cause: error });
       }
     },
+    async readBytes(relativePath) {
+      const full = resolve(relativePath);
+      try {
+        return new Uint8Array(await readFile(full));
+      } catch (error) {
+        throw new Error(`cannot read ${full}: ${(error as Error).message}`, { cause: error });
+      }
+    },
   };
 }
 

@@ -17,6 +17,10 @@ function memoryFiles(location: string, contents: Record<string, string>): DataFi
       if (!(p in contents)) throw new Error(`no ${p}`);
       return contents[p];
     },
+    readBytes: async (p) => {
+      if (!(p in contents)) throw new Error(`no ${p}`);
+      return new TextEncoder().encode(contents[p]);
+    },
   };
 }
 

@@ -35,10 +35,18 @@ export interface DataFiles {
   readonly location: string;
   exists(relativePath: string): Promise<boolean>;
   readText(relativePath: string): Promise<string>;
+  /** Binary files (zip archives). */
+  readBytes(relativePath: string): Promise<Uint8Array>;
 }
 
 export interface ParseOptions {
+  /** Seed of the document cap's random sample (the run's seed). */
   seed?: number;
+  /**
+   * Cap on the number of documents: every positive is kept and the rest are sampled with `seed`. Undefined
+   * means the dataset's own default cap (none for most); Infinity means no cap.
+   */
+  maxDocuments?: number;
 }
 
 /** One source format. Adding a dataset to the registry means writing one of these. */
