@@ -17,7 +17,16 @@ export interface BackendInfo {
  * candidates are wasm (SIMD, single-threaded here) and cpu. `auto` picks the fastest that initialises:
  * WebGPU on a hardware adapter, else wasm (faster than WebGPU on a software adapter), else cpu.
  */
-export async function initBackend(preference: BackendPreference = 'auto'): Promise<BackendInfo> {
+/** What the browser found out about its WebGPU adapter before tfjs took it (tfjs does not expose it). */
+export interface WebGpuAdapterDescription {
+  description: string;
+  isFallback: boolean;
+}
+
+export async function initBackend(
+  preference: BackendPreference = 'auto',
+  webgpuAdapter?: WebGpuAdapterDescription,
+): Promise<BackendInfo> {
   const order: BackendName[] = preference === 'auto' ? ['webgpu', 'wasm', 'cpu'] : [preference];
   const failures: string[] = [];
   for (const name of order) {
@@ -34,18 +43,20 @@ export async function initBackend(preference: BackendPreference = 'auto'): Promi
       failures.push(`${name}: failed to initialise`);
       continue;
     }
-    await tf.ready();
-    const adapter = await describeAdapter(name);
-    if (preference === 'auto' && name === 'webgpu' && adapter.includes('fallback')) {
+    // A software (fallback) adapter is correct but slower than wasm: auto mode skips it.
+    if (preference === 'auto' && name === 'webgpu' && webgpuAdapter?.isFallback) {
       failures.push('webgpu: software adapter only, wasm is faster');
       continue;
     }
+    await tf.ready();
+    const adapter =
+      name === 'webgpu' ? (webgpuAdapter?.description ?? 'WebGPU') : await describeAdapter(name);
     return { name, adapter, tfjsVersion: tf.version.tfjs };
   }
   throw new Error(`No usable compute backend (${failures.join('; ')}). Try --backend cpu.`);
 }
 
-async function describeAdapter(name: BackendName): Promise<string> {
+async function describeAdapter(name: 'wasm' | 'cpu'): Promise<string> {
   if (name === 'wasm') {
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');

@@ -4,7 +4,7 @@ import { csrOperator } from './csrMatrix';
 import { randomizedSvd } from './randomizedSvd';
 import { DEFAULT_MAX_VOCABULARY, TfidfVectorizer } from './tfidf';
 import type { Embedder } from './types';
-import { yieldToEventLoop } from './yieldToEventLoop';
+import { yieldToEventLoop } from '../yieldToEventLoop';
 
 export interface LsaEmbedderOptions {
   /** Requested dimensions (default 256); fewer when the corpus has fewer documents or terms. */

@@ -4,7 +4,7 @@ import type { LinearOperator } from './linearOperator';
 import { orthonormalizeColumns } from './orthonormalize';
 import { symmetricEigen } from './symmetricEigen';
 import { dot } from './vectorKernels';
-import { yieldToEventLoop } from './yieldToEventLoop';
+import { yieldToEventLoop } from '../yieldToEventLoop';
 
 export interface RandomizedSvdOptions extends LongTaskOptions {
   /** Seed of the Gaussian test matrix (default 0). */

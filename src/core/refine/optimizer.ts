@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { matrix, type Matrix } from '../matrix';
 import { throwIfAborted, type LongTaskOptions } from '../progress';
+import { yieldToEventLoop } from '../yieldToEventLoop';
 
 /** The refinement hyper-parameters of DESIGN.md ("The method"). */
 export interface OptimizerParams {
@@ -99,7 +100,13 @@ export async function refineQueries(
   const losses: tf.Tensor1D[] = [];
   const snapshots: tf.Tensor2D[] = [tf.clone(query)];
   try {
+    let lastYield = performance.now();
     for (let step = 1; step <= params.numSteps; step++) {
+      // Let a cancel message or a progress repaint through now and then (a yield, not a device read).
+      if (performance.now() - lastYield > 50) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
       throwIfAborted(options.signal);
       tf.tidy(() => {
         let perQuery: tf.Tensor1D | undefined;
