@@ -1,0 +1,183 @@
+import { row, matrix, type Matrix } from '../matrix';
+import { computeRankingMetrics, type RankingMetrics } from '../metrics/rankingMetrics';
+import type { LongTaskOptions } from '../progress';
+import { refineQueries } from '../refine/optimizer';
+import { CorpusScorer, gatherCandidateScores } from '../refine/rescoring';
+import { rankOrder } from '../refine/sampling';
+import type { MethodConfig } from './config';
+import type { ExperimentResult } from './pipeline';
+
+/** A document as the explorer shows it: both rankings, gold label and the teacher's score. */
+export interface RankedDocument {
+  /** Position in the query's candidate list. */
+  candidate: number;
+  docId: string;
+  text: string;
+  label: number;
+  sampled: boolean;
+  teacherScore: number | null;
+  scoreBefore: number;
+  scoreAfter: number;
+  /** 1-based ranks among the query's candidates. */
+  rankBefore: number;
+  rankAfter: number;
+}
+
+/** One query's refinement, everything the explorer's side panels draw. */
+export interface QueryView {
+  index: number;
+  id: string;
+  text: string;
+  candidateCount: number;
+  relevantCount: number;
+  topK: number;
+  /** The union of the top k before and after, plus every sampled document, in refined rank order. */
+  documents: RankedDocument[];
+  metricsBefore: RankingMetrics;
+  metricsAfter: RankingMetrics;
+  lossPerStep: number[];
+  steps: number[];
+  /** Whether the teacher's scores were edited (what-if) and differ from the teacher's own. */
+  edited: boolean;
+}
+
+/**
+ * A finished experiment kept alive for exploring single queries: views of one query, and what-if re-runs
+ * of its refinement with edited teacher scores. Requires the `optimized` type with trajectories.
+ */
+export class RefinementSession {
+  private readonly scorer: CorpusScorer;
+  private readonly originalTeacher: (number | null)[][];
+
+  constructor(
+    readonly result: ExperimentResult,
+    readonly method: MethodConfig,
+  ) {
+    if (!result.scores.optimized || !result.trajectories)
+      throw new Error('the explorer needs the optimized computation type with trajectories');
+    this.scorer = new CorpusScorer(result.docEmbeddings);
+    this.originalTeacher = result.teacher.map((t) => [...t.scores]);
+  }
+
+  view(index: number, topK = 20): QueryView {
+    const { result } = this;
+    const q = this.query(index);
+    const before = result.scores.original[index];
+    const after = result.scores.optimized[index];
+    const rankBefore = ranksOf(before);
+    const rankAfter = ranksOf(after);
+    const sampled = new Map<number, number | null>();
+    result.sampled[index].forEach((c, k) => sampled.set(c, result.teacher[index].scores[k]));
+    const shown = new Set<number>(sampled.keys());
+    for (let c = 0; c < q.candidates.length; c++)
+      if (rankBefore[c] <= topK || rankAfter[c] <= topK) shown.add(c);
+    const documents = [...shown]
+      .map((c): RankedDocument => {
+        const doc = result.dataset.documents[q.candidates[c]];
+        return {
+          candidate: c,
+          docId: doc.id,
+          text: doc.text,
+          label: q.labels[c],
+          sampled: sampled.has(c),
+          teacherScore: sampled.get(c) ?? null,
+          scoreBefore: before[c],
+          scoreAfter: after[c],
+          rankBefore: rankBefore[c],
+          rankAfter: rankAfter[c],
+        };
+      })
+      .sort((a, b) => a.rankAfter - b.rankAfter);
+    const t = result.trajectories!;
+    return {
+      index,
+      id: q.id,
+      text: q.text,
+      candidateCount: q.candidates.length,
+      relevantCount: q.labels.reduce((n, l) => n + (l > 0 ? 1 : 0), 0),
+      topK,
+      documents,
+      metricsBefore: result.metrics.original[index],
+      metricsAfter: result.metrics.optimized[index],
+      lossPerStep: Array.from(row(t.lossPerStep, index)),
+      steps: t.steps,
+      edited: result.teacher[index].scores.some((s, k) => s !== this.originalTeacher[index][k]),
+    };
+  }
+
+  /** The query vector at every recorded step (step 0 = original), rows in step order. */
+  trajectory(index: number): Matrix {
+    const t = this.result.trajectories!;
+    const Q = this.result.dataset.queries.length;
+    const d = t.snapshots.cols;
+    const out = matrix(t.steps.length, d);
+    t.steps.forEach((_, s) => out.data.set(row(t.snapshots, s * Q + index), s * d));
+    return out;
+  }
+
+  /**
+   * Re-runs one query's refinement with edited teacher scores (one per sampled document, in sampling
+   * order) and replaces its optimized ranking, metrics and trajectory. `null` restores the teacher's own.
+   */
+  async whatIf(
+    index: number,
+    scores: (number | null)[] | null,
+    options: LongTaskOptions = {},
+  ): Promise<QueryView> {
+    const { result, method } = this;
+    const q = this.query(index);
+    const teacherScores = scores ?? this.originalTeacher[index];
+    const sampled = result.sampled[index];
+    if (teacherScores.length !== sampled.length)
+      throw new Error(
+        `what-if needs ${sampled.length} scores (one per sampled document), got ${teacherScores.length}`,
+      );
+    const kept = [...sampled.keys()].filter(
+      (k) => teacherScores[k] !== null && Number.isFinite(teacherScores[k]),
+    );
+    if (kept.length === 0) throw new Error('what-if needs at least one scored document');
+    const d = result.docEmbeddings.cols;
+    const docs = matrix(kept.length, d);
+    kept.forEach((k, r) => docs.data.set(row(result.docEmbeddings, q.candidates[sampled[k]]), r * d));
+    const original = Float32Array.from(row(result.queryEmbeddings, index));
+    const refined = await refineQueries(
+      [{ query: original, docs, teacherScores: Float32Array.from(kept, (k) => teacherScores[k]!) }],
+      { ...method, recordEvery: this.recordEvery() },
+      options,
+    );
+    const all = await this.scorer.scoreAll(refined.refined);
+    const after = gatherCandidateScores(all, 0, q.candidates);
+
+    result.teacher[index] = { scores: [...teacherScores], errors: teacherScores.map(() => null) };
+    result.scores.optimized[index] = after;
+    result.metrics.optimized[index] = computeRankingMetrics(q.labels, after);
+    const t = result.trajectories!;
+    const Q = result.dataset.queries.length;
+    t.lossPerStep.data.set(refined.lossPerStep.data, index * t.lossPerStep.cols);
+    t.steps.forEach((_, s) => t.snapshots.data.set(row(refined.snapshots, s), (s * Q + index) * d));
+    return this.view(index);
+  }
+
+  dispose(): void {
+    this.scorer.dispose();
+  }
+
+  private recordEvery(): number {
+    const steps = this.result.trajectories!.steps;
+    return steps.length > 1 ? steps[1] - steps[0] : 0;
+  }
+
+  private query(index: number) {
+    const q = this.result.dataset.queries[index];
+    if (!q) throw new Error(`no query ${index}; the dataset has ${this.result.dataset.queries.length}`);
+    return q;
+  }
+}
+
+/** 1-based rank of every candidate under `scores` (ties keep candidate order). */
+export function ranksOf(scores: ArrayLike<number>): Int32Array {
+  const order = rankOrder(scores);
+  const ranks = new Int32Array(order.length);
+  order.forEach((c, r) => (ranks[c] = r + 1));
+  return ranks;
+}
