@@ -142,6 +142,32 @@ describe('npm run experiment on ArgKP21 (real data, LSA, gold teacher)', () => {
   });
 });
 
+describe('npm run experiment on the built-in demo', () => {
+  it('needs no data folder and refinement helps', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'demo-'));
+    try {
+      const r = await experiment([
+        '--dataset',
+        'demo',
+        '--embedding-model',
+        'lsa-64',
+        '--output-dir',
+        out,
+        '--experiment-name',
+        'd',
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      const summary = JSON.parse(
+        readFileSync(path.join(out, 'd', 'summary.json'), 'utf8'),
+      ) as ExperimentSummary;
+      expect(summary.queries).toBe(10);
+      expect(summary.types.optimized!.mean.map).toBeGreaterThan(summary.types.original!.mean.map + 0.05);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('npm run experiment errors', () => {
   it('names the known datasets for an unknown one', async () => {
     const r = await experiment(['--dataset', 'NoSuchSet', '--data-dir', dataDir]);

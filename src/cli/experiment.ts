@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { initBackend } from '../core/compute/backend';
-import { getDatasetParser } from '../core/datasets/registry';
 import { createEmbedder } from '../core/embedding/embedderFactory';
 import { summarize } from '../core/experiment/outputs';
 import { runExperiment } from '../core/experiment/pipeline';
 import { createTeacher } from '../core/teachers/teacherFactory';
-import { loadDatasetFromDir, resolveDataDir } from './dataFolder';
+import { loadDatasetFromSource, resolveDatasetSource } from './dataFolder';
 import { EXPERIMENT_USAGE, parseExperimentOptions } from './experimentOptions';
 import { ProgressBar } from './progressBar';
 import { quietTfjsNodeHint } from './quietTfjs';
@@ -20,14 +19,13 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(EXPERIMENT_USAGE);
     return;
   }
-  // Fail on names before loading anything.
-  getDatasetParser(options.dataset);
+  // Fail on names and paths before loading anything.
+  const source = resolveDatasetSource(options.dataset, options.dataDir);
   const embedder = createEmbedder(options.embeddingModel, options.method.randomSeed);
   const teacher = createTeacher(options.teacher, {
     noise: options.teacherNoise,
     seed: options.method.randomSeed,
   });
-  const dataDir = resolveDataDir(options.dataDir);
 
   const started = performance.now();
   const progress = new ProgressBar();
@@ -43,12 +41,17 @@ async function main(argv: string[]): Promise<void> {
   process.stderr.write(`Backend: ${backend.name} (${backend.adapter})\n`);
 
   const loadStart = performance.now();
-  const dataset = await loadDatasetFromDir(options.dataset, dataDir, { seed: options.method.randomSeed });
+  const dataset = await loadDatasetFromSource(source, {
+    seed: options.method.randomSeed,
+    maxDocuments: options.maxDocuments,
+  });
   const loadMs = Math.round(performance.now() - loadStart);
   process.stderr.write(
     `Dataset ${dataset.name}: ${dataset.queries.length} queries, ${dataset.documents.length} documents, ` +
       `${dataset.queries.reduce((n, q) => n + q.candidates.length, 0)} candidate pairs (${loadMs} ms)\n`,
   );
+  for (const note of dataset.notes ?? []) process.stderr.write(`  note: ${note}\n`);
+  const maxDocuments = options.maxDocuments ?? source.parser.defaultMaxDocuments ?? Infinity;
 
   const method = options.saveTensors ? options.method : { ...options.method, recordEvery: 0 };
   const result = await runExperiment(
@@ -64,7 +67,11 @@ async function main(argv: string[]): Promise<void> {
   const config = {
     experiment_name: options.experimentName,
     dataset: dataset.name,
-    data_dir: dataDir,
+    dataset_spec: options.dataset,
+    data_dir: source.dataDir ?? null,
+    dataset_location: source.location,
+    max_documents: Number.isFinite(maxDocuments) ? maxDocuments : null,
+    dataset_notes: dataset.notes ?? [],
     embedding_model: embedder.id,
     teacher: teacher.id,
     teacher_noise: options.teacher === 'noisy-gold' ? options.teacherNoise : null,

@@ -7,11 +7,15 @@ import {
   validateMethod,
   type MethodConfig,
 } from '../core/experiment/config';
+import { datasetSpecSlug, parseDatasetSpec } from '../core/datasets/datasetSpec';
 
 /** Every option of `npm run experiment`, after parsing and validation. */
 export interface ExperimentOptions {
+  /** The `--dataset` value: a registered name or `beir:` / `trec:` / `csv:` with a path (`parseDatasetSpec`). */
   dataset: string;
   dataDir?: string;
+  /** `--max-documents`: a positive integer, Infinity for `all`, undefined for the dataset's default cap. */
+  maxDocuments?: number;
   embeddingModel: string;
   teacher: string;
   teacherNoise: number;
@@ -23,13 +27,21 @@ export interface ExperimentOptions {
   backend: BackendPreference;
 }
 
-export const EXPERIMENT_USAGE = `Usage: npm run experiment -- --dataset NAME [options]
+export const EXPERIMENT_USAGE = `Usage: npm run experiment -- --dataset NAME|beir:FOLDER|trec:FOLDER|csv:FILE [options]
 
 Runs test-time query-embedding refinement over every query of a dataset and writes
 <output-dir>/<experiment-name>/{config.json, summary.json, <type>_results.csv, <type>_raw_scores.csv}.
 
-  --dataset NAME             Clinc150, Banking77 or ArgKP21 (required)
+  --dataset NAME             a registered dataset (npm run datasets lists them), or an import (required):
+                               beir:FOLDER   a BEIR folder: corpus.jsonl, queries.jsonl, qrels/test.tsv;
+                                             every query ranked against the corpus (capped at 5,000)
+                               trec:FOLDER   qrels.txt (TREC "qid 0 docno rel"), corpus.jsonl|tsv and
+                                             queries.jsonl|tsv; each query ranked against its judged docs
+                               csv:FILE      a CSV with columns text,label; each label is a query
+                             relative paths: the working directory first, then the data folder
   --data-dir DIR             folder holding the dataset folders (default: $DATA_DIR, else ./data)
+  --max-documents N          cap the corpus at N documents, keeping every positive and a seeded sample of
+                             the rest; "all" for no cap (default: the dataset's own cap, if any)
   --embedding-model NAME     lsa (LSA, 256 dims) or lsa-<dims> (default lsa)
   --teacher NAME             gold | noisy-gold (default gold)
   --teacher-noise P          flip probability of noisy-gold labels (default 0.2)
@@ -60,6 +72,7 @@ export function parseExperimentOptions(argv: string[], now = new Date()): Experi
     options: {
       dataset: { type: 'string' },
       'data-dir': { type: 'string' },
+      'max-documents': { type: 'string' },
       'embedding-model': { type: 'string', default: 'lsa' },
       teacher: { type: 'string', default: 'gold' },
       'teacher-noise': { type: 'string', default: '0.2' },
@@ -82,6 +95,7 @@ export function parseExperimentOptions(argv: string[], now = new Date()): Experi
   if (values.help) return 'help';
   if (positionals.length) throw new Error(`unexpected argument "${positionals[0]}" (options start with --)`);
   if (!values.dataset) throw new Error('--dataset is required');
+  const spec = parseDatasetSpec(values.dataset);
   if (!BACKENDS.includes(values.backend)) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}`);
 
   const method: MethodConfig = {
@@ -104,13 +118,14 @@ export function parseExperimentOptions(argv: string[], now = new Date()): Experi
   return {
     dataset: values.dataset,
     dataDir: values['data-dir'],
+    maxDocuments: maxDocumentsOption(values['max-documents']),
     embeddingModel: values['embedding-model'],
     teacher: values.teacher,
     teacherNoise: numberOption('teacher-noise', values['teacher-noise']),
     method,
     saveTensors: values['save-tensors'],
     saveEmbeddings: values['save-embeddings'],
-    experimentName: values['experiment-name'] ?? `${values.dataset}_${stamp}`,
+    experimentName: values['experiment-name'] ?? `${datasetSpecSlug(spec)}_${stamp}`,
     outputDir: values['output-dir'],
     backend: values.backend as BackendPreference,
   };
@@ -120,6 +135,16 @@ function numberOption(name: string, text: string): number {
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value))
     throw new Error(`--${name} must be a number, got "${text}"`);
+  return value;
+}
+
+function maxDocumentsOption(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (text.trim().toLowerCase() === 'all') return Infinity;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isInteger(value) || value < 1) {
+    throw new Error(`--max-documents must be a positive integer or "all", got "${text}"`);
+  }
   return value;
 }
 

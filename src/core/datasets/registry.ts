@@ -1,10 +1,31 @@
 import { argkp21Parser } from './argkp21';
 import { banking77Parser } from './banking77';
 import { clinc150Parser } from './clinc150';
+import { demoParser } from './demo/demoParser';
+import { capDocuments, DEFAULT_CAP_SEED } from './documentCap';
+import {
+  followIRCore17Parser,
+  followIRNews21Parser,
+  followIRParser,
+  followIRRobust04Parser,
+} from './followir';
+import { nfcorpusParser } from './nfcorpus';
+import { realScholarQueryParser } from './realScholarQuery';
 import type { DataFiles, Dataset, DatasetParser, ParseOptions } from './types';
 
 /** Every dataset the engine can load. Adding a dataset: write its parser file and add it here. */
-export const DATASET_PARSERS: readonly DatasetParser[] = [clinc150Parser, banking77Parser, argkp21Parser];
+export const DATASET_PARSERS: readonly DatasetParser[] = [
+  clinc150Parser,
+  banking77Parser,
+  argkp21Parser,
+  nfcorpusParser,
+  demoParser,
+  followIRParser,
+  followIRCore17Parser,
+  followIRRobust04Parser,
+  followIRNews21Parser,
+  realScholarQueryParser,
+];
 
 /** The parser named `name` (case-insensitive); an unknown name throws with the list of known names. */
 export function getDatasetParser(name: string): DatasetParser {
@@ -26,7 +47,19 @@ export async function loadDataset(
   files: DataFiles,
   options: ParseOptions = {},
 ): Promise<Dataset> {
-  const parser = getDatasetParser(name);
+  return loadDatasetWith(getDatasetParser(name), files, options);
+}
+
+/**
+ * Loads a dataset with `parser` (registered or an import, see `datasetSpec.ts`) from `files`: checks the
+ * required files, parses, then applies the document cap — `options.maxDocuments`, else the parser's
+ * `defaultMaxDocuments`, else none — with `options.seed` (see `capDocuments`).
+ */
+export async function loadDatasetWith(
+  parser: DatasetParser,
+  files: DataFiles,
+  options: ParseOptions = {},
+): Promise<Dataset> {
   const present = await Promise.all(parser.requiredFiles.map((path) => files.exists(path)));
   const missing = parser.requiredFiles.filter((_, i) => !present[i]);
   if (missing.length > 0) {
@@ -35,5 +68,7 @@ export async function loadDataset(
         `Put the files there (${parser.sourceHint}), or point the data folder elsewhere.`,
     );
   }
-  return parser.parse(files, options);
+  const dataset = await parser.parse(files, options);
+  const cap = options.maxDocuments ?? parser.defaultMaxDocuments ?? Infinity;
+  return capDocuments(dataset, cap, options.seed ?? DEFAULT_CAP_SEED);
 }

@@ -24,6 +24,11 @@ export interface Dataset {
   instruction: string;
   documents: DatasetDocument[];
   queries: DatasetQuery[];
+  /**
+   * What loading changed or left out, one readable sentence each (queries without judged candidates dropped,
+   * qrels lines naming unknown ids skipped, the document cap, ...). Absent or empty when nothing was.
+   */
+  notes?: string[];
 }
 
 /**
@@ -59,5 +64,10 @@ export interface DatasetParser {
   requiredFiles: string[];
   /** Where the files come from, for the "missing data" message. */
   sourceHint: string;
+  /**
+   * The document cap used when `ParseOptions.maxDocuments` is not given (see `capDocuments`); absent means
+   * no cap. `loadDatasetWith` applies it after `parse`.
+   */
+  defaultMaxDocuments?: number;
   parse(files: DataFiles, options: ParseOptions): Promise<Dataset>;
 }

@@ -15,6 +15,8 @@ export interface RankedDocument {
   text: string;
   label: number;
   sampled: boolean;
+  /** Position among the sampled documents (the order of the teacher's scores), null if not sampled. */
+  sampledIndex: number | null;
   teacherScore: number | null;
   scoreBefore: number;
   scoreAfter: number;
@@ -66,8 +68,9 @@ export class RefinementSession {
     const after = result.scores.optimized[index];
     const rankBefore = ranksOf(before);
     const rankAfter = ranksOf(after);
-    const sampled = new Map<number, number | null>();
-    result.sampled[index].forEach((c, k) => sampled.set(c, result.teacher[index].scores[k]));
+    const sampled = new Map<number, number>();
+    result.sampled[index].forEach((c, k) => sampled.set(c, k));
+    const teacher = result.teacher[index].scores;
     const shown = new Set<number>(sampled.keys());
     for (let c = 0; c < q.candidates.length; c++)
       if (rankBefore[c] <= topK || rankAfter[c] <= topK) shown.add(c);
@@ -80,7 +83,8 @@ export class RefinementSession {
           text: doc.text,
           label: q.labels[c],
           sampled: sampled.has(c),
-          teacherScore: sampled.get(c) ?? null,
+          sampledIndex: sampled.get(c) ?? null,
+          teacherScore: sampled.has(c) ? teacher[sampled.get(c)!] : null,
           scoreBefore: before[c],
           scoreAfter: after[c],
           rankBefore: rankBefore[c],

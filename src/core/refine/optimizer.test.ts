@@ -123,3 +123,24 @@ for (const backend of ['cpu', 'wasm'] satisfies BackendName[]) {
     });
   });
 }
+
+describe('refineQueries with a zero query', () => {
+  beforeAll(async () => {
+    await initBackend('cpu');
+  });
+
+  // As in PyTorch, cosine = dot / max(|d||q|, 1e-8) has gradient d / 1e-8 at q = 0: the query moves.
+  it('refines a zero query to finite values without poisoning the rest of the batch', async () => {
+    const c = golden.cases[0];
+    const zero: RefinementProblem = { ...problemOf(c), query: new Float32Array(c.query.length) };
+    const res = await refineQueries([zero, problemOf(c)], {
+      lr: c.lr,
+      numSteps: c.steps,
+      refit: false,
+      recordEvery: 0,
+    });
+    expect(Array.from(res.refined.data).every(Number.isFinite)).toBe(true);
+    expect(Array.from(res.lossPerStep.data).every(Number.isFinite)).toBe(true);
+    expectClose(res.refined.data.subarray(c.query.length), c.finalQuery, 1e-5, 'batched non-zero case');
+  });
+});

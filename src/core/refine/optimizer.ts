@@ -87,7 +87,9 @@ export async function refineQueries(
 
   const lossFn = (qv: tf.Tensor2D): { total: tf.Scalar; perQuery: tf.Tensor1D } => {
     const dots = tf.squeeze(tf.matMul(docs, tf.expandDims(qv, 2)), [2]) as tf.Tensor2D; // [Q, K]
-    const qNorm = tf.norm(qv, 'euclidean', 1, true); // [Q, 1]
+    // sqrt(max(|q|², tiny)) rather than tf.norm: at a zero query (LSA gives one when no query word is in
+    // the corpus) tf.norm's gradient is 0/0 = NaN and would poison the whole batch; PyTorch's is 0.
+    const qNorm = tf.sqrt(tf.maximum(tf.sum(tf.square(qv), 1, true), 1e-30)); // [Q, 1]
     let cos: tf.Tensor2D = tf.div(dots, tf.maximum(tf.mul(docNorms, qNorm), COSINE_EPS));
     if (params.refit) cos = minMaxNormalise(cos, mask);
     const r = maskedSoftmax(cos, mask);

@@ -1,0 +1,98 @@
+import { readDataText } from './dataText';
+import { readIdTextFile } from './idTextFiles';
+import { groupJudgments, parseBeirQrels } from './judgments';
+import type { DataFiles, Dataset, DatasetParser, DatasetQuery, DatasetTask } from './types';
+
+/** The document cap of a generic BEIR folder, as the reference's `BEIRDataset.corpus_size_limit`. */
+export const BEIR_DEFAULT_MAX_DOCUMENTS = 5_000;
+
+const CORPUS_FILE = 'corpus.jsonl';
+const QUERIES_FILE = 'queries.jsonl';
+
+/** How one BEIR dataset is presented: its name, folder, split, default cap, source and instruction. */
+export interface BeirDatasetOptions {
+  name: string;
+  /** Folder name under the data directory (for a registered dataset). */
+  folder: string;
+  /** The qrels split, `qrels/<split>.tsv` (default `test`). */
+  split?: string;
+  /** Default `BEIR_DEFAULT_MAX_DOCUMENTS`; Infinity for none. */
+  defaultMaxDocuments?: number;
+  sourceHint?: string;
+  instruction?: string;
+  task?: DatasetTask;
+}
+
+/**
+ * A parser for a BEIR dataset folder (`corpus.jsonl`, `queries.jsonl`, `qrels/<split>.tsv`), as the
+ * reference's `BEIRDataset.load_gold` builds it from BEIR's `GenericDataLoader`:
+ *
+ * - documents: every corpus line in file order, id `_id`, text `title + " " + text`, trimmed;
+ * - queries: the queries that have judgments in the split, in order of their first qrels line (the order of
+ *   BEIR's loader), id `_id`, text `text`;
+ * - candidates: the whole corpus (after the document cap) for every query, label = the qrels score, 0 when
+ *   unjudged. Labels stay graded (the metrics binarise at > 0, as the reference's `1 if label > 0`).
+ *
+ * Deviation: the reference keys documents by text, so corpus lines with the same text become one document
+ * (and its sample draws with Python's generator). Here documents are keyed by `_id`: NFCorpus has 39 pairs of
+ * ids with identical text (the same paper listed twice), which stay two documents each.
+ *
+ * Bad input: malformed JSON lines, missing fields, empty files and repeated ids throw with file and line;
+ * qrels lines naming unknown queries or documents are skipped with a note, and a query none of whose judged
+ * documents exists is dropped with a note (see `groupJudgments`).
+ */
+export function beirParser(options: BeirDatasetOptions): DatasetParser {
+  const split = options.split ?? 'test';
+  const qrelsFile = `qrels/${split}.tsv`;
+  const parser: DatasetParser = {
+    name: options.name,
+    task: options.task ?? 'search',
+    folder: options.folder,
+    requiredFiles: [CORPUS_FILE, QUERIES_FILE, qrelsFile],
+    sourceHint:
+      options.sourceHint ??
+      `a BEIR dataset folder (${CORPUS_FILE}, ${QUERIES_FILE}, ${qrelsFile}), e.g. unzipped from ` +
+        'https://public.ukp.informatik.tu-darmstadt.de/thakur/BEIR/datasets/',
+    defaultMaxDocuments: options.defaultMaxDocuments ?? BEIR_DEFAULT_MAX_DOCUMENTS,
+    parse: (files) => parseBeir(files, parser, qrelsFile, options.instruction),
+  };
+  return parser;
+}
+
+async function parseBeir(
+  files: DataFiles,
+  parser: DatasetParser,
+  qrelsFile: string,
+  instruction = 'Given a query, retrieve documents that answer it',
+): Promise<Dataset> {
+  const corpus = await readIdTextFile(files, CORPUS_FILE, 'documents');
+  const queryTexts = await readIdTextFile(files, QUERIES_FILE, 'queries');
+  const judgments = parseBeirQrels(await readDataText(files, qrelsFile), `${files.location}/${qrelsFile}`);
+
+  const documents = [...corpus].map(([id, text]) => ({ id, text }));
+  const documentIndex = new Map<string, number>();
+  documents.forEach((doc, i) => documentIndex.set(doc.id, i));
+  const grouped = groupJudgments(judgments, queryTexts, documentIndex, {
+    qrels: qrelsFile,
+    queries: QUERIES_FILE,
+    corpus: CORPUS_FILE,
+  });
+
+  const n = documents.length;
+  const allDocuments = new Int32Array(n);
+  for (let i = 0; i < n; i++) allDocuments[i] = i;
+  const queries = grouped.queries.map(({ id, text, judged }): DatasetQuery => {
+    const labels = new Float32Array(n);
+    for (const [doc, score] of judged) labels[doc] = score;
+    return { id, text, candidates: allDocuments.slice(), labels };
+  });
+
+  return {
+    name: parser.name,
+    task: parser.task,
+    instruction,
+    documents,
+    queries,
+    ...(grouped.notes.length > 0 ? { notes: grouped.notes } : {}),
+  };
+}

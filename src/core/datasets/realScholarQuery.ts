@@ -1,0 +1,432 @@
+import { Unzip, UnzipInflate, UnzipPassThrough, type UnzipFile } from 'fflate';
+import { compareCodePoints } from './codePointOrder';
+import { readDataText } from './dataText';
+import { capDocuments, DEFAULT_CAP_SEED } from './documentCap';
+import { DocumentTable } from './documentTable';
+import { jsonTextField, parseJsonLines } from './jsonLines';
+import type { DataFiles, Dataset, DatasetParser, DatasetQuery, ParseOptions } from './types';
+
+const QUERIES_FILE = 'RealScholarQuery/test.jsonl';
+const ID2PAPER_FILE = 'paper_database/id2paper.json';
+const PAPER_ZIP = 'paper_database/cs_paper_2nd.zip';
+
+/** The reference's `RealScholarQuery.corpus_size_limit`. */
+export const REAL_SCHOLAR_QUERY_MAX_DOCUMENTS = 25_000;
+
+/** The task instruction the reference uses for RealScholarQuery (`instruction_templates.yaml`). */
+const INSTRUCTION =
+  'Given a fine-grained scientific inquiry, retrieve academic publications that strictly align with the ' +
+  'specified research topic, methodology, and constraints.';
+
+/**
+ * RealScholarQuery (PaSa, He et al. 2025): 50 scholarly questions written by researchers, searched in the
+ * PaSa paper database. The folder is a snapshot of the Hugging Face dataset `CarlanLark/pasa-dataset`:
+ *
+ *   RealScholarQuery/test.jsonl      one question per line: {"question", "answer": [titles],
+ *                                    "answer_arxiv_id": [arXiv ids], "source_meta": {"published_time"},
+ *                                    "qid"}
+ *   paper_database/id2paper.json     {arXiv id: title}
+ *   paper_database/cs_paper_2nd.zip  one JSON file per paper, {"title", "abstract", "sections"}, each named
+ *                                    by its title's letters, lower-cased (bytedance/pasa `keep_letters`)
+ *
+ * As the reference loader (IBM/task-aware-embedding-refinement, `dataset_loaders.RealScholarQuery`) does:
+ * every zip entry is a paper whose arXiv id is found by its exact `title` in the reversed id2paper map (for a
+ * title listed under several ids, the last id wins); documents are the papers' abstracts; every question is
+ * a query whose candidates are all documents, labelled 1 for the papers in its `answer_arxiv_id`, else 0;
+ * and the documents are capped at 25,000 by default (`REAL_SCHOLAR_QUERY_MAX_DOCUMENTS`), keeping every
+ * positive and a sample of the rest seeded with the run's seed (`capDocuments`; the reference samples with
+ * Python's `random.Random(42)`, so the sample differs, the rule is the same). The cap is applied while
+ * parsing, before the query × document grid is built, so the full corpus never gets a grid;
+ * `loadDatasetWith` then finds the dataset within the cap.
+ *
+ * Deviations, each counted in `Dataset.notes`:
+ * - a zip entry whose title id2paper does not list is skipped (the reference stops with a KeyError);
+ * - a paper whose abstract is missing, null or blank is not a document (the reference would embed "");
+ * - an answer id without such a paper (not in id2paper, no zip entry, or no abstract) is skipped, as the
+ *   reference's `doc_id in all_data` test does; a query left with no positive is kept (the reference keeps
+ *   it, with all-zero labels); when no query has a positive left, loading fails;
+ * - papers with the same abstract are one document (the first paper's id), positive when any of them is;
+ * - a question asked twice is one query, the later line's (the reference keys queries by question).
+ * Queries are sorted by question in code-point order (as the reference experiment does); ids are `qid`
+ * (`RealScholarQuery_<n>`), or `line-<n>` when a line has none. Documents are in zip order.
+ *
+ * Limitation: the zip is read whole through `DataFiles.readBytes`, so it must fit in memory (and Node's
+ * `readFile` refuses files over 2 GiB). The published zip is several GB and cannot be loaded this way; a
+ * cut-down zip (or a future chunked `DataFiles` read) is needed. The entries are already decoded one at a
+ * time (`forEachZipEntry` takes chunks), so only the abstracts, not the papers' full JSON, are kept.
+ */
+export const realScholarQueryParser: DatasetParser = {
+  name: 'RealScholarQuery',
+  task: 'search',
+  folder: 'RealScholarQuery',
+  requiredFiles: [QUERIES_FILE, ID2PAPER_FILE, PAPER_ZIP],
+  sourceHint:
+    'a snapshot of https://huggingface.co/datasets/CarlanLark/pasa-dataset: RealScholarQuery/test.jsonl, ' +
+    'paper_database/id2paper.json and paper_database/cs_paper_2nd.zip',
+  defaultMaxDocuments: REAL_SCHOLAR_QUERY_MAX_DOCUMENTS,
+  parse: parseRealScholarQuery,
+};
+
+interface Question {
+  id: string;
+  text: string;
+  answerIds: string[];
+}
+
+async function parseRealScholarQuery(files: DataFiles, options: ParseOptions): Promise<Dataset> {
+  const notes: string[] = [];
+  const questions = await readQuestions(files, notes);
+  const titleToId = await readTitleToId(files);
+  const abstracts = await readAbstracts(files, titleToId, notes);
+
+  // Documents: the papers' abstracts in zip order, one per distinct text.
+  const table = new DocumentTable();
+  const docOfPaper = new Map<string, number>();
+  for (const [arxivId, abstract] of abstracts) docOfPaper.set(arxivId, table.add(arxivId, abstract));
+  if (table.size < docOfPaper.size) {
+    notes.push(
+      `${docOfPaper.size - table.size} paper(s) share their abstract with an earlier paper and are merged`,
+    );
+  }
+
+  const positivesOf = questions.map((question) => {
+    const positives = new Set<number>();
+    for (const arxivId of question.answerIds) {
+      const doc = docOfPaper.get(arxivId);
+      if (doc !== undefined) positives.add(doc);
+    }
+    return positives;
+  });
+  reportSkippedAnswers(questions, docOfPaper, positivesOf, files, notes);
+
+  // The cap, on the document list only (see capDocuments; the same rule loadDatasetWith applies).
+  const cap = options.maxDocuments ?? REAL_SCHOLAR_QUERY_MAX_DOCUMENTS;
+  const seed = options.seed ?? DEFAULT_CAP_SEED;
+  const kept = capDocumentList(table.documents, positivesOf, cap, seed, notes);
+
+  const n = kept.length;
+  const allDocuments = new Int32Array(n);
+  for (let i = 0; i < n; i++) allDocuments[i] = i;
+  const newIndex = new Map<number, number>();
+  kept.forEach((oldDoc, i) => newIndex.set(oldDoc, i));
+
+  const queries = questions.map((question, q): DatasetQuery => {
+    const labels = new Float32Array(n);
+    for (const doc of positivesOf[q]) {
+      const i = newIndex.get(doc);
+      if (i === undefined) throw new Error(`internal: the document cap dropped a positive`);
+      labels[i] = 1;
+    }
+    // Each query gets its own candidate array: callers may transfer or mutate one without touching others.
+    return { id: question.id, text: question.text, candidates: allDocuments.slice(), labels };
+  });
+  queries.sort((a, b) => compareCodePoints(a.text, b.text));
+
+  const dataset: Dataset = {
+    name: realScholarQueryParser.name,
+    task: 'search',
+    instruction: INSTRUCTION,
+    documents: kept.map((doc) => table.documents[doc]),
+    queries,
+  };
+  if (notes.length > 0) dataset.notes = notes;
+  return dataset;
+}
+
+/**
+ * The indices of the documents the cap keeps, in document order, with `capDocuments` deciding: it gets one
+ * query over all documents that is positive where any question is, so it keeps exactly what it would keep on
+ * the full grid. Its note is added to `notes`.
+ */
+function capDocumentList(
+  documents: Dataset['documents'],
+  positivesOf: ReadonlyArray<ReadonlySet<number>>,
+  cap: number,
+  seed: number,
+  notes: string[],
+): number[] {
+  const n = documents.length;
+  const all = Array.from({ length: n }, (_, i) => i);
+  if (n <= cap) return all;
+  const labels = new Float32Array(n);
+  for (const positives of positivesOf) for (const doc of positives) labels[doc] = 1;
+  const probe: Dataset = {
+    name: 'cap',
+    task: 'search',
+    instruction: '',
+    documents,
+    queries: [{ id: 'all', text: '', candidates: Int32Array.from(all), labels }],
+  };
+  const capped = capDocuments(probe, cap, seed);
+  notes.push(...(capped.notes ?? []));
+  const indexOf = new Map(documents.map((doc, i) => [doc, i]));
+  return capped.documents.map((doc) => {
+    const i = indexOf.get(doc);
+    if (i === undefined) throw new Error('internal: the document cap returned an unknown document');
+    return i;
+  });
+}
+
+/** Notes (or, when no question has a positive left, an error) for answer ids without a paper abstract. */
+function reportSkippedAnswers(
+  questions: readonly Question[],
+  docOfPaper: ReadonlyMap<string, number>,
+  positivesOf: ReadonlyArray<ReadonlySet<number>>,
+  files: DataFiles,
+  notes: string[],
+): void {
+  const skipped = new Set<string>();
+  let references = 0;
+  for (const question of questions) {
+    for (const arxivId of question.answerIds) {
+      if (docOfPaper.has(arxivId)) continue;
+      references++;
+      skipped.add(arxivId);
+    }
+  }
+  const empty = questions.filter((_, q) => positivesOf[q].size === 0).map((question) => question.id);
+  if (empty.length === questions.length) {
+    throw new Error(
+      `${files.location}: no question has an answer paper with an abstract ` +
+        `(${references} answer reference(s) to ${skipped.size} paper(s) have no abstract in ${PAPER_ZIP}); ` +
+        `check that ${ID2PAPER_FILE} and ${PAPER_ZIP} are the PaSa paper database`,
+    );
+  }
+  if (references > 0) {
+    const shown = [...skipped].slice(0, 5).join(', ');
+    notes.push(
+      `skipped ${references} answer reference(s) to ${skipped.size} paper(s) without an abstract in ` +
+        `${PAPER_ZIP} (${shown}${skipped.size > 5 ? ', ...' : ''})`,
+    );
+  }
+  if (empty.length > 0) {
+    notes.push(`${empty.length} query(ies) have no positive left: ${empty.join(', ')}`);
+  }
+}
+
+/** test.jsonl: the questions in file order; a repeated question keeps its later line (and position). */
+async function readQuestions(files: DataFiles, notes: string[]): Promise<Question[]> {
+  const fileName = `${files.location}/${QUERIES_FILE}`;
+  const byText = new Map<string, Question>();
+  let repeated = 0;
+  for (const record of parseJsonLines(await readDataText(files, QUERIES_FILE), fileName)) {
+    const text = jsonTextField(record, 'question', fileName, true);
+    const answers = record.value.answer_arxiv_id;
+    if (!Array.isArray(answers) || !answers.every((id): id is string => typeof id === 'string')) {
+      throw new Error(
+        `${fileName}: line ${record.line} ` +
+          (answers === undefined
+            ? 'has no "answer_arxiv_id" field'
+            : 'has an "answer_arxiv_id" that is not a list of arXiv id strings'),
+      );
+    }
+    const qid = record.value.qid;
+    const id = typeof qid === 'string' && qid !== '' ? qid : `line-${record.line}`;
+    if (byText.has(text)) {
+      repeated++;
+      byText.delete(text);
+    }
+    byText.set(text, { id, text, answerIds: answers });
+  }
+  if (repeated > 0)
+    notes.push(`${repeated} question(s) repeat an earlier line's question; the later line is kept`);
+  return [...byText.values()];
+}
+
+/** id2paper.json reversed: title → arXiv id, the last id winning for a repeated title (Python's `{v: k}`). */
+async function readTitleToId(files: DataFiles): Promise<Map<string, string>> {
+  const fileName = `${files.location}/${ID2PAPER_FILE}`;
+  let data: unknown;
+  try {
+    data = JSON.parse(await readDataText(files, ID2PAPER_FILE));
+  } catch (error) {
+    throw new Error(`${fileName} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new Error(`${fileName} is not a JSON object of arXiv id → title`);
+  }
+  // Object.entries follows the file's order except for integer-like keys, which no arXiv id is.
+  const titleToId = new Map<string, string>();
+  for (const [arxivId, title] of Object.entries(data)) {
+    if (typeof title !== 'string') {
+      throw new Error(`${fileName}: the title of "${arxivId}" is ${JSON.stringify(title)}, not a string`);
+    }
+    titleToId.set(title, arxivId);
+  }
+  return titleToId;
+}
+
+/**
+ * The papers of cs_paper_2nd.zip that have an abstract: arXiv id → abstract, in zip order (a later entry for
+ * the same id replaces the abstract and keeps the position, as a Python dict does).
+ */
+async function readAbstracts(
+  files: DataFiles,
+  titleToId: ReadonlyMap<string, string>,
+  notes: string[],
+): Promise<Map<string, string>> {
+  const zipName = `${files.location}/${PAPER_ZIP}`;
+  const abstracts = new Map<string, string>();
+  let entries = 0;
+  const unknownTitles: string[] = [];
+  let withoutAbstract = 0;
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+
+  forEachZipEntry(await files.readBytes(PAPER_ZIP), zipName, (name, bytes) => {
+    entries++;
+    const where = `${zipName}: entry "${name}"`;
+    let paper: unknown;
+    try {
+      paper = JSON.parse(decoder.decode(bytes));
+    } catch (error) {
+      throw new Error(`${where} is not valid UTF-8 JSON: ${(error as Error).message}`, { cause: error });
+    }
+    if (typeof paper !== 'object' || paper === null || Array.isArray(paper)) {
+      throw new Error(`${where} is not a JSON object`);
+    }
+    const { title, abstract } = paper as Record<string, unknown>;
+    if (typeof title !== 'string') {
+      throw new Error(
+        `${where} has ${title === undefined ? 'no "title" field' : 'a "title" that is not a string'}`,
+      );
+    }
+    const arxivId = titleToId.get(title);
+    if (arxivId === undefined) {
+      unknownTitles.push(title);
+      return;
+    }
+    if (typeof abstract !== 'string' || abstract.trim() === '') {
+      withoutAbstract++;
+      abstracts.delete(arxivId);
+      return;
+    }
+    abstracts.set(arxivId, abstract);
+  });
+
+  if (entries === 0) {
+    throw new Error(
+      `${zipName} holds no paper files; expected one JSON file per paper (cs_paper_2nd.zip of PaSa)`,
+    );
+  }
+  if (abstracts.size === 0) {
+    throw new Error(
+      `${zipName}: none of its ${entries} paper file(s) has both a title listed in ${ID2PAPER_FILE} ` +
+        'and an abstract',
+    );
+  }
+  if (unknownTitles.length > 0) {
+    const shown = unknownTitles
+      .slice(0, 3)
+      .map((t) => JSON.stringify(t))
+      .join(', ');
+    notes.push(
+      `skipped ${unknownTitles.length} zip entry(ies) whose title ${ID2PAPER_FILE} does not list ` +
+        `(${shown}${unknownTitles.length > 3 ? ', ...' : ''})`,
+    );
+  }
+  if (withoutAbstract > 0) notes.push(`skipped ${withoutAbstract} paper(s) without an abstract`);
+  return abstracts;
+}
+
+/** Bytes pushed to the zip reader at a time (fflate's streaming `Unzip` advises few files per push). */
+const ZIP_CHUNK_BYTES = 1 << 16;
+
+/**
+ * Calls `onEntry(name, contents)` for every file of a zip archive, in archive order, decompressing one entry
+ * at a time (fflate's streaming `Unzip`; stored and deflated entries). Directory entries are skipped. The
+ * archive is fed in chunks, so a chunked reader could drive the same code. Throws, naming `zipName` and the
+ * entry, on an unsupported compression method, corrupt data or a truncated archive (one without its
+ * end-of-central-directory record); errors from `onEntry` propagate.
+ */
+export function forEachZipEntry(
+  zip: Uint8Array,
+  zipName: string,
+  onEntry: (name: string, contents: Uint8Array) => void,
+): void {
+  if (!hasEndOfCentralDirectory(zip)) {
+    throw new Error(
+      `${zipName} is not a complete zip archive (it has no end-of-central-directory record): ` +
+        'the file is truncated or not a zip file',
+    );
+  }
+  let failure: Error | undefined;
+  let open: string | undefined;
+  const unzip = new Unzip((file: UnzipFile) => {
+    if (failure !== undefined || file.name.endsWith('/')) return;
+    const name = file.name;
+    const chunks: Uint8Array[] = [];
+    open = name;
+    file.ondata = (error, data, final) => {
+      if (failure !== undefined) return;
+      if (error !== null) {
+        failure = new Error(`${zipName}: cannot read entry "${name}": ${error.message}`, { cause: error });
+        return;
+      }
+      chunks.push(data);
+      if (!final) return;
+      open = undefined;
+      try {
+        onEntry(name, concat(chunks));
+      } catch (error) {
+        failure = error as Error;
+      }
+    };
+    try {
+      file.start();
+    } catch (error) {
+      failure = new Error(`${zipName}: cannot read entry "${name}": ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  });
+  unzip.register(UnzipInflate);
+  unzip.register(UnzipPassThrough);
+
+  for (let offset = 0; offset < zip.length || offset === 0; offset += ZIP_CHUNK_BYTES) {
+    const end = Math.min(offset + ZIP_CHUNK_BYTES, zip.length);
+    try {
+      unzip.push(zip.subarray(offset, end), end === zip.length);
+    } catch (error) {
+      const message = (error as Error).message;
+      failure ??=
+        open === undefined
+          ? new Error(`${zipName} is not a readable zip archive: ${message}`, { cause: error })
+          : new Error(`${zipName} ends inside entry "${open}"; the archive is truncated (${message})`, {
+              cause: error,
+            });
+    }
+    if (failure !== undefined) throw failure;
+    if (end === zip.length) break;
+  }
+  if (open !== undefined) throw new Error(`${zipName} ends inside entry "${open}"; the archive is truncated`);
+}
+
+/**
+ * Whether the archive ends with an end-of-central-directory record (signature 0x06054b50, 22 bytes plus a
+ * comment of up to 65,535 bytes), as every complete zip file does. The streaming reader never looks there, so
+ * without this check a zip cut between two entries would read as a smaller archive.
+ */
+function hasEndOfCentralDirectory(zip: Uint8Array): boolean {
+  const last = zip.length - 22;
+  const first = Math.max(0, last - 0xffff);
+  for (let i = last; i >= first; i--) {
+    if (zip[i] === 0x50 && zip[i + 1] === 0x4b && zip[i + 2] === 0x05 && zip[i + 3] === 0x06) {
+      const commentLength = zip[i + 20] | (zip[i + 21] << 8);
+      if (i + 22 + commentLength === zip.length) return true;
+    }
+  }
+  return false;
+}
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  let length = 0;
+  for (const chunk of chunks) length += chunk.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
