@@ -1,52 +1,121 @@
+import { useEffect } from 'react';
+import { Header } from './components/Header';
+import { LossCurve } from './components/LossCurve';
+import { MetricsPanel } from './components/MetricsPanel';
+import { ProjectionMap } from './components/ProjectionMap';
+import { QueryList } from './components/QueryList';
+import { RankChanges } from './components/RankChanges';
 import { ResultsView } from './components/ResultsView';
 import { SettingsPanel } from './components/SettingsPanel';
-import { useRunStore } from './stores/runStore';
+import { TrajectoryControls } from './components/TrajectoryControls';
+import { useExplorer } from './stores/explorerStore';
 import './app.css';
 
 /**
- * The experiment runner page: pick the setting, run the whole dataset in the compute worker, see the mean
- * metrics per computation type and every query's gain. The explorer views (map, trajectories, rank
- * changes) build on this.
+ * The explorer: settings on top, the queries on the left, and for the selected query its map and path,
+ * rank changes, loss curve and metrics; or the whole run's summary (Experiment tab).
  */
 export function App() {
-  const { status, progress, error, result, backend, run, cancel } = useRunStore();
-  const busy = status === 'running' || status === 'starting';
-  const fraction = progress && progress.total > 0 ? progress.done / progress.total : 0;
+  const syncFromUrl = useExplorer((s) => s.syncFromUrl);
+  const tab = useExplorer((s) => s.view.tab);
+  const update = useExplorer((s) => s.update);
+  const status = useExplorer((s) => s.status);
+  const error = useExplorer((s) => s.error);
+  const experiment = useExplorer((s) => s.experiment);
+
+  useEffect(() => {
+    syncFromUrl();
+    const onPop = () => syncFromUrl();
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, [syncFromUrl]);
 
   return (
-    <main>
-      <header>
-        <h1>Refinement Explorer</h1>
-        <p className="tagline">
-          A teacher scores a few retrieved documents; gradient descent moves the query embedding until its
-          ranking agrees; the corpus is re-ranked.
-        </p>
-        <p className="backend" data-testid="backend">
-          {backend ? `Compute: ${backend.name} — ${backend.adapter}` : 'Compute: not started'}
-        </p>
-      </header>
+    <div className="app">
+      <Header />
       <SettingsPanel />
-      <div className="actions">
-        <button type="button" onClick={() => void run()} disabled={busy} data-testid="run">
-          Run all queries
+      {status === 'error' && (
+        <p className="error banner" role="alert" data-testid="run-error">
+          The run failed: {error}
+        </p>
+      )}
+      {status === 'cancelled' && <p className="note banner">Cancelled. Change a setting or press Re-run.</p>}
+      <nav className="tabs" role="tablist">
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === 'explorer'}
+          onClick={() => update({ tab: 'explorer' })}
+        >
+          Explorer
         </button>
-        <button type="button" onClick={cancel} disabled={!busy} data-testid="cancel">
-          Cancel
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === 'experiment'}
+          onClick={() => update({ tab: 'experiment' })}
+          data-testid="tab-experiment"
+        >
+          Experiment summary
         </button>
-        {busy && (
-          <span className="progress" data-testid="progress">
-            <progress value={fraction} max={1} />{' '}
-            {progress ? `${progress.stage} ${progress.done}/${progress.total}` : 'starting…'}
-          </span>
+      </nav>
+      {tab === 'experiment' ? experiment ? <ResultsView result={experiment} /> : null : <ExplorerView />}
+    </div>
+  );
+}
+
+function ExplorerView() {
+  const query = useExplorer((s) => s.query);
+  const queryStatus = useExplorer((s) => s.queryStatus);
+  const queryError = useExplorer((s) => s.queryError);
+  const projection = useExplorer((s) => s.projection);
+  const projectionStatus = useExplorer((s) => s.projectionStatus);
+  const projectionProgress = useExplorer((s) => s.projectionProgress);
+  const projectionError = useExplorer((s) => s.projectionError);
+  const step = useExplorer((s) => s.step);
+
+  return (
+    <div className="explorer">
+      <QueryList />
+      <div className="query-detail">
+        {queryStatus === 'error' && (
+          <p className="error" role="alert">
+            {queryError}
+          </p>
         )}
-        {status === 'cancelled' && <span className="note">Cancelled.</span>}
-        {status === 'error' && (
-          <span className="error" role="alert">
-            {error}
-          </span>
+        {query && (
+          <>
+            <h2 className="query-title" data-testid="query-title">
+              {query.text}{' '}
+              <small>
+                ({query.id}; {query.relevantCount} relevant of {query.candidateCount.toLocaleString()}{' '}
+                candidates)
+              </small>
+            </h2>
+            <div className="detail-grid">
+              <div className="map-column">
+                {projection && projection.index === query.index ? (
+                  <ProjectionMap key={projection.index} projection={projection} query={query} step={step} />
+                ) : projectionStatus === 'error' ? (
+                  <p className="error panel" role="alert">
+                    The map could not be computed: {projectionError}
+                  </p>
+                ) : (
+                  <div className="panel map-placeholder" data-testid="map-progress">
+                    Computing the map…{' '}
+                    {projectionProgress &&
+                      `${projectionProgress.stage} ${projectionProgress.done}/${projectionProgress.total}`}
+                  </div>
+                )}
+                <TrajectoryControls query={query} />
+                <LossCurve query={query} step={step} />
+              </div>
+              <MetricsPanel query={query} />
+            </div>
+            <RankChanges query={query} />
+          </>
         )}
       </div>
-      {result && <ResultsView result={result} />}
-    </main>
+    </div>
   );
 }

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import type { ComputationType } from '../../core/experiment/config';
 import type { MetricName } from '../../core/metrics/rankingMetrics';
 import type { ExperimentResponse } from '../workers/engineApi';
+import { useExplorer } from '../stores/explorerStore';
 
 const HEADLINE: { name: MetricName; label: string }[] = [
   { name: 'map', label: 'MAP' },
@@ -13,9 +14,10 @@ const HEADLINE: { name: MetricName; label: string }[] = [
 const fmt = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(3));
 const signed = (x: number) => (x >= 0 ? '+' : '') + x.toFixed(3);
 
-/** The run's mean metrics per computation type, and every query's MAP before and after refinement. */
+/** The run's mean metrics per computation type, and every query's MAP before and after (click to explore). */
 export function ResultsView({ result }: { result: ExperimentResponse }) {
   const [sortByGain, setSortByGain] = useState(true);
+  const update = useExplorer((s) => s.update);
   const types = Object.keys(result.summary.types) as ComputationType[];
   const rows = useMemo(() => {
     const withGain = result.queries.map((q) => ({
@@ -78,7 +80,15 @@ export function ResultsView({ result }: { result: ExperimentResponse }) {
         <tbody>
           {rows.map((q) => (
             <tr key={q.id}>
-              <td title={q.id}>{q.text}</td>
+              <td title={q.id}>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => update({ query: q.id, tab: 'explorer' })}
+                >
+                  {q.text}
+                </button>
+              </td>
               <td>{fmt(q.metrics.original?.map)}</td>
               <td>{fmt(q.metrics.optimized?.map)}</td>
               <td className={q.gain > 0 ? 'gain' : q.gain < 0 ? 'loss' : ''}>

@@ -1,130 +1,145 @@
 import type { BackendPreference } from '../../core/compute/backend';
-import { useRunStore } from '../stores/runStore';
+import type { MethodConfig } from '../../core/experiment/config';
+import { useExplorer } from '../stores/explorerStore';
+import { DATASET_PARSERS } from '../../core/datasets/registry';
 
 const BACKENDS: BackendPreference[] = ['auto', 'webgpu', 'wasm', 'cpu'];
+/** Datasets that need no files load in the browser today; the others need the server's /data (coming). */
+const BROWSER_DATASETS = DATASET_PARSERS.filter((p) => p.requiredFiles.length === 0);
 
-/** Dataset, embedder, teacher, method parameters and compute backend of the next run. */
+/**
+ * Dataset, embedder, teacher, method parameters and compute backend. Every change goes to the URL and
+ * re-runs the dataset; inputs commit on change so a run starts once per edit.
+ */
 export function SettingsPanel() {
-  const settings = useRunStore((s) => s.settings);
-  const setSettings = useRunStore((s) => s.setSettings);
-  const setMethod = useRunStore((s) => s.setMethod);
-  const busy = useRunStore((s) => s.status === 'running' || s.status === 'starting');
-  const { method } = settings;
-  const number = (value: string, fallback: number) =>
-    Number.isFinite(Number(value)) && value !== '' ? Number(value) : fallback;
+  const view = useExplorer((s) => s.view);
+  const update = useExplorer((s) => s.update);
+  const busy = useExplorer((s) => s.status === 'running');
+  const run = useExplorer((s) => s.run);
+  const cancel = useExplorer((s) => s.cancel);
+  const progress = useExplorer((s) => s.progress);
+  const setMethod = (patch: Partial<MethodConfig>) => update({ method: { ...view.method, ...patch } });
+  const numberInput = (
+    label: string,
+    value: number,
+    onValue: (x: number) => void,
+    attrs: { min?: number; max?: number; step?: number | 'any' },
+  ) => (
+    <label>
+      {label}
+      <input
+        type="number"
+        defaultValue={value}
+        key={`${label}-${value}`}
+        {...attrs}
+        onBlur={(e) => commit(e.currentTarget, value, onValue)}
+        onKeyDown={(e) => e.key === 'Enter' && commit(e.currentTarget, value, onValue)}
+      />
+    </label>
+  );
 
   return (
-    <fieldset className="settings" disabled={busy}>
-      <label>
-        Dataset
-        <select value={settings.dataset} onChange={(e) => setSettings({ dataset: e.target.value })}>
-          <option value="demo">Demo (built-in)</option>
-        </select>
-      </label>
-      <label>
-        Embedding
-        <select
-          value={settings.embeddingModel}
-          onChange={(e) => setSettings({ embeddingModel: e.target.value })}
-        >
-          <option value="lsa">LSA, 256 dims</option>
-          <option value="lsa-64">LSA, 64 dims</option>
-          <option value="lsa-32">LSA, 32 dims</option>
-        </select>
-      </label>
-      <label>
-        Teacher
-        <select
-          value={settings.teacher}
-          onChange={(e) => setSettings({ teacher: e.target.value as 'gold' | 'noisy-gold' })}
-        >
-          <option value="gold">Gold labels</option>
-          <option value="noisy-gold">Noisy gold labels</option>
-        </select>
-      </label>
-      {settings.teacher === 'noisy-gold' && (
+    <section className="settings-bar">
+      <fieldset className="settings" disabled={busy}>
         <label>
-          Noise
-          <input
-            type="number"
-            min={0}
-            max={1}
-            step={0.05}
-            value={settings.teacherNoise}
-            onChange={(e) => setSettings({ teacherNoise: number(e.target.value, 0.2) })}
-          />
+          Dataset
+          <select
+            value={view.dataset}
+            onChange={(e) => update({ dataset: e.target.value, query: undefined })}
+          >
+            {BROWSER_DATASETS.map((p) => (
+              <option key={p.name} value={p.name}>
+                {p.name === 'demo' ? 'Demo (built-in)' : p.name}
+              </option>
+            ))}
+          </select>
         </label>
-      )}
-      <label>
-        Learning rate
-        <input
-          type="number"
-          step="any"
-          min={0}
-          value={method.lr}
-          onChange={(e) => setMethod({ lr: number(e.target.value, method.lr) })}
-        />
-      </label>
-      <label>
-        Steps
-        <input
-          type="number"
-          min={0}
-          step={1}
-          value={method.numSteps}
-          onChange={(e) => setMethod({ numSteps: number(e.target.value, method.numSteps) })}
-        />
-      </label>
-      <label>
-        Scored documents
-        <input
-          type="number"
-          min={1}
-          step={1}
-          value={method.totalScores}
-          onChange={(e) => setMethod({ totalScores: number(e.target.value, method.totalScores) })}
-        />
-      </label>
-      <label>
-        of which from the top
-        <input
-          type="number"
-          min={0}
-          step={1}
-          value={method.scoresFromTop}
-          onChange={(e) => setMethod({ scoresFromTop: number(e.target.value, method.scoresFromTop) })}
-        />
-      </label>
-      <label>
-        Seed
-        <input
-          type="number"
-          step={1}
-          value={method.randomSeed}
-          onChange={(e) => setMethod({ randomSeed: number(e.target.value, method.randomSeed) })}
-        />
-      </label>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={method.refit}
-          onChange={(e) => setMethod({ refit: e.target.checked, lr: e.target.checked ? 0.005 : 1e-4 })}
-        />
-        ReFIT
-      </label>
-      <label>
-        Backend
-        <select
-          value={settings.backend}
-          onChange={(e) => setSettings({ backend: e.target.value as BackendPreference })}
-        >
-          {BACKENDS.map((b) => (
-            <option key={b} value={b}>
-              {b}
-            </option>
-          ))}
-        </select>
-      </label>
-    </fieldset>
+        <label>
+          Embedding
+          <select value={view.embeddingModel} onChange={(e) => update({ embeddingModel: e.target.value })}>
+            <option value="lsa-64">LSA, 64 dims</option>
+            <option value="lsa-128">LSA, 128 dims</option>
+            <option value="lsa">LSA, 256 dims</option>
+          </select>
+        </label>
+        <label>
+          Teacher
+          <select
+            value={view.teacher}
+            onChange={(e) => update({ teacher: e.target.value as 'gold' | 'noisy-gold' })}
+          >
+            <option value="gold">Gold labels</option>
+            <option value="noisy-gold">Noisy gold labels</option>
+          </select>
+        </label>
+        {view.teacher === 'noisy-gold' &&
+          numberInput('Label noise', view.teacherNoise, (x) => update({ teacherNoise: x }), {
+            min: 0,
+            max: 1,
+            step: 0.05,
+          })}
+        {numberInput('Learning rate', view.method.lr, (lr) => setMethod({ lr }), { min: 0, step: 'any' })}
+        {numberInput('Steps', view.method.numSteps, (numSteps) => setMethod({ numSteps }), {
+          min: 0,
+          step: 1,
+        })}
+        {numberInput('Scored docs', view.method.totalScores, (totalScores) => setMethod({ totalScores }), {
+          min: 1,
+          step: 1,
+        })}
+        {numberInput(
+          '…from top',
+          view.method.scoresFromTop,
+          (scoresFromTop) => setMethod({ scoresFromTop }),
+          { min: 0, step: 1 },
+        )}
+        {numberInput('Seed', view.method.randomSeed, (randomSeed) => setMethod({ randomSeed }), { step: 1 })}
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={view.method.refit}
+            onChange={(e) => setMethod({ refit: e.target.checked, lr: e.target.checked ? 0.005 : 1e-4 })}
+          />
+          ReFIT
+        </label>
+        <label>
+          Backend
+          <select
+            value={view.backend}
+            onChange={(e) => update({ backend: e.target.value as BackendPreference })}
+          >
+            {BACKENDS.map((b) => (
+              <option key={b} value={b}>
+                {b}
+              </option>
+            ))}
+          </select>
+        </label>
+      </fieldset>
+      <div className="actions">
+        <button type="button" onClick={() => void run()} disabled={busy} data-testid="run">
+          Re-run
+        </button>
+        <button type="button" onClick={cancel} disabled={!busy} data-testid="cancel">
+          Cancel
+        </button>
+        {busy && (
+          <span className="progress" data-testid="progress">
+            <progress value={progress && progress.total ? progress.done / progress.total : 0} max={1} />
+            {progress ? `${progress.stage} ${progress.done}/${progress.total}` : 'starting…'}
+          </span>
+        )}
+      </div>
+    </section>
   );
+}
+
+/** Commits a number field when valid; restores the current value otherwise. */
+function commit(input: HTMLInputElement, current: number, onValue: (x: number) => void): void {
+  const x = Number(input.value);
+  if (input.value === '' || !Number.isFinite(x) || !input.checkValidity()) {
+    input.value = String(current);
+    return;
+  }
+  if (x !== current) onValue(x);
 }

@@ -5,6 +5,8 @@ import { createEmbedder } from '../../core/embedding/embedderFactory';
 import type { ComputationType, MethodConfig } from '../../core/experiment/config';
 import { summarize, type ExperimentSummary } from '../../core/experiment/outputs';
 import { runExperiment } from '../../core/experiment/pipeline';
+import { QueryProjector, type QueryProjection } from '../../core/experiment/queryProjection';
+import { RefinementSession, type QueryView } from '../../core/experiment/session';
 import type { RankingMetrics } from '../../core/metrics/rankingMetrics';
 import {
   refineQueries,
@@ -46,23 +48,45 @@ const noFiles: DataFiles = {
     Promise.reject(new Error(`cannot read ${p}: only built-in datasets load in the browser`)),
 };
 
+let session: RefinementSession | undefined;
+let projector: QueryProjector | undefined;
+
+/** Documents fitted on the map at most; relevant and sampled ones are always added. */
+const MAP_BUDGET = 2000;
+
+function currentSession(): RefinementSession {
+  if (!session) throw new Error('no experiment has run yet: run the dataset first');
+  return session;
+}
+
+/** The explorer always needs the refined ranking, whatever else was asked for. */
+function withOptimized(types: ComputationType[]): ComputationType[] {
+  return types.includes('optimized') ? types : [...types, 'optimized'];
+}
+
 /** The engine as the compute worker serves it (see engine.worker.ts). */
 export const engineApi = {
   async init(preference: BackendPreference): Promise<BackendInfo> {
     return initBrowserBackend(preference);
   },
 
+  /**
+   * Runs every query of the dataset and keeps the result as the worker's session, which the explorer's
+   * single-query calls below read. A new run replaces the previous session.
+   */
   async runExperiment(request: ExperimentRequest, context: CallContext): Promise<ExperimentResponse> {
     const options = { signal: context.signal, onProgress: context.onProgress };
-    const dataset = await loadDataset(request.dataset, noFiles, { seed: request.method.randomSeed });
-    const embedder = createEmbedder(request.embeddingModel, request.method.randomSeed);
-    const teacher = createTeacher(request.teacher, {
-      noise: request.teacherNoise,
-      seed: request.method.randomSeed,
-    });
-    const result = await runExperiment({ dataset, embedder, teacher, method: request.method }, options);
+    const seed = request.method.randomSeed;
+    const dataset = await loadDataset(request.dataset, noFiles, { seed });
+    const embedder = createEmbedder(request.embeddingModel, seed);
+    const teacher = createTeacher(request.teacher, { noise: request.teacherNoise, seed });
+    const method = { ...request.method, computationTypes: withOptimized(request.method.computationTypes) };
+    const result = await runExperiment({ dataset, embedder, teacher, method }, options);
+    session?.dispose();
+    session = new RefinementSession(result, method);
+    projector = new QueryProjector(session, { budget: MAP_BUDGET, seed });
     return {
-      summary: summarize(result, `${dataset.name} in the browser`, request.method.randomSeed),
+      summary: summarize(result, `${dataset.name} in the browser`, seed),
       embeddingDims: embedder.dims,
       queries: dataset.queries.map((q, i) => ({
         id: q.id,
@@ -70,6 +94,32 @@ export const engineApi = {
         metrics: Object.fromEntries(result.types.map((t) => [t, result.metrics[t][i]])),
       })),
     };
+  },
+
+  async queryView(request: { index: number; topK: number }): Promise<QueryView> {
+    return currentSession().view(request.index, request.topK);
+  },
+
+  /** Re-runs one query with edited teacher scores (null: the teacher's own) and returns its new view. */
+  async whatIf(
+    request: { index: number; scores: (number | null)[] | null; topK: number },
+    context: CallContext,
+  ): Promise<QueryView> {
+    await currentSession().whatIf(request.index, request.scores, { signal: context.signal });
+    return currentSession().view(request.index, request.topK);
+  },
+
+  /** The UMAP map of a query's candidates and the query's path over it (fitted once per candidate set). */
+  async projectQuery(request: { index: number }, context: CallContext): Promise<QueryProjection> {
+    if (!projector) throw new Error('no experiment has run yet: run the dataset first');
+    const map = await projector.project(request.index, {
+      signal: context.signal,
+      onProgress: context.onProgress,
+    });
+    // Copies, so that transferring them leaves the cached fit intact.
+    const out = { ...map, coords: map.coords.slice(), trajectory: map.trajectory.slice() };
+    context.transfer(out.coords.buffer, out.trajectory.buffer, out.candidates.buffer, out.labels.buffer);
+    return out;
   },
 
   /** The optimizer alone, for the browser golden tests and benchmarks. */

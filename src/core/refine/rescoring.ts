@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { normaliseRows } from '../compute/normaliseRows';
 import { matrix, type Matrix } from '../matrix';
-
-const COSINE_EPS = 1e-8;
 
 /**
  * Holds the L2-normalised corpus on the device for a whole run, so that every ranking (original, refined,
@@ -45,10 +44,6 @@ export class CorpusScorer {
   dispose(): void {
     this.docs.dispose();
   }
-}
-
-function normaliseRows(x: tf.Tensor2D): tf.Tensor2D {
-  return tf.div(x, tf.maximum(tf.norm(x, 'euclidean', 1, true), COSINE_EPS));
 }
 
 /** Picks each query's candidates out of its full row of scores. */

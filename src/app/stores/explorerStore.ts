@@ -1,0 +1,223 @@
+import { create } from 'zustand';
+import type { BackendInfo } from '../../core/compute/backend';
+import type { QueryView } from '../../core/experiment/session';
+import type { ProgressEvent } from '../../core/progress';
+import { DEFAULT_VIEW, parseViewState, sameRun, serializeViewState, type ViewState } from '../url/urlState';
+import type { ExperimentResponse } from '../workers/engineApi';
+import type { QueryProjection } from '../../core/experiment/queryProjection';
+import { CancelledError } from '../workers/rpc';
+import { startEngine, type EngineClient } from '../workers/engineClient';
+
+type Status = 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+
+interface ExplorerState {
+  view: ViewState;
+  backend?: BackendInfo;
+  /** The whole-dataset run. */
+  status: Status;
+  progress?: ProgressEvent;
+  error?: string;
+  experiment?: ExperimentResponse;
+  /** The selected query's refinement (`refinement-status` in the automation surface). */
+  queryStatus: Status;
+  queryError?: string;
+  query?: QueryView;
+  projectionStatus: Status;
+  projectionProgress?: ProgressEvent;
+  projectionError?: string;
+  projection?: QueryProjection;
+  /** Index into the query's recorded steps shown on the map. */
+  step: number;
+  playing: boolean;
+
+  /** Applies a change of view state: pushes it to the URL and re-runs only what it needs. */
+  update(patch: Partial<ViewState>, options?: { replace?: boolean }): void;
+  /** Reads the URL (first load, back/forward) and re-runs what is needed. */
+  syncFromUrl(): void;
+  run(): Promise<void>;
+  cancel(): void;
+  selectQuery(id: string): void;
+  setStep(step: number): void;
+  setPlaying(playing: boolean): void;
+  /** What-if: the teacher's score of sampled document k becomes `score` (null: restore all). */
+  editTeacherScore(k: number | null, score?: number): Promise<void>;
+}
+
+let engine: EngineClient | undefined;
+let runController: AbortController | undefined;
+let queryController: AbortController | undefined;
+let initialisedBackend: string | undefined;
+
+/** The engine worker, started on first use and shared by the app and the automation surface. */
+export function engineClient(): EngineClient {
+  engine ??= startEngine();
+  return engine;
+}
+
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export const useExplorer = create<ExplorerState>((set, get) => {
+  /** Loads the selected query's view and projection; stale answers (a newer selection) are dropped. */
+  async function loadQuery(): Promise<void> {
+    const { experiment, view } = get();
+    if (!experiment) return;
+    const index = Math.max(
+      0,
+      experiment.queries.findIndex((q) => q.id === view.query),
+    );
+    queryController?.abort();
+    const controller = (queryController = new AbortController());
+    const client = engineClient();
+    set({
+      queryStatus: 'running',
+      queryError: undefined,
+      projectionStatus: 'running',
+      projectionError: undefined,
+    });
+    try {
+      const query = await client.call('queryView', { index, topK: view.topK }, { signal: controller.signal });
+      if (controller.signal.aborted) return;
+      set({ query, queryStatus: 'done', step: query.steps.length - 1, playing: false });
+    } catch (e) {
+      if (!(e instanceof CancelledError)) set({ queryStatus: 'error', queryError: messageOf(e) });
+      return;
+    }
+    try {
+      const projection = await client.call(
+        'projectQuery',
+        { index },
+        { signal: controller.signal, onProgress: (projectionProgress) => set({ projectionProgress }) },
+      );
+      if (!controller.signal.aborted) set({ projection, projectionStatus: 'done' });
+    } catch (e) {
+      if (!(e instanceof CancelledError)) set({ projectionStatus: 'error', projectionError: messageOf(e) });
+    }
+  }
+
+  return {
+    view: DEFAULT_VIEW,
+    status: 'idle',
+    queryStatus: 'idle',
+    projectionStatus: 'idle',
+    step: 0,
+    playing: false,
+
+    update(patch, options = {}) {
+      const before = get().view;
+      const next = { ...before, ...patch };
+      const url = `${location.pathname}${serializeViewState(next)}`;
+      if (options.replace) history.replaceState(null, '', url);
+      else history.pushState(null, '', url);
+      set({ view: next });
+      if (!sameRun(before, next)) void get().run();
+      else if (before.query !== next.query || before.topK !== next.topK) void loadQuery();
+    },
+
+    syncFromUrl() {
+      const before = get().view;
+      const next = parseViewState(location.search);
+      set({ view: next });
+      if (!get().experiment || !sameRun(before, next)) void get().run();
+      else if (before.query !== next.query || before.topK !== next.topK) void loadQuery();
+    },
+
+    async run() {
+      const { view } = get();
+      runController?.abort();
+      queryController?.abort();
+      const controller = (runController = new AbortController());
+      set({
+        status: 'running',
+        error: undefined,
+        progress: undefined,
+        queryStatus: 'idle',
+        projectionStatus: 'idle',
+      });
+      try {
+        const client = engineClient();
+        if (initialisedBackend !== view.backend) {
+          set({ backend: await client.call('init', view.backend) });
+          initialisedBackend = view.backend;
+        }
+        const experiment = await client.call(
+          'runExperiment',
+          {
+            dataset: view.dataset,
+            embeddingModel: view.embeddingModel,
+            teacher: view.teacher,
+            teacherNoise: view.teacherNoise,
+            method: { ...view.method, recordEvery: 1 },
+          },
+          { signal: controller.signal, onProgress: (progress) => set({ progress }) },
+        );
+        if (controller.signal.aborted) return;
+        set({ status: 'done', experiment, query: undefined, projection: undefined });
+        // Keep the selected query when it exists in this dataset; otherwise select the first.
+        const known = experiment.queries.some((q) => q.id === view.query);
+        if (!known) get().update({ query: experiment.queries[0]?.id }, { replace: true });
+        else void loadQuery();
+      } catch (e) {
+        if (e instanceof CancelledError) set({ status: 'cancelled' });
+        else set({ status: 'error', error: messageOf(e) });
+      }
+    },
+
+    cancel() {
+      runController?.abort();
+    },
+
+    selectQuery(id) {
+      get().update({ query: id });
+    },
+
+    setStep(step) {
+      set({ step, playing: false });
+    },
+
+    setPlaying(playing) {
+      const { query, step } = get();
+      // Play from the start when at the end.
+      if (playing && query && step >= query.steps.length - 1) set({ step: 0 });
+      set({ playing });
+    },
+
+    async editTeacherScore(k, score) {
+      const { query, experiment, view } = get();
+      if (!query || !experiment) return;
+      let scores: (number | null)[] | null = null;
+      if (k !== null) {
+        scores = [];
+        for (const d of query.documents) if (d.sampledIndex !== null) scores[d.sampledIndex] = d.teacherScore;
+        scores[k] = score ?? null;
+      }
+      queryController?.abort();
+      const controller = (queryController = new AbortController());
+      set({ queryStatus: 'running' });
+      try {
+        const next = await engineClient().call(
+          'whatIf',
+          { index: query.index, scores, topK: view.topK },
+          { signal: controller.signal },
+        );
+        if (controller.signal.aborted) return;
+        const queries = experiment.queries.map((q, i) =>
+          i === next.index ? { ...q, metrics: { ...q.metrics, optimized: next.metricsAfter } } : q,
+        );
+        set({
+          query: next,
+          queryStatus: 'done',
+          experiment: { ...experiment, queries },
+          step: next.steps.length - 1,
+        });
+        const projection = await engineClient().call(
+          'projectQuery',
+          { index: next.index },
+          { signal: controller.signal },
+        );
+        if (!controller.signal.aborted) set({ projection, projectionStatus: 'done' });
+      } catch (e) {
+        if (!(e instanceof CancelledError)) set({ queryStatus: 'error', queryError: messageOf(e) });
+      }
+    },
+  };
+});

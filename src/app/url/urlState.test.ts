@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_VIEW, parseViewState, sameRun, serializeViewState } from './urlState';
+
+describe('URL view state', () => {
+  it('round-trips every field and leaves defaults out', () => {
+    expect(serializeViewState(DEFAULT_VIEW)).toBe('');
+    const state = {
+      ...DEFAULT_VIEW,
+      teacher: 'noisy-gold' as const,
+      teacherNoise: 0.3,
+      backend: 'webgpu' as const,
+      method: {
+        ...DEFAULT_VIEW.method,
+        refit: true,
+        lr: 0.01,
+        numSteps: 50,
+        totalScores: 30,
+        scoresFromTop: 10,
+        randomSeed: 7,
+      },
+      query: 'lost_baggage',
+      tab: 'experiment' as const,
+      metric: 'ndcg_at_10' as const,
+      topK: 10,
+    };
+    expect(parseViewState(serializeViewState(state))).toEqual(state);
+  });
+
+  it('falls back to defaults for malformed values', () => {
+    const s = parseViewState('?steps=-3&lr=abc&backend=tpu&metric=nope&topk=0&noise=7');
+    expect(s.method.numSteps).toBe(DEFAULT_VIEW.method.numSteps);
+    expect(s.method.lr).toBe(DEFAULT_VIEW.method.lr);
+    expect(s.backend).toBe('auto');
+    expect(s.metric).toBe('map');
+    expect(s.topK).toBe(20);
+    expect(s.teacherNoise).toBe(0.2);
+  });
+
+  it('tells selection changes from changes that need a new run', () => {
+    expect(sameRun(DEFAULT_VIEW, { ...DEFAULT_VIEW, query: 'x', tab: 'experiment' })).toBe(true);
+    expect(sameRun(DEFAULT_VIEW, { ...DEFAULT_VIEW, method: { ...DEFAULT_VIEW.method, lr: 1 } })).toBe(false);
+  });
+});

@@ -1,0 +1,109 @@
+import type { BackendPreference } from '../../core/compute/backend';
+import { DEFAULT_METHOD, REFIT_DEFAULT_LR, type MethodConfig } from '../../core/experiment/config';
+import { METRIC_NAMES, type MetricName } from '../../core/metrics/rankingMetrics';
+
+/** Everything that defines a view; serialised into the URL so that a link reopens exactly this state. */
+export interface ViewState {
+  dataset: string;
+  embeddingModel: string;
+  teacher: 'gold' | 'noisy-gold';
+  teacherNoise: number;
+  backend: BackendPreference;
+  method: MethodConfig;
+  /** The selected query's id. */
+  query?: string;
+  tab: 'explorer' | 'experiment';
+  /** The metric shown in the query list. */
+  metric: MetricName;
+  topK: number;
+}
+
+export const DEFAULT_VIEW: ViewState = {
+  dataset: 'demo',
+  // 64 LSA dimensions suit the demo's 350 short texts best (see src/core/datasets/demo/demoData.ts).
+  embeddingModel: 'lsa-64',
+  teacher: 'gold',
+  teacherNoise: 0.2,
+  backend: 'auto',
+  method: { ...DEFAULT_METHOD },
+  tab: 'explorer',
+  metric: 'map',
+  topK: 20,
+};
+
+const BACKENDS: BackendPreference[] = ['auto', 'webgpu', 'wasm', 'cpu'];
+
+/** Parses a query string; unknown or malformed values fall back to the defaults. */
+export function parseViewState(search: string): ViewState {
+  const p = new URLSearchParams(search);
+  const num = (key: string, fallback: number, valid: (x: number) => boolean = Number.isFinite) => {
+    const raw = p.get(key);
+    const x = raw === null || raw === '' ? NaN : Number(raw);
+    return valid(x) ? x : fallback;
+  };
+  const int = (x: number) => Number.isInteger(x) && x >= 0;
+  const refit = p.get('refit') === '1';
+  const teacher = p.get('teacher') === 'noisy-gold' ? 'noisy-gold' : 'gold';
+  const backend = BACKENDS.find((b) => b === p.get('backend')) ?? 'auto';
+  const metric = METRIC_NAMES.find((m) => m === p.get('metric')) ?? 'map';
+  return {
+    dataset: p.get('dataset') || DEFAULT_VIEW.dataset,
+    embeddingModel: p.get('embedding') || DEFAULT_VIEW.embeddingModel,
+    teacher,
+    teacherNoise: num('noise', DEFAULT_VIEW.teacherNoise, (x) => x >= 0 && x <= 1),
+    backend,
+    method: {
+      ...DEFAULT_METHOD,
+      refit,
+      lr: num('lr', refit ? REFIT_DEFAULT_LR : DEFAULT_METHOD.lr, (x) => x > 0),
+      numSteps: num('steps', DEFAULT_METHOD.numSteps, int),
+      totalScores: num('total', DEFAULT_METHOD.totalScores, (x) => int(x) && x > 0),
+      scoresFromTop: num('top', DEFAULT_METHOD.scoresFromTop, int),
+      randomSeed: num('seed', DEFAULT_METHOD.randomSeed, Number.isInteger),
+    },
+    query: p.get('query') ?? undefined,
+    tab: p.get('tab') === 'experiment' ? 'experiment' : 'explorer',
+    metric,
+    topK: num('topk', DEFAULT_VIEW.topK, (x) => int(x) && x > 0),
+  };
+}
+
+/** The query string for a state; defaults are left out to keep links short. */
+export function serializeViewState(s: ViewState): string {
+  const d = DEFAULT_VIEW;
+  const p = new URLSearchParams();
+  const put = (key: string, value: string | number, fallback: string | number) => {
+    if (value !== fallback) p.set(key, String(value));
+  };
+  put('dataset', s.dataset, d.dataset);
+  put('embedding', s.embeddingModel, d.embeddingModel);
+  put('teacher', s.teacher, d.teacher);
+  if (s.teacher === 'noisy-gold') p.set('noise', String(s.teacherNoise));
+  put('backend', s.backend, d.backend);
+  if (s.method.refit) p.set('refit', '1');
+  put('lr', s.method.lr, s.method.refit ? REFIT_DEFAULT_LR : DEFAULT_METHOD.lr);
+  put('steps', s.method.numSteps, DEFAULT_METHOD.numSteps);
+  put('total', s.method.totalScores, DEFAULT_METHOD.totalScores);
+  put('top', s.method.scoresFromTop, DEFAULT_METHOD.scoresFromTop);
+  put('seed', s.method.randomSeed, DEFAULT_METHOD.randomSeed);
+  if (s.query) p.set('query', s.query);
+  put('tab', s.tab, d.tab);
+  put('metric', s.metric, d.metric);
+  put('topk', s.topK, d.topK);
+  const text = p.toString();
+  return text ? `?${text}` : '';
+}
+
+/** Whether two states need different experiment runs (anything but the selection and presentation). */
+export function sameRun(a: ViewState, b: ViewState): boolean {
+  const key = (s: ViewState) =>
+    JSON.stringify([
+      s.dataset,
+      s.embeddingModel,
+      s.teacher,
+      s.teacher === 'noisy-gold' ? s.teacherNoise : 0,
+      s.backend,
+      s.method,
+    ]);
+  return key(a) === key(b);
+}

@@ -1,0 +1,124 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, type BackendName } from '../compute/backend';
+import { matrix, type Matrix } from '../matrix';
+import type { ProgressEvent } from '../progress';
+import { SeededRandom } from '../rng';
+import { cosineNeighbours } from './neighbours';
+
+function randomPoints(n: number, d: number, seed: number): Matrix {
+  const rng = new SeededRandom(seed);
+  return matrix(
+    n,
+    d,
+    Float32Array.from({ length: n * d }, () => rng.normal()),
+  );
+}
+
+/** 1 − dot / max(|a||b|, 1e-8) in float64. */
+function bruteDistance(m: Matrix, i: number, j: number): number {
+  let dot = 0;
+  let ii = 0;
+  let jj = 0;
+  for (let c = 0; c < m.cols; c++) {
+    const a = m.data[i * m.cols + c];
+    const b = m.data[j * m.cols + c];
+    dot += a * b;
+    ii += a * a;
+    jj += b * b;
+  }
+  return 1 - dot / Math.max(Math.sqrt(ii * jj), 1e-8);
+}
+
+/** Every row's distances to all others, ascending. */
+function bruteSorted(m: Matrix, i: number): number[] {
+  const out: number[] = [];
+  for (let j = 0; j < m.rows; j++) if (j !== i) out.push(bruteDistance(m, i, j));
+  return out.sort((a, b) => a - b);
+}
+
+for (const backend of ['cpu', 'wasm'] satisfies BackendName[]) {
+  describe(`cosineNeighbours on ${backend}`, () => {
+    beforeAll(async () => {
+      await initBackend(backend);
+    });
+
+    it('matches brute force (indices and distances, ties aside), in blocks, without leaks', async () => {
+      const points = randomPoints(57, 12, 11);
+      // Row 40 duplicates row 3 (each must find the other at distance 0, never itself); row 9 is zero.
+      points.data.copyWithin(40 * 12, 3 * 12, 4 * 12);
+      points.data.fill(0, 9 * 12, 10 * 12);
+      const k = 6;
+      const before = tf.memory().numTensors;
+      const events: ProgressEvent[] = [];
+      const result = await cosineNeighbours(points, k, { blockRows: 8, onProgress: (e) => events.push(e) });
+      expect(tf.memory().numTensors).toBe(before);
+      expect(result.count).toBe(57);
+      expect(result.k).toBe(k);
+      expect(result.indices.length).toBe(57 * k);
+      expect(result.distances.length).toBe(57 * k);
+      expect(events.map((e) => e.done)).toEqual([0, 8, 16, 24, 32, 40, 48, 56, 57]);
+      expect(events.every((e) => e.total === 57)).toBe(true);
+
+      for (let i = 0; i < 57; i++) {
+        const expected = bruteSorted(points, i).slice(0, k);
+        const indices = Array.from(result.indices.subarray(i * k, (i + 1) * k));
+        const distances = Array.from(result.distances.subarray(i * k, (i + 1) * k));
+        expect(indices).not.toContain(i);
+        expect(new Set(indices).size).toBe(k);
+        for (let j = 0; j < k; j++) {
+          // The j-th distance is the j-th smallest; the index is one that lies at that distance.
+          expect(distances[j]).toBeCloseTo(expected[j], 5);
+          expect(bruteDistance(points, i, indices[j])).toBeCloseTo(expected[j], 5);
+          expect(distances[j]).toBeGreaterThanOrEqual(0);
+        }
+      }
+      expect(result.indices[3 * k]).toBe(40);
+      expect(result.indices[40 * k]).toBe(3);
+      expect(result.distances[3 * k]).toBeCloseTo(0, 6);
+      // A zero vector has cosine 0 with everything: distance 1 to all.
+      for (let j = 0; j < k; j++) expect(result.distances[9 * k + j]).toBeCloseTo(1, 6);
+    });
+
+    it('gives the same answer whatever the block size', async () => {
+      const points = randomPoints(33, 7, 5);
+      const a = await cosineNeighbours(points, 4, { blockRows: 1 });
+      const b = await cosineNeighbours(points, 4, { blockRows: 1000 });
+      expect(Array.from(a.indices)).toEqual(Array.from(b.indices));
+      for (let i = 0; i < a.distances.length; i++) expect(a.distances[i]).toBeCloseTo(b.distances[i], 6);
+    });
+
+    it('stops between blocks when cancelled, without leaks', async () => {
+      const points = randomPoints(40, 5, 2);
+      const controller = new AbortController();
+      const before = tf.memory().numTensors;
+      const seen: number[] = [];
+      await expect(
+        cosineNeighbours(points, 3, {
+          blockRows: 10,
+          signal: controller.signal,
+          onProgress: (e) => {
+            seen.push(e.done);
+            if (e.done === 10) controller.abort(new Error('stop'));
+          },
+        }),
+      ).rejects.toThrow('stop');
+      expect(seen).toEqual([0, 10]);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+
+    it('rejects impossible requests with a message', async () => {
+      const points = randomPoints(5, 3, 1);
+      await expect(cosineNeighbours(points, 5)).rejects.toThrow('at most 4 neighbours');
+      await expect(cosineNeighbours(points, 0)).rejects.toThrow('positive integer');
+      await expect(cosineNeighbours(points, 2, { blockRows: 0 })).rejects.toThrow('blockRows');
+      const all = await cosineNeighbours(points, 4);
+      for (let i = 0; i < 5; i++)
+        expect(
+          Array.from(all.indices.subarray(i * 4, i * 4 + 4))
+            .concat(i)
+            .sort(),
+        ).toEqual([0, 1, 2, 3, 4]);
+    });
+  });
+}
