@@ -1,0 +1,126 @@
+import { expect, test, type Page } from '@playwright/test';
+import { initBackend } from '../src/core/compute/backend';
+import { buildDemoDataset } from '../src/core/datasets/demo/demoParser';
+import { LsaEmbedder } from '../src/core/embedding/lsaEmbedder';
+import { DEFAULT_METHOD } from '../src/core/experiment/config';
+import { runExperiment } from '../src/core/experiment/pipeline';
+import type { RankingMetrics } from '../src/core/metrics/rankingMetrics';
+import { GoldTeacher } from '../src/core/teachers/goldTeacher';
+
+const QUERY = 'lost_baggage';
+
+/** The engine's own numbers for the demo in Node (cpu backend), to check what the browser shows. */
+async function engineMetrics(): Promise<{ before: RankingMetrics; after: RankingMetrics }> {
+  await initBackend('cpu');
+  const dataset = buildDemoDataset();
+  const result = await runExperiment({
+    dataset,
+    embedder: new LsaEmbedder({ dims: 64, seed: 42 }),
+    teacher: new GoldTeacher(),
+    method: { ...DEFAULT_METHOD, recordEvery: 0 },
+  });
+  const i = dataset.queries.findIndex((q) => q.id === QUERY);
+  return { before: result.metrics.original[i], after: result.metrics.optimized[i] };
+}
+
+async function shownMetrics(page: Page, which: 'before' | 'after'): Promise<Record<string, number>> {
+  const cells = page.getByTestId(`metric-${which}`);
+  const out: Record<string, number> = {};
+  for (const cell of await cells.all())
+    out[(await cell.getAttribute('data-metric'))!] = Number(await cell.getAttribute('data-value'));
+  return out;
+}
+
+for (const backend of ['wasm', 'webgpu'] as const) {
+  test.describe(`explorer on ${backend}`, () => {
+    test('opens the demo from a URL, matches the engine, scrubs, plays and answers a what-if', async ({
+      page,
+    }) => {
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      const expected = await engineMetrics();
+
+      await page.goto(`/?backend=${backend}&query=${QUERY}`);
+      await expect(page.getByTestId('backend-status')).toHaveAttribute('data-backend', backend);
+      await expect(page.getByTestId('refinement-status')).toHaveAttribute('data-state', 'done');
+      await expect(page.getByTestId('query-title')).toContainText('Reporting lost or damaged baggage');
+
+      // Metrics before/after equal the engine's own numbers for the same query (computed in Node above).
+      const before = await shownMetrics(page, 'before');
+      const after = await shownMetrics(page, 'after');
+      expect(Object.keys(before).length).toBe(26);
+      const tolerance = backend === 'webgpu' ? 1e-3 : 1e-9;
+      for (const [m, v] of Object.entries(expected.before))
+        expect(Math.abs(before[m] - v), `before ${m}`).toBeLessThanOrEqual(tolerance);
+      for (const [m, v] of Object.entries(expected.after))
+        expect(Math.abs(after[m] - v), `after ${m}`).toBeLessThanOrEqual(tolerance);
+      expect(after.map).toBeGreaterThan(before.map);
+
+      // The map is drawn with every candidate of the demo; the slider scrubs the path.
+      const map = page.getByTestId('projection-map');
+      await expect(map).toHaveAttribute('data-points', '350');
+      await page.screenshot({ path: `test-results/e2e/explorer-${backend}.png`, fullPage: true });
+      const slider = page.getByTestId('trajectory-slider');
+      await slider.fill('0');
+      await expect(map).toHaveAttribute('data-step', '0');
+      await expect(page.getByTestId('step-label')).toContainText('step 0 / 100');
+      await slider.fill('50');
+      await expect(page.getByTestId('step-label')).toContainText('step 50 / 100');
+      await page.getByTestId('play').click();
+      await expect(page.getByTestId('step-label')).toContainText('step 100 / 100', { timeout: 10_000 });
+
+      // Hovering a point shows its document.
+      const box = (await map.locator('canvas').boundingBox())!;
+      for (let i = 0; i < 40 && !(await page.getByTestId('map-tooltip').isVisible()); i++)
+        await page.mouse.move(box.x + box.width * (0.2 + 0.015 * i), box.y + box.height * 0.5);
+
+      // What-if: flip the teacher's score of the top relevant sampled document; the ranking changes.
+      const rowsBefore = await rankSignature(page);
+      const firstScored = page
+        .getByTestId('rank-row')
+        .filter({ has: page.getByTestId('teacher-score') })
+        .first();
+      const docId = await firstScored.getAttribute('data-doc-id');
+      await firstScored.getByTestId('teacher-score').click();
+      await expect(page.getByTestId('reset-what-if')).toBeVisible();
+      await expect(page.getByTestId('refinement-status')).toHaveAttribute('data-state', 'done');
+      expect(await rankSignature(page)).not.toEqual(rowsBefore);
+      const flipped = page.locator(`[data-testid="rank-row"][data-doc-id="${docId}"]`);
+      await expect(flipped.getByTestId('teacher-score')).toHaveText('0.00');
+      await page.screenshot({ path: `test-results/e2e/explorer-what-if-${backend}.png`, fullPage: true });
+      await page.getByTestId('reset-what-if').click();
+      await expect(page.getByTestId('reset-what-if')).toHaveCount(0);
+      expect(await rankSignature(page)).toEqual(rowsBefore);
+
+      // The experiment summary view, then back to the explorer with the browser's Back button.
+      await page.getByTestId('tab-experiment').click();
+      await expect(page.getByTestId('summary-table')).toBeVisible();
+      await page.screenshot({ path: `test-results/e2e/experiment-${backend}.png`, fullPage: true });
+      await page.goBack();
+      await expect(page.getByTestId('projection-map')).toBeVisible();
+      expect(errors).toEqual([]);
+    });
+  });
+}
+
+test('selecting another query updates the URL; the URL reopens it', async ({ page }) => {
+  await page.goto('/?backend=wasm');
+  await expect(page.getByTestId('refinement-status')).toHaveAttribute('data-state', 'done');
+  await page.locator('[data-testid="query-row"][data-query-id="car_rental"]').click();
+  await expect(page).toHaveURL(/query=car_rental/);
+  await expect(page.getByTestId('query-title')).toContainText('Renting a car');
+  await page.goBack();
+  await expect(page.getByTestId('query-title')).not.toContainText('Renting a car');
+  await page.goForward();
+  await expect(page.getByTestId('query-title')).toContainText('Renting a car');
+  await page.reload();
+  await expect(page.getByTestId('query-title')).toContainText('Renting a car');
+});
+
+async function rankSignature(page: Page): Promise<string[]> {
+  return page
+    .getByTestId('rank-row')
+    .evaluateAll((rows) =>
+      rows.map((r) => `${r.getAttribute('data-doc-id')}:${r.getAttribute('data-rank-after')}`),
+    );
+}
