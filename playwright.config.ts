@@ -31,8 +31,10 @@ export default defineConfig({
     },
     viewport: { width: 1280, height: 900 },
   },
+  // The real server (built app, /api, and the shared datasets read-only under /data), as users run it.
   webServer: {
-    command: 'npx vite preview --host 127.0.0.1 --port 4173 --strictPort',
+    command: 'npx tsx server/main.ts',
+    env: { PORT: '4173', HOST: '127.0.0.1', DATA_DIR: '../shared/data', CACHE_DIR: 'test-results/e2e-cache' },
     url: 'http://127.0.0.1:4173',
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,

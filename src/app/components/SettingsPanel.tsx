@@ -1,11 +1,9 @@
 import type { BackendPreference } from '../../core/compute/backend';
 import type { MethodConfig } from '../../core/experiment/config';
 import { useExplorer } from '../stores/explorerStore';
-import { DATASET_PARSERS } from '../../core/datasets/registry';
+import { DatasetPicker } from './DatasetPicker';
 
 const BACKENDS: BackendPreference[] = ['auto', 'webgpu', 'wasm', 'cpu'];
-/** Datasets that need no files load in the browser today; the others need the server's /data (coming). */
-const BROWSER_DATASETS = DATASET_PARSERS.filter((p) => p.requiredFiles.length === 0);
 
 /**
  * Dataset, embedder, teacher, method parameters and compute backend. Every change goes to the URL and
@@ -41,19 +39,7 @@ export function SettingsPanel() {
   return (
     <section className="settings-bar">
       <fieldset className="settings" disabled={busy}>
-        <label>
-          Dataset
-          <select
-            value={view.dataset}
-            onChange={(e) => update({ dataset: e.target.value, query: undefined })}
-          >
-            {BROWSER_DATASETS.map((p) => (
-              <option key={p.name} value={p.name}>
-                {p.name === 'demo' ? 'Demo (built-in)' : p.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <DatasetPicker />
         <label>
           Embedding
           <select value={view.embeddingModel} onChange={(e) => update({ embeddingModel: e.target.value })}>

@@ -4,12 +4,15 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import * as tf from '@tensorflow/tfjs';
+import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import ortWasmFactory from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import {
   initBackend,
   type BackendInfo,
   type BackendPreference,
   type WebGpuAdapterDescription,
 } from '../../core/compute/backend';
+import { configureTransformers } from '../../core/embedding/transformersRuntime';
 
 // The app serves tfjs's WebAssembly binaries itself: never a CDN (offline installs, privacy, pinning).
 setWasmPaths({
@@ -17,6 +20,8 @@ setWasmPaths({
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
 });
+// The same for ONNX Runtime Web (transformers.js embedders; its WebGPU build uses the asyncify binary).
+configureTransformers({ wasmPaths: { wasm: ortWasm, mjs: ortWasmFactory } });
 
 interface GpuAdapterLike {
   isFallbackAdapter?: boolean;
@@ -24,7 +29,7 @@ interface GpuAdapterLike {
 }
 
 /** Asks the browser for its WebGPU adapter to learn what it is (tfjs takes it without saying). */
-async function probeWebGpu(): Promise<WebGpuAdapterDescription | undefined> {
+export async function probeWebGpu(): Promise<WebGpuAdapterDescription | undefined> {
   const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
   if (!gpu) return undefined;
   const adapter = await gpu.requestAdapter().catch(() => null);

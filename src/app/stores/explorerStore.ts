@@ -5,13 +5,27 @@ import type { ProgressEvent } from '../../core/progress';
 import { DEFAULT_VIEW, parseViewState, sameRun, serializeViewState, type ViewState } from '../url/urlState';
 import type { ExperimentResponse } from '../workers/engineApi';
 import type { QueryProjection } from '../../core/experiment/queryProjection';
+import type { DatasetSpec } from '../../core/datasets/datasetSpec';
+import { getDatasetParser } from '../../core/datasets/registry';
+import { serverDatasets, type DatasetSource } from '../data/datasetSource';
+import { listServerDataFolders } from '../data/httpDataFiles';
 import { CancelledError } from '../workers/rpc';
 import { startEngine, type EngineClient } from '../workers/engineClient';
 
 type Status = 'idle' | 'running' | 'done' | 'cancelled' | 'error';
 
+/** Files the user dropped or picked, parsed in the worker; not in the URL (a reload asks for them again). */
+export interface LocalDataset {
+  label: string;
+  spec: DatasetSpec;
+  files: Record<string, Uint8Array>;
+}
+
 interface ExplorerState {
   view: ViewState;
+  /** Registered datasets the server's data folder holds; null when no server data folder answers. */
+  serverDatasets: string[] | null;
+  localDataset?: LocalDataset;
   backend?: BackendInfo;
   /** The whole-dataset run. */
   status: Status;
@@ -34,6 +48,10 @@ interface ExplorerState {
   update(patch: Partial<ViewState>, options?: { replace?: boolean }): void;
   /** Reads the URL (first load, back/forward) and re-runs what is needed. */
   syncFromUrl(): void;
+  /** Asks the server which datasets its data folder holds. */
+  discoverServerData(): Promise<void>;
+  /** Opens files the user dropped or picked as the dataset. */
+  openLocalDataset(local: LocalDataset): void;
   run(): Promise<void>;
   cancel(): void;
   selectQuery(id: string): void;
@@ -55,6 +73,22 @@ export function engineClient(): EngineClient {
 }
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** View-state dataset names of dropped files start with this. */
+export const LOCAL_PREFIX = 'local:';
+
+/** Where the dataset named in the view state comes from: built in, the user's files, or the server. */
+function sourceOf(name: string, local: LocalDataset | undefined): DatasetSource {
+  if (name.startsWith(LOCAL_PREFIX)) {
+    if (!local || `${LOCAL_PREFIX}${local.label}` !== name)
+      throw new Error(
+        `the files of "${name.slice(LOCAL_PREFIX.length)}" are not loaded (after a reload): drop or pick them again`,
+      );
+    return { kind: 'files', label: local.label, spec: local.spec, files: local.files };
+  }
+  if (getDatasetParser(name).requiredFiles.length === 0) return { kind: 'builtin', name };
+  return { kind: 'server', name, origin: location.origin };
+}
 
 export const useExplorer = create<ExplorerState>((set, get) => {
   /** Loads the selected query's view and projection; stale answers (a newer selection) are dropped. */
@@ -96,6 +130,7 @@ export const useExplorer = create<ExplorerState>((set, get) => {
 
   return {
     view: DEFAULT_VIEW,
+    serverDatasets: null,
     status: 'idle',
     queryStatus: 'idle',
     projectionStatus: 'idle',
@@ -121,6 +156,16 @@ export const useExplorer = create<ExplorerState>((set, get) => {
       else if (before.query !== next.query || before.topK !== next.topK) void loadQuery();
     },
 
+    async discoverServerData() {
+      const folders = await listServerDataFolders(location.origin);
+      set({ serverDatasets: folders === null ? null : serverDatasets(folders) });
+    },
+
+    openLocalDataset(local) {
+      set({ localDataset: local });
+      get().update({ dataset: `${LOCAL_PREFIX}${local.label}`, query: undefined });
+    },
+
     async run() {
       const { view } = get();
       runController?.abort();
@@ -142,7 +187,7 @@ export const useExplorer = create<ExplorerState>((set, get) => {
         const experiment = await client.call(
           'runExperiment',
           {
-            dataset: view.dataset,
+            source: sourceOf(view.dataset, get().localDataset),
             embeddingModel: view.embeddingModel,
             teacher: view.teacher,
             teacherNoise: view.teacherNoise,

@@ -1,6 +1,4 @@
 import type { BackendInfo, BackendPreference } from '../../core/compute/backend';
-import { loadDataset } from '../../core/datasets/registry';
-import type { DataFiles } from '../../core/datasets/types';
 import { createEmbedder } from '../../core/embedding/embedderFactory';
 import type { ComputationType, MethodConfig } from '../../core/experiment/config';
 import { summarize, type ExperimentSummary } from '../../core/experiment/outputs';
@@ -16,10 +14,11 @@ import {
 } from '../../core/refine/optimizer';
 import { createTeacher } from '../../core/teachers/teacherFactory';
 import { initBrowserBackend } from '../compute/browserBackends';
+import { loadDatasetSource, type DatasetSource } from '../data/datasetSource';
 import type { CallContext } from './rpc';
 
 export interface ExperimentRequest {
-  dataset: string;
+  source: DatasetSource;
   embeddingModel: string;
   teacher: string;
   teacherNoise: number;
@@ -37,16 +36,6 @@ export interface ExperimentResponse {
   queries: QueryOutcome[];
   embeddingDims: number;
 }
-
-/** Only built-in datasets load in the browser for now; folders, zips and the server's /data come later. */
-const noFiles: DataFiles = {
-  location: 'the browser (built-in datasets only)',
-  exists: async () => false,
-  readText: async (p) =>
-    Promise.reject(new Error(`cannot read ${p}: only built-in datasets load in the browser`)),
-  readBytes: async (p) =>
-    Promise.reject(new Error(`cannot read ${p}: only built-in datasets load in the browser`)),
-};
 
 let session: RefinementSession | undefined;
 let projector: QueryProjector | undefined;
@@ -77,7 +66,8 @@ export const engineApi = {
   async runExperiment(request: ExperimentRequest, context: CallContext): Promise<ExperimentResponse> {
     const options = { signal: context.signal, onProgress: context.onProgress };
     const seed = request.method.randomSeed;
-    const dataset = await loadDataset(request.dataset, noFiles, { seed });
+    context.onProgress({ stage: 'load dataset', done: 0, total: 1 });
+    const dataset = await loadDatasetSource(request.source, { seed });
     const embedder = createEmbedder(request.embeddingModel, seed);
     const teacher = createTeacher(request.teacher, { noise: request.teacherNoise, seed });
     const method = { ...request.method, computationTypes: withOptimized(request.method.computationTypes) };

@@ -1,0 +1,136 @@
+import { useEffect, useRef, useState } from 'react';
+import { DATASET_PARSERS } from '../../core/datasets/registry';
+import { filesFromDrop, filesFromInput, localDatasetFromFiles } from '../data/readUserFiles';
+import { LOCAL_PREFIX, useExplorer } from '../stores/explorerStore';
+
+const BUILT_IN = DATASET_PARSERS.filter((p) => p.requiredFiles.length === 0).map((p) => p.name);
+
+/**
+ * The dataset choice: built-in, the server's data folder, or the user's own files (a folder, a zip or a
+ * CSV, picked or dropped anywhere on the page).
+ */
+export function DatasetPicker() {
+  const view = useExplorer((s) => s.view);
+  const update = useExplorer((s) => s.update);
+  const server = useExplorer((s) => s.serverDatasets);
+  const local = useExplorer((s) => s.localDataset);
+  const openLocal = useExplorer((s) => s.openLocalDataset);
+  const discover = useExplorer((s) => s.discoverServerData);
+  const [error, setError] = useState<string>();
+  const [dragging, setDragging] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    void discover();
+  }, [discover]);
+
+  const open = async (
+    read: () => Promise<{ path: string; file: File }[]> | { path: string; file: File }[],
+  ) => {
+    setError(undefined);
+    try {
+      openLocal(await localDatasetFromFiles(await read()));
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  useEffect(() => {
+    const over = (e: DragEvent) => {
+      if (!e.dataTransfer?.types.includes('Files')) return;
+      e.preventDefault();
+      setDragging(true);
+    };
+    const leave = (e: DragEvent) => {
+      if (e.relatedTarget === null) setDragging(false);
+    };
+    const drop = (e: DragEvent) => {
+      if (!e.dataTransfer?.types.includes('Files')) return;
+      e.preventDefault();
+      setDragging(false);
+      const transfer = e.dataTransfer;
+      void open(() => filesFromDrop(transfer));
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('dragleave', leave);
+      window.removeEventListener('drop', drop);
+    };
+  });
+
+  const localName = local ? `${LOCAL_PREFIX}${local.label}` : undefined;
+  const known = [...BUILT_IN, ...(server ?? []), ...(localName ? [localName] : [])];
+  return (
+    <div className="dataset-picker">
+      <label>
+        Dataset
+        <select
+          value={view.dataset}
+          onChange={(e) => update({ dataset: e.target.value, query: undefined })}
+          data-testid="dataset-select"
+        >
+          {!known.includes(view.dataset) && (
+            <option value={view.dataset}>{view.dataset} (not available)</option>
+          )}
+          <optgroup label="Built in">
+            {BUILT_IN.map((name) => (
+              <option key={name} value={name}>
+                {name === 'demo' ? 'Demo (travel assistant)' : name}
+              </option>
+            ))}
+          </optgroup>
+          {server && server.length > 0 && (
+            <optgroup label="Server data folder">
+              {server.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </optgroup>
+          )}
+          {localName && (
+            <optgroup label="Your files">
+              <option value={localName}>{local!.label}</option>
+            </optgroup>
+          )}
+        </select>
+      </label>
+      <div className="open-files">
+        <button type="button" className="link" onClick={() => fileInput.current?.click()}>
+          Open .zip / .csv…
+        </button>
+        <button type="button" className="link" onClick={() => folderInput.current?.click()}>
+          Open folder…
+        </button>
+      </div>
+      <input
+        ref={fileInput}
+        type="file"
+        accept=".zip,.csv"
+        hidden
+        data-testid="open-file"
+        onChange={(e) => e.target.files && void open(() => filesFromInput(e.target.files!))}
+      />
+      <input
+        ref={folderInput}
+        type="file"
+        hidden
+        data-testid="open-folder"
+        {...{ webkitdirectory: '' }}
+        onChange={(e) => e.target.files && void open(() => filesFromInput(e.target.files!))}
+      />
+      {error && (
+        <p className="error picker-error" role="alert" data-testid="dataset-error">
+          {error}
+        </p>
+      )}
+      {dragging && (
+        <div className="drop-overlay">Drop a dataset folder, a .zip of one, or a .csv (text,label)</div>
+      )}
+    </div>
+  );
+}
