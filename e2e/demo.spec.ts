@@ -38,3 +38,9 @@ test('a bad setting in the URL falls back to the default instead of breaking the
   await expect(page.getByTestId('refinement-status')).toHaveAttribute('data-state', 'done');
   await expect(page.getByLabel('Steps')).toHaveValue('100');
 });
+
+test('auto picks wasm over a software WebGPU adapter and says why', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('backend-status')).toHaveAttribute('data-backend', 'wasm');
+  await expect(page.getByTestId('backend-note')).toContainText('webgpu: software adapter only');
+});

@@ -1,5 +1,7 @@
 import type { BackendPreference } from '../core/compute/backend';
 import type { OptimizerParams, RefinementProblem } from '../core/refine/optimizer';
+import type { EmbeddingDevicePreference } from './compute/embeddingDevice';
+import type { EmbeddingRunOptions } from './workers/embeddingService';
 import { engineClient, useExplorer } from './stores/explorerStore';
 
 /**
@@ -10,6 +12,22 @@ export const automation = {
   init: (backend: BackendPreference) => engineClient().call('init', backend),
   refine: (problems: RefinementProblem[], params: OptimizerParams) =>
     engineClient().call('refine', { problems, params }),
+  /**
+   * Neural embeddings of `texts` with `model` (a registered name or a Hub id) in the engine worker, on
+   * `device` (auto: WebGPU on a hardware adapter, else wasm). Resolves to the matrix, the device used, notes
+   * (fallbacks) and cache statistics.
+   */
+  embed: (
+    texts: string[],
+    model: string,
+    device: EmbeddingDevicePreference = 'auto',
+    options: EmbeddingRunOptions & { kind?: 'documents' | 'queries' } = {},
+  ) => engineClient().call('embed', { ...options, texts, model, device }),
+  /** Download Hub models from `remoteHost` instead of the Hub, e.g. the app server's mirror `/hf/`. */
+  setModelHost: (remoteHost: string) => engineClient().call('configureModels', { remoteHost }),
+  clearEmbeddingCache: () => engineClient().call('clearEmbeddingCache', undefined),
+  /** Times embedding, projection and refinement of the demo on a backend (the browser benchmark). */
+  benchmark: (backend: BackendPreference) => engineClient().call('benchmark', { backend }),
   /** The selected query's view as the engine computed it (metrics before/after, ranks, loss). */
   currentQuery: () => useExplorer.getState().query,
   /** The whole run's summary. */

@@ -19,6 +19,11 @@ export function Header() {
         <span className="backend" data-testid="backend-status" data-backend={backend?.name ?? ''}>
           {backend ? `${backend.name} · ${backend.adapter}` : 'compute: starting'}
         </span>
+        {backend && backend.skipped.length > 0 && (
+          <span className="backend-note" data-testid="backend-note">
+            not used: {backend.skipped.join('; ')}
+          </span>
+        )}
         <span
           className={`refinement-status state-${refinement}`}
           data-testid="refinement-status"

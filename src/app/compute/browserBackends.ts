@@ -29,11 +29,11 @@ interface GpuAdapterLike {
 }
 
 /** Asks the browser for its WebGPU adapter to learn what it is (tfjs takes it without saying). */
-export async function probeWebGpu(): Promise<WebGpuAdapterDescription | undefined> {
+export async function probeWebGpu(): Promise<WebGpuAdapterDescription | null> {
   const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
-  if (!gpu) return undefined;
+  if (!gpu) return null;
   const adapter = await gpu.requestAdapter().catch(() => null);
-  if (!adapter) return undefined;
+  if (!adapter) return null;
   const info = adapter.info ?? {};
   const isFallback = Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter);
   const name =

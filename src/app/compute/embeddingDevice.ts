@@ -18,7 +18,9 @@ export interface EmbeddingDeviceChoice {
  * adapter, and falls back to WASM with a note when there is none; `wasm` is WASM. WebGPU always keeps WASM
  * as the fallback for models it cannot run.
  */
-export async function chooseEmbeddingDevice(preference: EmbeddingDevicePreference): Promise<EmbeddingDeviceChoice> {
+export async function chooseEmbeddingDevice(
+  preference: EmbeddingDevicePreference,
+): Promise<EmbeddingDeviceChoice> {
   if (preference === 'wasm') return { device: 'wasm', notes: [] };
   const adapter = await probeWebGpu();
   if (!adapter) {
@@ -31,7 +33,10 @@ export async function chooseEmbeddingDevice(preference: EmbeddingDevicePreferenc
     };
   }
   if (preference === 'auto' && adapter.isFallback) {
-    return { device: 'wasm', notes: [`${adapter.description} is a software adapter: embedding on wasm, which is faster`] };
+    return {
+      device: 'wasm',
+      notes: [`${adapter.description} is a software adapter: embedding on wasm, which is faster`],
+    };
   }
   return { device: 'webgpu', fallbackDevice: 'wasm', notes: [] };
 }

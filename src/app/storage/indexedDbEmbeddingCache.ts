@@ -53,7 +53,9 @@ export class IndexedDbEmbeddingCache implements EmbeddingCache {
     const tx = db.transaction(STORE, 'readonly');
     const store = tx.objectStore(STORE);
     const values = await Promise.all(keys.map((k) => request<unknown>(store.get(k))));
-    return values.map((v) => (v instanceof ArrayBuffer && v.byteLength % 4 === 0 ? new Float32Array(v) : undefined));
+    return values.map((v) =>
+      v instanceof ArrayBuffer && v.byteLength % 4 === 0 ? new Float32Array(v) : undefined,
+    );
   }
 
   async put(entries: readonly EmbeddingCacheEntry[]): Promise<void> {

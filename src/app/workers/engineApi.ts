@@ -1,5 +1,6 @@
 import type { BackendInfo, BackendPreference } from '../../core/compute/backend';
 import { createEmbedder } from '../../core/embedding/embedderFactory';
+import { TransformersEmbedder } from '../../core/embedding/transformersEmbedder';
 import type { ComputationType, MethodConfig } from '../../core/experiment/config';
 import { summarize, type ExperimentSummary } from '../../core/experiment/outputs';
 import { runExperiment } from '../../core/experiment/pipeline';
@@ -15,11 +16,21 @@ import {
 import { createTeacher } from '../../core/teachers/teacherFactory';
 import { initBrowserBackend } from '../compute/browserBackends';
 import { loadDatasetSource, type DatasetSource } from '../data/datasetSource';
+import {
+  browserEmbedderSettings,
+  clearEmbeddingCache,
+  configureModelHost,
+  embedTexts,
+  type EmbeddingRunOptions,
+} from './embeddingService';
 import type { CallContext } from './rpc';
+import { benchmarkDemo, type BrowserBenchmark } from './engineBenchmark';
 
 export interface ExperimentRequest {
   source: DatasetSource;
   embeddingModel: string;
+  /** How a neural embedding model runs (device, dtype, pooling, templates); ignored by LSA. */
+  embedding?: EmbeddingRunOptions;
   teacher: string;
   teacherNoise: number;
   method: MethodConfig;
@@ -35,6 +46,8 @@ export interface ExperimentResponse {
   summary: ExperimentSummary;
   queries: QueryOutcome[];
   embeddingDims: number;
+  /** Embedding device fallbacks and cache problems, for the user. */
+  embeddingNotes: string[];
 }
 
 let session: RefinementSession | undefined;
@@ -68,7 +81,11 @@ export const engineApi = {
     const seed = request.method.randomSeed;
     context.onProgress({ stage: 'load dataset', done: 0, total: 1 });
     const dataset = await loadDatasetSource(request.source, { seed });
-    const embedder = createEmbedder(request.embeddingModel, seed);
+    const neural = await browserEmbedderSettings(request.embeddingModel, request.embedding, {
+      instruction: dataset.instruction,
+      onProgress: context.onProgress,
+    });
+    const embedder = createEmbedder(request.embeddingModel, seed, neural.settings);
     const teacher = createTeacher(request.teacher, { noise: request.teacherNoise, seed });
     const method = { ...request.method, computationTypes: withOptimized(request.method.computationTypes) };
     const result = await runExperiment({ dataset, embedder, teacher, method }, options);
@@ -78,6 +95,7 @@ export const engineApi = {
     return {
       summary: summarize(result, `${dataset.name} in the browser`, seed),
       embeddingDims: embedder.dims,
+      embeddingNotes: [...neural.notes, ...(embedder instanceof TransformersEmbedder ? embedder.notes : [])],
       queries: dataset.queries.map((q, i) => ({
         id: q.id,
         text: q.text,
@@ -110,6 +128,17 @@ export const engineApi = {
     const out = { ...map, coords: map.coords.slice(), trajectory: map.trajectory.slice() };
     context.transfer(out.coords.buffer, out.trajectory.buffer, out.candidates.buffer, out.labels.buffer);
     return out;
+  },
+
+  /** Neural embeddings of texts (the automation surface, and checking a model before a run). */
+  embed: embedTexts,
+  /** Where Hub ids download from (default the Hub; the app server's mirror is `/hf/`). */
+  configureModels: configureModelHost,
+  clearEmbeddingCache: async () => clearEmbeddingCache(),
+
+  /** Times the explorer's stages on the demo with `backend` (see scripts/benchBrowser.ts). */
+  async benchmark(request: { backend: BackendPreference }): Promise<BrowserBenchmark> {
+    return benchmarkDemo(await initBrowserBackend(request.backend));
   },
 
   /** The optimizer alone, for the browser golden tests and benchmarks. */

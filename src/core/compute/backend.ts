@@ -10,6 +10,8 @@ export interface BackendInfo {
   /** Adapter details for WebGPU (vendor, architecture, fallback or not); a short label otherwise. */
   adapter: string;
   tfjsVersion: string;
+  /** Faster backends that were tried first and why they were not used (empty when the first one worked). */
+  skipped: string[];
 }
 
 /**
@@ -25,11 +27,16 @@ export interface WebGpuAdapterDescription {
 
 export async function initBackend(
   preference: BackendPreference = 'auto',
-  webgpuAdapter?: WebGpuAdapterDescription,
+  /** What the caller found out about WebGPU; null when it looked and found no adapter. */
+  webgpuAdapter?: WebGpuAdapterDescription | null,
 ): Promise<BackendInfo> {
   const order: BackendName[] = preference === 'auto' ? ['webgpu', 'wasm', 'cpu'] : [preference];
   const failures: string[] = [];
   for (const name of order) {
+    if (name === 'webgpu' && webgpuAdapter === null) {
+      failures.push('webgpu: this browser offers no WebGPU adapter');
+      continue;
+    }
     if (!tf.findBackendFactory(name)) {
       failures.push(`${name}: not available in this environment`);
       continue;
@@ -51,7 +58,7 @@ export async function initBackend(
     await tf.ready();
     const adapter =
       name === 'webgpu' ? (webgpuAdapter?.description ?? 'WebGPU') : await describeAdapter(name);
-    return { name, adapter, tfjsVersion: tf.version.tfjs };
+    return { name, adapter, tfjsVersion: tf.version.tfjs, skipped: failures };
   }
   throw new Error(`No usable compute backend (${failures.join('; ')}). Try --backend cpu.`);
 }

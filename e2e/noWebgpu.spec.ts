@@ -1,0 +1,26 @@
+import { expect, test } from '@playwright/test';
+
+// This file's browser starts without --enable-unsafe-webgpu: no WebGPU adapter at all.
+test.use({
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+    ],
+  },
+});
+
+test('without WebGPU the app falls back to wasm, says so, and a forced webgpu run explains the problem', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await expect(page.getByTestId('refinement-status')).toHaveAttribute('data-state', 'done');
+  await expect(page.getByTestId('backend-status')).toHaveAttribute('data-backend', 'wasm');
+  await expect(page.getByTestId('backend-note')).toContainText('no WebGPU adapter');
+  await page.goto('/?backend=webgpu');
+  await expect(page.getByTestId('run-error')).toContainText('WebGPU is not available');
+});

@@ -1,0 +1,75 @@
+/**
+ * `npm run bench:browser`: runs the built app headless in Debian's Chromium and prints one JSON document
+ * with the time to embed the demo corpus, to project it, to refine one query and all queries, per backend
+ * the browser offers (WebGPU needs --enable-unsafe-webgpu here and is a software adapter on this machine).
+ */
+import { spawn } from 'node:child_process';
+import { cpus } from 'node:os';
+import { chromium } from '@playwright/test';
+
+const PORT = Number(process.env.BENCH_PORT ?? 4199);
+const BACKENDS = (process.env.BENCH_BACKENDS ?? 'wasm,webgpu,cpu').split(',');
+
+async function waitForServer(url: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the app did not start at ${url}`);
+}
+
+const server = spawn(
+  'npx',
+  ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'],
+  { stdio: 'ignore' },
+);
+try {
+  const url = `http://127.0.0.1:${PORT}/`;
+  await waitForServer(url, 30_000);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--enable-unsafe-webgpu',
+    ],
+  });
+  const results: unknown[] = [];
+  for (const backend of BACKENDS) {
+    const page = await browser.newPage();
+    // The app runs the demo on open (0 steps here, to be quick); the benchmark waits until it is done so
+    // that nothing else uses the worker while it measures.
+    await page.goto(`${url}?tab=experiment&steps=0&backend=wasm`);
+    await page.waitForSelector('[data-testid="refinement-status"][data-state="done"]', { timeout: 120_000 });
+    const result = await page
+      .evaluate((b) => window.refinementExplorer.benchmark(b as 'wasm'), backend)
+      .catch((e: Error) => ({ backend, unavailable: e.message.split('\n')[0] }));
+    process.stderr.write(`${backend}: ${JSON.stringify(result)}\n`);
+    results.push(result);
+    await page.close();
+  }
+  const report = {
+    benchmark: 'refinement-explorer browser',
+    timestamp: new Date().toISOString(),
+    browser: `Chromium ${browser.version()}`,
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length },
+    results,
+  };
+  await browser.close();
+  process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+} finally {
+  server.kill();
+}
