@@ -5,7 +5,7 @@ import { MetricsPanel } from './components/MetricsPanel';
 import { ProjectionMap } from './components/ProjectionMap';
 import { QueryList } from './components/QueryList';
 import { RankChanges } from './components/RankChanges';
-import { ResultsView } from './components/ResultsView';
+import { ExperimentView } from './components/ExperimentView';
 import { SettingsPanel } from './components/SettingsPanel';
 import { TrajectoryControls } from './components/TrajectoryControls';
 import { useExplorer } from './stores/explorerStore';
@@ -59,7 +59,7 @@ export function App() {
           Experiment summary
         </button>
       </nav>
-      {tab === 'experiment' ? experiment ? <ResultsView result={experiment} /> : null : <ExplorerView />}
+      {tab === 'experiment' ? experiment ? <ExperimentView result={experiment} /> : null : <ExplorerView />}
     </div>
   );
 }

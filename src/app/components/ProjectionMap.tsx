@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { QueryProjection } from '../../core/experiment/queryProjection';
 import type { QueryView } from '../../core/experiment/session';
 import { formatScore } from './format';
+import { useExplorer } from '../stores/explorerStore';
 
 const HEIGHT = 460;
 const COLOURS = {
@@ -34,6 +35,7 @@ export function ProjectionMap({
   step: number;
 }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  const threshold = useExplorer((s) => s.experiment?.teacherThreshold ?? 0.5);
   const wrapRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(640);
   const [transform, setTransform] = useState<ViewTransform>({ scale: 1, dx: 0, dy: 0 });
@@ -111,7 +113,7 @@ export function ProjectionMap({
       if (k < 0) continue;
       const score = teacherScores.get(k) ?? null;
       const [x, y] = at(projection.coords[2 * i], projection.coords[2 * i + 1]);
-      ctx.strokeStyle = score !== null && score > 0.5 ? COLOURS.teacherYes : COLOURS.teacherNo;
+      ctx.strokeStyle = score !== null && score > threshold ? COLOURS.teacherYes : COLOURS.teacherNo;
       ctx.lineWidth = 1.6;
       ctx.beginPath();
       ctx.arc(x, y, 6, 0, 2 * Math.PI);

@@ -1,6 +1,7 @@
 import type { QueryView, RankedDocument } from '../../core/experiment/session';
 import { useExplorer } from '../stores/explorerStore';
 import { formatScore } from './format';
+import { flippedScore } from './whatIfScore';
 
 const ROW = 18;
 const WIDTH = 360;
@@ -91,6 +92,8 @@ export function RankChanges({ query }: { query: QueryView }) {
 function RankTable({ query }: { query: QueryView }) {
   const edit = useExplorer((s) => s.editTeacherScore);
   const busy = useExplorer((s) => s.queryStatus === 'running');
+  const threshold = useExplorer((s) => s.experiment?.teacherThreshold ?? 0.5);
+  const sampledScores = query.documents.filter((d) => d.sampled).map((d) => d.teacherScore);
   return (
     <div className="rank-table-wrap">
       {query.edited && (
@@ -135,7 +138,9 @@ function RankTable({ query }: { query: QueryView }) {
                     disabled={busy}
                     data-testid="teacher-score"
                     title="What-if: flip this score (relevant ↔ not relevant) and re-run the refinement"
-                    onClick={() => void edit(d.sampledIndex, (d.teacherScore ?? 0) > 0.5 ? 0 : 1)}
+                    onClick={() =>
+                      void edit(d.sampledIndex, flippedScore(d.teacherScore, sampledScores, threshold))
+                    }
                   >
                     {formatScore(d.teacherScore)}
                   </button>

@@ -2,6 +2,7 @@ import type { BackendPreference } from '../../core/compute/backend';
 import type { MethodConfig } from '../../core/experiment/config';
 import { useExplorer } from '../stores/explorerStore';
 import { DatasetPicker } from './DatasetPicker';
+import { TeacherSettings } from './TeacherSettings';
 
 const BACKENDS: BackendPreference[] = ['auto', 'webgpu', 'wasm', 'cpu'];
 
@@ -48,16 +49,7 @@ export function SettingsPanel() {
             <option value="lsa">LSA, 256 dims</option>
           </select>
         </label>
-        <label>
-          Teacher
-          <select
-            value={view.teacher}
-            onChange={(e) => update({ teacher: e.target.value as 'gold' | 'noisy-gold' })}
-          >
-            <option value="gold">Gold labels</option>
-            <option value="noisy-gold">Noisy gold labels</option>
-          </select>
-        </label>
+        <TeacherSettings />
         {view.teacher === 'noisy-gold' &&
           numberInput('Label noise', view.teacherNoise, (x) => update({ teacherNoise: x }), {
             min: 0,

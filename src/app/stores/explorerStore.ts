@@ -9,6 +9,7 @@ import type { DatasetSpec } from '../../core/datasets/datasetSpec';
 import { getDatasetParser } from '../../core/datasets/registry';
 import { serverDatasets, type DatasetSource } from '../data/datasetSource';
 import { listServerDataFolders } from '../data/httpDataFiles';
+import { runHistory, type SavedRun } from '../storage/runHistory';
 import { CancelledError } from '../workers/rpc';
 import { startEngine, type EngineClient } from '../workers/engineClient';
 
@@ -36,6 +37,11 @@ interface ExplorerState {
   queryStatus: Status;
   queryError?: string;
   query?: QueryView;
+  /** Finished runs kept in the browser (IndexedDB), newest first. */
+  history: SavedRun[];
+  historyError?: string;
+  /** The id under which the current run was saved. */
+  currentRunId?: string;
   projectionStatus: Status;
   projectionProgress?: ProgressEvent;
   projectionError?: string;
@@ -57,6 +63,8 @@ interface ExplorerState {
   selectQuery(id: string): void;
   setStep(step: number): void;
   setPlaying(playing: boolean): void;
+  refreshHistory(): Promise<void>;
+  deleteRun(id: string): Promise<void>;
   /** What-if: the teacher's score of sampled document k becomes `score` (null: restore all). */
   editTeacherScore(k: number | null, score?: number): Promise<void>;
 }
@@ -128,9 +136,33 @@ export const useExplorer = create<ExplorerState>((set, get) => {
     }
   }
 
+  /** Keeps a finished run in the browser's history; a full or blocked IndexedDB only shows a note. */
+  async function saveRun(
+    id: string,
+    view: ViewState,
+    backend: string,
+    experiment: ExperimentResponse,
+  ): Promise<void> {
+    const { dataset, embeddingModel, teacher, teacherNoise, method } = view;
+    try {
+      await runHistory.save({
+        id,
+        createdAt: new Date().toISOString(),
+        settings: { dataset, embeddingModel, teacher, teacherNoise, backend: view.backend, method },
+        backend,
+        summary: experiment.summary,
+        queries: experiment.queries,
+      });
+      await get().refreshHistory();
+    } catch (e) {
+      set({ historyError: `this run was not saved in the browser: ${messageOf(e)}` });
+    }
+  }
+
   return {
     view: DEFAULT_VIEW,
     serverDatasets: null,
+    history: [],
     status: 'idle',
     queryStatus: 'idle',
     projectionStatus: 'idle',
@@ -154,6 +186,19 @@ export const useExplorer = create<ExplorerState>((set, get) => {
       set({ view: next });
       if (!get().experiment || !sameRun(before, next)) void get().run();
       else if (before.query !== next.query || before.topK !== next.topK) void loadQuery();
+    },
+
+    async refreshHistory() {
+      try {
+        set({ history: await runHistory.list(), historyError: undefined });
+      } catch (e) {
+        set({ historyError: messageOf(e) });
+      }
+    },
+
+    async deleteRun(id) {
+      await runHistory.delete(id).catch((e: unknown) => set({ historyError: messageOf(e) }));
+      await get().refreshHistory();
     },
 
     async discoverServerData() {
@@ -191,12 +236,17 @@ export const useExplorer = create<ExplorerState>((set, get) => {
             embeddingModel: view.embeddingModel,
             teacher: view.teacher,
             teacherNoise: view.teacherNoise,
+            teacherMode: view.teacherMode,
+            hydeModel: view.hydeModel || undefined,
+            origin: location.origin,
             method: { ...view.method, recordEvery: 1 },
           },
           { signal: controller.signal, onProgress: (progress) => set({ progress }) },
         );
         if (controller.signal.aborted) return;
-        set({ status: 'done', experiment, query: undefined, projection: undefined });
+        const currentRunId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+        set({ status: 'done', experiment, query: undefined, projection: undefined, currentRunId });
+        void saveRun(currentRunId, view, get().backend?.name ?? '', experiment);
         // Keep the selected query when it exists in this dataset; otherwise select the first.
         const known = experiment.queries.some((q) => q.id === view.query);
         if (!known) get().update({ query: experiment.queries[0]?.id }, { replace: true });

@@ -6,8 +6,9 @@ describe('URL view state', () => {
     expect(serializeViewState(DEFAULT_VIEW)).toBe('');
     const state = {
       ...DEFAULT_VIEW,
-      teacher: 'noisy-gold' as const,
+      teacher: 'noisy-gold',
       teacherNoise: 0.3,
+      hydeModel: 'LiteLLM/gpt-4o-mini',
       backend: 'webgpu' as const,
       method: {
         ...DEFAULT_VIEW.method,
@@ -24,6 +25,12 @@ describe('URL view state', () => {
       topK: 10,
     };
     expect(parseViewState(serializeViewState(state))).toEqual(state);
+  });
+
+  it('keeps an LLM teacher with its mode', () => {
+    const state = { ...DEFAULT_VIEW, teacher: 'llm:OpenAI/gpt-4o-mini', teacherMode: 'verbalized' as const };
+    expect(parseViewState(serializeViewState(state))).toEqual(state);
+    expect(parseViewState('?teacher=oracle').teacher).toBe('gold');
   });
 
   it('falls back to defaults for malformed values', () => {

@@ -1,13 +1,18 @@
 import type { BackendPreference } from '../../core/compute/backend';
 import { DEFAULT_METHOD, REFIT_DEFAULT_LR, type MethodConfig } from '../../core/experiment/config';
 import { METRIC_NAMES, type MetricName } from '../../core/metrics/rankingMetrics';
+import { JUDGE_MODES, type JudgeMode } from '../../core/teachers/llmApi';
 
 /** Everything that defines a view; serialised into the URL so that a link reopens exactly this state. */
 export interface ViewState {
   dataset: string;
   embeddingModel: string;
-  teacher: 'gold' | 'noisy-gold';
+  /** `gold`, `noisy-gold` or `llm:<model>` (through the server's teacher proxy). */
+  teacher: string;
   teacherNoise: number;
+  teacherMode: JudgeMode;
+  /** The LLM that writes HyDE documents (adds the hyde and optimized_hyde types); empty for none. */
+  hydeModel: string;
   backend: BackendPreference;
   method: MethodConfig;
   /** The selected query's id. */
@@ -24,6 +29,8 @@ export const DEFAULT_VIEW: ViewState = {
   embeddingModel: 'lsa-64',
   teacher: 'gold',
   teacherNoise: 0.2,
+  teacherMode: 'yesno',
+  hydeModel: '',
   backend: 'auto',
   method: { ...DEFAULT_METHOD },
   tab: 'explorer',
@@ -43,7 +50,8 @@ export function parseViewState(search: string): ViewState {
   };
   const int = (x: number) => Number.isInteger(x) && x >= 0;
   const refit = p.get('refit') === '1';
-  const teacher = p.get('teacher') === 'noisy-gold' ? 'noisy-gold' : 'gold';
+  const rawTeacher = p.get('teacher') ?? '';
+  const teacher = rawTeacher === 'noisy-gold' || /^llm:.+/.test(rawTeacher) ? rawTeacher : 'gold';
   const backend = BACKENDS.find((b) => b === p.get('backend')) ?? 'auto';
   const metric = METRIC_NAMES.find((m) => m === p.get('metric')) ?? 'map';
   return {
@@ -51,6 +59,8 @@ export function parseViewState(search: string): ViewState {
     embeddingModel: p.get('embedding') || DEFAULT_VIEW.embeddingModel,
     teacher,
     teacherNoise: num('noise', DEFAULT_VIEW.teacherNoise, (x) => x >= 0 && x <= 1),
+    teacherMode: JUDGE_MODES.find((m) => m === p.get('mode')) ?? 'yesno',
+    hydeModel: p.get('hyde') ?? '',
     backend,
     method: {
       ...DEFAULT_METHOD,
@@ -79,6 +89,8 @@ export function serializeViewState(s: ViewState): string {
   put('embedding', s.embeddingModel, d.embeddingModel);
   put('teacher', s.teacher, d.teacher);
   if (s.teacher === 'noisy-gold') p.set('noise', String(s.teacherNoise));
+  if (s.teacher.startsWith('llm:')) put('mode', s.teacherMode, d.teacherMode);
+  put('hyde', s.hydeModel, d.hydeModel);
   put('backend', s.backend, d.backend);
   if (s.method.refit) p.set('refit', '1');
   put('lr', s.method.lr, s.method.refit ? REFIT_DEFAULT_LR : DEFAULT_METHOD.lr);

@@ -1,7 +1,7 @@
 import type { BackendInfo, BackendPreference } from '../../core/compute/backend';
 import { createEmbedder } from '../../core/embedding/embedderFactory';
 import { TransformersEmbedder } from '../../core/embedding/transformersEmbedder';
-import type { ComputationType, MethodConfig } from '../../core/experiment/config';
+import { HYDE_TYPES, type ComputationType, type MethodConfig } from '../../core/experiment/config';
 import { summarize, type ExperimentSummary } from '../../core/experiment/outputs';
 import { runExperiment } from '../../core/experiment/pipeline';
 import { QueryProjector, type QueryProjection } from '../../core/experiment/queryProjection';
@@ -14,6 +14,9 @@ import {
   type RefinementResult,
 } from '../../core/refine/optimizer';
 import { createTeacher } from '../../core/teachers/teacherFactory';
+import type { JudgeMode } from '../../core/teachers/llmApi';
+import { LlmHttpClient } from '../../core/teachers/llmHttpClient';
+import { LlmHydeWriter } from '../../core/teachers/llmHyde';
 import { initBrowserBackend } from '../compute/browserBackends';
 import { loadDatasetSource, type DatasetSource } from '../data/datasetSource';
 import {
@@ -33,6 +36,11 @@ export interface ExperimentRequest {
   embedding?: EmbeddingRunOptions;
   teacher: string;
   teacherNoise: number;
+  teacherMode: JudgeMode;
+  /** Writes HyDE documents through the server when given. */
+  hydeModel?: string;
+  /** The page's origin: where the teacher proxy (`/api`) is. */
+  origin: string;
   method: MethodConfig;
 }
 
@@ -44,6 +52,8 @@ export interface QueryOutcome {
 
 export interface ExperimentResponse {
   summary: ExperimentSummary;
+  /** Teacher scores above this count as relevant (0.5 for labels and P(yes), 50 for 0–100 ratings). */
+  teacherThreshold: number;
   queries: QueryOutcome[];
   embeddingDims: number;
   /** Embedding device fallbacks and cache problems, for the user. */
@@ -86,15 +96,27 @@ export const engineApi = {
       onProgress: context.onProgress,
     });
     const embedder = createEmbedder(request.embeddingModel, seed, neural.settings);
-    const teacher = createTeacher(request.teacher, { noise: request.teacherNoise, seed });
-    const method = { ...request.method, computationTypes: withOptimized(request.method.computationTypes) };
-    const result = await runExperiment({ dataset, embedder, teacher, method }, options);
+    const llm = new LlmHttpClient(request.origin, (url, init) => fetch(url, init));
+    const teacher = createTeacher(request.teacher, {
+      noise: request.teacherNoise,
+      seed,
+      llm,
+      mode: request.teacherMode,
+    });
+    const hyde = request.hydeModel ? new LlmHydeWriter(llm, { model: request.hydeModel }) : undefined;
+    const types = withOptimized(request.method.computationTypes).filter(
+      (t) => hyde || !HYDE_TYPES.includes(t),
+    );
+    if (hyde) for (const t of HYDE_TYPES) if (!types.includes(t)) types.push(t);
+    const method = { ...request.method, computationTypes: types };
+    const result = await runExperiment({ dataset, embedder, teacher, method, hyde }, options);
     session?.dispose();
     session = new RefinementSession(result, method);
     projector = new QueryProjector(session, { budget: MAP_BUDGET, seed });
     return {
       summary: summarize(result, `${dataset.name} in the browser`, seed),
       embeddingDims: embedder.dims,
+      teacherThreshold: teacher.relevanceThreshold,
       embeddingNotes: [...neural.notes, ...(embedder instanceof TransformersEmbedder ? embedder.notes : [])],
       queries: dataset.queries.map((q, i) => ({
         id: q.id,
