@@ -84,8 +84,22 @@ for (const backend of ['cpu', 'wasm'] satisfies BackendName[]) {
       const points = randomPoints(33, 7, 5);
       const a = await cosineNeighbours(points, 4, { blockRows: 1 });
       const b = await cosineNeighbours(points, 4, { blockRows: 1000 });
+      const c = await cosineNeighbours(points, 4);
       expect(Array.from(a.indices)).toEqual(Array.from(b.indices));
+      expect(Array.from(c.indices)).toEqual(Array.from(b.indices));
       for (let i = 0; i < a.distances.length; i++) expect(a.distances[i]).toBeCloseTo(b.distances[i], 6);
+    });
+
+    it('never lists a row as its own neighbour, even among more identical rows than k', async () => {
+      const points = randomPoints(12, 6, 8);
+      for (let i = 1; i < 6; i++) points.data.copyWithin(i * 6, 0, 6); // rows 0-5 identical
+      const result = await cosineNeighbours(points, 3);
+      for (let i = 0; i < 6; i++) {
+        const indices = Array.from(result.indices.subarray(i * 3, i * 3 + 3));
+        expect(indices).not.toContain(i);
+        expect(indices.every((j) => j < 6)).toBe(true);
+        for (let j = 0; j < 3; j++) expect(result.distances[i * 3 + j]).toBeCloseTo(0, 6);
+      }
     });
 
     it('stops between blocks when cancelled, without leaks', async () => {

@@ -17,15 +17,17 @@ export interface Neighbours {
 }
 
 export interface NeighbourOptions extends LongTaskOptions {
-  /** Rows per device block: memory is blockRows × count floats at a time. Default 256. */
+  /**
+   * Rows per device block: memory is blockRows × count floats at a time. Default: as many as fit in
+   * 2^22 floats (16 MiB), between 1 and 1,024 (838 for 5,000 points, 167 for 25,000).
+   */
   blockRows?: number;
 }
 
-const DEFAULT_BLOCK_ROWS = 256;
+const BLOCK_FLOATS = 1 << 22;
+const MAX_BLOCK_ROWS = 1024;
 /** Indices travel back as float32 together with the scores (one read): exact below 2^24. */
 const MAX_ROWS = 1 << 24;
-/** Subtracted from each row's own cosine (≤ 1) so that it sorts below every other cosine (≥ −1). */
-const SELF_PENALTY = 4;
 const YIELD_EVERY_MS = 50;
 
 /**
@@ -48,7 +50,7 @@ export async function cosineNeighbours(
   if (k > n - 1)
     throw new Error(`cosineNeighbours: ${n} points have at most ${n - 1} neighbours each, asked for ${k}`);
   if (n >= MAX_ROWS) throw new Error(`cosineNeighbours: at most ${MAX_ROWS - 1} points, got ${n}`);
-  const blockRows = options.blockRows ?? DEFAULT_BLOCK_ROWS;
+  const blockRows = options.blockRows ?? Math.max(1, Math.min(MAX_BLOCK_ROWS, Math.floor(BLOCK_FLOATS / n)));
   if (!Number.isInteger(blockRows) || blockRows < 1)
     throw new Error(`cosineNeighbours: blockRows must be a positive integer, got ${blockRows}`);
   throwIfAborted(options.signal);
@@ -71,14 +73,10 @@ export async function cosineNeighbours(
       const rows = Math.min(blockRows, n - start);
       const block = tf.tidy(() => {
         const cos = tf.matMul(tf.transpose(tf.slice(allT, [0, start], [d, rows])), allT); // [rows, n]
-        // Not tf.oneHot: its float32 output is all zeros on tfjs-wasm 4.22.
-        const isSelf = tf.equal(
-          tf.expandDims(tf.range(start, start + rows, 1, 'int32'), 1),
-          tf.expandDims(tf.range(0, n, 1, 'int32'), 0),
-        );
-        const top = tf.topk(tf.sub(cos, tf.mul(tf.cast(isSelf, 'float32'), SELF_PENALTY)), k, true);
-        // [rows, 2k]: cosines then indices, so that one read brings both back.
-        return tf.concat([top.values, tf.cast(top.indices, 'float32')], 1);
+        // k + 1 nearest including the row itself, which the host drops: masking the diagonal on the device
+        // instead costs more than the matmul on tfjs-wasm.
+        const top = tf.topk(cos, k + 1, true);
+        return tf.concat([top.values, tf.cast(top.indices, 'float32')], 1); // [rows, 2(k + 1)]
       });
       let values: Float32Array;
       try {
@@ -86,12 +84,20 @@ export async function cosineNeighbours(
       } finally {
         block.dispose();
       }
+      const width = k + 1;
       for (let r = 0; r < rows; r++) {
-        const from = r * 2 * k;
-        const to = (start + r) * k;
-        for (let j = 0; j < k; j++) {
-          distances[to + j] = Math.max(0, 1 - values[from + j]);
-          indices[to + j] = values[from + k + j];
+        const from = r * 2 * width;
+        const self = start + r;
+        let to = self * k;
+        const end = to + k;
+        // The first k entries that are not the row itself (it is usually first, but an identical row can
+        // tie with it, and a zero row ties with everything).
+        for (let j = 0; j < width && to < end; j++) {
+          const index = values[from + width + j];
+          if (index === self) continue;
+          indices[to] = index;
+          distances[to] = Math.max(0, 1 - values[from + j]);
+          to++;
         }
       }
       options.onProgress?.({ stage, done: start + rows, total: n });

@@ -39,9 +39,14 @@ export interface Projection {
   readonly coordinates: Float32Array;
   /**
    * Places new points (the query, each trajectory step) on the map without moving the fitted ones:
-   * x, y of new point i at [2i, 2i + 1]. Each point is placed on its own with the same seeded random
-   * stream, so a point's position depends only on the point (not on what else is placed with it or
-   * before it), and nearby points land nearby — a trajectory moves smoothly.
+   * x, y of new point i at [2i, 2i + 1]. Each point is placed on its own, each time with the same seeded
+   * random stream, so a point's position depends only on the point (not on what else is placed with it
+   * or before it), and nearby points share their random draws: a trajectory of small steps jitters about
+   * four times less than with a fresh stream per point (it still jitters: umap-js's transform is a short
+   * stochastic optimisation). Synchronous; its cost grows with the map (umap-js rebuilds a CSR copy of
+   * the search graph on every call): about 8 ms a point for 2,000 points, 20 ms for 5,000 (wasm, Node).
+   * A umap-js quirk: a placed point at row r of a batch gets zero weight from fitted point r; placing
+   * one at a time means fitted point 0 never anchors a placed point.
    */
   transform(newPoints: Matrix): Float32Array;
 }
