@@ -34,7 +34,13 @@ export default defineConfig({
   // The real server (built app, /api, and the shared datasets read-only under /data), as users run it.
   webServer: {
     command: 'npx tsx server/main.ts',
-    env: { PORT: '4173', HOST: '127.0.0.1', DATA_DIR: '../shared/data', CACHE_DIR: 'test-results/e2e-cache' },
+    env: {
+      PORT: '4173',
+      HOST: '127.0.0.1',
+      DATA_DIR: '../shared/data',
+      CACHE_DIR: 'test-results/e2e-cache',
+      MODELS_DIR: '.cache/fixture-models',
+    },
     url: 'http://127.0.0.1:4173',
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,

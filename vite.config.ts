@@ -4,5 +4,11 @@ import react from '@vitejs/plugin-react';
 export default defineConfig({
   plugins: [react()],
   build: { outDir: 'dist', sourcemap: true },
-  server: { port: 5173 },
+  server: {
+    port: 5173,
+    // `npm run dev` starts the server (teacher proxy, data folder) and sets API_PROXY_TARGET to it.
+    proxy: Object.fromEntries(
+      ['/api', '/data'].map((prefix) => [prefix, process.env.API_PROXY_TARGET ?? 'http://127.0.0.1:8787']),
+    ),
+  },
 });

@@ -105,7 +105,9 @@ test('WebGPU and wasm embeddings agree within 1e-4', async ({ page }) => {
   const wasm = await embed(page, 'wasm', { cache: false });
   expect(wasm.device).toBe('wasm');
   expect(gpu.data.length).toBe(texts.length * FIXTURE_HIDDEN);
-  test.info().annotations.push({ type: "max abs diff", description: String(maxAbsDiff(gpu.data, wasm.data)) });
+  test
+    .info()
+    .annotations.push({ type: 'max abs diff', description: String(maxAbsDiff(gpu.data, wasm.data)) });
   expect(maxAbsDiff(gpu.data, wasm.data)).toBeLessThan(1e-4);
   // auto: SwiftShader is a software adapter, so wasm (faster) is chosen, with a note.
   const auto = await embed(page, 'auto', { cache: false, texts: texts.slice(0, 2) });

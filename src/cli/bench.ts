@@ -7,6 +7,7 @@ import { refineQueries, type RefinementProblem } from '../core/refine/optimizer'
 import { CorpusScorer } from '../core/refine/rescoring';
 import { SeededRandom } from '../core/rng';
 import { loadDatasetFromDir, resolveDataDir } from './dataFolder';
+import { benchEmbedding } from './benchEmbedding';
 import { quietTfjsNodeHint } from './quietTfjs';
 import { runCli } from './runCli';
 import { packageVersions } from './versions';
@@ -86,6 +87,7 @@ async function main(argv: string[]): Promise<void> {
   }
 
   const lsa = await benchLsa(values['data-dir'], repeats);
+  const embedding = await benchEmbedding(repeats, values.quick);
   const cpu = cpus();
   const report = {
     benchmark: 'refinement-explorer engine',
@@ -102,6 +104,7 @@ async function main(argv: string[]): Promise<void> {
     backends,
     results,
     lsa_fit: lsa,
+    embedding_throughput: embedding,
   };
   process.stdout.write(JSON.stringify(report, null, 2) + '\n');
 }

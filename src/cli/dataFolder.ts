@@ -15,21 +15,26 @@ export const MAX_TEXT_FILE_BYTES = 3 * bufferConstants.MAX_STRING_LENGTH;
 
 /**
  * The data directory: the `--data-dir` value, else the `DATA_DIR` environment variable, else `./data`,
- * resolved against the working directory. Throws when that folder does not exist.
+ * resolved against the working directory. Throws when that folder does not exist, except for the default
+ * `./data` when `defaultMayBeMissing` (a download will create it). A folder the user named must exist, so that
+ * a mistyped path fails instead of receiving a download.
  */
 export function resolveDataDir(
   option?: string,
   env: Record<string, string | undefined> = process.env,
+  defaultMayBeMissing = false,
 ): string {
-  const chosen = nonEmpty(option) ?? nonEmpty(env.DATA_DIR) ?? './data';
-  const dir = path.resolve(chosen);
-  let isDirectory: boolean;
+  const named = nonEmpty(option) ?? nonEmpty(env.DATA_DIR);
+  const dir = path.resolve(named ?? './data');
+  let kind: 'folder' | 'other' | 'none';
   try {
-    isDirectory = statSync(dir).isDirectory();
+    kind = statSync(dir).isDirectory() ? 'folder' : 'other';
   } catch {
-    isDirectory = false;
+    kind = 'none';
   }
-  if (!isDirectory) throw new Error(`data folder ${dir} does not exist; pass --data-dir or set DATA_DIR`);
+  if (kind === 'other' || (kind === 'none' && (named !== undefined || !defaultMayBeMissing))) {
+    throw new Error(`data folder ${dir} does not exist; pass --data-dir or set DATA_DIR`);
+  }
   return dir;
 }
 
@@ -53,7 +58,8 @@ export interface DatasetSource {
  * Resolves a `--dataset` value (see `parseDatasetSpec`) without reading any data, so that a bad name or path
  * fails before slow work starts:
  *
- * - a registered name (`NFCorpus`) is its folder under the data directory (`resolveDataDir(dataDirOption)`);
+ * - a registered name (`NFCorpus`) is its folder under the data directory (`resolveDataDir(dataDirOption)`;
+ *   with `dataDirMayBeMissing`, the default `./data` may not exist yet: a download creates it);
  * - `beir:<folder>`, `trec:<folder>`, `csv:<file>`: an absolute path, or a relative one looked up in the
  *   working directory first, then in the data directory (so `--dataset beir:scifact --data-dir ~/beir` works).
  */
@@ -61,6 +67,7 @@ export function resolveDatasetSource(
   text: string,
   dataDirOption?: string,
   env: Record<string, string | undefined> = process.env,
+  dataDirMayBeMissing = false,
 ): DatasetSource {
   const spec = parseDatasetSpec(text);
   if (spec.kind === 'named') {
@@ -68,7 +75,7 @@ export function resolveDatasetSource(
     // Built-in datasets (the demo) read no files and need no data folder.
     if (parser.requiredFiles.length === 0)
       return { spec, parser, files: folderFiles('.'), location: 'built-in' };
-    const dataDir = resolveDataDir(dataDirOption, env);
+    const dataDir = resolveDataDir(dataDirOption, env, dataDirMayBeMissing);
     const location = path.join(dataDir, parser.folder);
     return { spec, parser, files: folderFiles(location), dataDir, location };
   }

@@ -1,11 +1,18 @@
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { initBackend } from '../core/compute/backend';
 import { createEmbedder } from '../core/embedding/embedderFactory';
+import { releaseEmbeddingModels } from '../core/embedding/transformersRuntime';
 import { summarize } from '../core/experiment/outputs';
 import { runExperiment } from '../core/experiment/pipeline';
-import { createTeacher } from '../core/teachers/teacherFactory';
+import { LlmHydeWriter } from '../core/teachers/llmHyde';
+import { createTeacher, llmTeacherModel } from '../core/teachers/teacherFactory';
 import { loadDatasetFromSource, resolveDatasetSource } from './dataFolder';
+import { ensureDatasetFiles } from './downloadDataset';
+import { embedderConfig, nodeEmbedderSettings } from './embeddingOptions';
+import { formatLatency, measureRunLatency } from './experimentLatency';
 import { EXPERIMENT_USAGE, parseExperimentOptions } from './experimentOptions';
+import { connectLlm } from './llmConnection';
 import { ProgressBar } from './progressBar';
 import { quietTfjsNodeHint } from './quietTfjs';
 import { runCli } from './runCli';
@@ -20,12 +27,22 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   // Fail on names and paths before loading anything.
-  const source = resolveDatasetSource(options.dataset, options.dataDir);
-  const embedder = createEmbedder(options.embeddingModel, options.method.randomSeed);
+  const source = resolveDatasetSource(options.dataset, options.dataDir, process.env, options.download);
+  // The embedding model (a name, Hub id or folder) is checked now; it is created with the dataset's instruction below.
+  const early = nodeEmbedderSettings(options.embedding);
+  createEmbedder(early.name, options.method.randomSeed, early.settings);
+  // LLM teachers and HyDE go through the teacher proxy (--server-url) or call the upstream directly.
+  const llmModels = [llmTeacherModel(options.teacher), options.hydeModel].filter((m): m is string => !!m);
+  const llm = llmModels.length ? connectLlm(options.serverUrl) : undefined;
+  await llm?.check(llmModels);
   const teacher = createTeacher(options.teacher, {
     noise: options.teacherNoise,
     seed: options.method.randomSeed,
+    llm: llm?.service,
+    mode: options.teacherMode,
   });
+  const hyde =
+    options.hydeModel && llm ? new LlmHydeWriter(llm.service, { model: options.hydeModel }) : undefined;
 
   const started = performance.now();
   const progress = new ProgressBar();
@@ -35,6 +52,14 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write('Cancelling ...\n');
     controller.abort(new Error('Cancelled by the user (Ctrl-C); nothing was written.'));
   });
+
+  // A registered dataset missing from the data folder is downloaded first (unless --no-download).
+  if (source.spec.kind === 'named' && source.dataDir !== undefined) {
+    await ensureDatasetFiles(source.parser, source.dataDir, {
+      download: options.download,
+      signal: controller.signal,
+    });
+  }
 
   quietTfjsNodeHint();
   const backend = await initBackend(options.backend);
@@ -52,18 +77,55 @@ async function main(argv: string[]): Promise<void> {
   );
   for (const note of dataset.notes ?? []) process.stderr.write(`  note: ${note}\n`);
   const maxDocuments = options.maxDocuments ?? source.parser.defaultMaxDocuments ?? Infinity;
+  const neural = nodeEmbedderSettings(options.embedding, {
+    instruction: dataset.instruction,
+    onLoadProgress: (e) => progress.update(e),
+    onNote: (note) => process.stderr.write(`\nnote: ${note}\n`),
+  });
+  const embedder = createEmbedder(neural.name, options.method.randomSeed, neural.settings);
 
   const method = options.saveTensors ? options.method : { ...options.method, recordEvery: 0 };
   const result = await runExperiment(
-    { dataset, embedder, teacher, method },
+    { dataset, embedder, teacher, method, hyde },
     { signal: controller.signal, onProgress: (e) => progress.update(e) },
   );
   progress.finish();
+  // --measure-latency: single queries, timed stage by stage, before the model and the LLM client go away.
+  const latency = options.latency
+    ? await measureRunLatency(
+        {
+          result,
+          embedder,
+          embedderName: neural.name,
+          embedderSettings: neural.settings,
+          teacher,
+          teacherName: options.teacher,
+          teacherOptions: {
+            noise: options.teacherNoise,
+            seed: options.method.randomSeed,
+            mode: options.teacherMode,
+          },
+          serverUrl: options.serverUrl,
+          method,
+          ...options.latency,
+        },
+        { signal: controller.signal, onProgress: (e) => progress.update(e) },
+      )
+    : undefined;
+  if (latency) progress.finish();
+  llm?.close();
+  await releaseEmbeddingModels();
+  const unscored = result.teacher.flatMap((t) => t.errors).filter((e) => e !== null);
+  if (unscored.length)
+    process.stderr.write(
+      `  note: the teacher could not score ${unscored.length} documents (first: ${unscored[0]})\n`,
+    );
   result.timings.load_dataset = loadMs;
 
   const dir = path.resolve(options.outputDir, options.experimentName);
   const writeStart = performance.now();
   const summary = summarize(result, options.experimentName, options.method.randomSeed);
+  if (latency) summary.latency_ms = latency;
   const config = {
     experiment_name: options.experimentName,
     dataset: dataset.name,
@@ -73,8 +135,12 @@ async function main(argv: string[]): Promise<void> {
     max_documents: Number.isFinite(maxDocuments) ? maxDocuments : null,
     dataset_notes: dataset.notes ?? [],
     embedding_model: embedder.id,
+    embedding_model_spec: options.embedding.model,
     teacher: teacher.id,
     teacher_noise: options.teacher === 'noisy-gold' ? options.teacherNoise : null,
+    teacher_mode: llmTeacherModel(options.teacher) ? options.teacherMode : null,
+    hyde_model: options.hydeModel ?? null,
+    llm_via: llm?.via ?? null,
     computation_types: result.types,
     lr: options.method.lr,
     num_steps: options.method.numSteps,
@@ -89,6 +155,7 @@ async function main(argv: string[]): Promise<void> {
     backend: backend.name,
     backend_adapter: backend.adapter,
     embedding_dims: embedder.dims,
+    ...embedderConfig(embedder),
     task_instruction: dataset.instruction,
     versions: packageVersions(),
     timestamp: new Date().toISOString(),
@@ -114,12 +181,19 @@ async function main(argv: string[]): Promise<void> {
     saveTensors: options.saveTensors,
     saveEmbeddings: options.saveEmbeddings,
   });
+  if (result.hyde) {
+    const lines = result.hyde.documents.map((text, i) =>
+      JSON.stringify({ query_id: dataset.queries[i].id, text }),
+    );
+    await writeFile(path.join(dir, 'hyde_documents.jsonl'), `${lines.join('\n')}\n`);
+  }
   summary.timings_ms.write_outputs = Math.round(performance.now() - writeStart);
   summary.timings_ms.total = Math.round(performance.now() - started);
   // Re-written with the final timings (writing the large CSVs is part of the run's cost).
   await writeSummary(dir, summary);
 
   printHeadline(summary);
+  if (latency) process.stdout.write(formatLatency(latency));
   process.stdout.write(`Results in ${dir}\n`);
 }
 
@@ -128,7 +202,7 @@ function printHeadline(summary: ReturnType<typeof summarize>): void {
     const delta = s.vs_original
       ? ` (Δ ${fmt(s.vs_original.map.mean_delta, true)}, p=${s.vs_original.map.p_randomization.toPrecision(2)})`
       : '';
-    return `  ${type.padEnd(12)} MAP ${fmt(s.mean.map)}  nDCG@10 ${fmt(s.mean.ndcg_at_10)}  AUC ${fmt(s.mean.roc_auc)}${delta}`;
+    return `  ${type.padEnd(14)} MAP ${fmt(s.mean.map)}  nDCG@10 ${fmt(s.mean.ndcg_at_10)}  AUC ${fmt(s.mean.roc_auc)}${delta}`;
   });
   process.stdout.write(
     `${summary.dataset}, ${summary.queries} queries, ${(summary.timings_ms.total / 1000).toFixed(1)} s:\n${rows.join('\n')}\n`,

@@ -1,4 +1,10 @@
 import { parseArgs } from 'node:util';
+import {
+  EMBEDDING_ARG_OPTIONS,
+  EMBEDDING_USAGE,
+  parseEmbeddingOptions,
+  type EmbeddingCliOptions,
+} from './embeddingOptions';
 import type { BackendPreference } from '../core/compute/backend';
 import {
   DEFAULT_METHOD,
@@ -8,20 +14,33 @@ import {
   type MethodConfig,
 } from '../core/experiment/config';
 import { datasetSpecSlug, parseDatasetSpec } from '../core/datasets/datasetSpec';
+import { JUDGE_MODES, type JudgeMode } from '../core/teachers/llmApi';
 
 /** Every option of `npm run experiment`, after parsing and validation. */
 export interface ExperimentOptions {
   /** The `--dataset` value: a registered name or `beir:` / `trec:` / `csv:` with a path (`parseDatasetSpec`). */
   dataset: string;
   dataDir?: string;
+  /** Download a registered dataset missing from the data folder (false with `--no-download`). */
+  download: boolean;
   /** `--max-documents`: a positive integer, Infinity for `all`, undefined for the dataset's default cap. */
   maxDocuments?: number;
   embeddingModel: string;
+  /** The model (`embeddingModel`) and how it runs: dtype, pooling, templates, caches. */
+  embedding: EmbeddingCliOptions;
   teacher: string;
   teacherNoise: number;
+  /** How `llm:<model>` teachers score: P(yes) from log-probabilities, or a verbalized 0–100 rating. */
+  teacherMode: JudgeMode;
+  /** The LLM that writes HyDE passages; the `hyde` and `optimized_hyde` types need it. */
+  hydeModel?: string;
+  /** A running teacher proxy; undefined: the CLI calls the upstream itself (BASE_URL etc. from the environment). */
+  serverUrl?: string;
   method: MethodConfig;
   saveTensors: boolean;
   saveEmbeddings: boolean;
+  /** `--measure-latency`: time single-query passes after the run (`measureLatency`); undefined: not asked. */
+  latency?: { queries: number; warmup: number };
   experimentName: string;
   outputDir: string;
   backend: BackendPreference;
@@ -40,12 +59,22 @@ Runs test-time query-embedding refinement over every query of a dataset and writ
                                csv:FILE      a CSV with columns text,label; each label is a query
                              relative paths: the working directory first, then the data folder
   --data-dir DIR             folder holding the dataset folders (default: $DATA_DIR, else ./data)
+  --no-download              do not download a registered dataset missing from the data folder (by
+                             default it is fetched from its public source, or from $DATASET_MIRROR)
   --max-documents N          cap the corpus at N documents, keeping every positive and a seeded sample of
                              the rest; "all" for no cap (default: the dataset's own cap, if any)
-  --embedding-model NAME     lsa (LSA, 256 dims) or lsa-<dims> (default lsa)
-  --teacher NAME             gold | noisy-gold (default gold)
+${EMBEDDING_USAGE}  --teacher NAME             gold | noisy-gold | llm:<model> (default gold); llm:OpenAI/<model> uses
+                             OPENAI_API_KEY, llm:<model> and llm:LiteLLM/<model> the BASE_URL server
   --teacher-noise P          flip probability of noisy-gold labels (default 0.2)
-  --computation-types LIST   comma-separated: original, optimized, rerank_only, rocchio, or all (default all)
+  --teacher-mode MODE        llm teachers: yesno (P(yes) from log-probabilities; default) or verbalized
+                             (a 0-100 rating)
+  --hyde-model MODEL         an LLM that writes a hypothetical document per query (HyDE): enables the
+                             hyde and optimized_hyde types (same model prefixes as --teacher llm:)
+  --server-url URL           reach LLMs through a running teacher proxy ("npm start"), e.g.
+                             http://127.0.0.1:8787; without it the CLI calls the upstream itself with
+                             BASE_URL, API_KEY, OPENAI_API_KEY and CACHE_DIR from the environment
+  --computation-types LIST   comma-separated: original, optimized, hyde, optimized_hyde, rerank_only,
+                             rocchio, or all (default all; the HyDE types only with --hyde-model)
   --lr X                     Adam learning rate (default 1e-4; 0.005 with --refit)
   --num-steps N              optimisation steps (default 100)
   --total-scores N           documents the teacher scores per query (default 20)
@@ -55,6 +84,10 @@ Runs test-time query-embedding refinement over every query of a dataset and writ
   --record-every N           trajectory snapshot interval with --save-tensors (default 1)
   --save-tensors             write tensors/<query>/trajectory.json per query
   --save-embeddings          write embeddings/{docs,queries}.{f32,json}
+  --measure-latency          after the run, time queries one at a time (embed, rank, teacher, refine,
+                             re-score; warm, per query) into summary.json's latency_ms (see the README)
+  --latency-queries N        queries timed (default 50)
+  --latency-warmup N         warm-up queries run first and not counted (default 3)
   --experiment-name NAME     output sub-folder (default <dataset>_<timestamp>)
   --output-dir DIR           default output/
   --backend NAME             cpu | wasm | webgpu (default: the fastest available)
@@ -72,10 +105,14 @@ export function parseExperimentOptions(argv: string[], now = new Date()): Experi
     options: {
       dataset: { type: 'string' },
       'data-dir': { type: 'string' },
+      'no-download': { type: 'boolean', default: false },
       'max-documents': { type: 'string' },
-      'embedding-model': { type: 'string', default: 'lsa' },
+      ...EMBEDDING_ARG_OPTIONS,
       teacher: { type: 'string', default: 'gold' },
       'teacher-noise': { type: 'string', default: '0.2' },
+      'teacher-mode': { type: 'string', default: 'yesno' },
+      'hyde-model': { type: 'string' },
+      'server-url': { type: 'string' },
       'computation-types': { type: 'string', default: 'all' },
       lr: { type: 'string' },
       'num-steps': { type: 'string' },
@@ -86,6 +123,9 @@ export function parseExperimentOptions(argv: string[], now = new Date()): Experi
       'record-every': { type: 'string' },
       'save-tensors': { type: 'boolean', default: false },
       'save-embeddings': { type: 'boolean', default: false },
+      'measure-latency': { type: 'boolean', default: false },
+      'latency-queries': { type: 'string' },
+      'latency-warmup': { type: 'string' },
       'experiment-name': { type: 'string' },
       'output-dir': { type: 'string', default: 'output' },
       backend: { type: 'string', default: 'auto' },
@@ -99,7 +139,9 @@ export function parseExperimentOptions(argv: string[], now = new Date()): Experi
   if (!BACKENDS.includes(values.backend)) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}`);
 
   const method: MethodConfig = {
-    computationTypes: parseComputationTypes(values['computation-types']),
+    computationTypes: parseComputationTypes(values['computation-types'], {
+      hyde: Boolean(values['hyde-model']?.trim()),
+    }),
     lr:
       values.lr !== undefined
         ? numberOption('lr', values.lr)
@@ -118,13 +160,19 @@ export function parseExperimentOptions(argv: string[], now = new Date()): Experi
   return {
     dataset: values.dataset,
     dataDir: values['data-dir'],
+    download: !values['no-download'],
     maxDocuments: maxDocumentsOption(values['max-documents']),
     embeddingModel: values['embedding-model'],
+    embedding: parseEmbeddingOptions(values),
     teacher: values.teacher,
     teacherNoise: numberOption('teacher-noise', values['teacher-noise']),
+    teacherMode: teacherModeOption(values['teacher-mode']),
+    hydeModel: values['hyde-model']?.trim() || undefined,
+    serverUrl: serverUrlOption(values['server-url']),
     method,
     saveTensors: values['save-tensors'],
     saveEmbeddings: values['save-embeddings'],
+    latency: latencyOption(values),
     experimentName: values['experiment-name'] ?? `${datasetSpecSlug(spec)}_${stamp}`,
     outputDir: values['output-dir'],
     backend: values.backend as BackendPreference,
@@ -138,6 +186,25 @@ function numberOption(name: string, text: string): number {
   return value;
 }
 
+function teacherModeOption(text: string): JudgeMode {
+  if (!(JUDGE_MODES as readonly string[]).includes(text))
+    throw new Error(`--teacher-mode must be one of ${JUDGE_MODES.join(', ')}, got "${text}"`);
+  return text as JudgeMode;
+}
+
+function serverUrlOption(text: string | undefined): string | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw new Error(`--server-url must be a URL such as http://127.0.0.1:8787, got "${text}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`--server-url must be an http:// or https:// URL, got "${text}"`);
+  return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
 function maxDocumentsOption(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   if (text.trim().toLowerCase() === 'all') return Infinity;
@@ -146,6 +213,23 @@ function maxDocumentsOption(text: string | undefined): number | undefined {
     throw new Error(`--max-documents must be a positive integer or "all", got "${text}"`);
   }
   return value;
+}
+
+function latencyOption(values: {
+  'measure-latency'?: boolean;
+  'latency-queries'?: string;
+  'latency-warmup'?: string;
+}): ExperimentOptions['latency'] {
+  const queries = intOption('latency-queries', values['latency-queries'], 50);
+  const warmup = intOption('latency-warmup', values['latency-warmup'], 3);
+  if (queries < 1) throw new Error(`--latency-queries must be at least 1, got ${queries}`);
+  if (warmup < 0) throw new Error(`--latency-warmup must be 0 or more, got ${warmup}`);
+  if (!values['measure-latency']) {
+    if (values['latency-queries'] !== undefined || values['latency-warmup'] !== undefined)
+      throw new Error('--latency-queries and --latency-warmup need --measure-latency');
+    return undefined;
+  }
+  return { queries, warmup };
 }
 
 function intOption(name: string, text: string | undefined, fallback: number): number {

@@ -1,6 +1,24 @@
 /** What an experiment computes, one ranking per type (DESIGN.md, "Computation types"). */
-export const COMPUTATION_TYPES = ['original', 'optimized', 'rerank_only', 'rocchio'] as const;
+export const COMPUTATION_TYPES = [
+  'original',
+  'optimized',
+  'hyde',
+  'optimized_hyde',
+  'rerank_only',
+  'rocchio',
+] as const;
 export type ComputationType = (typeof COMPUTATION_TYPES)[number];
+
+/**
+ * The types that need an LLM to write a hypothetical document per query (HyDE, `--hyde-model`): `hyde` ranks
+ * by the embedded passage instead of the query, `optimized_hyde` refines that embedding.
+ */
+export const HYDE_TYPES: readonly ComputationType[] = ['hyde', 'optimized_hyde'];
+
+/** The types every run can compute without an LLM writing passages. */
+export const BASE_COMPUTATION_TYPES: readonly ComputationType[] = COMPUTATION_TYPES.filter(
+  (t) => !HYDE_TYPES.includes(t),
+);
 
 /** The method's parameters: everything that changes the numbers of a run. */
 export interface MethodConfig {
@@ -17,7 +35,7 @@ export interface MethodConfig {
 
 /** The reference's defaults; ReFIT's own learning rate applies when lr is not given. */
 export const DEFAULT_METHOD: MethodConfig = {
-  computationTypes: [...COMPUTATION_TYPES],
+  computationTypes: [...BASE_COMPUTATION_TYPES],
   lr: 1e-4,
   numSteps: 100,
   totalScores: 20,
@@ -29,17 +47,22 @@ export const DEFAULT_METHOD: MethodConfig = {
 
 export const REFIT_DEFAULT_LR = 0.005;
 
-export function parseComputationTypes(text: string): ComputationType[] {
+/**
+ * A `--computation-types` list. `all` means every type this run can compute: the HyDE types only when an LLM
+ * writes the passages (`hyde`: `--hyde-model` given); naming a HyDE type without one is an error.
+ */
+export function parseComputationTypes(text: string, options: { hyde?: boolean } = {}): ComputationType[] {
   const names = text.split(/[\s,]+/).filter(Boolean);
   if (names.length === 0) throw new Error('computation-types: give at least one type');
-  if (names.includes('all')) return [...COMPUTATION_TYPES];
+  const available = options.hyde ? COMPUTATION_TYPES : BASE_COMPUTATION_TYPES;
+  if (names.includes('all')) return [...available];
   for (const name of names) {
-    if (name === 'hyde' || name === 'optimized_hyde')
-      throw new Error(
-        `computation type "${name}" needs an LLM to write hypothetical documents, which is not available yet`,
-      );
     if (!(COMPUTATION_TYPES as readonly string[]).includes(name))
       throw new Error(`unknown computation type "${name}"; known: ${COMPUTATION_TYPES.join(', ')}, all`);
+    if (!available.includes(name as ComputationType))
+      throw new Error(
+        `computation type "${name}" needs an LLM to write hypothetical documents: pass --hyde-model <model>`,
+      );
   }
   // 'original' is always computed: every other type is compared against it.
   return COMPUTATION_TYPES.filter((t) => t === 'original' || names.includes(t));

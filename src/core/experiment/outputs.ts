@@ -3,6 +3,7 @@ import { aggregateRuns, summarizeRun } from '../metrics/aggregate';
 import { METRIC_NAMES, type MetricName } from '../metrics/rankingMetrics';
 import type { ComputationType } from './config';
 import { csvLine, float32Text } from './csv';
+import type { LatencyReport } from './latency';
 import type { ExperimentResult } from './pipeline';
 
 /**
@@ -73,6 +74,8 @@ export interface ExperimentSummary {
   documents: number;
   types: Partial<Record<ComputationType, TypeSummary>>;
   timings_ms: Record<string, number>;
+  /** Per-query latency of each stage, when measured (`--measure-latency`, `measureLatency`). */
+  latency_ms?: LatencyReport;
 }
 
 export function summarize(result: ExperimentResult, experiment: string, seed: number): ExperimentSummary {

@@ -7,14 +7,29 @@ import { DEFAULT_ROCCHIO, rerankOnlyScores, rocchioQuery } from '../refine/basel
 import { refineQueries, type RefinementProblem } from '../refine/optimizer';
 import { CorpusScorer, gatherCandidateScores } from '../refine/rescoring';
 import { sampleForTeacher } from '../refine/sampling';
-import type { Teacher, TeacherScores } from '../teachers/types';
-import { validateMethod, type ComputationType, type MethodConfig } from './config';
+import type { HydeWriter } from '../teachers/llmHyde';
+import type { Teacher, TeacherItem, TeacherScores } from '../teachers/types';
+import { HYDE_TYPES, validateMethod, type ComputationType, type MethodConfig } from './config';
 
 export interface ExperimentInputs {
   dataset: Dataset;
   embedder: Embedder;
   teacher: Teacher;
   method: MethodConfig;
+  /** Writes the hypothetical documents of the `hyde` and `optimized_hyde` types (needed only for those). */
+  hyde?: HydeWriter;
+}
+
+/** What the HyDE types computed: the passages, their embeddings, and `optimized_hyde`'s sample and scores. */
+export interface HydeResult {
+  writer: string;
+  /** One hypothetical document per query. */
+  documents: string[];
+  /** The passages embedded as queries (the reference applies the query template to them). */
+  queryEmbeddings: Matrix;
+  /** `optimized_hyde` only: candidate positions sampled from the HyDE ranking, and the teacher's scores. */
+  sampled?: Int32Array[];
+  teacher?: TeacherScores[];
 }
 
 /** Each query's trajectory through refinement (computation type `optimized`). */
@@ -36,6 +51,8 @@ export interface ExperimentResult {
   sampled: Int32Array[];
   teacher: TeacherScores[];
   trajectories?: Trajectories;
+  /** Present when a HyDE type ran. */
+  hyde?: HydeResult;
   docEmbeddings: Matrix;
   queryEmbeddings: Matrix;
   /** Wall time per stage in milliseconds. */
@@ -53,6 +70,14 @@ export async function runExperiment(
   const { dataset, embedder, teacher, method } = inputs;
   validateMethod(method);
   if (dataset.queries.length === 0) throw new Error(`dataset ${dataset.name} has no queries`);
+  const types = method.computationTypes.includes('original')
+    ? method.computationTypes
+    : ['original' as const, ...method.computationTypes];
+  const hydeTypes = types.filter((t) => HYDE_TYPES.includes(t));
+  if (hydeTypes.length && !inputs.hyde)
+    throw new Error(
+      `computation type ${hydeTypes.join(' and ')} needs an LLM to write hypothetical documents (--hyde-model)`,
+    );
   const timings: Record<string, number> = {};
   const timed = async <T>(stage: string, work: () => Promise<T>): Promise<T> => {
     throwIfAborted(options.signal);
@@ -89,31 +114,60 @@ export async function runExperiment(
       scoresFromTop: method.scoresFromTop,
       seed: method.randomSeed,
     };
+    const scores = { original } as Record<ComputationType, Float32Array[]>;
+    let hyde: HydeResult | undefined;
+    if (hydeTypes.length && inputs.hyde) {
+      const writer = inputs.hyde;
+      const documents = await timed('hyde_write', () =>
+        writer.write(queryTexts, { signal: options.signal, onProgress: report('write HyDE passages') }),
+      );
+      const hydeEmbeddings = await timed('embed_hyde', () =>
+        embedder.embedQueries(documents, {
+          signal: options.signal,
+          onProgress: report('embed HyDE passages'),
+        }),
+      );
+      hyde = { writer: writer.id, documents, queryEmbeddings: hydeEmbeddings };
+      scores.hyde = await timed('rank_hyde', async () =>
+        candidateScoresOf(await scorer.scoreAll(hydeEmbeddings)),
+      );
+    }
+
     const sampled = original.map((sims) => sampleForTeacher(sims, sampling));
-    const teacherScores = await timed('teacher', () =>
+    // optimized_hyde refines the HyDE embedding with the teacher's scores of a sample of the HyDE ranking;
+    // both samples go to the teacher in one batch.
+    const hydeSampled =
+      hyde && types.includes('optimized_hyde')
+        ? scores.hyde.map((sims) => sampleForTeacher(sims, sampling))
+        : undefined;
+    const teacherItems = (samples: Int32Array[]): TeacherItem[] =>
+      dataset.queries.map((q, i) => ({
+        queryId: q.id,
+        queryText: q.text,
+        documents: Array.from(samples[i], (c) => ({
+          id: dataset.documents[q.candidates[c]].id,
+          text: dataset.documents[q.candidates[c]].text,
+          goldLabel: q.labels[c],
+        })),
+      }));
+    const allTeacherScores = await timed('teacher', () =>
       teacher.score(
         {
           task: dataset.task,
           instruction: dataset.instruction,
-          items: dataset.queries.map((q, i) => ({
-            queryId: q.id,
-            queryText: q.text,
-            documents: Array.from(sampled[i], (c) => ({
-              id: dataset.documents[q.candidates[c]].id,
-              text: dataset.documents[q.candidates[c]].text,
-              goldLabel: q.labels[c],
-            })),
-          })),
+          items: [...teacherItems(sampled), ...(hydeSampled ? teacherItems(hydeSampled) : [])],
         },
         { signal: options.signal, onProgress: report('teacher') },
       ),
     );
+    const Q = dataset.queries.length;
+    const teacherScores = allTeacherScores.slice(0, Q);
+    if (hyde && hydeSampled) {
+      hyde.sampled = hydeSampled;
+      hyde.teacher = allTeacherScores.slice(Q, 2 * Q);
+    }
 
-    const scores = { original } as Record<ComputationType, Float32Array[]>;
     let trajectories: Trajectories | undefined;
-    const types = method.computationTypes.includes('original')
-      ? method.computationTypes
-      : ['original' as const, ...method.computationTypes];
 
     if (types.includes('optimized')) {
       const refined = await timed('refine', async () => {
@@ -134,6 +188,24 @@ export async function runExperiment(
         return result.refined;
       });
       scores.optimized = await timed('rank_optimized', async () =>
+        candidateScoresOf(await scorer.scoreAll(refined)),
+      );
+    }
+    if (hyde?.sampled && hyde.teacher) {
+      const { sampled: hs, teacher: ht, queryEmbeddings: hq } = hyde;
+      const refined = await timed('refine_hyde', async () => {
+        const problems = dataset.queries.map((q, i) =>
+          refinementProblem(q.candidates, hs[i], ht[i], row(hq, i), docEmbeddings),
+        );
+        // As the reference, no trajectory is kept for the HyDE refinement.
+        const result = await refineQueries(
+          problems,
+          { ...method, recordEvery: 0 },
+          { signal: options.signal, onProgress: report('refine HyDE') },
+        );
+        return result.refined;
+      });
+      scores.optimized_hyde = await timed('rank_optimized_hyde', async () =>
         candidateScoresOf(await scorer.scoreAll(refined)),
       );
     }
@@ -172,6 +244,7 @@ export async function runExperiment(
       sampled,
       teacher: teacherScores,
       trajectories,
+      hyde,
       docEmbeddings,
       queryEmbeddings,
       timings,
@@ -182,7 +255,7 @@ export async function runExperiment(
 }
 
 /** The optimizer's input for one query; documents the teacher could not score are left out of the loss. */
-function refinementProblem(
+export function refinementProblem(
   candidates: Int32Array,
   sampled: Int32Array,
   teacher: TeacherScores,

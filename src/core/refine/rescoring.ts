@@ -16,7 +16,9 @@ export class CorpusScorer {
   constructor(corpus: Matrix) {
     this.count = corpus.rows;
     this.dims = corpus.cols;
-    this.docsT = tf.tidy(() => tf.transpose(normaliseRows(tf.tensor2d(corpus.data, [corpus.rows, corpus.cols]))));
+    this.docsT = tf.tidy(() =>
+      tf.transpose(normaliseRows(tf.tensor2d(corpus.data, [corpus.rows, corpus.cols]))),
+    );
   }
 
   /**

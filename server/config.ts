@@ -1,0 +1,195 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { publicUrl } from './llm/redact';
+
+/** How the thinking of "thinking" models is switched off (see `upstream.ts`). */
+export const THINKING_SWITCHES = ['auto', 'always', 'never'] as const;
+export type ThinkingSwitch = (typeof THINKING_SWITCHES)[number];
+
+/** Everything the server and the CLI's direct mode need to reach the upstream LLMs. */
+export interface UpstreamConfig {
+  /** OpenAI-compatible server for `LiteLLM/<model>` and bare model names (LiteLLM, vLLM, llama.cpp, Ollama). */
+  baseUrl?: string;
+  apiKey?: string;
+  /** For `OpenAI/<model>`. */
+  openaiApiKey?: string;
+  openaiBaseUrl: string;
+  /** Upstream calls in flight at once, over all requests. */
+  concurrency: number;
+  /** Per upstream call. */
+  timeoutMs: number;
+  /** Retries of a call that failed with 429, 5xx, a time-out, a connection error or a malformed reply. */
+  retries: number;
+  /** First retry delay; doubles each retry (with jitter), unless the upstream sends Retry-After. */
+  retryDelayMs: number;
+  /** `auto`: send the switch to model families known to think; `always`; `never`. */
+  thinking: ThinkingSwitch;
+  /** SQLite cache folder; undefined: no cache. */
+  cacheDir?: string;
+}
+
+export interface ServerConfig extends UpstreamConfig {
+  port: number;
+  host: string;
+  /** Served read-only at /data/* (the browser loads shared datasets from it); undefined: /data answers 404. */
+  dataDir?: string;
+  /** The built app (`vite build`), served at /. */
+  distDir: string;
+  /** Fastify's (pino) log level; 'silent' in tests. */
+  logLevel: string;
+  /** `npm start` builds the app first when distDir has no index.html. */
+  build: boolean;
+}
+
+export const DEFAULT_PORT = 8787;
+export const DEFAULT_CACHE_DIR = '.cache/teacher';
+
+export const SERVER_USAGE = `Usage: npm start -- [options]
+
+Serves the built app, the teacher proxy (/api/*) and a local data folder (/data/*). Every option can also be
+given as the environment variable in brackets (keys are best given that way).
+
+  --port N             [PORT]            default ${DEFAULT_PORT} (0: any free port)
+  --host ADDR          [HOST]            default 127.0.0.1 (only this machine can connect)
+  --base-url URL       [BASE_URL]        OpenAI-compatible server for LiteLLM/<model> and bare model names
+                                         (LiteLLM, vLLM, llama.cpp, Ollama; "/v1" is appended when missing)
+  --api-key KEY        [API_KEY]         its key, if it needs one
+  --openai-api-key KEY [OPENAI_API_KEY]  for OpenAI/<model>
+  --openai-base-url U  [OPENAI_BASE_URL] default https://api.openai.com/v1
+  --cache-dir DIR      [CACHE_DIR]       SQLite cache of scores and passages (default ${DEFAULT_CACHE_DIR})
+  --no-cache                             no cache
+  --data-dir DIR       [DATA_DIR]        folder served read-only at /data/ (default: none)
+  --dist-dir DIR       [DIST_DIR]        the built app (default dist)
+  --concurrency N      [CONCURRENCY]     upstream calls in flight (default 30)
+  --timeout S          [TIMEOUT]         seconds per upstream call (default 60)
+  --retries N          [RETRIES]         retries on 429, 5xx, time-outs, connection errors (default 3)
+  --retry-delay-ms N   [RETRY_DELAY_MS]  first retry delay, doubled each time (default 500)
+  --thinking MODE      [THINKING]        switch off "thinking": auto (known thinking models), always, never
+  --log-level LEVEL    [LOG_LEVEL]       info (default), warn, error, silent
+  --no-build                             do not build the app when dist/ is missing
+  -h, --help
+`;
+
+type Env = Record<string, string | undefined>;
+
+/** The upstream part of the configuration from the environment alone (the CLI's direct mode). */
+export function upstreamConfigFromEnv(env: Env = process.env): UpstreamConfig {
+  return parseServerConfig([], env);
+}
+
+/** Parses flags, then the environment, then defaults. Throws an Error with a readable message. */
+export function parseServerConfig(argv: string[], env: Env = process.env): ServerConfig & { help?: true } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'base-url': { type: 'string' },
+      'api-key': { type: 'string' },
+      'openai-api-key': { type: 'string' },
+      'openai-base-url': { type: 'string' },
+      'cache-dir': { type: 'string' },
+      'no-cache': { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
+      'dist-dir': { type: 'string' },
+      concurrency: { type: 'string' },
+      timeout: { type: 'string' },
+      retries: { type: 'string' },
+      'retry-delay-ms': { type: 'string' },
+      thinking: { type: 'string' },
+      'log-level': { type: 'string' },
+      'no-build': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (positionals.length) throw new Error(`unexpected argument "${positionals[0]}" (options start with --)`);
+  const pick = (flag: string | undefined, name: string): string | undefined =>
+    nonEmpty(flag) ?? nonEmpty(env[name]);
+
+  const thinking = pick(values.thinking, 'THINKING') ?? 'auto';
+  if (!(THINKING_SWITCHES as readonly string[]).includes(thinking))
+    throw new Error(
+      `--thinking (THINKING) must be one of ${THINKING_SWITCHES.join(', ')}, got "${thinking}"`,
+    );
+  const baseUrl = pick(values['base-url'], 'BASE_URL');
+  if (baseUrl !== undefined) checkUrl('BASE_URL', baseUrl);
+  const openaiBaseUrl = pick(values['openai-base-url'], 'OPENAI_BASE_URL') ?? 'https://api.openai.com/v1';
+  checkUrl('OPENAI_BASE_URL', openaiBaseUrl);
+  const cacheDir = values['no-cache']
+    ? undefined
+    : (pick(values['cache-dir'], 'CACHE_DIR') ?? DEFAULT_CACHE_DIR);
+  const dataDir = pick(values['data-dir'], 'DATA_DIR');
+
+  return {
+    ...(values.help ? { help: true as const } : {}),
+    port: integer('--port (PORT)', pick(values.port, 'PORT'), DEFAULT_PORT, 0, 65535),
+    host: pick(values.host, 'HOST') ?? '127.0.0.1',
+    baseUrl,
+    apiKey: pick(values['api-key'], 'API_KEY'),
+    openaiApiKey: pick(values['openai-api-key'], 'OPENAI_API_KEY'),
+    openaiBaseUrl,
+    cacheDir: cacheDir === undefined ? undefined : path.resolve(cacheDir),
+    dataDir: dataDir === undefined ? undefined : path.resolve(dataDir),
+    distDir: path.resolve(pick(values['dist-dir'], 'DIST_DIR') ?? 'dist'),
+    concurrency: integer('--concurrency (CONCURRENCY)', pick(values.concurrency, 'CONCURRENCY'), 30, 1, 1000),
+    timeoutMs: Math.round(
+      1000 * number('--timeout (TIMEOUT)', pick(values.timeout, 'TIMEOUT'), 60, 0.001, 3600),
+    ),
+    retries: integer('--retries (RETRIES)', pick(values.retries, 'RETRIES'), 3, 0, 20),
+    retryDelayMs: integer(
+      '--retry-delay-ms (RETRY_DELAY_MS)',
+      pick(values['retry-delay-ms'], 'RETRY_DELAY_MS'),
+      500,
+      0,
+      60_000,
+    ),
+    thinking: thinking as ThinkingSwitch,
+    logLevel: pick(values['log-level'], 'LOG_LEVEL') ?? 'info',
+    build: !values['no-build'],
+  };
+}
+
+function checkUrl(name: string, text: string): void {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error(`${name} must be a URL such as http://127.0.0.1:4000 (got something else)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`${name} must be an http:// or https:// URL`);
+}
+
+function number(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < min || value > max)
+    throw new Error(`${name} must be a number from ${min} to ${max}, got "${text}"`);
+  return value;
+}
+
+function integer(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
+  const value = number(name, text, fallback, min, max);
+  if (!Number.isInteger(value)) throw new Error(`${name} must be a whole number, got "${text}"`);
+  return value;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/** One line per provider, without keys or URL credentials. */
+export function describeUpstreams(config: ServerConfig): string {
+  const lines = [
+    config.baseUrl
+      ? `  LLM models (LiteLLM/<model> or bare): ${publicUrl(config.baseUrl)}${config.apiKey ? ' with API_KEY' : ''}`
+      : '  LLM models (LiteLLM/<model> or bare): not configured (set BASE_URL, and API_KEY if needed)',
+    config.openaiApiKey
+      ? `  OpenAI/<model>: ${publicUrl(config.openaiBaseUrl)} with OPENAI_API_KEY`
+      : '  OpenAI/<model>: not configured (set OPENAI_API_KEY)',
+    `  cache: ${config.cacheDir ?? 'off'}; data folder at /data/: ${config.dataDir ?? 'none (set DATA_DIR)'}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,348 @@
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { z } from 'zod';
+import { LlmServiceError } from '../../src/core/teachers/llmApi';
+import { TOP_LOGPROBS, type GeneratedToken } from '../../src/core/teachers/llmScoring';
+import type { UpstreamConfig } from '../config';
+import { publicUrl, type Redactor } from './redact';
+import { Semaphore } from './semaphore';
+
+/**
+ * The upstream LLMs, reached with the `openai` client: `OpenAI/<model>` at OpenAI with OPENAI_API_KEY,
+ * `LiteLLM/<model>` and bare names at BASE_URL with API_KEY (as the reference). Every call goes through one
+ * concurrency bound, has a time-out, and is retried with exponential backoff on 429, 5xx, time-outs,
+ * connection errors and malformed replies. Errors carry a message that says what to check, with no secret.
+ */
+
+export type ProviderName = 'openai' | 'base_url';
+
+export interface ResolvedModel {
+  provider: ProviderName;
+  /** The model name sent upstream (prefix removed). */
+  model: string;
+}
+
+export interface ChatRequest {
+  prompt: string;
+  maxTokens: number;
+  temperature: number;
+  seed: number;
+  /** Ask for the generated tokens' top log-probabilities. */
+  logprobs: boolean;
+}
+
+export interface ChatReply {
+  text: string | null;
+  /** With `logprobs`: the generated tokens and their alternatives; null when the upstream sent none. */
+  tokens: GeneratedToken[] | null;
+}
+
+export type UpstreamErrorKind =
+  | 'connection'
+  | 'timeout'
+  | 'rate_limit'
+  | 'server'
+  | 'auth'
+  | 'not_found'
+  | 'bad_request'
+  | 'malformed'
+  | 'cancelled'
+  | 'internal';
+
+const RETRYABLE: ReadonlySet<UpstreamErrorKind> = new Set([
+  'connection',
+  'timeout',
+  'rate_limit',
+  'server',
+  'malformed',
+]);
+
+export class UpstreamError extends Error {
+  constructor(
+    message: string,
+    readonly kind: UpstreamErrorKind,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'UpstreamError';
+  }
+
+  get retryable(): boolean {
+    return RETRYABLE.has(this.kind);
+  }
+}
+
+/** Model families that think before answering unless told not to (`THINKING=auto`). */
+const THINKING_MODELS =
+  /qwen3|qwq|deepseek-(?:r1|v3\.[1-9]|reasoner)|glm-?4\.[5-9]|glm-?[5-9]|granite|magistral|hunyuan|seed-oss|kimi|nemotron|reasoning|think|smollm3/i;
+/** OpenAI's reasoning models: no way to switch thinking off, but it can be made minimal. */
+const OPENAI_REASONING_MODELS = /^(?:o\d|gpt-5)/i;
+
+const TopLogprob = z.object({ token: z.string(), logprob: z.number() });
+const Completion = z.object({
+  choices: z
+    .array(
+      z.object({
+        message: z.object({ content: z.string().nullable().optional() }).nullable().optional(),
+        logprobs: z
+          .object({
+            content: z
+              .array(
+                z.object({
+                  token: z.string(),
+                  logprob: z.number().optional(),
+                  top_logprobs: z.array(TopLogprob).nullable().optional(),
+                }),
+              )
+              .nullable()
+              .optional(),
+          })
+          .nullable()
+          .optional(),
+      }),
+    )
+    .min(1),
+});
+
+export class Upstream {
+  readonly semaphore: Semaphore;
+  private readonly clients = new Map<ProviderName, OpenAI>();
+  /** Models whose server refused the thinking switch: it is not sent to them again. */
+  private readonly switchRefused = new Set<string>();
+
+  constructor(
+    private readonly config: UpstreamConfig,
+    private readonly redactor: Redactor,
+    private readonly warn: (message: string) => void = () => {},
+  ) {
+    this.semaphore = new Semaphore(config.concurrency);
+  }
+
+  /** Which provider serves `name`; a 503 LlmServiceError saying what to set when none is configured. */
+  resolve(name: string): ResolvedModel {
+    const prefixed = /^(OpenAI|LiteLLM)\/(.*)$/s.exec(name);
+    const provider: ProviderName = prefixed?.[1] === 'OpenAI' ? 'openai' : 'base_url';
+    const model = (prefixed ? prefixed[2] : name).trim();
+    if (!model) throw new LlmServiceError(`model "${name}" has no name after its prefix`, 400);
+    if (provider === 'openai' && !this.config.openaiApiKey)
+      throw new LlmServiceError(
+        `model "${name}" needs OPENAI_API_KEY: set it in the environment of the teacher server ` +
+          '(or of the CLI, when it calls the upstream directly) and restart it',
+        503,
+      );
+    if (provider === 'base_url' && !this.config.baseUrl)
+      throw new LlmServiceError(
+        `no upstream for model "${name}": set BASE_URL to an OpenAI-compatible server (LiteLLM, vLLM, ` +
+          'llama.cpp, Ollama) and API_KEY if it needs one, then restart; or use OpenAI/<model> with OPENAI_API_KEY',
+        503,
+      );
+    return { provider, model };
+  }
+
+  /** Where a provider is, for messages and /api/config: never with credentials. */
+  describe(provider: ProviderName): string {
+    return provider === 'openai'
+      ? `OpenAI (${publicUrl(this.config.openaiBaseUrl)})`
+      : `the upstream at ${publicUrl(this.baseUrl())}`;
+  }
+
+  /** One chat completion, retried as configured; throws an UpstreamError. */
+  async chat(resolved: ResolvedModel, request: ChatRequest, signal?: AbortSignal): Promise<ChatReply> {
+    for (let retry = 0; ;) {
+      try {
+        return await this.semaphore.run(() => this.attempt(resolved, request, signal));
+      } catch (error) {
+        const failure =
+          error instanceof UpstreamError ? error : new UpstreamError(this.clean(error), 'internal');
+        if (failure.kind === 'bad_request' && this.refusedSwitch(resolved, failure)) continue;
+        if (!failure.retryable || retry >= this.config.retries || signal?.aborted) {
+          if (retry === 0) throw failure;
+          throw new UpstreamError(`${failure.message} (after ${retry} retries)`, failure.kind);
+        }
+        const backoff = this.config.retryDelayMs * 2 ** retry * (1 + Math.random() * 0.25);
+        retry++;
+        await sleep(Math.min(failure.retryAfterMs ?? backoff, 30_000), signal);
+      }
+    }
+  }
+
+  private async attempt(
+    resolved: ResolvedModel,
+    request: ChatRequest,
+    signal?: AbortSignal,
+  ): Promise<ChatReply> {
+    const body: Record<string, unknown> = {
+      model: resolved.model,
+      messages: [{ role: 'user', content: request.prompt }],
+      temperature: request.temperature,
+      seed: request.seed,
+    };
+    // OpenAI's newer models take max_completion_tokens; other servers know max_tokens (as the reference).
+    body[resolved.provider === 'openai' ? 'max_completion_tokens' : 'max_tokens'] = request.maxTokens;
+    if (request.logprobs) {
+      body.logprobs = true;
+      body.top_logprobs = TOP_LOGPROBS;
+    }
+    Object.assign(body, this.thinkingSwitch(resolved));
+
+    let raw: unknown;
+    try {
+      raw = await this.client(resolved.provider).chat.completions.create(
+        body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
+        { signal, timeout: this.config.timeoutMs, maxRetries: 0 },
+      );
+    } catch (error) {
+      throw this.classify(error, resolved);
+    }
+    const parsed = Completion.safeParse(raw);
+    if (!parsed.success)
+      throw new UpstreamError(
+        `${this.describe(resolved.provider)} sent a reply that is not a chat completion ` +
+          `(${typeof raw === 'string' ? 'not JSON' : 'fields missing'}); check that BASE_URL is an OpenAI-compatible /v1 endpoint`,
+        'malformed',
+      );
+    const choice = parsed.data.choices[0];
+    const content = choice.logprobs?.content;
+    return {
+      text: choice.message?.content ?? null,
+      tokens: content
+        ? content.map((t) => ({ token: t.token, logprob: t.logprob, top_logprobs: t.top_logprobs ?? [] }))
+        : null,
+    };
+  }
+
+  /** The request fields that switch thinking off, for models that would think first. */
+  private thinkingSwitch(resolved: ResolvedModel): Record<string, unknown> {
+    const { thinking } = this.config;
+    if (thinking === 'never' || this.switchRefused.has(`${resolved.provider}/${resolved.model}`)) return {};
+    if (resolved.provider === 'openai') {
+      return thinking === 'always' || OPENAI_REASONING_MODELS.test(resolved.model)
+        ? { reasoning_effort: 'minimal' }
+        : {};
+    }
+    // vLLM, SGLang and llama.cpp hand chat_template_kwargs to the chat template: Qwen3 and most hybrid
+    // models read enable_thinking, DeepSeek-V3.1 and Granite read thinking. LiteLLM forwards it.
+    return thinking === 'always' || THINKING_MODELS.test(resolved.model)
+      ? { chat_template_kwargs: { enable_thinking: false, thinking: false } }
+      : {};
+  }
+
+  /** True (and the switch is dropped for this model) when a 400 says the server does not take the switch. */
+  private refusedSwitch(resolved: ResolvedModel, failure: UpstreamError): boolean {
+    const key = `${resolved.provider}/${resolved.model}`;
+    if (this.switchRefused.has(key) || Object.keys(this.thinkingSwitch(resolved)).length === 0) return false;
+    if (
+      !/chat_template_kwargs|enable_thinking|reasoning_effort|unrecognized|unsupported|extra/i.test(
+        failure.message,
+      )
+    )
+      return false;
+    this.switchRefused.add(key);
+    this.warn(
+      `${this.describe(resolved.provider)} refused the thinking switch for ${resolved.model}; sending none`,
+    );
+    return true;
+  }
+
+  private baseUrl(): string {
+    const url = new URL(this.config.baseUrl ?? 'http://localhost');
+    url.username = '';
+    url.password = '';
+    const pathname = url.pathname.replace(/\/+$/, '');
+    url.pathname = pathname.endsWith('/v1') ? pathname : `${pathname}/v1`;
+    return url.toString();
+  }
+
+  private client(provider: ProviderName): OpenAI {
+    let client = this.clients.get(provider);
+    if (client) return client;
+    const common = { maxRetries: 0, timeout: this.config.timeoutMs, logLevel: 'off' as const };
+    if (provider === 'openai') {
+      client = new OpenAI({
+        ...common,
+        apiKey: this.config.openaiApiKey,
+        baseURL: this.config.openaiBaseUrl,
+      });
+    } else {
+      // fetch refuses URLs with credentials: user:password in BASE_URL becomes a Basic header instead.
+      const url = new URL(this.config.baseUrl ?? '');
+      const basic =
+        url.username && !this.config.apiKey
+          ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`
+          : undefined;
+      client = new OpenAI({
+        ...common,
+        apiKey: this.config.apiKey ?? 'EMPTY',
+        baseURL: this.baseUrl(),
+        ...(basic ? { defaultHeaders: { Authorization: basic } } : {}),
+      });
+    }
+    this.clients.set(provider, client);
+    return client;
+  }
+
+  private classify(error: unknown, resolved: ResolvedModel): UpstreamError {
+    const where = this.describe(resolved.provider);
+    const keyName = resolved.provider === 'openai' ? 'OPENAI_API_KEY' : 'API_KEY';
+    if (error instanceof APIUserAbortError) return new UpstreamError('cancelled', 'cancelled');
+    if (error instanceof APIConnectionTimeoutError)
+      return new UpstreamError(
+        `${where} did not answer within ${this.config.timeoutMs / 1000} s (raise TIMEOUT if it is just slow)`,
+        'timeout',
+      );
+    if (error instanceof APIConnectionError) {
+      const cause = error.cause as { code?: unknown; cause?: { code?: unknown } } | undefined;
+      const code = cause?.code ?? cause?.cause?.code;
+      const hint =
+        resolved.provider === 'openai'
+          ? 'check the network'
+          : 'check BASE_URL and that the server is running';
+      return new UpstreamError(
+        `cannot reach ${where}${typeof code === 'string' ? ` (${code})` : ''}: ${hint}`,
+        'connection',
+      );
+    }
+    if (error instanceof SyntaxError)
+      return new UpstreamError(`${where} sent malformed JSON instead of a chat completion`, 'malformed');
+    if (error instanceof APIError) {
+      const status = error.status ?? 0;
+      const detail = this.clean(error.message);
+      if (status === 429) {
+        const after = Number(error.headers?.get('retry-after'));
+        return new UpstreamError(
+          `${where} is rate-limiting (HTTP 429); lower CONCURRENCY or try later`,
+          'rate_limit',
+          Number.isFinite(after) && after >= 0 ? after * 1000 : undefined,
+        );
+      }
+      if (status >= 500 || status === 408 || status === 409)
+        return new UpstreamError(`${where} failed (HTTP ${status}): ${detail}`, 'server');
+      if (status === 401 || status === 403)
+        return new UpstreamError(`${where} refused the key (HTTP ${status}): check ${keyName}`, 'auth');
+      if (status === 404)
+        return new UpstreamError(
+          `${where} has no model "${resolved.model}" (HTTP 404): check the model name` +
+            (resolved.provider === 'base_url' ? ' and BASE_URL' : ''),
+          'not_found',
+        );
+      return new UpstreamError(`${where} refused the request (HTTP ${status}): ${detail}`, 'bad_request');
+    }
+    return new UpstreamError(`${where}: ${this.clean(error)}`, 'internal');
+  }
+
+  private clean(error: unknown): string {
+    const text = error instanceof Error ? error.message : String(error);
+    return this.redactor.redact(text.length > 500 ? `${text.slice(0, 500)}…` : text);
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,262 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExperimentSummary } from '../src/core/experiment/outputs';
+import { buildServer } from './app';
+import { parseServerConfig, type ServerConfig } from './config';
+import { FakeUpstream } from './testing/fakeUpstream';
+
+/**
+ * End to end: `npm run experiment -- --teacher llm:<model>` through the real teacher proxy (`npm start`'s
+ * entry point, spawned) against the stand-in upstream, in direct mode, and misconfigured.
+ */
+
+const run = promisify(execFile);
+const root = path.resolve(new URL('..', import.meta.url).pathname);
+const tsx = path.join(root, 'node_modules/.bin/tsx');
+const dataDir = path.resolve(root, '../shared/data');
+const scratch = mkdtempSync(path.join(tmpdir(), 'llm-experiment-'));
+const upstream = new FakeUpstream();
+
+/** The test's environment without any LLM settings of the machine's own. */
+function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const clean = { ...process.env };
+  for (const name of [
+    'BASE_URL',
+    'API_KEY',
+    'OPENAI_API_KEY',
+    'OPENAI_BASE_URL',
+    'CACHE_DIR',
+    'DATA_DIR',
+    'PORT',
+  ])
+    delete clean[name];
+  return { ...clean, CACHE_DIR: path.join(scratch, 'cache'), ...extra };
+}
+
+async function experiment(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(tsx, ['src/cli/experiment.ts', ...args], {
+      cwd: root,
+      env: env(extraEnv),
+      maxBuffer: 1 << 26,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+/** `npm start` (server/main.ts) on a free port; resolves with its URL once it printed it. */
+function startServerProcess(
+  extraEnv: Record<string, string>,
+): Promise<{ url: string; proc: ChildProcess; output: () => string }> {
+  const proc = spawn(tsx, ['server/main.ts', '--port', '0', '--no-build', '--log-level', 'warn'], {
+    cwd: root,
+    env: env(extraEnv),
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = /Refinement Explorer: (http:\/\/\S+?)\/\n/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ url: match[1], proc, output: () => output });
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
+    proc.once('exit', (code) => reject(new Error(`the server exited (${code}):\n${output}`)));
+  });
+}
+
+async function inProcessServer(
+  overrides: Partial<ServerConfig>,
+): Promise<{ app: FastifyInstance; url: string }> {
+  const app = await buildServer({
+    ...parseServerConfig([], {}),
+    logLevel: 'silent',
+    cacheDir: undefined,
+    ...overrides,
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return { app, url: `http://127.0.0.1:${address.port}` };
+}
+
+const API_KEY = 'e2e-key-5b1d9c0e7a';
+let server: Awaited<ReturnType<typeof startServerProcess>>;
+
+beforeAll(async () => {
+  await upstream.start();
+  server = await startServerProcess({ BASE_URL: upstream.url, API_KEY });
+});
+
+afterAll(async () => {
+  server?.proc.kill('SIGTERM');
+  await upstream.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('npm run experiment -- --teacher llm:<model> through the teacher proxy', () => {
+  it('runs every computation type, HyDE included, on the demo dataset', async () => {
+    expect(server.output()).toContain(`LLM models (LiteLLM/<model> or bare): ${upstream.url} with API_KEY`);
+    expect(server.output()).not.toContain(API_KEY);
+    const out = path.join(scratch, 'out');
+    const r = await experiment([
+      '--dataset',
+      'demo',
+      '--embedding-model',
+      'lsa-64',
+      '--teacher',
+      'llm:test-model',
+      '--hyde-model',
+      'test-model',
+      '--server-url',
+      server.url,
+      '--num-steps',
+      '20',
+      '--output-dir',
+      out,
+      '--experiment-name',
+      'llm',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const dir = path.join(out, 'llm');
+    const summary = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as ExperimentSummary;
+    expect(Object.keys(summary.types).sort()).toEqual(
+      ['hyde', 'optimized', 'optimized_hyde', 'original', 'rerank_only', 'rocchio'].sort(),
+    );
+    expect(summary.queries).toBe(10);
+    const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    expect(config).toMatchObject({
+      teacher: 'llm:test-model',
+      teacher_mode: 'yesno',
+      hyde_model: 'test-model',
+      llm_via: server.url,
+      num_steps: 20,
+    });
+    const hyde = readFileSync(path.join(dir, 'hyde_documents.jsonl'), 'utf8').trim().split('\n');
+    expect(hyde.length).toBe(10);
+    expect((JSON.parse(hyde[0]) as { text: string }).text).toMatch(/^A passage on /);
+
+    // Every sampled document got a probability from the stand-in's log-probabilities.
+    const raw = readFileSync(path.join(dir, 'optimized_raw_scores.csv'), 'utf8').trim().split('\n').slice(1);
+    const teacherScores = raw
+      .map((line) => line.split(',').at(-1)!)
+      .filter((s) => s !== '')
+      .map(Number);
+    expect(teacherScores.length).toBeGreaterThan(50);
+    for (const s of teacherScores) expect(s >= 0 && s <= 1).toBe(true);
+
+    const judged = upstream.requests.filter((q) => q.body.logprobs === true);
+    const written = upstream.requests.filter((q) => q.body.logprobs === undefined);
+    expect(written.length).toBe(10);
+    expect(judged.length).toBeGreaterThan(50);
+    // The demo is a classification dataset: its task instruction is in the judge prompt.
+    const prompt = (judged[0].body.messages as { content: string }[])[0].content;
+    expect(prompt).toContain('Judge relevance for this task:');
+    expect(judged[0].authorization).toBe(`Bearer ${API_KEY}`);
+    expect(r.stdout + r.stderr).not.toContain(API_KEY);
+  });
+
+  it('says what to do when the server has no upstream, or the upstream is down', async () => {
+    const bare = await inProcessServer({});
+    const down = await inProcessServer({ baseUrl: 'http://127.0.0.1:9', retries: 1, retryDelayMs: 5 });
+    try {
+      const common = [
+        '--dataset',
+        'demo',
+        '--teacher',
+        'llm:test-model',
+        '--num-steps',
+        '5',
+        '--output-dir',
+        scratch,
+      ];
+      const noUpstream = await experiment([...common, '--server-url', bare.url]);
+      expect(noUpstream.code).toBe(1);
+      expect(noUpstream.stderr).toMatch(
+        /has no upstream for model "test-model": restart it with BASE_URL set/,
+      );
+      const upstreamDown = await experiment([...common, '--server-url', down.url]);
+      expect(upstreamDown.code).toBe(1);
+      expect(upstreamDown.stderr).toMatch(
+        /cannot reach the upstream at http:\/\/127\.0\.0\.1:9\/v1.*check BASE_URL/,
+      );
+      expect(upstreamDown.stderr).not.toContain('    at ');
+    } finally {
+      await bare.app.close();
+      await down.app.close();
+    }
+  });
+});
+
+describe('npm run experiment -- --teacher llm:<model> calling the upstream directly', () => {
+  it('runs ArgKP21 with the verbalized mode and the shared cache', async () => {
+    const out = path.join(scratch, 'direct');
+    const r = await experiment(
+      [
+        '--dataset',
+        'ArgKP21',
+        '--data-dir',
+        dataDir,
+        '--teacher',
+        'llm:LiteLLM/test-model',
+        '--teacher-mode',
+        'verbalized',
+        '--computation-types',
+        'original,optimized',
+        '--total-scores',
+        '5',
+        '--scores-from-top',
+        '5',
+        '--num-steps',
+        '20',
+        '--output-dir',
+        out,
+        '--experiment-name',
+        'argkp',
+      ],
+      { BASE_URL: upstream.url },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const config = JSON.parse(readFileSync(path.join(out, 'argkp', 'config.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(config).toMatchObject({
+      teacher: 'llm:LiteLLM/test-model',
+      teacher_mode: 'verbalized',
+      llm_via: 'direct',
+    });
+    const summary = JSON.parse(
+      readFileSync(path.join(out, 'argkp', 'summary.json'), 'utf8'),
+    ) as ExperimentSummary;
+    expect(summary.queries).toBe(243);
+    expect(Object.keys(summary.types)).toEqual(['original', 'optimized']);
+  });
+
+  it('says what to set when nothing is configured, or the server URL is wrong', async () => {
+    const common = ['--dataset', 'demo', '--teacher', 'llm:test-model', '--output-dir', scratch];
+    const none = await experiment(common);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/no upstream for model "test-model": set BASE_URL .*--server-url/);
+    const wrong = await experiment([...common, '--server-url', 'http://127.0.0.1:9']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/cannot reach the teacher server at http:\/\/127\.0\.0\.1:9 .*"npm start"/);
+    const hydeOnly = await experiment(['--dataset', 'demo', '--computation-types', 'hyde']);
+    expect(hydeOnly.stderr).toMatch(/needs an LLM to write hypothetical documents: pass --hyde-model/);
+  });
+});

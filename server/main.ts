@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { buildServer } from './app';
+import { describeUpstreams, parseServerConfig, SERVER_USAGE } from './config';
+
+/**
+ * `npm start`: builds the app when dist/ has none, then serves it with the teacher proxy and the data folder,
+ * and prints the URL. Options: `npm start -- --help`.
+ */
+async function main(): Promise<void> {
+  const config = parseServerConfig(process.argv.slice(2), process.env);
+  if (config.help) {
+    process.stdout.write(SERVER_USAGE);
+    return;
+  }
+  if (config.build && !existsSync(path.join(config.distDir, 'index.html'))) {
+    process.stderr.write(`No built app in ${config.distDir}: building it (vite build) ...\n`);
+    const built = spawnSync('npx', ['vite', 'build', '--outDir', config.distDir], { stdio: 'inherit' });
+    if (built.status !== 0) throw new Error('vite build failed (see above); fix it or pass --no-build');
+  }
+  const app = await buildServer(config);
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app.close();
+    if ((error as { code?: unknown }).code === 'EADDRINUSE')
+      throw new Error(
+        `port ${config.port} on ${config.host} is in use: pass --port N or set PORT (0: any free port)`,
+        { cause: error },
+      );
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
+  process.stdout.write(`Refinement Explorer: http://${shownHost}:${port}/\n${describeUpstreams(config)}`);
+
+  const stop = () => {
+    process.stderr.write('Stopping ...\n');
+    void app.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+try {
+  await main();
+} catch (error) {
+  process.stderr.write(`\nError: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}

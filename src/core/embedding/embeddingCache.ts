@@ -1,0 +1,74 @@
+import { sha256Hex } from './sha256';
+
+/** One embedding to store: its content address and the complete vector. */
+export interface EmbeddingCacheEntry {
+  key: string;
+  vector: Float32Array;
+}
+
+/**
+ * The embedding cache port: content-addressed vectors (see `embeddingCacheKey`). Implemented by files in a
+ * cache folder in Node (src/cli/embeddingFileCache.ts) and by IndexedDB in the browser
+ * (src/app/storage/indexedDbEmbeddingCache.ts); `MemoryEmbeddingCache` for tests.
+ */
+export interface EmbeddingCache {
+  /** Where vectors are kept, for messages. */
+  readonly location: string;
+  /** The stored vector of each key, or undefined where there is none (or it is unreadable). */
+  get(keys: readonly string[]): Promise<(Float32Array | undefined)[]>;
+  /** Stores complete vectors. An entry is either stored whole or not at all, even if this fails midway. */
+  put(entries: readonly EmbeddingCacheEntry[]): Promise<void>;
+}
+
+/** What, besides the text, decides a vector: the model's files and how its outputs become one vector. */
+export interface EmbeddingKeyParts {
+  /** The Hub id, or the folder's absolute path. */
+  model: string;
+  revision: string;
+  dtype: string;
+  pooling: string;
+  normalize: boolean;
+  /** The requested token limit (null: the model's own). */
+  maxLength: number | null;
+}
+
+/**
+ * The content address of the vector of `templatedText` (the text after its template was applied): SHA-256
+ * of the model, revision, dtype, pooling, normalisation, token limit and the text. The device is left out:
+ * WebGPU, WASM and CPU give the same vectors up to float rounding.
+ */
+export function embeddingCacheKey(parts: EmbeddingKeyParts, templatedText: string): string {
+  return sha256Hex(
+    JSON.stringify([
+      'embedding-v1',
+      parts.model,
+      parts.revision,
+      parts.dtype,
+      parts.pooling,
+      parts.normalize,
+      parts.maxLength,
+      templatedText,
+    ]),
+  );
+}
+
+/** An in-memory cache (copies in and out), for tests and for a session without storage. */
+export class MemoryEmbeddingCache implements EmbeddingCache {
+  readonly location = 'memory';
+  private readonly vectors = new Map<string, Float32Array>();
+
+  get size(): number {
+    return this.vectors.size;
+  }
+
+  async get(keys: readonly string[]): Promise<(Float32Array | undefined)[]> {
+    return keys.map((k) => {
+      const v = this.vectors.get(k);
+      return v && Float32Array.from(v);
+    });
+  }
+
+  async put(entries: readonly EmbeddingCacheEntry[]): Promise<void> {
+    for (const e of entries) this.vectors.set(e.key, Float32Array.from(e.vector));
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Instruction templates, the reference's scheme: a query is embedded as its model's query template filled
+ * with the dataset's task instruction and the query text; a document as the document template filled with
+ * its text. `{text}` and `{instruction}` are the only placeholders.
+ */
+
+/** The default query template (instruction-tuned models such as Qwen3-Embedding). */
+export const DEFAULT_QUERY_TEMPLATE = 'Instruct: {instruction}\nQuery: {text}';
+/** The default document template: the text as it is. */
+export const DEFAULT_DOCUMENT_TEMPLATE = '{text}';
+/** The instruction used when a dataset has none. */
+export const FALLBACK_INSTRUCTION = 'Given a query, retrieve relevant documents';
+
+export interface EmbeddingTemplates {
+  query: string;
+  document: string;
+}
+
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+
+/** Throws a readable error unless `template` has `{text}` and no placeholder other than `{instruction}`. */
+export function validateTemplate(template: string, what: string): void {
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    if (match[1] !== 'text' && match[1] !== 'instruction') {
+      throw new Error(
+        `${what} "${template}" has an unknown placeholder {${match[1]}}; use {text} and {instruction}`,
+      );
+    }
+  }
+  if (!template.includes('{text}')) throw new Error(`${what} "${template}" must contain {text}`);
+}
+
+/** `template` with `{text}` and `{instruction}` filled in (in one pass: the text may contain braces). */
+export function applyTemplate(template: string, text: string, instruction: string): string {
+  return template.replace(PLACEHOLDER, (whole, name: string) =>
+    name === 'text' ? text : name === 'instruction' ? instruction : whole,
+  );
+}
+
+/** Turns the escapes `\n`, `\t` and `\\` typed on a command line into the characters they stand for. */
+export function unescapeTemplate(typed: string): string {
+  return typed.replace(/\\([nt\\])/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\'));
+}

@@ -1,0 +1,296 @@
+import { matrix, type Matrix } from '../matrix';
+import { throwIfAborted, type LongTaskOptions, type ProgressListener } from '../progress';
+import { embeddingCacheKey, type EmbeddingCache, type EmbeddingKeyParts } from './embeddingCache';
+import type { EmbeddingDtype, EmbeddingModelSpec } from './modelRegistry';
+import { poolTokens } from './pooling';
+import { applyTemplate, FALLBACK_INSTRUCTION } from './templates';
+import {
+  describeModel,
+  loadEmbeddingModel,
+  modelErrorKind,
+  outOfMemory,
+  type EmbeddingDevice,
+  type LoadedEmbeddingModel,
+} from './transformersRuntime';
+import type { Embedder } from './types';
+
+export interface TransformersEmbedderOptions {
+  /** Default `cpu` (Node); browsers pass `webgpu` or `wasm` (see src/app/compute/embeddingDevice.ts). */
+  device?: EmbeddingDevice;
+  /** Tried, with a note, when the model cannot load or run on `device` (WebGPU → WASM). */
+  fallbackDevice?: EmbeddingDevice;
+  /** Default fp32. */
+  dtype?: EmbeddingDtype;
+  /** Texts per model call (default 32); halved automatically when a batch runs out of memory. */
+  batchSize?: number;
+  /** The dataset's task instruction, for `{instruction}` in the query template. */
+  instruction?: string;
+  /** Content-addressed vectors: texts found here are not embedded again. */
+  cache?: EmbeddingCache;
+  /** Download progress of the model's files (bytes). */
+  onLoadProgress?: ProgressListener;
+  /** Called with each note (fallbacks) as it happens; notes are also kept in `notes`. */
+  onNote?: (note: string) => void;
+}
+
+/** What one `embedDocuments` / `embedQueries` call did. */
+export interface EmbedStats {
+  texts: number;
+  /** Distinct templated texts. */
+  unique: number;
+  /** Distinct texts whose vectors came from the cache. */
+  cached: number;
+  /** Distinct texts the model embedded. */
+  embedded: number;
+}
+
+const DEFAULT_BATCH_SIZE = 32;
+
+/**
+ * A neural embedder on transformers.js: a Hub model or a local folder, on ONNX Runtime (CPU in Node,
+ * WebGPU or WASM in browsers). Texts are templated (queries with the dataset's instruction), looked up in
+ * the cache by content, and only the missing ones are embedded, in batches (longest first), with progress
+ * and cancellation between batches; each finished batch is cached at once. The model is loaded only when
+ * something needs embedding, so a fully cached corpus loads nothing.
+ */
+export class TransformersEmbedder implements Embedder {
+  readonly id: string;
+  /** Fallbacks and other things the user should know, in order. */
+  readonly notes: string[] = [];
+  /** What the last `embedDocuments` / `embedQueries` call did. */
+  lastRun: EmbedStats = { texts: 0, unique: 0, cached: 0, embedded: 0 };
+  /** All calls of this embedder added up. */
+  readonly totals: EmbedStats = { texts: 0, unique: 0, cached: 0, embedded: 0 };
+  private readonly dtype: EmbeddingDtype;
+  private currentDevice: EmbeddingDevice;
+  private readonly fallbackDevice?: EmbeddingDevice;
+  private readonly batchSize: number;
+  private readonly instruction: string;
+  private readonly keyParts: EmbeddingKeyParts;
+  private knownDims: number | undefined;
+  private model: LoadedEmbeddingModel | undefined;
+
+  constructor(
+    readonly spec: EmbeddingModelSpec,
+    private readonly options: TransformersEmbedderOptions = {},
+  ) {
+    this.dtype = options.dtype ?? 'fp32';
+    this.currentDevice = options.device ?? 'cpu';
+    this.fallbackDevice = options.fallbackDevice !== this.currentDevice ? options.fallbackDevice : undefined;
+    this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1)
+      throw new Error(`embedding batch size must be a positive integer, got ${this.batchSize}`);
+    if (spec.dtypes && !spec.dtypes.includes(this.dtype))
+      throw new Error(
+        `${describeModel(spec)} has no ${this.dtype} weights; it has ${spec.dtypes.join(', ')}`,
+      );
+    this.instruction = options.instruction?.trim() || FALLBACK_INSTRUCTION;
+    this.knownDims = spec.dims;
+    const model = spec.source.kind === 'hub' ? spec.source.id : spec.source.path;
+    this.keyParts = {
+      model,
+      revision: spec.revision,
+      dtype: this.dtype,
+      pooling: spec.pooling,
+      normalize: spec.normalize,
+      maxLength: spec.maxLength ?? null,
+    };
+    const where = spec.source.kind === 'hub' ? spec.source.id : `folder:${spec.source.path}`;
+    this.id = `${where}@${spec.revision}:${this.dtype}:${spec.pooling}${spec.normalize ? '' : ':raw'}`;
+  }
+
+  /** Known from the registry, after the model loaded, or from the first cached vector; 0 before. */
+  get dims(): number {
+    return this.knownDims ?? 0;
+  }
+
+  /** The device the model runs on (after a fallback, the fallback). */
+  get device(): EmbeddingDevice {
+    return this.currentDevice;
+  }
+
+  /** The effective token limit once the model is loaded. */
+  get maxLength(): number | undefined {
+    return this.model?.maxLength ?? this.spec.maxLength;
+  }
+
+  async fit(): Promise<void> {}
+
+  /** The text the model sees for a query. */
+  templateQuery(text: string): string {
+    return applyTemplate(this.spec.templates.query, text, this.instruction);
+  }
+
+  /** The text the model sees for a document. */
+  templateDocument(text: string): string {
+    return applyTemplate(this.spec.templates.document, text, this.instruction);
+  }
+
+  embedDocuments(texts: string[], options: LongTaskOptions = {}): Promise<Matrix> {
+    return this.embedTemplated(
+      texts.map((t) => this.templateDocument(t)),
+      options,
+    );
+  }
+
+  embedQueries(texts: string[], options: LongTaskOptions = {}): Promise<Matrix> {
+    return this.embedTemplated(
+      texts.map((t) => this.templateQuery(t)),
+      options,
+    );
+  }
+
+  private async embedTemplated(templated: string[], options: LongTaskOptions): Promise<Matrix> {
+    const { signal, onProgress } = options;
+    throwIfAborted(signal);
+    const unique = [...new Set(templated)];
+    const keys = unique.map((t) => embeddingCacheKey(this.keyParts, t));
+    const vectors: (Float32Array | undefined)[] = this.options.cache
+      ? await this.options.cache.get(keys)
+      : new Array<undefined>(unique.length);
+    // A cached vector of the wrong width (a changed folder under the same fingerprint) is embedded again.
+    for (let i = 0; i < vectors.length; i++) {
+      const v = vectors[i];
+      if (!v) continue;
+      if (this.knownDims === undefined) this.knownDims = v.length;
+      else if (v.length !== this.knownDims) vectors[i] = undefined;
+    }
+    const missing = unique.map((_, i) => i).filter((i) => !vectors[i]);
+    const cachedCount = unique.length - missing.length;
+    const total = templated.length;
+    const doneOf = (embeddedSoFar: number) =>
+      Math.round(((cachedCount + embeddedSoFar) / Math.max(unique.length, 1)) * total);
+    onProgress?.({ stage: 'embed', done: doneOf(0), total });
+
+    if (missing.length) {
+      // Longest first: batches of similar length pad little, and an out-of-memory shows up at once.
+      missing.sort((a, b) => unique[b].length - unique[a].length || a - b);
+      let model = await this.loadModel(signal);
+      let batchSize = this.batchSize;
+      let done = 0;
+      while (done < missing.length) {
+        throwIfAborted(signal);
+        const batch = missing.slice(done, done + batchSize);
+        let pooled: Float32Array;
+        try {
+          pooled = await this.embedBatch(
+            model,
+            batch.map((i) => unique[i]),
+          );
+        } catch (error) {
+          const kind = modelErrorKind(error);
+          if (kind === 'out-of-memory' && batchSize > 1) {
+            batchSize = Math.max(1, Math.floor(batchSize / 2));
+            this.note(
+              `${describeModel(this.spec)} ran out of memory on a batch; batch size lowered to ${batchSize}`,
+            );
+            continue;
+          }
+          if (kind === 'out-of-memory') throw outOfMemory(this.spec, this.currentDevice, this.dtype, error);
+          if (this.fallbackDevice && this.currentDevice !== this.fallbackDevice) {
+            this.switchToFallback(error);
+            model = await this.loadModel(signal);
+            continue;
+          }
+          throw error;
+        }
+        const width = pooled.length / batch.length;
+        const entries = batch.map((i, r) => {
+          const vector = pooled.slice(r * width, (r + 1) * width);
+          vectors[i] = vector;
+          return { key: keys[i], vector };
+        });
+        await this.options.cache?.put(entries);
+        done += batch.length;
+        onProgress?.({ stage: 'embed', done: doneOf(done), total });
+      }
+    }
+
+    this.lastRun = { texts: total, unique: unique.length, cached: cachedCount, embedded: missing.length };
+    for (const k of ['texts', 'unique', 'cached', 'embedded'] as const) this.totals[k] += this.lastRun[k];
+    const dims = this.knownDims ?? 0;
+    const out = matrix(templated.length, dims);
+    const indexOf = new Map(unique.map((t, i) => [t, i]));
+    templated.forEach((t, r) => out.data.set(vectors[indexOf.get(t)!]!, r * dims));
+    return out;
+  }
+
+  private async embedBatch(model: LoadedEmbeddingModel, texts: string[]): Promise<Float32Array> {
+    const tokens = await model.encode(texts);
+    const pooled = poolTokens(
+      tokens.hidden,
+      tokens.dims,
+      tokens.mask,
+      this.spec.pooling,
+      this.spec.normalize,
+    );
+    const width = tokens.dims[2];
+    if (this.knownDims !== undefined && this.knownDims !== width) {
+      throw new Error(
+        `${describeModel(this.spec)} gives ${width}-dimensional vectors, but ${this.knownDims} were expected ` +
+          '(registry or cached vectors): check the model and revision',
+      );
+    }
+    this.knownDims = width;
+    return pooled;
+  }
+
+  private async loadModel(signal: AbortSignal | undefined): Promise<LoadedEmbeddingModel> {
+    for (;;) {
+      try {
+        const pending = loadEmbeddingModel(
+          this.spec,
+          this.currentDevice,
+          this.dtype,
+          this.options.onLoadProgress,
+        );
+        this.model = await abortable(pending, signal);
+        return this.model;
+      } catch (error) {
+        throwIfAborted(signal);
+        const kind = modelErrorKind((error as { cause?: unknown }).cause ?? error);
+        const fallbackHelps = kind === 'other' || kind === 'out-of-memory';
+        if (fallbackHelps && this.fallbackDevice && this.currentDevice !== this.fallbackDevice) {
+          this.switchToFallback(error);
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  private switchToFallback(error: unknown): void {
+    const from = this.currentDevice;
+    this.currentDevice = this.fallbackDevice!;
+    const root = (error as { cause?: unknown }).cause ?? error;
+    const reason = (root instanceof Error ? root.message : String(root)).trim().split('\n')[0];
+    this.note(
+      `${from} could not run ${describeModel(this.spec)} (${reason}); using ${this.currentDevice} instead`,
+    );
+  }
+
+  private note(text: string): void {
+    this.notes.push(text);
+    this.options.onNote?.(text);
+  }
+}
+
+/** `promise`, or a rejection as soon as `signal` aborts (the work itself may go on in the background). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  throwIfAborted(signal);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('Cancelled'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}

@@ -1,0 +1,165 @@
+import { unzipSync, strFromU8 } from 'fflate';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../compute/backend';
+import { buildDemoDataset } from '../datasets/demo/demoParser';
+import { LsaEmbedder } from '../embedding/lsaEmbedder';
+import { rankByScore } from '../metrics/rankingMetrics';
+import { GoldTeacher } from '../teachers/goldTeacher';
+import { DEFAULT_METHOD } from './config';
+import { rawScoresCsv, summarize } from './outputs';
+import { runExperiment, type ExperimentResult } from './pipeline';
+import { rawScoresParquet } from './rawScoresParquet';
+import { experimentZip } from './runArchive';
+import { configColumnsOf, experimentFiles } from './runFiles';
+import { nextDown, strictlyDecreasingScores, trecId, trecQrelsFile, trecRunFile } from './trecRun';
+
+let result: ExperimentResult;
+
+beforeAll(async () => {
+  await initBackend('cpu');
+  result = await runExperiment({
+    dataset: buildDemoDataset(),
+    embedder: new LsaEmbedder({ dims: 64, seed: 42 }),
+    teacher: new GoldTeacher(),
+    method: { ...DEFAULT_METHOD, numSteps: 20, recordEvery: 10 },
+  });
+});
+
+const joined = (chunks: Iterable<string>) => [...chunks].join('');
+
+/** The documents of run lines in the order trec_eval ranks them: by score descending, ties by docno descending. */
+function trecEvalOrder(runLines: string[]): string[] {
+  const rows = runLines.map((l) => l.split(' ')).map((f) => ({ doc: f[2], score: Number(f[4]) }));
+  rows.sort((a, b) => b.score - a.score || (a.doc < b.doc ? 1 : a.doc > b.doc ? -1 : 0));
+  return rows.map((r) => r.doc);
+}
+
+describe('TREC run files', () => {
+  it('write strictly decreasing scores, ties in candidate order', () => {
+    expect(strictlyDecreasingScores([0.5, 0.5, 0.25, 0.5], [0, 1, 3, 2])).toEqual([
+      '0.5',
+      String(nextDown(0.5)),
+      String(nextDown(nextDown(0.5))),
+      '0.25',
+    ]);
+    expect(nextDown(1)).toBeLessThan(1);
+    expect(1 - nextDown(1)).toBeLessThan(1e-15);
+    expect(nextDown(-2)).toBeLessThan(-2);
+    expect(nextDown(0)).toBeLessThan(0);
+    expect(trecId(' a b\tc ')).toBe('a_b_c');
+  });
+
+  it('let trec_eval see exactly our ranking, even where scores tie', () => {
+    // Coarse scores make many ties; trec_eval would break them by docno without the nudge.
+    const coarse: ExperimentResult = {
+      ...result,
+      scores: {
+        ...result.scores,
+        original: result.scores.original.map((s) => s.map((v) => Math.round(v * 4) / 4)),
+      },
+    };
+    const run = joined(trecRunFile(coarse, 'original')).trimEnd().split('\n');
+    const qrels = joined(trecQrelsFile(coarse)).trimEnd().split('\n');
+    const q0 = coarse.dataset.queries[0];
+    expect(run.length).toBe(coarse.dataset.queries.reduce((n, q) => n + q.candidates.length, 0));
+    expect(qrels.length).toBe(run.length);
+    const lines = run.filter((l) => l.startsWith(`${trecId(q0.id)} `));
+    const fields = lines.map((l) => l.split(' '));
+    fields.forEach((f, r) => {
+      expect(f).toHaveLength(6);
+      expect(f[1]).toBe('Q0');
+      expect(Number(f[3])).toBe(r + 1);
+      expect(f[5]).toBe('original');
+      if (r > 0) expect(Number(f[4])).toBeLessThan(Number(fields[r - 1][4]));
+    });
+    let ties = 0;
+    for (const [i, q] of coarse.dataset.queries.entries()) {
+      const scores = coarse.scores.original[i];
+      ties += scores.length - new Set(scores).size;
+      const ours = Array.from(rankByScore(scores), (c) =>
+        trecId(coarse.dataset.documents[q.candidates[c]].id),
+      );
+      expect(trecEvalOrder(run.filter((l) => l.startsWith(`${trecId(q.id)} `)))).toEqual(ours);
+    }
+    expect(ties).toBeGreaterThan(100);
+    // The qrels hold every candidate with its label.
+    const judged = qrels.filter((l) => l.startsWith(`${trecId(q0.id)} `)).map((l) => l.split(' '));
+    expect(judged.map((f) => Number(f[3]))).toEqual(Array.from(q0.labels));
+    expect(judged.every((f) => f[1] === '0')).toBe(true);
+  });
+});
+
+describe('raw scores as Parquet', () => {
+  it('reads back (zstd) as the rows of the CSV', async () => {
+    const bytes = await rawScoresParquet(result, 'optimized');
+    const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    const meta = parquetMetadata(file);
+    const codecs = new Set(meta.row_groups.flatMap((g) => g.columns.map((c) => c.meta_data?.codec)));
+    expect([...codecs]).toEqual(['ZSTD']);
+    const rows = await parquetReadObjects({ file, compressors });
+    const csv = joined(rawScoresCsv(result, 'optimized')).trimEnd().split('\n').slice(1);
+    expect(rows.length).toBe(csv.length);
+    for (const [k, line] of csv.entries()) {
+      const [queryId, docId, gold, score, teacher] = line.split(',');
+      const row = rows[k];
+      expect(row.query_id).toBe(queryId);
+      expect(row.doc_id).toBe(docId);
+      expect(row.gold_label).toBe(Number(gold));
+      expect(Math.fround(row.score as number)).toBe(Math.fround(Number(score)));
+      expect(row.teacher_score).toBe(teacher === '' ? null : Number(teacher));
+    }
+    const i = 3;
+    const offset = result.dataset.queries.slice(0, i).reduce((n, q) => n + q.candidates.length, 0);
+    expect(rows[offset + 5].score).toBe(result.scores.optimized[i][5]);
+  });
+});
+
+describe('the run as one zip', () => {
+  it('holds exactly the run files, byte for byte', async () => {
+    const summary = summarize(result, 'demo-zip', 42);
+    const config = {
+      experiment_name: 'demo-zip',
+      dataset: 'demo',
+      embedding_model: 'lsa-64-seed42',
+      lr: 1e-4,
+    };
+    const options = { config, summary, trajectories: true };
+    const stages: number[] = [];
+    const zip = await experimentZip(result, {
+      ...options,
+      folder: 'demo-zip',
+      onProgress: (e) => stages.push(e.done),
+    });
+    const entries = unzipSync(zip);
+    const files = experimentFiles(result, options);
+    expect(Object.keys(entries).sort()).toEqual(files.map((f) => `demo-zip/${f.path}`).sort());
+    expect(Object.keys(entries)).toContain('demo-zip/optimized_raw_scores.parquet');
+    expect(Object.keys(entries)).toContain('demo-zip/qrels.txt');
+    expect(Object.keys(entries).filter((p) => p.includes('/tensors/')).length).toBe(
+      result.dataset.queries.length,
+    );
+    for (const file of files) {
+      const got = entries[`demo-zip/${file.path}`];
+      if (file.content.kind === 'text') expect(strFromU8(got)).toBe(joined(file.content.chunks()));
+      else expect(got).toEqual(await file.content.bytes());
+    }
+    expect(JSON.parse(strFromU8(entries['demo-zip/summary.json']))).toEqual(summary);
+    const header = strFromU8(entries['demo-zip/original_results.csv']).split('\n')[0];
+    expect(header.endsWith(Object.keys(configColumnsOf(config)).join(','))).toBe(true);
+    expect(stages.at(-1)).toBe(files.length);
+  });
+
+  it('stops when cancelled', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('stop'));
+    await expect(
+      experimentZip(result, {
+        config: {},
+        summary: summarize(result, 'x', 42),
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow('stop');
+  });
+});

@@ -1,0 +1,191 @@
+import type { Embedder } from '../embedding/types';
+import { row } from '../matrix';
+import { computeRankingMetrics } from '../metrics/rankingMetrics';
+import { throwIfAborted, type LongTaskOptions } from '../progress';
+import { refineQueries } from '../refine/optimizer';
+import { CorpusScorer, gatherCandidateScores } from '../refine/rescoring';
+import { sampleForTeacher } from '../refine/sampling';
+import { SeededRandom } from '../rng';
+import type { Teacher } from '../teachers/types';
+import type { MethodConfig } from './config';
+import { refinementProblem, type ExperimentResult } from './pipeline';
+
+/**
+ * The latency report (the reference's `analysis/measure_latencies.py`): what refining ONE query costs, stage
+ * by stage, as a deployed system would pay it per incoming query. After a batched run, queries are run one at
+ * a time through the whole path (batch size 1, nothing shared between queries but the loaded model and the
+ * corpus on the device):
+ *
+ * - `embed_query`: embed the query text (the caller passes an embedder without a vector cache, so this is a
+ *   real forward pass; LSA: the projection);
+ * - `rank`: cosine against the whole corpus, the candidates' scores, and picking the teacher's sample;
+ * - `teacher`: the teacher's call for that sample (the caller passes a teacher without a cache where it can);
+ * - `refine`: the optimizer on that one query (`num_steps` Adam steps, the refined vector read back);
+ * - `rescore`: cosine of the refined query against the corpus, the candidates' scores;
+ * - `total`: the sum, one query end to end.
+ *
+ * Every GPU result is read back before the clock stops, so device work is inside the measured time. Warm-up:
+ * the first `warmup` queries of the (seeded) order run the same path first and are not counted: they load
+ * models and compile kernels, which a running service has already done. Each measured query is timed once
+ * (no per-query repeat: a repeat would hit caches and repeat work that a service does once).
+ */
+
+export const LATENCY_STAGES = ['embed_query', 'rank', 'teacher', 'refine', 'rescore', 'total'] as const;
+export type LatencyStage = (typeof LATENCY_STAGES)[number];
+
+export interface LatencyStats {
+  mean: number;
+  median: number;
+  min: number;
+  max: number;
+  /** Population standard deviation (as the reference's `statistics.pstdev`). */
+  stdev: number;
+}
+
+export interface LatencyReport {
+  /** Queries measured, and warm-up queries run before them and not counted. */
+  queries: number;
+  warmup_queries: number;
+  /** Per stage, milliseconds. */
+  stages: Record<LatencyStage, LatencyStats>;
+  per_query: ({ query_id: string } & Record<LatencyStage, number>)[];
+  /**
+   * Largest |MAP difference| between a measured query's single-query refinement and the batched run's: the
+   * timed work is the run's own work (a difference of 0 up to float noise).
+   */
+  max_map_difference_vs_batched: number | null;
+  notes: string[];
+}
+
+export interface LatencyInputs {
+  /** The batched run: its dataset, corpus embeddings and `optimized` metrics. */
+  result: ExperimentResult;
+  /** A fitted embedder (LSA: the run's own); neural: one without a vector cache. */
+  embedder: Embedder;
+  teacher: Teacher;
+  method: MethodConfig;
+  /** Queries measured (default 50, as the reference; at most the dataset's). */
+  queries?: number;
+  /** Warm-up queries, not counted (default 3). */
+  warmup?: number;
+  /** Anything the caller knows that qualifies the numbers (e.g. a teacher cache that could answer). */
+  notes?: string[];
+}
+
+export function latencyStats(values: readonly number[]): LatencyStats {
+  if (values.length === 0) return { mean: NaN, median: NaN, min: NaN, max: NaN, stdev: NaN };
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  const mean = sorted.reduce((s, v) => s + v, 0) / n;
+  const median = n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  const variance = sorted.reduce((s, v) => s + (v - mean) ** 2, 0) / n;
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  return {
+    mean: round(mean),
+    median: round(median),
+    min: round(sorted[0]),
+    max: round(sorted[n - 1]),
+    stdev: round(Math.sqrt(variance)),
+  };
+}
+
+export async function measureLatency(
+  inputs: LatencyInputs,
+  options: LongTaskOptions = {},
+): Promise<LatencyReport> {
+  const { result, embedder, teacher, method } = inputs;
+  const { dataset } = result;
+  const Q = dataset.queries.length;
+  const measured = Math.max(1, Math.min(inputs.queries ?? 50, Q));
+  const warmup = Math.max(0, inputs.warmup ?? 3);
+  const order = new SeededRandom(method.randomSeed).sample(
+    Array.from({ length: Q }, (_, i) => i),
+    Q,
+  );
+  // Warm-up queries come from the end of the order, so that they differ from the measured ones when the
+  // dataset is large enough.
+  const warmupQueries = Array.from({ length: warmup }, (_, k) => order[(Q - 1 - (k % Q) + Q) % Q]);
+  const measuredQueries = order.slice(0, measured);
+  const sampling = {
+    totalScores: method.totalScores,
+    scoresFromTop: method.scoresFromTop,
+    seed: method.randomSeed,
+  };
+  const params = { ...method, recordEvery: 0 };
+  const scorer = new CorpusScorer(result.docEmbeddings);
+  const perQuery: LatencyReport['per_query'] = [];
+  let maxMapDifference: number | null = null;
+  const total = warmupQueries.length + measuredQueries.length;
+  try {
+    for (const [k, i] of [...warmupQueries, ...measuredQueries].entries()) {
+      throwIfAborted(options.signal);
+      options.onProgress?.({ stage: 'latency', done: k, total });
+      const q = dataset.queries[i];
+      const t0 = performance.now();
+      const queryEmbedding = await embedder.embedQueries([q.text]);
+      const t1 = performance.now();
+      const sims = gatherCandidateScores(await scorer.scoreAll(queryEmbedding), 0, q.candidates);
+      const sampled = sampleForTeacher(sims, sampling);
+      const t2 = performance.now();
+      const [scores] = await teacher.score({
+        task: dataset.task,
+        instruction: dataset.instruction,
+        items: [
+          {
+            queryId: q.id,
+            queryText: q.text,
+            documents: Array.from(sampled, (c) => ({
+              id: dataset.documents[q.candidates[c]].id,
+              text: dataset.documents[q.candidates[c]].text,
+              goldLabel: q.labels[c],
+            })),
+          },
+        ],
+      });
+      const t3 = performance.now();
+      const problem = refinementProblem(
+        q.candidates,
+        sampled,
+        scores,
+        row(queryEmbedding, 0),
+        result.docEmbeddings,
+      );
+      const refined = await refineQueries([problem], params);
+      const t4 = performance.now();
+      const rescored = gatherCandidateScores(await scorer.scoreAll(refined.refined), 0, q.candidates);
+      const t5 = performance.now();
+      if (k < warmupQueries.length) continue;
+      perQuery.push({
+        query_id: q.id,
+        embed_query: t1 - t0,
+        rank: t2 - t1,
+        teacher: t3 - t2,
+        refine: t4 - t3,
+        rescore: t5 - t4,
+        total: t5 - t0,
+      });
+      const batched = result.metrics.optimized?.[i];
+      if (batched) {
+        const difference = Math.abs(computeRankingMetrics(q.labels, rescored).map - batched.map);
+        maxMapDifference = Math.max(maxMapDifference ?? 0, difference);
+      }
+    }
+  } finally {
+    scorer.dispose();
+  }
+  options.onProgress?.({ stage: 'latency', done: total, total });
+  const stages = Object.fromEntries(
+    LATENCY_STAGES.map((stage) => [stage, latencyStats(perQuery.map((p) => p[stage]))]),
+  ) as Record<LatencyStage, LatencyStats>;
+  return {
+    queries: perQuery.length,
+    warmup_queries: warmupQueries.length,
+    stages,
+    per_query: perQuery.map((p) => ({
+      ...p,
+      ...Object.fromEntries(LATENCY_STAGES.map((s) => [s, Math.round(p[s] * 1000) / 1000])),
+    })) as LatencyReport['per_query'],
+    max_map_difference_vs_batched: maxMapDifference,
+    notes: [...(inputs.notes ?? [])],
+  };
+}

@@ -1,0 +1,171 @@
+import type { Matrix } from '../matrix';
+import {
+  querySlugs,
+  rawScoresCsv,
+  resultsCsv,
+  trajectoryFile,
+  type ConfigColumns,
+  type ExperimentSummary,
+} from './outputs';
+import type { ExperimentResult } from './pipeline';
+import { rawScoresParquet } from './rawScoresParquet';
+import { trecQrelsFile, trecRunFile } from './trecRun';
+
+/**
+ * The file list of a finished experiment: one definition of what a run's folder holds, which the CLI writes
+ * to disk (`writeExperiment`) and the browser packs into one zip (`experimentZip`). Contents are produced
+ * lazily, file by file, so that large tables never sit in memory whole.
+ */
+
+export type RunFileContent =
+  /** Text, as chunks of lines (written as UTF-8). */
+  | { kind: 'text'; chunks: () => Iterable<string> }
+  /** Bytes; `compressed` files (Parquet) are stored in a zip as they are. */
+  | { kind: 'binary'; bytes: () => Promise<Uint8Array>; compressed: boolean };
+
+export interface RunFile {
+  /** Relative, with `/` separators. */
+  path: string;
+  content: RunFileContent;
+}
+
+export interface RunFilesOptions {
+  /** config.json: every setting of the run. */
+  config: Record<string, unknown>;
+  summary: ExperimentSummary;
+  /** Columns appended to every `<type>_results.csv` row; default `configColumnsOf(config)`. */
+  configColumns?: ConfigColumns;
+  /** `tensors/<query>/trajectory.json` per query, when the run kept trajectories (default false). */
+  trajectories?: boolean;
+  /** `embeddings/{docs,queries}.{f32,json}` (default false). */
+  embeddings?: boolean;
+  /** `<type>_raw_scores.parquet` (default true). */
+  parquet?: boolean;
+  /** `<type>_run.txt` per type and `qrels.txt` (default true). */
+  trec?: boolean;
+  /** The run tag of TREC lines is `<trecTagPrefix><type>` (default: no prefix). */
+  trecTagPrefix?: string;
+}
+
+/** The config.json keys appended to results rows, as the reference appends its arguments. */
+export const CONFIG_COLUMN_KEYS = [
+  'dataset',
+  'embedding_model',
+  'teacher',
+  'teacher_noise',
+  'lr',
+  'num_steps',
+  'total_scores',
+  'scores_from_top',
+  'random_seed',
+  'refit',
+  'backend',
+] as const;
+
+/** The results-table columns of a config.json (missing keys are empty). */
+export function configColumnsOf(config: Record<string, unknown>): ConfigColumns {
+  return Object.fromEntries(
+    CONFIG_COLUMN_KEYS.map((key) => {
+      const value = config[key];
+      const cell =
+        typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
+      return [key, cell];
+    }),
+  );
+}
+
+const jsonText = (value: unknown, indent?: number): RunFileContent => ({
+  kind: 'text',
+  chunks: () => [JSON.stringify(value, null, indent) + '\n'],
+});
+
+/**
+ * Every file of the run, in the order the CLI writes them: config.json; per type `<type>_results.csv`,
+ * `<type>_raw_scores.csv`, `<type>_raw_scores.parquet`, `<type>_run.txt`; qrels.txt; summary.json;
+ * hyde_documents.jsonl (HyDE runs); trajectories and embeddings when asked for.
+ */
+export function experimentFiles(result: ExperimentResult, options: RunFilesOptions): RunFile[] {
+  const files: RunFile[] = [{ path: 'config.json', content: jsonText(options.config, 2) }];
+  const columns = options.configColumns ?? configColumnsOf(options.config);
+  const parquet = options.parquet ?? true;
+  const trec = options.trec ?? true;
+  for (const type of result.types) {
+    files.push({
+      path: `${type}_results.csv`,
+      content: { kind: 'text', chunks: () => resultsCsv(result, type, columns) },
+    });
+    files.push({
+      path: `${type}_raw_scores.csv`,
+      content: { kind: 'text', chunks: () => rawScoresCsv(result, type) },
+    });
+    if (parquet)
+      files.push({
+        path: `${type}_raw_scores.parquet`,
+        content: { kind: 'binary', compressed: true, bytes: () => rawScoresParquet(result, type) },
+      });
+    if (trec)
+      files.push({
+        path: `${type}_run.txt`,
+        content: {
+          kind: 'text',
+          chunks: () => trecRunFile(result, type, `${options.trecTagPrefix ?? ''}${type}`),
+        },
+      });
+  }
+  if (trec) files.push({ path: 'qrels.txt', content: { kind: 'text', chunks: () => trecQrelsFile(result) } });
+  files.push({ path: 'summary.json', content: jsonText(options.summary, 2) });
+
+  const hyde = result.hyde;
+  if (hyde) {
+    files.push({
+      path: 'hyde_documents.jsonl',
+      content: {
+        kind: 'text',
+        chunks: () =>
+          hyde.documents.map(
+            (text, i) => JSON.stringify({ query_id: result.dataset.queries[i].id, text }) + '\n',
+          ),
+      },
+    });
+  }
+  if (options.trajectories && result.trajectories) {
+    const slugs = querySlugs(result.dataset.queries.map((q) => q.text));
+    slugs.forEach((slug, i) =>
+      files.push({ path: `tensors/${slug}/trajectory.json`, content: jsonText(trajectoryFile(result, i)) }),
+    );
+  }
+  if (options.embeddings) {
+    const add = (name: string, m: Matrix, ids: string[]) => {
+      files.push({
+        path: `embeddings/${name}.f32`,
+        content: { kind: 'binary', compressed: false, bytes: async () => littleEndianFloat32(m.data) },
+      });
+      files.push({
+        path: `embeddings/${name}.json`,
+        content: jsonText({ dims: m.cols, count: m.rows, ids }),
+      });
+    };
+    add(
+      'docs',
+      result.docEmbeddings,
+      result.dataset.documents.map((d) => d.id),
+    );
+    add(
+      'queries',
+      result.queryEmbeddings,
+      result.dataset.queries.map((q) => q.id),
+    );
+  }
+  return files;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/** The float32 values as little-endian bytes (a view, without copying, on little-endian machines). */
+export function littleEndianFloat32(data: Float32Array): Uint8Array {
+  if (LITTLE_ENDIAN) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const bytes = new Uint8Array(data.length * 4);
+  const view = new DataView(bytes.buffer);
+  data.forEach((v, i) => view.setFloat32(i * 4, v, true));
+  return bytes;
+}
