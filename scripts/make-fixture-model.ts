@@ -11,7 +11,7 @@ import {
 } from './onnxProto';
 
 /**
- * Writes the test fixture model: a tiny BERT-shaped encoder (embeddings + one single-head self-attention
+ * Writes the test fixture models. The first is a tiny BERT-shaped encoder (embeddings + one single-head self-attention
  * layer + a feed-forward layer, each with LayerNorm) as ONNX, with `config.json`, a WordPiece
  * `tokenizer.json` and `tokenizer_config.json`, in the Hugging Face Hub's folder layout:
  *
@@ -25,7 +25,14 @@ import {
  * `last_hidden_state` [batch, sequence, hidden] out; padded positions are masked out of the attention, so a
  * text's embedding does not depend on what it is batched with. Deterministic: the same bytes every run.
  *
- * Usage: npx tsx scripts/make-fixture-model.ts [DIR]   (default .cache/fixture-models/fixture/tiny-bert)
+ * The second, `tiny-cross-encoder`, is the same encoder with BERT's sequence-classification head on top (the
+ * [CLS] vector through a tanh pooler and a linear layer to one logit), as `BertForSequenceClassification`
+ * with `num_labels` 1 is exported: int64 inputs as above, float `logits` [batch, 1] out; its config says raw
+ * logits are its scores (`sbert_ce_default_activation_function`: Identity), as cross-encoder/ms-marco-* do.
+ * It is the cross-encoder teacher's fixture.
+ *
+ * Usage: npx tsx scripts/make-fixture-model.ts [DIR [CROSS_ENCODER_DIR]]
+ *   (default .cache/fixture-models/fixture/tiny-bert and, beside DIR, tiny-cross-encoder)
  */
 
 export const FIXTURE_HIDDEN = 32;
@@ -36,6 +43,13 @@ const SEED = 20260521;
 export const DEFAULT_FIXTURE_DIR = '.cache/fixture-models/fixture/tiny-bert';
 /** The Hub-style id the fixture is served under in the browser tests (`/hf/<id>/resolve/main/...`). */
 export const FIXTURE_MODEL_ID = 'fixture/tiny-bert';
+
+export const DEFAULT_CROSS_ENCODER_FIXTURE_DIR = '.cache/fixture-models/fixture/tiny-cross-encoder';
+/** The Hub-style id the cross-encoder fixture is served under in the browser tests. */
+export const CROSS_ENCODER_FIXTURE_ID = 'fixture/tiny-cross-encoder';
+
+/** Which model a graph is: the encoder (token vectors out) or the cross-encoder (one logit per text pair). */
+type FixtureHead = 'encoder' | 'classifier';
 
 const SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
 const CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789'.split('');
@@ -152,7 +166,7 @@ class GraphBuilder {
   }
 }
 
-function buildGraph(format: WeightFormat, vocabSize: number): GraphInit {
+function buildGraph(format: WeightFormat, vocabSize: number, head: FixtureHead = 'encoder'): GraphInit {
   const rng = random(SEED);
   const uniform = (n: number, scale: number) =>
     Float32Array.from({ length: n }, () => (rng() * 2 - 1) * scale);
@@ -230,21 +244,44 @@ function buildGraph(format: WeightFormat, vocabSize: number): GraphInit {
   const ff = g.node('Tanh', [dense(h1, 'ffn_in', H, FFN)], 'ffn_act');
   const ffOut = dense(ff, 'ffn_out', FFN, H);
   const out = layerNorm(g.node('Add', [h1, ffOut], 'ffn_res'), 'out_ln');
-  g.node('Identity', [out], 'last_hidden_state');
-
   const io = (name: string) => ({ name, type: TensorType.INT64, shape: ['batch_size', 'sequence_length'] });
+  const inputs = [io('input_ids'), io('attention_mask'), io('token_type_ids')];
+  if (head === 'encoder') {
+    g.node('Identity', [out], 'last_hidden_state');
+    return {
+      name: 'tiny_bert',
+      nodes: g.nodes,
+      initializers: g.initializers,
+      inputs,
+      outputs: [
+        {
+          name: 'last_hidden_state',
+          type: TensorType.FLOAT,
+          shape: ['batch_size', 'sequence_length', H],
+        },
+      ],
+    };
+  }
+
+  // BERT's classification head: the [CLS] vector, a tanh pooler, one logit. Its weights come after the
+  // encoder's from the same generator, so the encoder part is the embedding fixture's own. The logit
+  // layer's larger scale spreads the scores over a few units, as a trained cross-encoder's logits are.
+  const cls = g.node('Gather', [out, 'zero_i64'], 'cls', { axis: { kind: 'int', value: 1 } });
+  const pooled = g.node('Tanh', [dense(cls, 'pooler', H, H)], 'pooled');
+  g.node(
+    'Add',
+    [
+      g.node('MatMul', [pooled, g.weight('classifier_w', [H, 1], uniform(H, 1))], 'classifier_mm'),
+      g.weight('classifier_b', [1], uniform(1, 0.1)),
+    ],
+    'logits',
+  );
   return {
-    name: 'tiny_bert',
+    name: 'tiny_bert_for_sequence_classification',
     nodes: g.nodes,
     initializers: g.initializers,
-    inputs: [io('input_ids'), io('attention_mask'), io('token_type_ids')],
-    outputs: [
-      {
-        name: 'last_hidden_state',
-        type: TensorType.FLOAT,
-        shape: ['batch_size', 'sequence_length', H],
-      },
-    ],
+    inputs,
+    outputs: [{ name: 'logits', type: TensorType.FLOAT, shape: ['batch_size', 1] }],
   };
 }
 
@@ -301,29 +338,29 @@ function tokenizerJson(vocab: string[]): object {
   };
 }
 
-/** The fixture's files, relative path → bytes. */
-export function fixtureModelFiles(): Map<string, Uint8Array> {
+/** The common part of both fixtures' config.json. */
+function bertConfig(vocabSize: number): Record<string, unknown> {
+  return {
+    model_type: 'bert',
+    hidden_size: FIXTURE_HIDDEN,
+    intermediate_size: FFN,
+    num_attention_heads: 1,
+    num_hidden_layers: 1,
+    max_position_embeddings: FIXTURE_MAX_LENGTH,
+    type_vocab_size: 2,
+    vocab_size: vocabSize,
+    pad_token_id: 0,
+    layer_norm_eps: 1e-12,
+    hidden_act: 'tanh',
+  };
+}
+
+/** A fixture's files, relative path → bytes: config, tokenizer, and the three ONNX weight files. */
+function fixtureFiles(head: FixtureHead, config: Record<string, unknown>): Map<string, Uint8Array> {
   const vocab = fixtureVocabulary();
   const json = (value: object) => new TextEncoder().encode(JSON.stringify(value, null, 2) + '\n');
   const files = new Map<string, Uint8Array>();
-  files.set(
-    'config.json',
-    json({
-      _comment: 'Test fixture written by scripts/make-fixture-model.ts: random weights, BERT-shaped.',
-      architectures: ['BertModel'],
-      model_type: 'bert',
-      hidden_size: FIXTURE_HIDDEN,
-      intermediate_size: FFN,
-      num_attention_heads: 1,
-      num_hidden_layers: 1,
-      max_position_embeddings: FIXTURE_MAX_LENGTH,
-      type_vocab_size: 2,
-      vocab_size: vocab.length,
-      pad_token_id: 0,
-      layer_norm_eps: 1e-12,
-      hidden_act: 'tanh',
-    }),
-  );
+  files.set('config.json', json(config));
   files.set('tokenizer.json', json(tokenizerJson(vocab)));
   files.set(
     'tokenizer_config.json',
@@ -343,19 +380,39 @@ export function fixtureModelFiles(): Map<string, Uint8Array> {
   for (const format of ['fp32', 'fp16', 'q8'] as const) {
     files.set(
       `onnx/model${suffix[format]}.onnx`,
-      encodeModel(buildGraph(format, vocab.length), 17, 'refinement-explorer fixture'),
+      encodeModel(buildGraph(format, vocab.length, head), 17, 'refinement-explorer fixture'),
     );
   }
   return files;
 }
 
-/**
- * Writes the fixture into `dir` (created if needed). Each file is written to a temporary name and renamed,
- * so a reader never sees a half-written file. Returns the absolute folder.
- */
-export async function writeFixtureModel(dir: string = DEFAULT_FIXTURE_DIR): Promise<string> {
+/** The embedding fixture's files, relative path → bytes. */
+export function fixtureModelFiles(): Map<string, Uint8Array> {
+  return fixtureFiles('encoder', {
+    _comment: 'Test fixture written by scripts/make-fixture-model.ts: random weights, BERT-shaped.',
+    architectures: ['BertModel'],
+    ...bertConfig(fixtureVocabulary().length),
+  });
+}
+
+/** The cross-encoder fixture's files (a one-logit `BertForSequenceClassification`), relative path → bytes. */
+export function crossEncoderFixtureFiles(): Map<string, Uint8Array> {
+  return fixtureFiles('classifier', {
+    _comment:
+      'Test fixture written by scripts/make-fixture-model.ts: random weights, a BERT-shaped cross-encoder.',
+    architectures: ['BertForSequenceClassification'],
+    ...bertConfig(fixtureVocabulary().length),
+    num_labels: 1,
+    id2label: { '0': 'LABEL_0' },
+    label2id: { LABEL_0: 0 },
+    sbert_ce_default_activation_function: 'torch.nn.modules.linear.Identity',
+  });
+}
+
+/** Writes `files` into `dir` (created if needed), each to a temporary name and renamed. */
+async function writeFiles(dir: string, files: Map<string, Uint8Array>): Promise<string> {
   const root = path.resolve(dir);
-  for (const [relative, bytes] of fixtureModelFiles()) {
+  for (const [relative, bytes] of files) {
     const target = path.join(root, relative);
     await mkdir(path.dirname(target), { recursive: true });
     const temporary = `${target}.${process.pid}.tmp`;
@@ -365,7 +422,25 @@ export async function writeFixtureModel(dir: string = DEFAULT_FIXTURE_DIR): Prom
   return root;
 }
 
+/**
+ * Writes the embedding fixture into `dir` (created if needed). Each file is written to a temporary name and
+ * renamed, so a reader never sees a half-written file. Returns the absolute folder.
+ */
+export function writeFixtureModel(dir: string = DEFAULT_FIXTURE_DIR): Promise<string> {
+  return writeFiles(dir, fixtureModelFiles());
+}
+
+/** Writes the cross-encoder fixture into `dir`, as `writeFixtureModel`. Returns the absolute folder. */
+export function writeCrossEncoderFixture(dir: string = DEFAULT_CROSS_ENCODER_FIXTURE_DIR): Promise<string> {
+  return writeFiles(dir, crossEncoderFixtureFiles());
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const dir = await writeFixtureModel(process.argv[2]);
   process.stdout.write(`Fixture model written to ${dir}\n`);
+  const crossDir = await writeCrossEncoderFixture(
+    process.argv[3] ??
+      (process.argv[2] ? path.join(path.dirname(dir), 'tiny-cross-encoder') : DEFAULT_CROSS_ENCODER_FIXTURE_DIR),
+  );
+  process.stdout.write(`Cross-encoder fixture written to ${crossDir}\n`);
 }

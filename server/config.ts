@@ -26,6 +26,14 @@ export interface UpstreamConfig {
   thinking: ThinkingSwitch;
   /** SQLite cache folder; undefined: no cache. */
   cacheDir?: string;
+  /** OpenAI-compatible server for remote embeddings of `LiteLLM/<model>` and bare names; default baseUrl. */
+  embedBaseUrl?: string;
+  /** Its key; default apiKey, but only when the embeddings go to the same origin as BASE_URL. */
+  embedApiKey?: string;
+  /** Texts per upstream embeddings call (lowered automatically when the upstream says its limit). */
+  embedBatchSize: number;
+  /** Upstream embeddings calls in flight at once. */
+  embedConcurrency: number;
 }
 
 export interface ServerConfig extends UpstreamConfig {
@@ -65,6 +73,12 @@ given as the environment variable in brackets (keys are best given that way).
   --retries N          [RETRIES]         retries on 429, 5xx, time-outs, connection errors (default 3)
   --retry-delay-ms N   [RETRY_DELAY_MS]  first retry delay, doubled each time (default 500)
   --thinking MODE      [THINKING]        switch off "thinking": auto (known thinking models), always, never
+  --embed-base-url URL [EMBED_BASE_URL]  OpenAI-compatible embeddings server for remote:<model> embeddings
+                                         (vLLM, text-embeddings-inference, LiteLLM; default BASE_URL)
+  --embed-api-key KEY  [EMBED_API_KEY]   its key (default API_KEY when it is the same server as BASE_URL)
+  --embed-batch-size N [EMBED_BATCH_SIZE] texts per upstream embeddings call (default 32; lowered when the
+                                         upstream says its limit)
+  --embed-concurrency N [EMBED_CONCURRENCY] upstream embeddings calls in flight (default 8)
   --log-level LEVEL    [LOG_LEVEL]       info (default), warn, error, silent
   --no-build                             do not build the app when dist/ is missing
   -h, --help
@@ -99,6 +113,10 @@ export function parseServerConfig(argv: string[], env: Env = process.env): Serve
       retries: { type: 'string' },
       'retry-delay-ms': { type: 'string' },
       thinking: { type: 'string' },
+      'embed-base-url': { type: 'string' },
+      'embed-api-key': { type: 'string' },
+      'embed-batch-size': { type: 'string' },
+      'embed-concurrency': { type: 'string' },
       'log-level': { type: 'string' },
       'no-build': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -121,13 +139,20 @@ export function parseServerConfig(argv: string[], env: Env = process.env): Serve
     ? undefined
     : (pick(values['cache-dir'], 'CACHE_DIR') ?? DEFAULT_CACHE_DIR);
   const dataDir = pick(values['data-dir'], 'DATA_DIR');
+  const embedBaseUrl = pick(values['embed-base-url'], 'EMBED_BASE_URL');
+  if (embedBaseUrl !== undefined) checkUrl('EMBED_BASE_URL', embedBaseUrl);
+  const apiKey = pick(values['api-key'], 'API_KEY');
+  // API_KEY goes to a separate embeddings server only when it is the same origin as BASE_URL.
+  const embedApiKey =
+    pick(values['embed-api-key'], 'EMBED_API_KEY') ??
+    (embedBaseUrl === undefined || sameOrigin(embedBaseUrl, baseUrl) ? apiKey : undefined);
 
   return {
     ...(values.help ? { help: true as const } : {}),
     port: integer('--port (PORT)', pick(values.port, 'PORT'), DEFAULT_PORT, 0, 65535),
     host: pick(values.host, 'HOST') ?? '127.0.0.1',
     baseUrl,
-    apiKey: pick(values['api-key'], 'API_KEY'),
+    apiKey,
     openaiApiKey: pick(values['openai-api-key'], 'OPENAI_API_KEY'),
     openaiBaseUrl,
     cacheDir: cacheDir === undefined ? undefined : path.resolve(cacheDir),
@@ -146,6 +171,22 @@ export function parseServerConfig(argv: string[], env: Env = process.env): Serve
       60_000,
     ),
     thinking: thinking as ThinkingSwitch,
+    embedBaseUrl,
+    embedApiKey,
+    embedBatchSize: integer(
+      '--embed-batch-size (EMBED_BATCH_SIZE)',
+      pick(values['embed-batch-size'], 'EMBED_BATCH_SIZE'),
+      32,
+      1,
+      4096,
+    ),
+    embedConcurrency: integer(
+      '--embed-concurrency (EMBED_CONCURRENCY)',
+      pick(values['embed-concurrency'], 'EMBED_CONCURRENCY'),
+      8,
+      1,
+      1000,
+    ),
     logLevel: pick(values['log-level'], 'LOG_LEVEL') ?? 'info',
     build: !values['no-build'],
   };
@@ -160,6 +201,15 @@ function checkUrl(name: string, text: string): void {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new Error(`${name} must be an http:// or https:// URL`);
+}
+
+function sameOrigin(a: string, b: string | undefined): boolean {
+  if (b === undefined) return false;
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
 }
 
 function number(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
@@ -189,6 +239,9 @@ export function describeUpstreams(config: ServerConfig): string {
     config.openaiApiKey
       ? `  OpenAI/<model>: ${publicUrl(config.openaiBaseUrl)} with OPENAI_API_KEY`
       : '  OpenAI/<model>: not configured (set OPENAI_API_KEY)',
+    config.embedBaseUrl
+      ? `  embeddings (remote:<model>, LiteLLM/ or bare): ${publicUrl(config.embedBaseUrl)}${config.embedApiKey ? ' with a key' : ''}`
+      : `  embeddings (remote:<model>, LiteLLM/ or bare): ${config.baseUrl ? 'the LLM server above' : 'not configured (set EMBED_BASE_URL or BASE_URL)'}`,
     `  cache: ${config.cacheDir ?? 'off'}; data folder at /data/: ${config.dataDir ?? 'none (set DATA_DIR)'}`,
   ];
   return `${lines.join('\n')}\n`;

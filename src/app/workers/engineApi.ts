@@ -76,10 +76,22 @@ function withOptimized(types: ComputationType[]): ComputationType[] {
   return types.includes('optimized') ? types : [...types, 'optimized'];
 }
 
+let lock: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs tensor work one call at a time. Calls arrive concurrently (the UI's run, a test's or a benchmark's
+ * backend switch); interleaved, a backend change in the middle of a run would strand its tensors.
+ */
+function exclusive<T>(work: () => Promise<T>): Promise<T> {
+  const run = lock.then(work, work);
+  lock = run.catch(() => undefined);
+  return run;
+}
+
 /** The engine as the compute worker serves it (see engine.worker.ts). */
 export const engineApi = {
   async init(preference: BackendPreference): Promise<BackendInfo> {
-    return initBrowserBackend(preference);
+    return exclusive(() => initBrowserBackend(preference));
   },
 
   /**
@@ -87,47 +99,11 @@ export const engineApi = {
    * single-query calls below read. A new run replaces the previous session.
    */
   async runExperiment(request: ExperimentRequest, context: CallContext): Promise<ExperimentResponse> {
-    const options = { signal: context.signal, onProgress: context.onProgress };
-    const seed = request.method.randomSeed;
-    context.onProgress({ stage: 'load dataset', done: 0, total: 1 });
-    const dataset = await loadDatasetSource(request.source, { seed });
-    const neural = await browserEmbedderSettings(request.embeddingModel, request.embedding, {
-      instruction: dataset.instruction,
-      onProgress: context.onProgress,
-    });
-    const embedder = createEmbedder(request.embeddingModel, seed, neural.settings);
-    const llm = new LlmHttpClient(request.origin, (url, init) => fetch(url, init));
-    const teacher = createTeacher(request.teacher, {
-      noise: request.teacherNoise,
-      seed,
-      llm,
-      mode: request.teacherMode,
-    });
-    const hyde = request.hydeModel ? new LlmHydeWriter(llm, { model: request.hydeModel }) : undefined;
-    const types = withOptimized(request.method.computationTypes).filter(
-      (t) => hyde || !HYDE_TYPES.includes(t),
-    );
-    if (hyde) for (const t of HYDE_TYPES) if (!types.includes(t)) types.push(t);
-    const method = { ...request.method, computationTypes: types };
-    const result = await runExperiment({ dataset, embedder, teacher, method, hyde }, options);
-    session?.dispose();
-    session = new RefinementSession(result, method);
-    projector = new QueryProjector(session, { budget: MAP_BUDGET, seed });
-    return {
-      summary: summarize(result, `${dataset.name} in the browser`, seed),
-      embeddingDims: embedder.dims,
-      teacherThreshold: teacher.relevanceThreshold,
-      embeddingNotes: [...neural.notes, ...(embedder instanceof TransformersEmbedder ? embedder.notes : [])],
-      queries: dataset.queries.map((q, i) => ({
-        id: q.id,
-        text: q.text,
-        metrics: Object.fromEntries(result.types.map((t) => [t, result.metrics[t][i]])),
-      })),
-    };
+    return exclusive(() => runAll(request, context));
   },
 
   async queryView(request: { index: number; topK: number }): Promise<QueryView> {
-    return currentSession().view(request.index, request.topK);
+    return exclusive(async () => currentSession().view(request.index, request.topK));
   },
 
   /** Re-runs one query with edited teacher scores (null: the teacher's own) and returns its new view. */
@@ -135,21 +111,25 @@ export const engineApi = {
     request: { index: number; scores: (number | null)[] | null; topK: number },
     context: CallContext,
   ): Promise<QueryView> {
-    await currentSession().whatIf(request.index, request.scores, { signal: context.signal });
-    return currentSession().view(request.index, request.topK);
+    return exclusive(async () => {
+      await currentSession().whatIf(request.index, request.scores, { signal: context.signal });
+      return currentSession().view(request.index, request.topK);
+    });
   },
 
   /** The UMAP map of a query's candidates and the query's path over it (fitted once per candidate set). */
   async projectQuery(request: { index: number }, context: CallContext): Promise<QueryProjection> {
-    if (!projector) throw new Error('no experiment has run yet: run the dataset first');
-    const map = await projector.project(request.index, {
-      signal: context.signal,
-      onProgress: context.onProgress,
+    return exclusive(async () => {
+      if (!projector) throw new Error('no experiment has run yet: run the dataset first');
+      const map = await projector.project(request.index, {
+        signal: context.signal,
+        onProgress: context.onProgress,
+      });
+      // Copies, so that transferring them leaves the cached fit intact.
+      const out = { ...map, coords: map.coords.slice(), trajectory: map.trajectory.slice() };
+      context.transfer(out.coords.buffer, out.trajectory.buffer, out.candidates.buffer, out.labels.buffer);
+      return out;
     });
-    // Copies, so that transferring them leaves the cached fit intact.
-    const out = { ...map, coords: map.coords.slice(), trajectory: map.trajectory.slice() };
-    context.transfer(out.coords.buffer, out.trajectory.buffer, out.candidates.buffer, out.labels.buffer);
-    return out;
   },
 
   /** Neural embeddings of texts (the automation surface, and checking a model before a run). */
@@ -160,7 +140,7 @@ export const engineApi = {
 
   /** Times the explorer's stages on the demo with `backend` (see scripts/benchBrowser.ts). */
   async benchmark(request: { backend: BackendPreference }): Promise<BrowserBenchmark> {
-    return benchmarkDemo(await initBrowserBackend(request.backend));
+    return exclusive(async () => benchmarkDemo(await initBrowserBackend(request.backend)));
   },
 
   /** The optimizer alone, for the browser golden tests and benchmarks. */
@@ -168,14 +148,58 @@ export const engineApi = {
     request: { problems: RefinementProblem[]; params: OptimizerParams },
     context: CallContext,
   ): Promise<RefinementResult> {
-    const result = await refineQueries(request.problems, request.params, { signal: context.signal });
-    context.transfer(
-      result.refined.data.buffer,
-      result.lossPerStep.data.buffer,
-      result.snapshots.data.buffer,
-    );
-    return result;
+    return exclusive(async () => {
+      const result = await refineQueries(request.problems, request.params, { signal: context.signal });
+      context.transfer(
+        result.refined.data.buffer,
+        result.lossPerStep.data.buffer,
+        result.snapshots.data.buffer,
+      );
+      return result;
+    });
   },
 };
 
 export type EngineApi = typeof engineApi;
+
+/**
+ * Runs every query of the dataset and keeps the result as the worker's session, which the explorer's
+ * single-query calls read. A new run replaces the previous session.
+ */
+async function runAll(request: ExperimentRequest, context: CallContext): Promise<ExperimentResponse> {
+  const options = { signal: context.signal, onProgress: context.onProgress };
+  const seed = request.method.randomSeed;
+  context.onProgress({ stage: 'load dataset', done: 0, total: 1 });
+  const dataset = await loadDatasetSource(request.source, { seed });
+  const neural = await browserEmbedderSettings(request.embeddingModel, request.embedding, {
+    instruction: dataset.instruction,
+    onProgress: context.onProgress,
+  });
+  const embedder = createEmbedder(request.embeddingModel, seed, neural.settings);
+  const llm = new LlmHttpClient(request.origin, (url, init) => fetch(url, init));
+  const teacher = createTeacher(request.teacher, {
+    noise: request.teacherNoise,
+    seed,
+    llm,
+    mode: request.teacherMode,
+  });
+  const hyde = request.hydeModel ? new LlmHydeWriter(llm, { model: request.hydeModel }) : undefined;
+  const types = withOptimized(request.method.computationTypes).filter((t) => hyde || !HYDE_TYPES.includes(t));
+  if (hyde) for (const t of HYDE_TYPES) if (!types.includes(t)) types.push(t);
+  const method = { ...request.method, computationTypes: types };
+  const result = await runExperiment({ dataset, embedder, teacher, method, hyde }, options);
+  session?.dispose();
+  session = new RefinementSession(result, method);
+  projector = new QueryProjector(session, { budget: MAP_BUDGET, seed });
+  return {
+    summary: summarize(result, `${dataset.name} in the browser`, seed),
+    embeddingDims: embedder.dims,
+    teacherThreshold: teacher.relevanceThreshold,
+    embeddingNotes: [...neural.notes, ...(embedder instanceof TransformersEmbedder ? embedder.notes : [])],
+    queries: dataset.queries.map((q, i) => ({
+      id: q.id,
+      text: q.text,
+      metrics: Object.fromEntries(result.types.map((t) => [t, result.metrics[t][i]])),
+    })),
+  };
+}

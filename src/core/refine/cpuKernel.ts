@@ -1,0 +1,238 @@
+import { matrix } from '../matrix';
+import { throwIfAborted, type LongTaskOptions } from '../progress';
+import { yieldToEventLoop } from '../yieldToEventLoop';
+import type { OptimizerParams, RefinementProblem, RefinementResult } from './optimizer';
+import {
+  ADAM_BETA1,
+  ADAM_BETA2,
+  ADAM_EPS,
+  COSINE_EPS,
+  KL_EPS,
+  MINMAX_EPS,
+  adamSchedule,
+  snapshotSteps,
+  teacherTarget,
+  validateRefinement,
+} from './refinementBatch';
+
+// PyTorch multiplies float32 tensors by these Python floats after rounding them to float32.
+const B1 = Math.fround(ADAM_BETA1);
+const B1C = Math.fround(1 - ADAM_BETA1);
+const B2 = Math.fround(ADAM_BETA2);
+const B2C = Math.fround(1 - ADAM_BETA2);
+const YIELD_EVERY_MS = 50;
+
+/**
+ * The closed-form optimizer (closedFormGradient.md) in plain TypeScript over typed arrays: no tensors, no
+ * per-operation overhead. One query at a time (its documents stay in cache for all its steps); within a
+ * step everything is double precision, and the query and Adam's moments are stored as float32 between
+ * steps, as PyTorch's tensors are. Used on the `cpu` and `wasm` backends and in Node.
+ */
+export async function refineOnCpu(
+  problems: RefinementProblem[],
+  params: OptimizerParams,
+  options: LongTaskOptions = {},
+): Promise<RefinementResult> {
+  validateRefinement(problems, params);
+  const Q = problems.length;
+  const d = problems[0].query.length;
+  const steps = params.numSteps;
+  const recordSteps = snapshotSteps(steps, params.recordEvery);
+  const slotOfStep = new Map(recordSteps.map((s, i) => [s, i + 1]));
+  const snapshots = new Float32Array((recordSteps.length + 1) * Q * d);
+  const losses = new Float32Array(Q * steps);
+  const schedule = adamSchedule(params.lr, steps);
+  const maxK = Math.max(...problems.map((p) => p.docs.rows));
+  const scratch = new Scratch(maxK, d);
+
+  let lastYield = performance.now();
+  for (let qi = 0; qi < Q; qi++) {
+    const problem = problems[qi];
+    const K = problem.docs.rows;
+    scratch.load(problem, params.refit);
+    snapshots.set(scratch.q, qi * d);
+    for (let t = 1; t <= steps; t++) {
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
+        options.onProgress?.({ stage: 'refine', done: qi * steps + t - 1, total: Q * steps });
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
+      throwIfAborted(options.signal);
+      losses[qi * steps + t - 1] = scratch.closedForm(K, params.refit);
+      scratch.adamStep(K, schedule[2 * (t - 1)], schedule[2 * (t - 1) + 1]);
+      const slot = slotOfStep.get(t);
+      if (slot !== undefined) snapshots.set(scratch.q, (slot * Q + qi) * d);
+    }
+  }
+  options.onProgress?.({ stage: 'refine', done: Q * steps, total: Q * steps });
+  const last = recordSteps.length * Q * d;
+  return {
+    refined: matrix(Q, d, snapshots.slice(last, last + Q * d)),
+    lossPerStep: matrix(Q, steps, losses),
+    steps: [0, ...recordSteps],
+    snapshots: matrix((recordSteps.length + 1) * Q, d, snapshots),
+  };
+}
+
+/** One query's working state, reused from query to query. */
+class Scratch {
+  /** Documents transposed, docsT[i·K + k] = D[k, i]: the fused pass reads K consecutive values per i. */
+  readonly docsT: Float64Array;
+  readonly q: Float32Array;
+  private readonly m: Float32Array;
+  private readonly v: Float32Array;
+  private readonly norms: Float64Array;
+  private readonly p: Float64Array;
+  private dots: Float64Array;
+  private nextDots: Float64Array;
+  private qq = 0;
+  /** Per step: ∇L = Σ_k a_k D_k − β q. */
+  private readonly a: Float64Array;
+  private beta = 0;
+  private readonly den: Float64Array;
+  private readonly clamped: Uint8Array;
+  private readonly c: Float64Array;
+  private readonly z: Float64Array;
+  private readonly r: Float64Array;
+  private readonly u: Float64Array;
+
+  constructor(
+    maxK: number,
+    private readonly d: number,
+  ) {
+    this.docsT = new Float64Array(maxK * d);
+    this.q = new Float32Array(d);
+    this.m = new Float32Array(d);
+    this.v = new Float32Array(d);
+    this.norms = new Float64Array(maxK);
+    this.p = new Float64Array(maxK);
+    this.dots = new Float64Array(maxK);
+    this.nextDots = new Float64Array(maxK);
+    this.a = new Float64Array(maxK);
+    this.den = new Float64Array(maxK);
+    this.clamped = new Uint8Array(maxK);
+    this.c = new Float64Array(maxK);
+    this.z = new Float64Array(maxK);
+    this.r = new Float64Array(maxK);
+    this.u = new Float64Array(maxK);
+  }
+
+  load(problem: RefinementProblem, refit: boolean): void {
+    const { d } = this;
+    const K = problem.docs.rows;
+    const docs = problem.docs.data;
+    const docsT = this.docsT;
+    for (let k = 0; k < K; k++) {
+      let norm2 = 0;
+      for (let i = 0; i < d; i++) {
+        const x = docs[k * d + i];
+        docsT[i * K + k] = x;
+        norm2 += x * x;
+      }
+      this.norms[k] = Math.sqrt(norm2);
+    }
+    this.p.set(teacherTarget(problem.teacherScores, refit));
+    this.q.set(problem.query);
+    this.m.fill(0);
+    this.v.fill(0);
+    const dots = this.dots;
+    dots.fill(0);
+    let qq = 0;
+    for (let i = 0; i < d; i++) {
+      const qi = this.q[i];
+      qq += qi * qi;
+      const base = i * K;
+      for (let k = 0; k < K; k++) dots[k] += docsT[base + k] * qi;
+    }
+    this.qq = qq;
+  }
+
+  /** The loss at the current query, and the gradient's coefficients a_k and β (closedFormGradient.md). */
+  closedForm(K: number, refit: boolean): number {
+    const { norms, dots, den, clamped, c, z, r, u, a, p } = this;
+    const N2 = this.qq;
+    const N = Math.sqrt(N2);
+    for (let k = 0; k < K; k++) {
+      const raw = norms[k] * N;
+      clamped[k] = raw > COSINE_EPS ? 0 : 1;
+      den[k] = clamped[k] ? COSINE_EPS : raw;
+      c[k] = dots[k] / den[k];
+    }
+    let argMin = 0;
+    let argMax = 0;
+    let S = 1;
+    if (refit) {
+      for (let k = 1; k < K; k++) {
+        if (c[k] < c[argMin]) argMin = k;
+        if (c[k] > c[argMax]) argMax = k;
+      }
+      S = c[argMax] - c[argMin] + MINMAX_EPS;
+      for (let k = 0; k < K; k++) z[k] = (c[k] - c[argMin]) / S;
+    } else {
+      for (let k = 0; k < K; k++) z[k] = c[k];
+    }
+    let zMax = -Infinity;
+    for (let k = 0; k < K; k++) if (z[k] > zMax) zMax = z[k];
+    let sum = 0;
+    for (let k = 0; k < K; k++) {
+      r[k] = Math.exp(z[k] - zMax);
+      sum += r[k];
+    }
+    let loss = 0;
+    let gBar = 0;
+    for (let k = 0; k < K; k++) {
+      r[k] /= sum;
+      loss += p[k] * Math.log((p[k] + KL_EPS) / (r[k] + KL_EPS));
+      // u holds g_k = ∂L/∂r_k for now.
+      u[k] = -p[k] / (r[k] + KL_EPS);
+      gBar += r[k] * u[k];
+    }
+    for (let k = 0; k < K; k++) u[k] = r[k] * (u[k] - gBar);
+    if (refit) {
+      let toMin = 0;
+      let toMax = 0;
+      for (let k = 0; k < K; k++) {
+        toMin += u[k] * (z[k] - 1);
+        toMax -= u[k] * z[k];
+      }
+      for (let k = 0; k < K; k++) u[k] /= S;
+      u[argMin] += toMin / S;
+      u[argMax] += toMax / S;
+    }
+    let beta = 0;
+    for (let k = 0; k < K; k++) {
+      a[k] = u[k] / den[k];
+      if (!clamped[k]) beta += u[k] * c[k];
+    }
+    this.beta = N2 > 0 ? beta / N2 : 0;
+    return loss;
+  }
+
+  /**
+   * g = Σ_k a_k D_k − β q and one Adam step, fused with the next step's dot products and |q|² (the new q_i
+   * is final as soon as element i is updated).
+   */
+  adamStep(K: number, stepSize: number, bc2Sqrt: number): void {
+    const { d, docsT, q, m, v, a, beta } = this;
+    const next = this.nextDots;
+    next.fill(0);
+    let qq = 0;
+    for (let i = 0; i < d; i++) {
+      const base = i * K;
+      const qi = q[i];
+      let g = -beta * qi;
+      for (let k = 0; k < K; k++) g += a[k] * docsT[base + k];
+      const mi = Math.fround(m[i] * B1 + g * B1C);
+      const vi = Math.fround(v[i] * B2 + g * g * B2C);
+      m[i] = mi;
+      v[i] = vi;
+      const qn = Math.fround(qi - (stepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + ADAM_EPS));
+      q[i] = qn;
+      qq += qn * qn;
+      for (let k = 0; k < K; k++) next[k] += docsT[base + k] * qn;
+    }
+    this.nextDots = this.dots;
+    this.dots = next;
+    this.qq = qq;
+  }
+}
