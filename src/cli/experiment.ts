@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { initBackend } from '../core/compute/backend';
 import { createEmbedder } from '../core/embedding/embedderFactory';
@@ -181,12 +180,6 @@ async function main(argv: string[]): Promise<void> {
     saveTensors: options.saveTensors,
     saveEmbeddings: options.saveEmbeddings,
   });
-  if (result.hyde) {
-    const lines = result.hyde.documents.map((text, i) =>
-      JSON.stringify({ query_id: dataset.queries[i].id, text }),
-    );
-    await writeFile(path.join(dir, 'hyde_documents.jsonl'), `${lines.join('\n')}\n`);
-  }
   summary.timings_ms.write_outputs = Math.round(performance.now() - writeStart);
   summary.timings_ms.total = Math.round(performance.now() - started);
   // Re-written with the final timings (writing the large CSVs is part of the run's cost).
