@@ -37,11 +37,14 @@ export function ExperimentView({ result }: { result: ExperimentResponse }) {
   const metric = useExplorer((s) => s.view.metric);
   return (
     <section className="experiment-view">
-      <h2>
-        {result.summary.dataset}: {result.summary.queries} queries,{' '}
-        {result.summary.documents.toLocaleString()} documents
-        <small> (embedding dims {result.embeddingDims})</small>
-      </h2>
+      <div className="experiment-head">
+        <h2>
+          {result.summary.dataset}: {result.summary.queries} queries,{' '}
+          {result.summary.documents.toLocaleString()} documents
+          <small> (embedding dims {result.embeddingDims})</small>
+        </h2>
+        <ExportButton />
+      </div>
       <SummaryTable types={result.summary.types} />
       <div className="chart-row">
         <GainScatter result={result} metric={metric} />
@@ -49,6 +52,37 @@ export function ExperimentView({ result }: { result: ExperimentResponse }) {
       </div>
       <RunHistory />
     </section>
+  );
+}
+
+/** Downloads the run as one zip holding the same files as the command line's output folder. */
+function ExportButton() {
+  const exportRun = useExplorer((s) => s.exportRun);
+  const status = useExplorer((s) => s.exportStatus);
+  const progress = useExplorer((s) => s.exportProgress);
+  const error = useExplorer((s) => s.exportError);
+  return (
+    <div className="export">
+      <button
+        type="button"
+        onClick={() => void exportRun()}
+        disabled={status === 'running'}
+        data-testid="export-zip"
+      >
+        Download run (.zip)
+      </button>
+      <small>config, results and raw scores (CSV, Parquet), TREC run files, summary, trajectories</small>
+      {status === 'running' && progress && (
+        <span className="progress">
+          <progress value={progress.done / Math.max(1, progress.total)} max={1} /> {progress.stage}
+        </span>
+      )}
+      {status === 'error' && (
+        <span className="error" role="alert">
+          {error}
+        </span>
+      )}
+    </div>
   );
 }
 

@@ -63,6 +63,12 @@ interface ExplorerState {
   selectQuery(id: string): void;
   setStep(step: number): void;
   setPlaying(playing: boolean): void;
+  /** Progress and errors of the zip export of the current run. */
+  exportStatus: Status;
+  exportProgress?: ProgressEvent;
+  exportError?: string;
+  /** Builds the current run's zip in the worker and hands it to the browser as a download. */
+  exportRun(): Promise<void>;
   refreshHistory(): Promise<void>;
   deleteRun(id: string): Promise<void>;
   /** What-if: the teacher's score of sampled document k becomes `score` (null: restore all). */
@@ -163,6 +169,7 @@ export const useExplorer = create<ExplorerState>((set, get) => {
     view: DEFAULT_VIEW,
     serverDatasets: null,
     history: [],
+    exportStatus: 'idle',
     status: 'idle',
     queryStatus: 'idle',
     projectionStatus: 'idle',
@@ -186,6 +193,31 @@ export const useExplorer = create<ExplorerState>((set, get) => {
       set({ view: next });
       if (!get().experiment || !sameRun(before, next)) void get().run();
       else if (before.query !== next.query || before.topK !== next.topK) void loadQuery();
+    },
+
+    async exportRun() {
+      const { experiment } = get();
+      if (!experiment) return;
+      const name = `${experiment.summary.dataset}_${new Date().toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15)}`;
+      set({ exportStatus: 'running', exportError: undefined, exportProgress: undefined });
+      try {
+        const zip = await engineClient().call(
+          'exportRun',
+          { name },
+          { onProgress: (exportProgress) => set({ exportProgress }) },
+        );
+        const url = URL.createObjectURL(
+          new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }),
+        );
+        const link = Object.assign(document.createElement('a'), { href: url, download: `${name}.zip` });
+        document.body.append(link);
+        link.click();
+        link.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 60_000);
+        set({ exportStatus: 'done' });
+      } catch (e) {
+        set({ exportStatus: 'error', exportError: messageOf(e) });
+      }
     },
 
     async refreshHistory() {

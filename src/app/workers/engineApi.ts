@@ -3,7 +3,9 @@ import { createEmbedder } from '../../core/embedding/embedderFactory';
 import { TransformersEmbedder } from '../../core/embedding/transformersEmbedder';
 import { HYDE_TYPES, type ComputationType, type MethodConfig } from '../../core/experiment/config';
 import { summarize, type ExperimentSummary } from '../../core/experiment/outputs';
-import { runExperiment } from '../../core/experiment/pipeline';
+import { runExperiment, type ExperimentResult } from '../../core/experiment/pipeline';
+import { experimentZip } from '../../core/experiment/runArchive';
+import * as tf from '@tensorflow/tfjs';
 import { QueryProjector, type QueryProjection } from '../../core/experiment/queryProjection';
 import { RefinementSession, type QueryView } from '../../core/experiment/session';
 import type { RankingMetrics } from '../../core/metrics/rankingMetrics';
@@ -61,6 +63,8 @@ export interface ExperimentResponse {
 }
 
 let session: RefinementSession | undefined;
+/** What the current session was run with, for its exports. */
+let lastRun: { config: Record<string, unknown> } | undefined;
 let projector: QueryProjector | undefined;
 
 /** Documents fitted on the map at most; relevant and sampled ones are always added. */
@@ -132,6 +136,33 @@ export const engineApi = {
     });
   },
 
+  /**
+   * The current run as one zip with exactly the files the CLI writes (config.json, results, raw scores as
+   * CSV and Parquet, TREC run files and qrels, summary.json, trajectories). What-if edits are included,
+   * and config.json lists the queries they changed.
+   */
+  async exportRun(request: { name: string }, context: CallContext): Promise<Uint8Array> {
+    return exclusive(async () => {
+      if (!session || !lastRun) throw new Error('no experiment has run yet: run the dataset first');
+      const config = {
+        ...lastRun.config,
+        experiment_name: request.name,
+        what_if_edited_queries: session.editedQueryIds(),
+      };
+      const summary = summarize(session.result, request.name, lastRun.config.random_seed as number);
+      const zip = await experimentZip(session.result, {
+        config,
+        summary,
+        folder: request.name,
+        trajectories: true,
+        signal: context.signal,
+        onProgress: context.onProgress,
+      });
+      context.transfer(zip.buffer);
+      return zip;
+    });
+  },
+
   /** Neural embeddings of texts (the automation surface, and checking a model before a run). */
   embed: embedTexts,
   /** Where Hub ids download from (default the Hub; the app server's mirror is `/hf/`). */
@@ -190,6 +221,17 @@ async function runAll(request: ExperimentRequest, context: CallContext): Promise
   const result = await runExperiment({ dataset, embedder, teacher, method, hyde }, options);
   session?.dispose();
   session = new RefinementSession(result, method);
+  lastRun = {
+    config: browserRunConfig(
+      request,
+      dataset.name,
+      dataset.instruction,
+      embedder,
+      teacher.id,
+      method,
+      result,
+    ),
+  };
   projector = new QueryProjector(session, { budget: MAP_BUDGET, seed });
   return {
     summary: summarize(result, `${dataset.name} in the browser`, seed),
@@ -201,5 +243,39 @@ async function runAll(request: ExperimentRequest, context: CallContext): Promise
       text: q.text,
       metrics: Object.fromEntries(result.types.map((t) => [t, result.metrics[t][i]])),
     })),
+  };
+}
+
+/** config.json of a browser run, with the CLI's keys so that exports read the same. */
+function browserRunConfig(
+  request: ExperimentRequest,
+  dataset: string,
+  instruction: string,
+  embedder: { id: string; dims: number },
+  teacher: string,
+  method: MethodConfig,
+  result: ExperimentResult,
+): Record<string, unknown> {
+  return {
+    dataset,
+    embedding_model: embedder.id,
+    teacher,
+    teacher_noise: request.teacher === 'noisy-gold' ? request.teacherNoise : null,
+    teacher_mode: request.teacher.startsWith('llm:') ? request.teacherMode : null,
+    hyde_model: request.hydeModel ?? null,
+    computation_types: result.types,
+    lr: method.lr,
+    num_steps: method.numSteps,
+    total_scores: method.totalScores,
+    scores_from_top: method.scoresFromTop,
+    random_seed: method.randomSeed,
+    refit: method.refit,
+    record_every: method.recordEvery,
+    backend: tf.getBackend(),
+    embedding_dims: embedder.dims,
+    task_instruction: instruction,
+    versions: { tfjs: tf.version.tfjs },
+    timestamp: new Date().toISOString(),
+    source: 'browser',
   };
 }

@@ -162,6 +162,13 @@ export class RefinementSession {
     return this.view(index);
   }
 
+  /** Ids of the queries whose teacher scores a what-if changed. */
+  editedQueryIds(): string[] {
+    return this.result.dataset.queries
+      .filter((_, i) => this.result.teacher[i].scores.some((s, k) => s !== this.originalTeacher[i][k]))
+      .map((q) => q.id);
+  }
+
   dispose(): void {
     this.scorer.dispose();
   }
