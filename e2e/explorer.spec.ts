@@ -124,3 +124,22 @@ async function rankSignature(page: Page): Promise<string[]> {
       rows.map((r) => `${r.getAttribute('data-doc-id')}:${r.getAttribute('data-rank-after')}`),
     );
 }
+
+test('a neural embedding model from the server’s mirror runs the explorer end to end', async ({ page }) => {
+  const { FIXTURE_MODEL_ID, writeFixtureModel } = await import('../scripts/make-fixture-model');
+  await writeFixtureModel(`.cache/fixture-models/${FIXTURE_MODEL_ID}`);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(
+    `/?backend=wasm&models=server&device=wasm&pooling=mean&embedding=${encodeURIComponent(FIXTURE_MODEL_ID)}`,
+  );
+  await expect(page.getByTestId('refinement-status')).toHaveAttribute('data-state', 'done');
+  await expect(page.getByTestId('embedding-model-id')).toHaveValue(FIXTURE_MODEL_ID);
+  await expect(page.getByTestId('projection-map')).toBeVisible();
+  const after = Number(
+    await page.locator('[data-testid="metric-after"][data-metric="map"]').getAttribute('data-value'),
+  );
+  expect(after).toBeGreaterThan(0);
+  await page.screenshot({ path: 'test-results/e2e/explorer-neural.png', fullPage: true });
+  expect(errors).toEqual([]);
+});

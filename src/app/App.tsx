@@ -40,6 +40,11 @@ export function App() {
         </p>
       )}
       {status === 'cancelled' && <p className="note banner">Cancelled. Change a setting or press Re-run.</p>}
+      {experiment?.embeddingNotes.map((note) => (
+        <p key={note} className="note banner" data-testid="embedding-note">
+          {note}
+        </p>
+      ))}
       <nav className="tabs" role="tablist">
         <button
           type="button"

@@ -2,6 +2,7 @@ import type { BackendPreference } from '../../core/compute/backend';
 import type { MethodConfig } from '../../core/experiment/config';
 import { useExplorer } from '../stores/explorerStore';
 import { DatasetPicker } from './DatasetPicker';
+import { EmbeddingSettings } from './EmbeddingSettings';
 import { TeacherSettings } from './TeacherSettings';
 
 const BACKENDS: BackendPreference[] = ['auto', 'webgpu', 'wasm', 'cpu'];
@@ -41,14 +42,7 @@ export function SettingsPanel() {
     <section className="settings-bar">
       <fieldset className="settings" disabled={busy}>
         <DatasetPicker />
-        <label>
-          Embedding
-          <select value={view.embeddingModel} onChange={(e) => update({ embeddingModel: e.target.value })}>
-            <option value="lsa-64">LSA, 64 dims</option>
-            <option value="lsa-128">LSA, 128 dims</option>
-            <option value="lsa">LSA, 256 dims</option>
-          </select>
-        </label>
+        <EmbeddingSettings />
         <TeacherSettings />
         {view.teacher === 'noisy-gold' &&
           numberInput('Label noise', view.teacherNoise, (x) => update({ teacherNoise: x }), {

@@ -79,6 +79,7 @@ let engine: EngineClient | undefined;
 let runController: AbortController | undefined;
 let queryController: AbortController | undefined;
 let initialisedBackend: string | undefined;
+let configuredHost: string | undefined = 'hub';
 
 /** The engine worker, started on first use and shared by the app and the automation surface. */
 export function engineClient(): EngineClient {
@@ -257,6 +258,12 @@ export const useExplorer = create<ExplorerState>((set, get) => {
       });
       try {
         const client = engineClient();
+        if (configuredHost !== view.modelHost) {
+          await client.call('configureModels', {
+            remoteHost: view.modelHost === 'server' ? '/hf/' : 'https://huggingface.co/',
+          });
+          configuredHost = view.modelHost;
+        }
         if (initialisedBackend !== view.backend) {
           set({ backend: await client.call('init', view.backend) });
           initialisedBackend = view.backend;
@@ -269,6 +276,11 @@ export const useExplorer = create<ExplorerState>((set, get) => {
             teacher: view.teacher,
             teacherNoise: view.teacherNoise,
             teacherMode: view.teacherMode,
+            embedding: {
+              device: view.embeddingDevice,
+              dtype: view.embeddingDtype,
+              pooling: view.embeddingPooling || undefined,
+            },
             hydeModel: view.hydeModel || undefined,
             origin: location.origin,
             method: { ...view.method, recordEvery: 1 },

@@ -9,6 +9,11 @@ describe('URL view state', () => {
       teacher: 'noisy-gold',
       teacherNoise: 0.3,
       hydeModel: 'LiteLLM/gpt-4o-mini',
+      embeddingModel: 'BAAI/bge-base-en-v1.5',
+      embeddingDevice: 'wasm' as const,
+      embeddingDtype: 'q8' as const,
+      embeddingPooling: 'cls' as const,
+      modelHost: 'server' as const,
       backend: 'webgpu' as const,
       method: {
         ...DEFAULT_VIEW.method,

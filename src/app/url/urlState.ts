@@ -2,6 +2,8 @@ import type { BackendPreference } from '../../core/compute/backend';
 import { DEFAULT_METHOD, REFIT_DEFAULT_LR, type MethodConfig } from '../../core/experiment/config';
 import { METRIC_NAMES, type MetricName } from '../../core/metrics/rankingMetrics';
 import { JUDGE_MODES, type JudgeMode } from '../../core/teachers/llmApi';
+import { POOLINGS, type EmbeddingDtype, type Pooling } from '../../core/embedding/modelRegistry';
+import type { EmbeddingDevicePreference } from '../compute/embeddingDevice';
 
 /** Everything that defines a view; serialised into the URL so that a link reopens exactly this state. */
 export interface ViewState {
@@ -11,6 +13,12 @@ export interface ViewState {
   teacher: string;
   teacherNoise: number;
   teacherMode: JudgeMode;
+  /** Neural embedders: where they run, their weights' precision, pooling for models outside the registry. */
+  embeddingDevice: EmbeddingDevicePreference;
+  embeddingDtype: EmbeddingDtype;
+  embeddingPooling: Pooling | '';
+  /** Where Hub ids download from: the Hugging Face Hub, or this server's model mirror (`/hf/`). */
+  modelHost: 'hub' | 'server';
   /** The LLM that writes HyDE documents (adds the hyde and optimized_hyde types); empty for none. */
   hydeModel: string;
   backend: BackendPreference;
@@ -30,6 +38,10 @@ export const DEFAULT_VIEW: ViewState = {
   teacher: 'gold',
   teacherNoise: 0.2,
   teacherMode: 'yesno',
+  embeddingDevice: 'auto',
+  embeddingDtype: 'fp32',
+  embeddingPooling: '',
+  modelHost: 'hub',
   hydeModel: '',
   backend: 'auto',
   method: { ...DEFAULT_METHOD },
@@ -60,6 +72,10 @@ export function parseViewState(search: string): ViewState {
     teacher,
     teacherNoise: num('noise', DEFAULT_VIEW.teacherNoise, (x) => x >= 0 && x <= 1),
     teacherMode: JUDGE_MODES.find((m) => m === p.get('mode')) ?? 'yesno',
+    embeddingDevice: (['auto', 'webgpu', 'wasm'] as const).find((d) => d === p.get('device')) ?? 'auto',
+    embeddingDtype: (['fp32', 'fp16', 'q8'] as const).find((d) => d === p.get('dtype')) ?? 'fp32',
+    embeddingPooling: POOLINGS.find((x) => x === p.get('pooling')) ?? '',
+    modelHost: p.get('models') === 'server' ? 'server' : 'hub',
     hydeModel: p.get('hyde') ?? '',
     backend,
     method: {
@@ -91,6 +107,10 @@ export function serializeViewState(s: ViewState): string {
   if (s.teacher === 'noisy-gold') p.set('noise', String(s.teacherNoise));
   if (s.teacher.startsWith('llm:')) put('mode', s.teacherMode, d.teacherMode);
   put('hyde', s.hydeModel, d.hydeModel);
+  put('device', s.embeddingDevice, d.embeddingDevice);
+  put('dtype', s.embeddingDtype, d.embeddingDtype);
+  put('pooling', s.embeddingPooling, d.embeddingPooling);
+  put('models', s.modelHost, d.modelHost);
   put('backend', s.backend, d.backend);
   if (s.method.refit) p.set('refit', '1');
   put('lr', s.method.lr, s.method.refit ? REFIT_DEFAULT_LR : DEFAULT_METHOD.lr);

@@ -1,0 +1,131 @@
+import {
+  EMBEDDING_MODELS,
+  POOLINGS,
+  findRegisteredModel,
+  type EmbeddingDtype,
+  type Pooling,
+} from '../../core/embedding/modelRegistry';
+import type { EmbeddingDevicePreference } from '../compute/embeddingDevice';
+import { useExplorer } from '../stores/explorerStore';
+
+const LSA = [
+  { value: 'lsa-64', label: 'LSA, 64 dims (no download)' },
+  { value: 'lsa-128', label: 'LSA, 128 dims (no download)' },
+  { value: 'lsa', label: 'LSA, 256 dims (no download)' },
+];
+const OTHER = '__other__';
+
+/**
+ * The embedding model: the offline LSA embedder, a model of the registry (downloaded from the Hugging Face
+ * Hub or this server's mirror on first use, then cached in the browser), or any other Hub id with its
+ * pooling; where it runs (WebGPU or WASM) and the precision of its weights.
+ */
+export function EmbeddingSettings() {
+  const view = useExplorer((s) => s.view);
+  const update = useExplorer((s) => s.update);
+  const isLsa = /^lsa(-\d+)?$/.test(view.embeddingModel);
+  const registered = findRegisteredModel(view.embeddingModel);
+  const known = isLsa || Boolean(registered);
+  const commit = (input: HTMLInputElement) => {
+    const id = input.value.trim();
+    if (id && id !== view.embeddingModel) update({ embeddingModel: id });
+  };
+
+  return (
+    <>
+      <label>
+        Embedding
+        <select
+          value={known ? (registered?.name ?? view.embeddingModel) : OTHER}
+          data-testid="embedding-select"
+          onChange={(e) =>
+            update({ embeddingModel: e.target.value === OTHER ? 'BAAI/bge-base-en-v1.5' : e.target.value })
+          }
+        >
+          <optgroup label="Offline">
+            {LSA.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </optgroup>
+          <optgroup label="Neural (transformers.js)">
+            {EMBEDDING_MODELS.map((m) => (
+              <option key={m.name} value={m.name} title={m.description}>
+                {m.name}
+              </option>
+            ))}
+            <option value={OTHER}>Other Hub model…</option>
+          </optgroup>
+        </select>
+      </label>
+      {!known && (
+        <>
+          <label>
+            Hub id
+            <input
+              type="text"
+              key={view.embeddingModel}
+              defaultValue={view.embeddingModel}
+              data-testid="embedding-model-id"
+              onBlur={(e) => commit(e.currentTarget)}
+              onKeyDown={(e) => e.key === 'Enter' && commit(e.currentTarget)}
+            />
+          </label>
+          <label>
+            Pooling
+            <select
+              value={view.embeddingPooling}
+              onChange={(e) => update({ embeddingPooling: e.target.value as Pooling | '' })}
+            >
+              <option value="">from the model card…</option>
+              {POOLINGS.map((p) => (
+                <option key={p} value={p}>
+                  {p}
+                </option>
+              ))}
+            </select>
+          </label>
+        </>
+      )}
+      {!isLsa && (
+        <>
+          <label>
+            Runs on
+            <select
+              value={view.embeddingDevice}
+              onChange={(e) => update({ embeddingDevice: e.target.value as EmbeddingDevicePreference })}
+            >
+              <option value="auto">auto</option>
+              <option value="webgpu">WebGPU</option>
+              <option value="wasm">WASM</option>
+            </select>
+          </label>
+          <label>
+            Weights
+            <select
+              value={view.embeddingDtype}
+              onChange={(e) => update({ embeddingDtype: e.target.value as EmbeddingDtype })}
+            >
+              {(registered?.dtypes ?? ['fp32', 'fp16', 'q8']).map((d) => (
+                <option key={d} value={d}>
+                  {d}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Models from
+            <select
+              value={view.modelHost}
+              onChange={(e) => update({ modelHost: e.target.value as 'hub' | 'server' })}
+            >
+              <option value="hub">Hugging Face Hub</option>
+              <option value="server">this server’s mirror</option>
+            </select>
+          </label>
+        </>
+      )}
+    </>
+  );
+}
