@@ -1,25 +1,62 @@
 import { expect, test, type Page } from '@playwright/test';
 import { initBackend } from '../src/core/compute/backend';
+import path from 'node:path';
+import { folderFiles } from '../src/cli/dataFolder';
 import { buildDemoDataset } from '../src/core/datasets/demo/demoParser';
+import { loadDataset } from '../src/core/datasets/registry';
+import type { Dataset } from '../src/core/datasets/types';
 import { LsaEmbedder } from '../src/core/embedding/lsaEmbedder';
 import { DEFAULT_METHOD } from '../src/core/experiment/config';
 import { runExperiment } from '../src/core/experiment/pipeline';
 import type { RankingMetrics } from '../src/core/metrics/rankingMetrics';
 import { GoldTeacher } from '../src/core/teachers/goldTeacher';
 
-const QUERY = 'lost_baggage';
+const sharedData = path.resolve(new URL('.', import.meta.url).pathname, '../../shared/data');
 
-/** The engine's own numbers for the demo in Node (cpu backend), to check what the browser shows. */
-async function engineMetrics(): Promise<{ before: RankingMetrics; after: RankingMetrics }> {
-  await initBackend('cpu');
-  const dataset = buildDemoDataset();
+interface ExplorerCase {
+  name: string;
+  backend: 'wasm' | 'webgpu';
+  /** URL parameters of the dataset. */
+  url: string;
+  query: string;
+  title: string;
+  load: () => Promise<Dataset>;
+  /** Candidates drawn on the map (all of the demo's; a display budget for larger sets). */
+  points: (n: number) => boolean;
+}
+
+const CASES: ExplorerCase[] = [
+  ...(['wasm', 'webgpu'] as const).map((backend) => ({
+    name: `the demo on ${backend}`,
+    backend,
+    url: '',
+    query: 'lost_baggage',
+    title: 'Reporting lost or damaged baggage',
+    load: async () => buildDemoDataset(),
+    points: (n: number) => n === 350,
+  })),
+  {
+    name: 'Banking77 loaded through the server, on wasm',
+    backend: 'wasm',
+    url: '&dataset=Banking77',
+    query: 'card_arrival',
+    title: 'card arrival',
+    load: () => loadDataset('Banking77', folderFiles(path.join(sharedData, 'Banking77'))),
+    points: (n: number) => n >= 2000 && n < 13_083,
+  },
+];
+
+/** The engine's own numbers in Node, on the page's backend where Node has it (wasm), else on cpu. */
+async function engineMetrics(c: ExplorerCase): Promise<{ before: RankingMetrics; after: RankingMetrics }> {
+  await initBackend(c.backend === 'wasm' ? 'wasm' : 'cpu');
+  const dataset = await c.load();
   const result = await runExperiment({
     dataset,
     embedder: new LsaEmbedder({ dims: 64, seed: 42 }),
     teacher: new GoldTeacher(),
     method: { ...DEFAULT_METHOD, recordEvery: 0 },
   });
-  const i = dataset.queries.findIndex((q) => q.id === QUERY);
+  const i = dataset.queries.findIndex((q) => q.id === c.query);
   return { before: result.metrics.original[i], after: result.metrics.optimized[i] };
 }
 
@@ -31,19 +68,21 @@ async function shownMetrics(page: Page, which: 'before' | 'after'): Promise<Reco
   return out;
 }
 
-for (const backend of ['wasm', 'webgpu'] as const) {
-  test.describe(`explorer on ${backend}`, () => {
-    test('opens the demo from a URL, matches the engine, scrubs, plays and answers a what-if', async ({
-      page,
-    }) => {
+for (const c of CASES) {
+  test.describe(c.name, () => {
+    test('opens from a URL, matches the engine, scrubs, plays and answers a what-if', async ({ page }) => {
+      test.setTimeout(300_000);
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
-      const expected = await engineMetrics();
+      const expected = await engineMetrics(c);
+      const backend = c.backend;
 
-      await page.goto(`/?backend=${backend}&query=${QUERY}`);
+      await page.goto(`/?backend=${backend}&query=${c.query}${c.url}`);
       await expect(page.getByTestId('backend-status')).toHaveAttribute('data-backend', backend);
-      await expect(page.getByTestId('refinement-status')).toHaveAttribute('data-state', 'done');
-      await expect(page.getByTestId('query-title')).toContainText('Reporting lost or damaged baggage');
+      await expect(page.getByTestId('refinement-status')).toHaveAttribute('data-state', 'done', {
+        timeout: 240_000,
+      });
+      await expect(page.getByTestId('query-title')).toContainText(c.title);
 
       // Metrics before/after equal the engine's own numbers for the same query (computed in Node above).
       const before = await shownMetrics(page, 'before');
@@ -56,10 +95,12 @@ for (const backend of ['wasm', 'webgpu'] as const) {
         expect(Math.abs(after[m] - v), `after ${m}`).toBeLessThanOrEqual(tolerance);
       expect(after.map).toBeGreaterThan(before.map);
 
-      // The map is drawn with every candidate of the demo; the slider scrubs the path.
+      // The map draws the candidates (a display budget for large sets); the slider scrubs the path.
       const map = page.getByTestId('projection-map');
-      await expect(map).toHaveAttribute('data-points', '350');
-      await page.screenshot({ path: `test-results/e2e/explorer-${backend}.png`, fullPage: true });
+      await expect(map).toBeVisible({ timeout: 120_000 });
+      expect(c.points(Number(await map.getAttribute('data-points')))).toBe(true);
+      const shot = c.name.replace(/[^a-z0-9]+/gi, '-');
+      await page.screenshot({ path: `test-results/e2e/explorer-${shot}.png`, fullPage: true });
       const slider = page.getByTestId('trajectory-slider');
       await slider.fill('0');
       await expect(map).toHaveAttribute('data-step', '0');
@@ -87,7 +128,7 @@ for (const backend of ['wasm', 'webgpu'] as const) {
       expect(await rankSignature(page)).not.toEqual(rowsBefore);
       const flipped = page.locator(`[data-testid="rank-row"][data-doc-id="${docId}"]`);
       await expect(flipped.getByTestId('teacher-score')).toHaveText('0.00');
-      await page.screenshot({ path: `test-results/e2e/explorer-what-if-${backend}.png`, fullPage: true });
+      await page.screenshot({ path: `test-results/e2e/explorer-what-if-${shot}.png`, fullPage: true });
       await page.getByTestId('reset-what-if').click();
       await expect(page.getByTestId('reset-what-if')).toHaveCount(0);
       expect(await rankSignature(page)).toEqual(rowsBefore);
@@ -95,7 +136,7 @@ for (const backend of ['wasm', 'webgpu'] as const) {
       // The experiment summary view, then back to the explorer with the browser's Back button.
       await page.getByTestId('tab-experiment').click();
       await expect(page.getByTestId('summary-table')).toBeVisible();
-      await page.screenshot({ path: `test-results/e2e/experiment-${backend}.png`, fullPage: true });
+      await page.screenshot({ path: `test-results/e2e/experiment-${shot}.png`, fullPage: true });
       await page.goBack();
       await expect(page.getByTestId('projection-map')).toBeVisible();
       expect(errors).toEqual([]);
