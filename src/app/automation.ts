@@ -23,6 +23,17 @@ export const automation = {
     device: EmbeddingDevicePreference = 'auto',
     options: EmbeddingRunOptions & { kind?: 'documents' | 'queries' } = {},
   ) => engineClient().call('embed', { ...options, texts, model, device }),
+  /**
+   * Cross-encoder scores of (query, document) pairs with `model` (a Hub id; default
+   * cross-encoder/ms-marco-MiniLM-L-6-v2) in the engine worker, on `device` (as `embed`). Resolves to one
+   * score per pair (raw logits for ms-marco models), the device used and notes (fallbacks).
+   */
+  crossEncode: (
+    pairs: { query: string; document: string }[],
+    model?: string,
+    device: EmbeddingDevicePreference = 'auto',
+    options: { batchSize?: number } = {},
+  ) => engineClient().call('crossEncode', { ...options, pairs, model, device }),
   /** Download Hub models from `remoteHost` instead of the Hub, e.g. the app server's mirror `/hf/`. */
   setModelHost: (remoteHost: string) => engineClient().call('configureModels', { remoteHost }),
   clearEmbeddingCache: () => engineClient().call('clearEmbeddingCache', undefined),

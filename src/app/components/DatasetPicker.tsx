@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { DATASET_PARSERS } from '../../core/datasets/registry';
+import { DOWNLOADABLE_DATASETS } from '../data/datasetSource';
 import { filesFromDrop, filesFromInput, localDatasetFromFiles } from '../data/readUserFiles';
 import { LOCAL_PREFIX, useExplorer } from '../stores/explorerStore';
 
@@ -63,7 +64,8 @@ export function DatasetPicker() {
   });
 
   const localName = local ? `${LOCAL_PREFIX}${local.label}` : undefined;
-  const known = [...BUILT_IN, ...(server ?? []), ...(localName ? [localName] : [])];
+  const downloadable = DOWNLOADABLE_DATASETS.filter((name) => !server?.includes(name));
+  const known = [...BUILT_IN, ...(server ?? []), ...downloadable, ...(localName ? [localName] : [])];
   return (
     <div className="dataset-picker">
       <label>
@@ -86,6 +88,15 @@ export function DatasetPicker() {
           {server && server.length > 0 && (
             <optgroup label="Server data folder">
               {server.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </optgroup>
+          )}
+          {downloadable.length > 0 && (
+            <optgroup label="Download from the public source (cached)">
+              {downloadable.map((name) => (
                 <option key={name} value={name}>
                   {name}
                 </option>

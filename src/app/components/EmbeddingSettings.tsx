@@ -5,6 +5,7 @@ import {
   type EmbeddingDtype,
   type Pooling,
 } from '../../core/embedding/modelRegistry';
+import { isRemoteEmbeddingModel, REMOTE_PREFIX } from '../../core/embedding/remoteModels';
 import type { EmbeddingDevicePreference } from '../compute/embeddingDevice';
 import { useExplorer } from '../stores/explorerStore';
 
@@ -14,11 +15,14 @@ const LSA = [
   { value: 'lsa', label: 'LSA, 256 dims (no download)' },
 ];
 const OTHER = '__other__';
+const REMOTE = '__remote__';
 
 /**
  * The embedding model: the offline LSA embedder, a model of the registry (downloaded from the Hugging Face
  * Hub or this server's mirror on first use, then cached in the browser), or any other Hub id with its
- * pooling; where it runs (WebGPU or WASM) and the precision of its weights.
+ * pooling; where it runs (WebGPU or WASM) and the precision of its weights. Or `remote:<model>`: a large
+ * model on the OpenAI-compatible embeddings server this app server is configured with (EMBED_BASE_URL,
+ * BASE_URL or OpenAI/<model>), named as that server names it.
  */
 export function EmbeddingSettings() {
   const view = useExplorer((s) => s.view);
@@ -26,9 +30,15 @@ export function EmbeddingSettings() {
   const isLsa = /^lsa(-\d+)?$/.test(view.embeddingModel);
   const registered = findRegisteredModel(view.embeddingModel);
   const known = isLsa || Boolean(registered);
+  const isRemote = isRemoteEmbeddingModel(view.embeddingModel);
   const commit = (input: HTMLInputElement) => {
     const id = input.value.trim();
     if (id && id !== view.embeddingModel) update({ embeddingModel: id });
+  };
+  const commitRemote = (input: HTMLInputElement) => {
+    const model = input.value.trim();
+    if (model && `${REMOTE_PREFIX}${model}` !== view.embeddingModel)
+      update({ embeddingModel: `${REMOTE_PREFIX}${model}` });
   };
 
   return (
@@ -36,10 +46,17 @@ export function EmbeddingSettings() {
       <label>
         Embedding
         <select
-          value={known ? (registered?.name ?? view.embeddingModel) : OTHER}
+          value={isRemote ? REMOTE : known ? (registered?.name ?? view.embeddingModel) : OTHER}
           data-testid="embedding-select"
           onChange={(e) =>
-            update({ embeddingModel: e.target.value === OTHER ? 'BAAI/bge-base-en-v1.5' : e.target.value })
+            update({
+              embeddingModel:
+                e.target.value === OTHER
+                  ? 'BAAI/bge-base-en-v1.5'
+                  : e.target.value === REMOTE
+                    ? `${REMOTE_PREFIX}Qwen/Qwen3-Embedding-8B`
+                    : e.target.value,
+            })
           }
         >
           <optgroup label="Offline">
@@ -57,9 +74,26 @@ export function EmbeddingSettings() {
             ))}
             <option value={OTHER}>Other Hub model…</option>
           </optgroup>
+          <optgroup label="On an embeddings server (via this app’s server)">
+            <option value={REMOTE}>Remote model…</option>
+          </optgroup>
         </select>
       </label>
-      {!known && (
+      {isRemote && (
+        <label title="As the embeddings server names it; OpenAI/<model> for OpenAI">
+          Server model
+          <input
+            type="text"
+            key={view.embeddingModel}
+            defaultValue={view.embeddingModel.slice(REMOTE_PREFIX.length)}
+            placeholder="Qwen/Qwen3-Embedding-8B"
+            data-testid="embedding-remote-model"
+            onBlur={(e) => commitRemote(e.currentTarget)}
+            onKeyDown={(e) => e.key === 'Enter' && commitRemote(e.currentTarget)}
+          />
+        </label>
+      )}
+      {!known && !isRemote && (
         <>
           <label>
             Hub id
@@ -88,7 +122,7 @@ export function EmbeddingSettings() {
           </label>
         </>
       )}
-      {!isLsa && (
+      {!isLsa && !isRemote && (
         <>
           <label>
             Runs on

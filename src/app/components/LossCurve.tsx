@@ -29,7 +29,7 @@ export function LossCurve({ query, step }: { query: QueryView; step: number }) {
           <YAxis
             tick={{ fontSize: 11 }}
             width={56}
-            tickFormatter={(v: number) => v.toPrecision(2)}
+            tickFormatter={(v: number) => v.toPrecision(3)}
             domain={['auto', 'auto']}
           />
           <Tooltip

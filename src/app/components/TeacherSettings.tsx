@@ -1,19 +1,33 @@
+import { DEFAULT_CROSS_ENCODER_MODEL } from '../../core/teachers/crossEncoderModel';
 import { JUDGE_MODES, type JudgeMode } from '../../core/teachers/llmApi';
+import { crossEncoderTeacherModel } from '../../core/teachers/teacherFactory';
+import type { EmbeddingDevicePreference } from '../compute/embeddingDevice';
 import { useExplorer } from '../stores/explorerStore';
 
 const LLM = 'llm:';
+const CROSS_ENCODER = 'cross-encoder';
 
 /**
- * The teacher: gold labels, noisy gold labels, or an LLM through the server's teacher proxy (a model name
- * such as `OpenAI/gpt-4o-mini` or a LiteLLM/vLLM model), plus the optional HyDE writer. Text fields commit
- * on Enter or when they lose focus.
+ * The teacher: gold labels, noisy gold labels, a cross-encoder run in the browser (a Hub id, default
+ * cross-encoder/ms-marco-MiniLM-L-6-v2, raw logits as scores), or an LLM through the server's teacher proxy
+ * (a model name such as `OpenAI/gpt-4o-mini` or a LiteLLM/vLLM model), plus the optional HyDE writer. The
+ * cross-encoder runs where the embedding model does (WebGPU or WASM) and downloads from the same host; with
+ * the offline LSA embedder those two choices are offered here. Text fields commit on Enter or when they
+ * lose focus.
  */
 export function TeacherSettings() {
   const view = useExplorer((s) => s.view);
   const update = useExplorer((s) => s.update);
   const isLlm = view.teacher.startsWith(LLM);
-  const kind = isLlm ? 'llm' : view.teacher;
+  const crossEncoderModel = crossEncoderTeacherModel(view.teacher);
+  const isCrossEncoder = crossEncoderModel !== undefined;
+  const kind = isLlm ? 'llm' : isCrossEncoder ? CROSS_ENCODER : view.teacher;
+  const isLsa = /^lsa(-\d+)?$/.test(view.embeddingModel);
   const commitText = (input: HTMLInputElement, apply: (value: string) => void) => apply(input.value.trim());
+  const commitCrossEncoder = (model: string) =>
+    update({
+      teacher: model && model !== DEFAULT_CROSS_ENCODER_MODEL ? `${CROSS_ENCODER}:${model}` : CROSS_ENCODER,
+    });
 
   return (
     <>
@@ -30,9 +44,52 @@ export function TeacherSettings() {
         >
           <option value="gold">Gold labels</option>
           <option value="noisy-gold">Noisy gold labels</option>
+          <option value={CROSS_ENCODER}>Cross-encoder (transformers.js)</option>
           <option value="llm">LLM (teacher proxy)</option>
         </select>
       </label>
+      {isCrossEncoder && (
+        <>
+          <label>
+            Cross-encoder
+            <input
+              type="text"
+              key={view.teacher}
+              defaultValue={crossEncoderModel}
+              placeholder={DEFAULT_CROSS_ENCODER_MODEL}
+              title="A Hugging Face Hub id of a cross-encoder with ONNX weights; its raw logits are the scores"
+              data-testid="teacher-cross-encoder-model"
+              onBlur={(e) => commitText(e.currentTarget, commitCrossEncoder)}
+              onKeyDown={(e) => e.key === 'Enter' && commitText(e.currentTarget, commitCrossEncoder)}
+            />
+          </label>
+          {isLsa && (
+            <>
+              <label>
+                Runs on
+                <select
+                  value={view.embeddingDevice}
+                  onChange={(e) => update({ embeddingDevice: e.target.value as EmbeddingDevicePreference })}
+                >
+                  <option value="auto">auto</option>
+                  <option value="webgpu">WebGPU</option>
+                  <option value="wasm">WASM</option>
+                </select>
+              </label>
+              <label>
+                Models from
+                <select
+                  value={view.modelHost}
+                  onChange={(e) => update({ modelHost: e.target.value as 'hub' | 'server' })}
+                >
+                  <option value="hub">Hugging Face Hub</option>
+                  <option value="server">this server’s mirror</option>
+                </select>
+              </label>
+            </>
+          )}
+        </>
+      )}
       {isLlm && (
         <>
           <label>

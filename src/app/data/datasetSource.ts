@@ -3,6 +3,10 @@ import { memoryFiles } from '../../core/datasets/memoryFiles';
 import { DATASET_PARSERS, getDatasetParser, loadDatasetWith } from '../../core/datasets/registry';
 import type { Dataset, DataFiles, ParseOptions } from '../../core/datasets/types';
 import { httpDataFiles } from './httpDataFiles';
+import { cachedFetch } from './cachedFetch';
+import { downloadDataset, memorySink } from '../../core/datasets/download';
+import { REMOTE_DATASETS, remoteDataset } from '../../core/datasets/sources';
+import type { LongTaskOptions } from '../../core/progress';
 
 /**
  * Where the browser gets a dataset: built in (the demo), from the server's data folder (`/data`), or from
@@ -11,6 +15,8 @@ import { httpDataFiles } from './httpDataFiles';
 export type DatasetSource =
   | { kind: 'builtin'; name: string }
   | { kind: 'server'; name: string; origin: string }
+  /** Fetched by the browser from the dataset's public source (or a mirror of it), cached in the browser. */
+  | { kind: 'remote'; name: string; mirror?: string }
   | { kind: 'files'; label: string; spec: DatasetSpec; files: Record<string, Uint8Array> };
 
 const noFiles: DataFiles = {
@@ -20,8 +26,29 @@ const noFiles: DataFiles = {
   readBytes: async (p) => Promise.reject(new Error(`a built-in dataset has no file ${p}`)),
 };
 
-export async function loadDatasetSource(source: DatasetSource, options: ParseOptions): Promise<Dataset> {
+export async function loadDatasetSource(
+  source: DatasetSource,
+  options: ParseOptions & LongTaskOptions,
+): Promise<Dataset> {
   switch (source.kind) {
+    case 'remote': {
+      const remote = remoteDataset(source.name);
+      if (!remote)
+        throw new Error(`${source.name} has no public source to download from; open its files instead`);
+      if (remote.large)
+        throw new Error(
+          `${source.name} is not downloaded in the browser: ${remote.large}. Use the command line.`,
+        );
+      const { sink, contents } = memorySink(`${source.name} (${remote.origin})`);
+      await downloadDataset(remote, {
+        fetch: cachedFetch,
+        sink,
+        mirror: source.mirror,
+        signal: options.signal,
+        onProgress: options.onProgress,
+      });
+      return loadDatasetWith(getDatasetParser(source.name), memoryFiles(sink.location, contents), options);
+    }
     case 'builtin':
       return loadDatasetWith(getDatasetParser(source.name), noFiles, options);
     case 'server': {
@@ -36,6 +63,9 @@ export async function loadDatasetSource(source: DatasetSource, options: ParseOpt
       return loadDatasetWith(parserForSpec(source.spec), memoryFiles(source.label, source.files), options);
   }
 }
+
+/** Registered datasets the browser can download from their public source (not the multi-GB ones). */
+export const DOWNLOADABLE_DATASETS: string[] = REMOTE_DATASETS.filter((r) => !r.large).map((r) => r.dataset);
 
 /** The registered datasets whose folder the server's data folder holds. */
 export function serverDatasets(folders: string[]): string[] {

@@ -80,6 +80,8 @@ let runController: AbortController | undefined;
 let queryController: AbortController | undefined;
 let initialisedBackend: string | undefined;
 let configuredHost: string | undefined = 'hub';
+/** The one question to the server about its data folder (the first run waits for the answer). */
+let serverDiscovery: Promise<void> | undefined;
 
 /** The engine worker, started on first use and shared by the app and the automation surface. */
 export function engineClient(): EngineClient {
@@ -92,8 +94,12 @@ const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 /** View-state dataset names of dropped files start with this. */
 export const LOCAL_PREFIX = 'local:';
 
-/** Where the dataset named in the view state comes from: built in, the user's files, or the server. */
-function sourceOf(name: string, local: LocalDataset | undefined): DatasetSource {
+/**
+ * Where the dataset named in the view state comes from: built in, the user's files, the server's data
+ * folder, or its public source (always when a mirror is set, and when the server does not have it).
+ */
+function sourceOf(view: ViewState, local: LocalDataset | undefined, server: string[] | null): DatasetSource {
+  const name = view.dataset;
   if (name.startsWith(LOCAL_PREFIX)) {
     if (!local || `${LOCAL_PREFIX}${local.label}` !== name)
       throw new Error(
@@ -101,8 +107,10 @@ function sourceOf(name: string, local: LocalDataset | undefined): DatasetSource 
       );
     return { kind: 'files', label: local.label, spec: local.spec, files: local.files };
   }
-  if (getDatasetParser(name).requiredFiles.length === 0) return { kind: 'builtin', name };
-  return { kind: 'server', name, origin: location.origin };
+  const parser = getDatasetParser(name);
+  if (parser.requiredFiles.length === 0) return { kind: 'builtin', name };
+  if (!view.mirror && server?.includes(parser.name)) return { kind: 'server', name, origin: location.origin };
+  return { kind: 'remote', name, mirror: view.mirror || undefined };
 }
 
 export const useExplorer = create<ExplorerState>((set, get) => {
@@ -235,8 +243,10 @@ export const useExplorer = create<ExplorerState>((set, get) => {
     },
 
     async discoverServerData() {
-      const folders = await listServerDataFolders(location.origin);
-      set({ serverDatasets: folders === null ? null : serverDatasets(folders) });
+      serverDiscovery ??= listServerDataFolders(location.origin).then((folders) =>
+        set({ serverDatasets: folders === null ? null : serverDatasets(folders) }),
+      );
+      await serverDiscovery;
     },
 
     openLocalDataset(local) {
@@ -258,6 +268,7 @@ export const useExplorer = create<ExplorerState>((set, get) => {
       });
       try {
         const client = engineClient();
+        await get().discoverServerData();
         if (configuredHost !== view.modelHost) {
           await client.call('configureModels', {
             remoteHost: view.modelHost === 'server' ? '/hf/' : 'https://huggingface.co/',
@@ -271,7 +282,7 @@ export const useExplorer = create<ExplorerState>((set, get) => {
         const experiment = await client.call(
           'runExperiment',
           {
-            source: sourceOf(view.dataset, get().localDataset),
+            source: sourceOf(view, get().localDataset, get().serverDatasets),
             embeddingModel: view.embeddingModel,
             teacher: view.teacher,
             teacherNoise: view.teacherNoise,

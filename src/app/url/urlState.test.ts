@@ -32,6 +32,14 @@ describe('URL view state', () => {
     expect(parseViewState(serializeViewState(state))).toEqual(state);
   });
 
+  it('keeps a cross-encoder teacher, with its model or the default one', () => {
+    for (const teacher of ['cross-encoder', 'cross-encoder:Xenova/ms-marco-MiniLM-L-6-v2']) {
+      const state = { ...DEFAULT_VIEW, teacher };
+      expect(parseViewState(serializeViewState(state))).toEqual(state);
+    }
+    expect(parseViewState('?teacher=cross-encoder:').teacher).toBe('gold');
+  });
+
   it('keeps an LLM teacher with its mode', () => {
     const state = { ...DEFAULT_VIEW, teacher: 'llm:OpenAI/gpt-4o-mini', teacherMode: 'verbalized' as const };
     expect(parseViewState(serializeViewState(state))).toEqual(state);

@@ -9,7 +9,7 @@ import type { EmbeddingDevicePreference } from '../compute/embeddingDevice';
 export interface ViewState {
   dataset: string;
   embeddingModel: string;
-  /** `gold`, `noisy-gold` or `llm:<model>` (through the server's teacher proxy). */
+  /** `gold`, `noisy-gold`, `cross-encoder[:<Hub id>]` or `llm:<model>` (through the server's teacher proxy). */
   teacher: string;
   teacherNoise: number;
   teacherMode: JudgeMode;
@@ -26,6 +26,8 @@ export interface ViewState {
   /** The selected query's id. */
   query?: string;
   tab: 'explorer' | 'experiment';
+  /** A mirror standing in for the datasets' public hosts; when set, datasets download through it. */
+  mirror: string;
   /** The metric shown in the query list. */
   metric: MetricName;
   topK: number;
@@ -46,6 +48,7 @@ export const DEFAULT_VIEW: ViewState = {
   backend: 'auto',
   method: { ...DEFAULT_METHOD },
   tab: 'explorer',
+  mirror: '',
   metric: 'map',
   topK: 20,
 };
@@ -63,7 +66,8 @@ export function parseViewState(search: string): ViewState {
   const int = (x: number) => Number.isInteger(x) && x >= 0;
   const refit = p.get('refit') === '1';
   const rawTeacher = p.get('teacher') ?? '';
-  const teacher = rawTeacher === 'noisy-gold' || /^llm:.+/.test(rawTeacher) ? rawTeacher : 'gold';
+  const teacher =
+    rawTeacher === 'noisy-gold' || /^(llm:.+|cross-encoder(:.+)?)$/.test(rawTeacher) ? rawTeacher : 'gold';
   const backend = BACKENDS.find((b) => b === p.get('backend')) ?? 'auto';
   const metric = METRIC_NAMES.find((m) => m === p.get('metric')) ?? 'map';
   return {
@@ -89,6 +93,7 @@ export function parseViewState(search: string): ViewState {
     },
     query: p.get('query') ?? undefined,
     tab: p.get('tab') === 'experiment' ? 'experiment' : 'explorer',
+    mirror: p.get('mirror') ?? '',
     metric,
     topK: num('topk', DEFAULT_VIEW.topK, (x) => int(x) && x > 0),
   };
@@ -120,6 +125,7 @@ export function serializeViewState(s: ViewState): string {
   put('seed', s.method.randomSeed, DEFAULT_METHOD.randomSeed);
   if (s.query) p.set('query', s.query);
   put('tab', s.tab, d.tab);
+  put('mirror', s.mirror, d.mirror);
   put('metric', s.metric, d.metric);
   put('topk', s.topK, d.topK);
   const text = p.toString();

@@ -15,6 +15,7 @@ import {
   type RefinementProblem,
   type RefinementResult,
 } from '../../core/refine/optimizer';
+import { CrossEncoderTeacher } from '../../core/teachers/crossEncoderTeacher';
 import { createTeacher } from '../../core/teachers/teacherFactory';
 import type { JudgeMode } from '../../core/teachers/llmApi';
 import { LlmHttpClient } from '../../core/teachers/llmHttpClient';
@@ -29,6 +30,8 @@ import {
   type EmbeddingRunOptions,
 } from './embeddingService';
 import type { CallContext } from './rpc';
+import { isRemoteEmbeddingModel, remoteBrowserEmbedderSettings } from './remoteEmbedding';
+import { browserCrossEncoderSettings, crossEncodeTexts } from './crossEncoderService';
 import { benchmarkDemo, type BrowserBenchmark } from './engineBenchmark';
 
 export interface ExperimentRequest {
@@ -58,7 +61,7 @@ export interface ExperimentResponse {
   teacherThreshold: number;
   queries: QueryOutcome[];
   embeddingDims: number;
-  /** Embedding device fallbacks and cache problems, for the user. */
+  /** Model device fallbacks (embedder and cross-encoder teacher) and cache problems, for the user. */
   embeddingNotes: string[];
 }
 
@@ -165,6 +168,8 @@ export const engineApi = {
 
   /** Neural embeddings of texts (the automation surface, and checking a model before a run). */
   embed: embedTexts,
+  /** Cross-encoder scores of (query, document) pairs (the automation surface, and checking a model). */
+  crossEncode: crossEncodeTexts,
   /** Where Hub ids download from (default the Hub; the app server's mirror is `/hf/`). */
   configureModels: configureModelHost,
   clearEmbeddingCache: async () => clearEmbeddingCache(),
@@ -201,18 +206,31 @@ async function runAll(request: ExperimentRequest, context: CallContext): Promise
   const options = { signal: context.signal, onProgress: context.onProgress };
   const seed = request.method.randomSeed;
   context.onProgress({ stage: 'load dataset', done: 0, total: 1 });
-  const dataset = await loadDatasetSource(request.source, { seed });
-  const neural = await browserEmbedderSettings(request.embeddingModel, request.embedding, {
-    instruction: dataset.instruction,
+  const dataset = await loadDatasetSource(request.source, {
+    seed,
+    signal: context.signal,
     onProgress: context.onProgress,
   });
+  // remote:<model> runs on the embeddings server behind the app server; others in this worker.
+  const neural = isRemoteEmbeddingModel(request.embeddingModel)
+    ? remoteBrowserEmbedderSettings(request.origin, request.embedding, { instruction: dataset.instruction })
+    : await browserEmbedderSettings(request.embeddingModel, request.embedding, {
+        instruction: dataset.instruction,
+        onProgress: context.onProgress,
+      });
   const embedder = createEmbedder(request.embeddingModel, seed, neural.settings);
   const llm = new LlmHttpClient(request.origin, (url, init) => fetch(url, init));
+  const teacherRun = await browserCrossEncoderSettings(
+    request.teacher,
+    request.embedding?.device,
+    context.onProgress,
+  );
   const teacher = createTeacher(request.teacher, {
     noise: request.teacherNoise,
     seed,
     llm,
     mode: request.teacherMode,
+    crossEncoder: teacherRun.crossEncoder,
   });
   const hyde = request.hydeModel ? new LlmHydeWriter(llm, { model: request.hydeModel }) : undefined;
   const types = withOptimized(request.method.computationTypes).filter((t) => hyde || !HYDE_TYPES.includes(t));
@@ -237,7 +255,12 @@ async function runAll(request: ExperimentRequest, context: CallContext): Promise
     summary: summarize(result, `${dataset.name} in the browser`, seed),
     embeddingDims: embedder.dims,
     teacherThreshold: teacher.relevanceThreshold,
-    embeddingNotes: [...neural.notes, ...(embedder instanceof TransformersEmbedder ? embedder.notes : [])],
+    embeddingNotes: [
+      ...neural.notes,
+      ...(embedder instanceof TransformersEmbedder ? embedder.notes : []),
+      ...teacherRun.notes,
+      ...(teacher instanceof CrossEncoderTeacher ? teacher.notes : []),
+    ],
     queries: dataset.queries.map((q, i) => ({
       id: q.id,
       text: q.text,
