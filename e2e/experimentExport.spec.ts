@@ -57,6 +57,12 @@ test('a whole run exported from the Experiments view holds the CLI’s files wit
 
     await page.goto('/?backend=wasm&tab=experiment');
     await expect(page.getByTestId('refinement-status')).toHaveAttribute('data-state', 'done');
+    // The latency report, measured in the worker, goes into the exported summary.json too.
+    await page.getByTestId('measure-latency').click();
+    const total = page.locator('[data-testid="latency-table"] tr[data-stage="total"] td[data-stat="mean"]');
+    await expect(total).toBeVisible();
+    expect(Number(await total.innerText())).toBeGreaterThan(0);
+    await page.screenshot({ path: 'test-results/e2e/experiment-latency.png', fullPage: true });
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByTestId('export-zip').click(),

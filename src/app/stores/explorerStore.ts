@@ -5,6 +5,7 @@ import type { ProgressEvent } from '../../core/progress';
 import { DEFAULT_VIEW, parseViewState, sameRun, serializeViewState, type ViewState } from '../url/urlState';
 import type { ExperimentResponse } from '../workers/engineApi';
 import type { QueryProjection } from '../../core/experiment/queryProjection';
+import type { LatencyReport } from '../../core/experiment/latency';
 import type { DatasetSpec } from '../../core/datasets/datasetSpec';
 import { getDatasetParser } from '../../core/datasets/registry';
 import { serverDatasets, type DatasetSource } from '../data/datasetSource';
@@ -69,6 +70,12 @@ interface ExplorerState {
   exportError?: string;
   /** Builds the current run's zip in the worker and hands it to the browser as a download. */
   exportRun(): Promise<void>;
+  latencyStatus: Status;
+  latencyProgress?: ProgressEvent;
+  latencyError?: string;
+  latency?: LatencyReport;
+  /** Times query embedding, teacher, refinement and re-scoring one query at a time (latency report). */
+  measureLatency(): Promise<void>;
   refreshHistory(): Promise<void>;
   deleteRun(id: string): Promise<void>;
   /** What-if: the teacher's score of sampled document k becomes `score` (null: restore all). */
@@ -179,6 +186,7 @@ export const useExplorer = create<ExplorerState>((set, get) => {
     serverDatasets: null,
     history: [],
     exportStatus: 'idle',
+    latencyStatus: 'idle',
     status: 'idle',
     queryStatus: 'idle',
     projectionStatus: 'idle',
@@ -202,6 +210,20 @@ export const useExplorer = create<ExplorerState>((set, get) => {
       set({ view: next });
       if (!get().experiment || !sameRun(before, next)) void get().run();
       else if (before.query !== next.query || before.topK !== next.topK) void loadQuery();
+    },
+
+    async measureLatency() {
+      set({ latencyStatus: 'running', latencyError: undefined, latencyProgress: undefined });
+      try {
+        const latency = await engineClient().call(
+          'measureLatency',
+          { queries: 50, warmup: 3 },
+          { onProgress: (latencyProgress) => set({ latencyProgress }) },
+        );
+        set({ latency, latencyStatus: 'done' });
+      } catch (e) {
+        set({ latencyStatus: 'error', latencyError: messageOf(e) });
+      }
     },
 
     async exportRun() {
@@ -300,7 +322,15 @@ export const useExplorer = create<ExplorerState>((set, get) => {
         );
         if (controller.signal.aborted) return;
         const currentRunId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-        set({ status: 'done', experiment, query: undefined, projection: undefined, currentRunId });
+        set({
+          status: 'done',
+          experiment,
+          query: undefined,
+          projection: undefined,
+          currentRunId,
+          latency: undefined,
+          latencyStatus: 'idle',
+        });
         void saveRun(currentRunId, view, get().backend?.name ?? '', experiment);
         // Keep the selected query when it exists in this dataset; otherwise select the first.
         const known = experiment.queries.some((q) => q.id === view.query);

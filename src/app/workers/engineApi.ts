@@ -5,6 +5,9 @@ import { HYDE_TYPES, type ComputationType, type MethodConfig } from '../../core/
 import { summarize, type ExperimentSummary } from '../../core/experiment/outputs';
 import { runExperiment, type ExperimentResult } from '../../core/experiment/pipeline';
 import { experimentZip } from '../../core/experiment/runArchive';
+import { measureLatency, type LatencyReport } from '../../core/experiment/latency';
+import type { Embedder } from '../../core/embedding/types';
+import type { Teacher } from '../../core/teachers/types';
 import * as tf from '@tensorflow/tfjs';
 import { QueryProjector, type QueryProjection } from '../../core/experiment/queryProjection';
 import { RefinementSession, type QueryView } from '../../core/experiment/session';
@@ -67,7 +70,17 @@ export interface ExperimentResponse {
 
 let session: RefinementSession | undefined;
 /** What the current session was run with, for its exports. */
-let lastRun: { config: Record<string, unknown> } | undefined;
+let lastRun:
+  | {
+      config: Record<string, unknown>;
+      /** For the latency report: the run's teacher, its embedder, and an uncached copy of a neural one. */
+      teacher: Teacher;
+      embedder: Embedder;
+      uncachedEmbedder: () => Embedder;
+      method: MethodConfig;
+      latency?: LatencyReport;
+    }
+  | undefined;
 let projector: QueryProjector | undefined;
 
 /** Documents fitted on the map at most; relevant and sampled ones are always added. */
@@ -153,6 +166,7 @@ export const engineApi = {
         what_if_edited_queries: session.editedQueryIds(),
       };
       const summary = summarize(session.result, request.name, lastRun.config.random_seed as number);
+      if (lastRun.latency) summary.latency_ms = lastRun.latency;
       const zip = await experimentZip(session.result, {
         config,
         summary,
@@ -163,6 +177,43 @@ export const engineApi = {
       });
       context.transfer(zip.buffer);
       return zip;
+    });
+  },
+
+  /**
+   * The per-query latency report of the current run (as `--measure-latency`): query embedding, teacher,
+   * refinement and re-scoring timed one query at a time after warm-up, in this worker on its backend.
+   */
+  async measureLatency(
+    request: { queries: number; warmup: number },
+    context: CallContext,
+  ): Promise<LatencyReport> {
+    return exclusive(async () => {
+      if (!session || !lastRun) throw new Error('no experiment has run yet: run the dataset first');
+      const run = lastRun;
+      const neural = run.embedder instanceof TransformersEmbedder;
+      const report = await measureLatency(
+        {
+          result: session.result,
+          embedder: neural ? run.uncachedEmbedder() : run.embedder,
+          teacher: run.teacher,
+          method: run.method,
+          queries: request.queries,
+          warmup: request.warmup,
+          notes: [
+            `measured in the browser's compute worker on ${tf.getBackend()}`,
+            ...(neural
+              ? ['query embeddings were computed by the model (the embedding cache was not used)']
+              : []),
+            ...(run.teacher.id.startsWith('llm')
+              ? ['the LLM teacher was called through the teacher proxy, whose cache may answer']
+              : []),
+          ],
+        },
+        { signal: context.signal, onProgress: context.onProgress },
+      );
+      run.latency = report;
+      return report;
     });
   },
 
@@ -249,6 +300,11 @@ async function runAll(request: ExperimentRequest, context: CallContext): Promise
       method,
       result,
     ),
+    teacher,
+    embedder,
+    uncachedEmbedder: () =>
+      createEmbedder(request.embeddingModel, seed, { ...neural.settings, cache: undefined }),
+    method,
   };
   projector = new QueryProjector(session, { budget: MAP_BUDGET, seed });
   return {
