@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 
 interface GoldenCase {
   name: string;
@@ -27,39 +27,86 @@ function maxRelativeError(actual: ArrayLike<number>, expected: ArrayLike<number>
   return worst;
 }
 
-// The same golden cases as the Node tests, through the app's worker, on WebGPU (SwiftShader here) and wasm.
-for (const backend of ['webgpu', 'wasm'] as const) {
-  test(`optimizer matches the PyTorch golden cases on ${backend} in Chromium`, async ({ page }) => {
+type Implementation = 'auto' | 'cpu-kernel' | 'webgpu-kernel' | 'autodiff';
+
+interface RefineOutput {
+  implementation: string;
+  loss: number[];
+  steps: number[];
+  snapshots: number[];
+  refined: number[];
+}
+
+interface PlainProblem {
+  query: number[];
+  docs: { rows: number; cols: number; data: number[] };
+  teacherScores: number[];
+}
+
+/** Runs window.refinementExplorer.refine in the page (the app's engine worker) on plain arrays. */
+async function refineInPage(
+  page: Page,
+  problems: PlainProblem[],
+  params: { lr: number; numSteps: number; refit: boolean; recordEvery: number },
+  implementation: Implementation,
+): Promise<RefineOutput> {
+  return page.evaluate(
+    async ({ problems, params, implementation }) => {
+      const r = await window.refinementExplorer.refine(
+        problems.map((p) => ({
+          query: Float32Array.from(p.query),
+          docs: { ...p.docs, data: Float32Array.from(p.docs.data) },
+          teacherScores: Float32Array.from(p.teacherScores),
+        })),
+        params,
+        implementation,
+      );
+      return {
+        implementation: r.implementation,
+        loss: Array.from(r.lossPerStep.data),
+        steps: r.steps,
+        snapshots: Array.from(r.snapshots.data),
+        refined: Array.from(r.refined.data),
+      };
+    },
+    { problems, params, implementation },
+  );
+}
+
+function plainProblem(c: GoldenCase): PlainProblem {
+  return {
+    query: c.query,
+    docs: { rows: c.docs.length, cols: c.query.length, data: c.docs.flat() },
+    teacherScores: c.teacherScores,
+  };
+}
+
+// The same golden cases as the Node tests, through the app's worker, in Chromium: on WebGPU (SwiftShader
+// here) the fused kernel and tfjs autodiff, and what `auto` picks there (the CPU kernel: SwiftShader is a
+// software adapter); on wasm the CPU kernel (`auto`) and autodiff.
+const RUNS: { backend: 'webgpu' | 'wasm'; implementation: Implementation; expected: string }[] = [
+  { backend: 'webgpu', implementation: 'webgpu-kernel', expected: 'webgpu-kernel' },
+  { backend: 'webgpu', implementation: 'autodiff', expected: 'autodiff' },
+  { backend: 'webgpu', implementation: 'auto', expected: 'cpu-kernel' },
+  { backend: 'wasm', implementation: 'auto', expected: 'cpu-kernel' },
+  { backend: 'wasm', implementation: 'autodiff', expected: 'autodiff' },
+];
+
+for (const { backend, implementation, expected } of RUNS) {
+  test(`optimizer (${implementation}) matches the PyTorch golden cases on ${backend} in Chromium`, async ({
+    page,
+  }) => {
     await page.goto('/');
     const info = await page.evaluate((b) => window.refinementExplorer.init(b), backend);
     expect(info.name).toBe(backend);
     for (const c of golden.cases) {
-      const problem = {
-        query: c.query,
-        docs: { rows: c.docs.length, cols: c.query.length, data: c.docs.flat() },
-        teacherScores: c.teacherScores,
-      };
-      const res = await page.evaluate(
-        async ({ problem, params }) => {
-          const r = await window.refinementExplorer.refine(
-            [
-              {
-                query: Float32Array.from(problem.query),
-                docs: { ...problem.docs, data: Float32Array.from(problem.docs.data) },
-                teacherScores: Float32Array.from(problem.teacherScores),
-              },
-            ],
-            params,
-          );
-          return {
-            loss: Array.from(r.lossPerStep.data),
-            steps: r.steps,
-            snapshots: Array.from(r.snapshots.data),
-            refined: Array.from(r.refined.data),
-          };
-        },
-        { problem, params: { lr: c.lr, numSteps: c.steps, refit: c.refit, recordEvery: 10 } },
+      const res = await refineInPage(
+        page,
+        [plainProblem(c)],
+        { lr: c.lr, numSteps: c.steps, refit: c.refit, recordEvery: 10 },
+        implementation,
       );
+      expect(res.implementation).toBe(expected);
       expect(maxRelativeError(res.loss, c.lossPerStep), `${c.name} loss`).toBeLessThan(1e-5);
       const d = c.query.length;
       for (const [step, q] of Object.entries(c.queryAtStep)) {
@@ -73,3 +120,34 @@ for (const backend of ['webgpu', 'wasm'] as const) {
     }
   });
 }
+
+test('the fused WebGPU kernel, the CPU kernel and autodiff agree on a ragged batch in Chromium', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await page.evaluate(() => window.refinementExplorer.init('webgpu'));
+  // Ragged: the golden cases of one dimension with fewer documents each, in one batch; KL and ReFIT.
+  const d384 = golden.cases.filter((c) => c.query.length === 384);
+  const problems = d384.flatMap((c) => [
+    plainProblem(c),
+    plainProblem({ ...c, docs: c.docs.slice(0, 9), teacherScores: c.teacherScores.slice(0, 9) }),
+  ]);
+  for (const refit of [false, true]) {
+    const params = { lr: refit ? 5e-3 : 1e-3, numSteps: 40, refit, recordEvery: 10 };
+    const [gpu, cpu, autodiff] = [
+      await refineInPage(page, problems, params, 'webgpu-kernel'),
+      await refineInPage(page, problems, params, 'cpu-kernel'),
+      await refineInPage(page, problems, params, 'autodiff'),
+    ];
+    for (let q = 0; q < problems.length; q++) {
+      const loss = (r: RefineOutput) => r.loss.slice(q * 40, (q + 1) * 40);
+      expect(maxRelativeError(loss(gpu), loss(cpu)), `loss ${q} gpu vs cpu`).toBeLessThan(1e-5);
+      expect(maxRelativeError(loss(autodiff), loss(cpu)), `loss ${q} autodiff vs cpu`).toBeLessThan(1e-5);
+      const refined = (r: RefineOutput) => r.refined.slice(q * 384, (q + 1) * 384);
+      expect(maxRelativeError(refined(gpu), refined(cpu)), `query ${q} gpu vs cpu`).toBeLessThan(1e-5);
+      expect(maxRelativeError(refined(autodiff), refined(cpu)), `query ${q} autodiff vs cpu`).toBeLessThan(
+        1e-5,
+      );
+    }
+  }
+});

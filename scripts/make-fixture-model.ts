@@ -440,7 +440,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   process.stdout.write(`Fixture model written to ${dir}\n`);
   const crossDir = await writeCrossEncoderFixture(
     process.argv[3] ??
-      (process.argv[2] ? path.join(path.dirname(dir), 'tiny-cross-encoder') : DEFAULT_CROSS_ENCODER_FIXTURE_DIR),
+      (process.argv[2]
+        ? path.join(path.dirname(dir), 'tiny-cross-encoder')
+        : DEFAULT_CROSS_ENCODER_FIXTURE_DIR),
   );
   process.stdout.write(`Cross-encoder fixture written to ${crossDir}\n`);
 }

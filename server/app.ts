@@ -1,12 +1,14 @@
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
 import { LLM_LIMITS, LlmServiceError } from '../src/core/teachers/llmApi';
 import type { ServerConfig } from './config';
+import { embeddingSecrets } from './llm/embeddingService';
 import { ProxyLlmService } from './llm/proxyService';
 import { Redactor } from './llm/redact';
 import { TeacherCache } from './llm/teacherCache';
 import { Upstream } from './llm/upstream';
 import { appRoutes } from './routes/app';
 import { dataRoutes } from './routes/data';
+import { embedRoutes } from './routes/embed';
 import { generateRoutes } from './routes/generate';
 import { healthRoutes } from './routes/health';
 import { judgeRoutes } from './routes/judge';
@@ -34,6 +36,7 @@ export const ROUTES: readonly RouteModule[] = [
   generateRoutes,
   dataRoutes,
   modelMirrorRoutes,
+  embedRoutes,
   appRoutes,
 ];
 
@@ -46,7 +49,7 @@ export async function buildServer(
   config: ServerConfig,
   options: { logStream?: { write(line: string): void } } = {},
 ): Promise<FastifyInstance> {
-  const redactor = new Redactor([config.apiKey, config.openaiApiKey, config.baseUrl]);
+  const redactor = new Redactor(embeddingSecrets(config));
   const app = Fastify({
     logger: {
       level: config.logLevel,

@@ -28,7 +28,7 @@ export interface UpstreamConfig {
   cacheDir?: string;
   /** OpenAI-compatible server for remote embeddings of `LiteLLM/<model>` and bare names; default baseUrl. */
   embedBaseUrl?: string;
-  /** Its key; default apiKey, but only when the embeddings go to the same origin as BASE_URL. */
+  /** Its key; without it, apiKey when the embeddings server has BASE_URL's origin (see embeddingUpstream.ts). */
   embedApiKey?: string;
   /** Texts per upstream embeddings call (lowered automatically when the upstream says its limit). */
   embedBatchSize: number;
@@ -64,7 +64,7 @@ given as the environment variable in brackets (keys are best given that way).
   --api-key KEY        [API_KEY]         its key, if it needs one
   --openai-api-key KEY [OPENAI_API_KEY]  for OpenAI/<model>
   --openai-base-url U  [OPENAI_BASE_URL] default https://api.openai.com/v1
-  --cache-dir DIR      [CACHE_DIR]       SQLite cache of scores and passages (default ${DEFAULT_CACHE_DIR})
+  --cache-dir DIR      [CACHE_DIR]       SQLite caches of scores, passages, embeddings (default ${DEFAULT_CACHE_DIR})
   --no-cache                             no cache
   --data-dir DIR       [DATA_DIR]        folder served read-only at /data/ (default: none)
   --dist-dir DIR       [DIST_DIR]        the built app (default dist)
@@ -141,18 +141,13 @@ export function parseServerConfig(argv: string[], env: Env = process.env): Serve
   const dataDir = pick(values['data-dir'], 'DATA_DIR');
   const embedBaseUrl = pick(values['embed-base-url'], 'EMBED_BASE_URL');
   if (embedBaseUrl !== undefined) checkUrl('EMBED_BASE_URL', embedBaseUrl);
-  const apiKey = pick(values['api-key'], 'API_KEY');
-  // API_KEY goes to a separate embeddings server only when it is the same origin as BASE_URL.
-  const embedApiKey =
-    pick(values['embed-api-key'], 'EMBED_API_KEY') ??
-    (embedBaseUrl === undefined || sameOrigin(embedBaseUrl, baseUrl) ? apiKey : undefined);
 
   return {
     ...(values.help ? { help: true as const } : {}),
     port: integer('--port (PORT)', pick(values.port, 'PORT'), DEFAULT_PORT, 0, 65535),
     host: pick(values.host, 'HOST') ?? '127.0.0.1',
     baseUrl,
-    apiKey,
+    apiKey: pick(values['api-key'], 'API_KEY'),
     openaiApiKey: pick(values['openai-api-key'], 'OPENAI_API_KEY'),
     openaiBaseUrl,
     cacheDir: cacheDir === undefined ? undefined : path.resolve(cacheDir),
@@ -172,7 +167,7 @@ export function parseServerConfig(argv: string[], env: Env = process.env): Serve
     ),
     thinking: thinking as ThinkingSwitch,
     embedBaseUrl,
-    embedApiKey,
+    embedApiKey: pick(values['embed-api-key'], 'EMBED_API_KEY'),
     embedBatchSize: integer(
       '--embed-batch-size (EMBED_BATCH_SIZE)',
       pick(values['embed-batch-size'], 'EMBED_BATCH_SIZE'),
@@ -203,15 +198,6 @@ function checkUrl(name: string, text: string): void {
     throw new Error(`${name} must be an http:// or https:// URL`);
 }
 
-function sameOrigin(a: string, b: string | undefined): boolean {
-  if (b === undefined) return false;
-  try {
-    return new URL(a).origin === new URL(b).origin;
-  } catch {
-    return false;
-  }
-}
-
 function number(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
   if (text === undefined) return fallback;
   const value = Number(text);
@@ -240,7 +226,7 @@ export function describeUpstreams(config: ServerConfig): string {
       ? `  OpenAI/<model>: ${publicUrl(config.openaiBaseUrl)} with OPENAI_API_KEY`
       : '  OpenAI/<model>: not configured (set OPENAI_API_KEY)',
     config.embedBaseUrl
-      ? `  embeddings (remote:<model>, LiteLLM/ or bare): ${publicUrl(config.embedBaseUrl)}${config.embedApiKey ? ' with a key' : ''}`
+      ? `  embeddings (remote:<model>, LiteLLM/ or bare): ${publicUrl(config.embedBaseUrl)}${config.embedApiKey ? ' with EMBED_API_KEY' : ''}`
       : `  embeddings (remote:<model>, LiteLLM/ or bare): ${config.baseUrl ? 'the LLM server above' : 'not configured (set EMBED_BASE_URL or BASE_URL)'}`,
     `  cache: ${config.cacheDir ?? 'off'}; data folder at /data/: ${config.dataDir ?? 'none (set DATA_DIR)'}`,
   ];

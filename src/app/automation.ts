@@ -1,5 +1,5 @@
 import type { BackendPreference } from '../core/compute/backend';
-import type { OptimizerParams, RefinementProblem } from '../core/refine/optimizer';
+import type { OptimizerParams, RefineImplementation, RefinementProblem } from '../core/refine/optimizer';
 import type { EmbeddingDevicePreference } from './compute/embeddingDevice';
 import type { EmbeddingRunOptions } from './workers/embeddingService';
 import { engineClient, useExplorer } from './stores/explorerStore';
@@ -10,8 +10,12 @@ import { engineClient, useExplorer } from './stores/explorerStore';
  */
 export const automation = {
   init: (backend: BackendPreference) => engineClient().call('init', backend),
-  refine: (problems: RefinementProblem[], params: OptimizerParams) =>
-    engineClient().call('refine', { problems, params }),
+  /** The optimizer alone; `implementation` as in refineQueries (default `auto`). */
+  refine: (
+    problems: RefinementProblem[],
+    params: OptimizerParams,
+    implementation: RefineImplementation = 'auto',
+  ) => engineClient().call('refine', { problems, params, implementation }),
   /**
    * Neural embeddings of `texts` with `model` (a registered name or a Hub id) in the engine worker, on
    * `device` (auto: WebGPU on a hardware adapter, else wasm). Resolves to the matrix, the device used, notes

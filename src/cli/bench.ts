@@ -1,32 +1,55 @@
 import { cpus, totalmem, platform, arch, release } from 'node:os';
 import { parseArgs } from 'node:util';
-import { initBackend, type BackendName } from '../core/compute/backend';
-import { LsaEmbedder } from '../core/embedding/lsaEmbedder';
-import { matrix } from '../core/matrix';
-import { refineQueries, type RefinementProblem } from '../core/refine/optimizer';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend, type BackendName, type WebGpuAdapterDescription } from '../core/compute/backend';
+import { matrix, type Matrix } from '../core/matrix';
+import { cosineNeighbours } from '../core/projection/neighbours';
+import {
+  chooseImplementation,
+  refineQueries,
+  type RefineImplementationName,
+  type RefinementProblem,
+} from '../core/refine/optimizer';
+import { packBatch } from '../core/refine/refinementBatch';
 import { CorpusScorer } from '../core/refine/rescoring';
+import { refineTensorsOnWebGpu } from '../core/refine/webgpuKernel';
 import { SeededRandom } from '../core/rng';
-import { loadDatasetFromDir, resolveDataDir } from './dataFolder';
-import { benchEmbedding } from './benchEmbedding';
+import { enableNodeWebGpu } from './nodeWebGpu';
 import { quietTfjsNodeHint } from './quietTfjs';
 import { runCli } from './runCli';
 import { packageVersions } from './versions';
 
 /**
- * `npm run bench`: one JSON document on stdout with the engine's timings on this machine, per backend.
- * Each case runs once to warm up (kernel compilation, allocation), then `--repeats` times; the median is
- * reported with every sample. Inputs are random (seeded): timings do not depend on values.
+ * `npm run bench`: one JSON document on stdout with the engine's timings on this machine, per backend and
+ * per optimizer implementation. Each case runs once to warm up (kernel compilation, allocation), then
+ * `--repeats` times; the median is reported with every sample. Inputs are random (seeded): timings do not
+ * depend on values. `--backends webgpu` runs tfjs's WebGPU backend in Node through Dawn (the `webgpu`
+ * package) on a Vulkan GPU; see the README ("Benchmarks") for a GPU machine without Node.
  */
-const USAGE = `Usage: npm run bench -- [--backends cpu,wasm] [--repeats 3] [--data-dir DIR] [--quick]
-  --quick   smaller cases (d=384 only, Q=1 and 150, N=5,000) for a fast smoke run\n`;
+const USAGE = `Usage: npm run bench -- [options]
+  --backends LIST         tfjs backends: cpu, wasm, webgpu (Node: Dawn over Vulkan); default cpu,wasm
+  --implementations LIST  optimizer implementations: cpu-kernel, webgpu-kernel, autodiff; default all that
+                          run on the backends (cpu-kernel once: it uses no tfjs backend)
+  --sections LIST         refine, rescore, knn, lsa, embedding; default all
+  --repeats N             timed runs per case after one warm-up (default 3)
+  --knn-docs N            documents for the k-NN case (default 15000; d = 1024, k = 15)
+  --knn-backends LIST     backends that run the k-NN case (default: the given ones but cpu, which would
+                          take minutes)
+  --data-dir DIR          data folder with Clinc150 for the LSA case (default ../shared/data)
+  --quick                 smaller cases (d = 384 only, N = 5,000, 2,000 k-NN docs) for a smoke run\n`;
 
 interface Sample {
   name: string;
-  backend: BackendName;
-  params: Record<string, number | boolean>;
+  /** 'none' for the CPU kernel: plain TypeScript, no tfjs backend. */
+  backend: BackendName | 'none';
+  implementation?: RefineImplementationName;
+  params: Record<string, number | boolean | string>;
   median_ms: number;
   samples_ms: number[];
 }
+
+const SECTIONS = ['refine', 'rescore', 'knn', 'lsa', 'embedding'] as const;
+const IMPLEMENTATIONS: RefineImplementationName[] = ['cpu-kernel', 'webgpu-kernel', 'autodiff'];
 
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -34,7 +57,11 @@ async function main(argv: string[]): Promise<void> {
     strict: true,
     options: {
       backends: { type: 'string', default: 'cpu,wasm' },
+      implementations: { type: 'string', default: IMPLEMENTATIONS.join(',') },
+      sections: { type: 'string', default: SECTIONS.join(',') },
       repeats: { type: 'string', default: '3' },
+      'knn-docs': { type: 'string' },
+      'knn-backends': { type: 'string' },
       'data-dir': { type: 'string' },
       quick: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -43,51 +70,86 @@ async function main(argv: string[]): Promise<void> {
   if (values.help) return void process.stdout.write(USAGE);
   const repeats = Number(values.repeats);
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error('--repeats must be a positive integer');
+  const backendNames = listOption(values.backends, ['cpu', 'wasm', 'webgpu'] as const, '--backends');
+  const implementations = listOption(values.implementations, IMPLEMENTATIONS, '--implementations');
+  const sections = listOption(values.sections, SECTIONS, '--sections');
+  const knnDocs = Number(values['knn-docs'] ?? (values.quick ? 2_000 : 15_000));
+  if (!Number.isInteger(knnDocs) || knnDocs < 16) throw new Error('--knn-docs must be an integer ≥ 16');
+  const knnBackends = values['knn-backends']
+    ? listOption(values['knn-backends'], ['cpu', 'wasm', 'webgpu'] as const, '--knn-backends')
+    : backendNames.filter((b) => b !== 'cpu');
   quietTfjsNodeHint();
 
   const results: Sample[] = [];
   const backends: Record<string, string> = {};
   const dims = values.quick ? [384] : [384, 1024];
   const corpusSize = values.quick ? 5_000 : 25_000;
-  for (const name of values.backends.split(',') as BackendName[]) {
-    const info = await initBackend(name).catch((e: Error) => e);
+  const measure = measurer(repeats, results);
+  const refineParams = { lr: 1e-4, numSteps: 100, refit: false, recordEvery: 0 };
+
+  // The CPU kernel is plain TypeScript: measured once, whatever the backends.
+  if (sections.includes('refine') && implementations.includes('cpu-kernel'))
+    for (const d of dims)
+      for (const Q of [1, 150]) {
+        const problems = randomProblems(Q, 20, d);
+        await measure('refine', 'none', { Q, K: 20, d, steps: 100 }, () =>
+          refineQueries(problems, refineParams, { implementation: 'cpu-kernel' }),
+        );
+      }
+
+  for (const name of backendNames) {
+    const info = await startBackend(name).catch((e: Error) => e);
     if (info instanceof Error) {
       backends[name] = `unavailable: ${info.message}`;
       continue;
     }
-    backends[name] = info.adapter;
-    for (const d of dims)
-      for (const Q of [1, 150]) {
-        const problems = randomProblems(Q, 20, d);
-        const params = { lr: 1e-4, numSteps: 100, refit: false, recordEvery: 0 };
-        results.push(
-          await measure('refine', name, { Q, K: 20, d, steps: 100 }, repeats, () =>
-            refineQueries(problems, params),
-          ),
-        );
+    backends[name] = info;
+    const auto = chooseImplementation();
+    if (sections.includes('refine'))
+      for (const implementation of implementations) {
+        if (implementation === 'cpu-kernel') continue;
+        if (implementation === 'webgpu-kernel' && name !== 'webgpu') continue;
+        for (const d of dims)
+          for (const Q of [1, 150]) {
+            const problems = randomProblems(Q, 20, d);
+            await measure('refine', name, { Q, K: 20, d, steps: 100, auto: auto === implementation }, () =>
+              refineQueries(problems, refineParams, { implementation }),
+            );
+            if (implementation === 'webgpu-kernel')
+              await measureOnDevice(measure, problems, refineParams, { Q, K: 20, d, steps: 100 });
+          }
       }
-    for (const d of dims) {
-      const rng = new SeededRandom(2);
-      const corpus = matrix(
-        corpusSize,
-        d,
-        Float32Array.from({ length: corpusSize * d }, () => rng.normal()),
+    if (sections.includes('rescore'))
+      for (const d of dims) {
+        const rng = new SeededRandom(2);
+        const corpus = randomMatrix(rng, corpusSize, d);
+        const queries = randomMatrix(rng, 150, d);
+        const scorer = new CorpusScorer(corpus);
+        try {
+          await measure('rescore', name, { Q: 150, N: corpusSize, d }, () => scorer.scoreAll(queries));
+        } finally {
+          scorer.dispose();
+        }
+      }
+    if (sections.includes('knn') && knnBackends.includes(name)) {
+      const points = randomMatrix(new SeededRandom(3), knnDocs, 1024);
+      const warm = matrix(1000, 1024, points.data.subarray(0, 1000 * 1024));
+      await measure(
+        'knn',
+        name,
+        { N: knnDocs, d: 1024, k: 15 },
+        () => cosineNeighbours(points, 15),
+        () => cosineNeighbours(warm, 15),
       );
-      const queries = matrix(
-        150,
-        d,
-        Float32Array.from({ length: 150 * d }, () => rng.normal()),
-      );
-      const scorer = new CorpusScorer(corpus);
-      results.push(
-        await measure('rescore', name, { Q: 150, N: corpusSize, d }, repeats, () => scorer.scoreAll(queries)),
-      );
-      scorer.dispose();
     }
   }
 
-  const lsa = await benchLsa(values['data-dir'], repeats);
-  const embedding = await benchEmbedding(repeats, values.quick);
+  const lsa = sections.includes('lsa')
+    ? await benchLsa(values['data-dir'], repeats)
+    : { skipped: 'not asked' };
+  const embedding = sections.includes('embedding')
+    ? await (await import('./benchEmbedding')).benchEmbedding(repeats, values.quick)
+    : { skipped: 'not asked' };
   const cpu = cpus();
   const report = {
     benchmark: 'refinement-explorer engine',
@@ -100,47 +162,182 @@ async function main(argv: string[]): Promise<void> {
       cores: cpu.length,
       memory_gib: Math.round(totalmem() / 2 ** 30),
     },
-    versions: packageVersions(),
+    versions: { ...packageVersions(), node: process.version },
     backends,
     results,
+    goals: goals(results, backends),
     lsa_fit: lsa,
     embedding_throughput: embedding,
   };
   process.stdout.write(JSON.stringify(report, null, 2) + '\n');
 }
 
+/** Initialises a backend; WebGPU in Node goes through Dawn first. Resolves to the adapter's description. */
+async function startBackend(name: BackendName): Promise<string> {
+  let adapter: WebGpuAdapterDescription | undefined;
+  if (name === 'webgpu') {
+    const dawn = await enableNodeWebGpu();
+    if (!dawn.adapter) throw new Error(dawn.reason);
+    adapter = dawn.adapter;
+  }
+  return (await initBackend(name, adapter)).adapter;
+}
+
+type Measure = (
+  name: string,
+  backend: BackendName | 'none',
+  params: Record<string, number | boolean | string>,
+  work: () => Promise<unknown>,
+  warmUp?: () => Promise<unknown>,
+) => Promise<void>;
+
+function measurer(repeats: number, results: Sample[]): Measure {
+  return async (name, backend, params, work, warmUp = work) => {
+    await warmUp();
+    const samples: number[] = [];
+    let implementation: RefineImplementationName | undefined;
+    for (let i = 0; i < repeats; i++) {
+      const start = performance.now();
+      const out = await work();
+      samples.push(Math.round((performance.now() - start) * 100) / 100);
+      if (isRefinement(out)) implementation = out.implementation;
+    }
+    const sample: Sample = {
+      name,
+      backend,
+      implementation,
+      params,
+      median_ms: median(samples),
+      samples_ms: samples,
+    };
+    process.stderr.write(
+      `${name} ${backend}${implementation ? ` ${implementation}` : ''} ${JSON.stringify(params)}: ${sample.median_ms} ms\n`,
+    );
+    results.push(sample);
+  };
+}
+
+function isRefinement(x: unknown): x is { implementation: RefineImplementationName } {
+  return typeof x === 'object' && x !== null && 'implementation' in x;
+}
+
+/**
+ * The fused kernel with its inputs already on the device (as when the engine keeps them there): one
+ * dispatch, then one read of the refined queries. What a GPU can do, without the host's packing and upload.
+ */
+async function measureOnDevice(
+  measure: Measure,
+  problems: RefinementProblem[],
+  params: { lr: number; numSteps: number; refit: boolean; recordEvery: number },
+  shape: Record<string, number>,
+): Promise<void> {
+  const batch = packBatch(problems, params.refit);
+  const { count: Q, width: K, dims: d } = batch;
+  const inputs = {
+    docs: tf.tensor3d(batch.docs, [Q, K, d]),
+    queries: tf.tensor2d(batch.queries, [Q, d]),
+    teacher: tf.tensor2d(batch.target, [Q, K]),
+    counts: tf.tensor1d(batch.counts, 'int32'),
+  };
+  const run = async () => {
+    const out = refineTensorsOnWebGpu(inputs, params);
+    try {
+      return { refined: await out.refined.data(), implementation: 'webgpu-kernel' as const };
+    } finally {
+      tf.dispose([out.refined, out.lossPerStep, out.snapshots]);
+    }
+  };
+  try {
+    await measure('refine_on_device', 'webgpu', { ...shape, inputs: 'on device' }, run);
+  } finally {
+    tf.dispose(Object.values(inputs));
+  }
+}
+
+/** The issue's goals, checked against this run's medians (null where the run has no such case). */
+function goals(results: Sample[], backends: Record<string, string>) {
+  const best = (pick: (s: Sample) => boolean) => {
+    const hits = results.filter(pick);
+    if (hits.length === 0) return null;
+    const top = hits.reduce((a, b) => (b.median_ms < a.median_ms ? b : a));
+    return { ms: top.median_ms, backend: top.backend, implementation: top.implementation };
+  };
+  const refine = (Q: number, d: number, gpu: boolean) =>
+    best(
+      (s) =>
+        s.name === 'refine' &&
+        s.params.Q === Q &&
+        s.params.d === d &&
+        (gpu ? s.backend === 'webgpu' : s.backend !== 'webgpu'),
+    );
+  const rescore = (gpu: boolean) =>
+    best(
+      (s) =>
+        s.name === 'rescore' &&
+        s.params.d === 1024 &&
+        (gpu ? s.backend === 'webgpu' : s.backend !== 'webgpu'),
+    );
+  const check = (what: string, goalMs: number, got: { ms: number } | null) => ({
+    what,
+    goal_ms: goalMs,
+    ...(got ?? { ms: null }),
+    met: got ? got.ms <= goalMs : null,
+  });
+  const gpu = backends.webgpu && !backends.webgpu.startsWith('unavailable') ? backends.webgpu : null;
+  return {
+    cpu: [
+      check('refine 1 query, d = 1024, K = 20, 100 steps', 10, refine(1, 1024, false)),
+      check('refine 150 queries, d = 1024', 1000, refine(150, 1024, false)),
+      check('re-score 150 × 25,000, d = 1024', 1000, rescore(false)),
+    ],
+    gpu: gpu
+      ? {
+          adapter: gpu,
+          checks: [
+            check('refine 150 queries, d = 1024', 2, refine(150, 1024, true)),
+            check('refine 1 query, d = 1024', 1, refine(1, 1024, true)),
+            check('re-score 150 × 25,000, d = 1024', 5, rescore(true)),
+            check(
+              'k-NN (k = 15) for 15,000 × 1024-d docs',
+              200,
+              best((s) => s.name === 'knn' && s.backend === 'webgpu' && s.params.N === 15_000),
+            ),
+          ],
+        }
+      : null,
+  };
+}
+
+function listOption<T extends string>(text: string, allowed: readonly T[], flag: string): T[] {
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const item of items)
+    if (!allowed.includes(item as T))
+      throw new Error(`${flag}: unknown "${item}" (one of ${allowed.join(', ')})`);
+  return items as T[];
+}
+
+function randomMatrix(rng: SeededRandom, rows: number, cols: number): Matrix {
+  const data = new Float32Array(rows * cols);
+  for (let i = 0; i < data.length; i++) data[i] = rng.normal();
+  return matrix(rows, cols, data);
+}
+
 function randomProblems(Q: number, K: number, d: number): RefinementProblem[] {
   const rng = new SeededRandom(1);
   return Array.from({ length: Q }, () => ({
     query: Float32Array.from({ length: d }, () => rng.normal()),
-    docs: matrix(
-      K,
-      d,
-      Float32Array.from({ length: K * d }, () => rng.normal()),
-    ),
+    docs: randomMatrix(rng, K, d),
     teacherScores: Float32Array.from({ length: K }, () => rng.next()),
   }));
 }
 
-async function measure(
-  name: string,
-  backend: BackendName,
-  params: Record<string, number | boolean>,
-  repeats: number,
-  work: () => Promise<unknown>,
-): Promise<Sample> {
-  await work();
-  const samples: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const start = performance.now();
-    await work();
-    samples.push(Math.round((performance.now() - start) * 10) / 10);
-  }
-  process.stderr.write(`${name} ${backend} ${JSON.stringify(params)}: ${median(samples)} ms\n`);
-  return { name, backend, params, median_ms: median(samples), samples_ms: samples };
-}
-
 async function benchLsa(dataDirOption: string | undefined, repeats: number) {
+  // Imported here, so that a bundle of this benchmark for a GPU machine needs no dataset code.
+  const { loadDatasetFromDir, resolveDataDir } = await import('./dataFolder');
+  const { LsaEmbedder } = await import('../core/embedding/lsaEmbedder');
   let dataDir: string;
   try {
     dataDir = resolveDataDir(dataDirOption ?? (process.env.DATA_DIR ? undefined : '../shared/data'));

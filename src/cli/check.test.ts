@@ -37,6 +37,9 @@ describe('npm run check (Node)', () => {
       '--num-steps',
       '30',
       '--refit',
+      // ReFIT's own teacher is the cross-encoder (a download); this baseline is about the check, on gold labels.
+      '--teacher',
+      'gold',
       '--output-dir',
       out,
       '--experiment-name',

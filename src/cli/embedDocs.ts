@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createEmbedder } from '../core/embedding/embedderFactory';
+import { RemoteEmbedder } from '../core/embedding/remoteEmbedder';
 import { TransformersEmbedder } from '../core/embedding/transformersEmbedder';
 import { releaseEmbeddingModels } from '../core/embedding/transformersRuntime';
 import { loadDatasetFromSource, resolveDatasetSource } from './dataFolder';
@@ -30,6 +31,8 @@ finished batch. Prints one JSON line with what was done.
   --random-seed N            seed of the document cap's sample (default 42)
   --queries                  embed the queries too (with the query template and the dataset's instruction)
   --list-models              print the model registry (pooling, templates, dtypes) and exit
+  --server-url URL           remote:<model>: embed through this app server ("npm start"); without it the
+                             upstream is called directly (EMBED_BASE_URL or BASE_URL, CACHE_DIR)
 ${EMBEDDING_USAGE}  -h, --help                 this text
 `;
 
@@ -46,6 +49,7 @@ async function main(argv: string[]): Promise<void> {
       'random-seed': { type: 'string', default: '42' },
       queries: { type: 'boolean', default: false },
       'list-models': { type: 'boolean', default: false },
+      'server-url': { type: 'string' },
       ...EMBEDDING_ARG_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -74,7 +78,8 @@ async function main(argv: string[]): Promise<void> {
   // Fail on names, paths and model folders before loading anything.
   const download = !values['no-download'];
   const source = resolveDatasetSource(values.dataset, values['data-dir'], process.env, download);
-  nodeEmbedderSettings(embedding);
+  const serverUrl = values['server-url']?.trim().replace(/\/+$/, '') || undefined;
+  nodeEmbedderSettings(embedding, { serverUrl });
 
   const progress = new ProgressBar();
   const controller = new AbortController();
@@ -91,15 +96,21 @@ async function main(argv: string[]): Promise<void> {
   );
 
   const { name, settings } = nodeEmbedderSettings(embedding, {
+    serverUrl,
     instruction: dataset.instruction,
     onLoadProgress: (e) => progress.update(e),
     onNote: (note) => process.stderr.write(`\nnote: ${note}\n`),
   });
   const embedder = createEmbedder(name, seed, settings);
-  if (!(embedder instanceof TransformersEmbedder)) throw new Error(`${name} is not a neural model`);
+  if (!(embedder instanceof TransformersEmbedder || embedder instanceof RemoteEmbedder))
+    throw new Error(`${name} is not a neural model`);
+  const remote = embedder instanceof RemoteEmbedder;
+  const device = remote ? `the embeddings server (${embedder.via})` : embedder.device;
+  const templates = remote ? embedder.templates : embedder.spec.templates;
+  const cacheLocation = settings.cache?.location ?? (remote ? 'the server’s (CACHE_DIR)' : undefined);
   process.stderr.write(
-    `Model ${embedder.id} on ${embedder.device}\n  document template ${JSON.stringify(embedder.spec.templates.document)}\n` +
-      `  query template    ${JSON.stringify(embedder.spec.templates.query)}\n  cache ${settings.cache?.location}\n`,
+    `Model ${embedder.id} on ${device}\n  document template ${JSON.stringify(templates.document)}\n` +
+      `  query template    ${JSON.stringify(templates.query)}\n  cache ${cacheLocation}\n`,
   );
   const started = performance.now();
   const options = {
@@ -127,13 +138,13 @@ async function main(argv: string[]): Promise<void> {
     JSON.stringify({
       dataset: dataset.name,
       embedding_model: embedder.id,
-      device: embedder.device,
+      device,
       dims: embedder.dims,
-      max_length: embedder.maxLength ?? null,
-      cache: settings.cache?.location,
+      max_length: remote ? null : (embedder.maxLength ?? null),
+      cache: cacheLocation,
       documents,
       queries: queries ?? null,
-      notes: embedder.notes,
+      notes: remote ? [] : embedder.notes,
       seconds: Math.round(seconds * 10) / 10,
     }) + '\n',
   );

@@ -18,9 +18,12 @@ import {
   unescapeTemplate,
 } from '../core/embedding/templates';
 import type { ProgressListener } from '../core/progress';
+import { RemoteEmbedder } from '../core/embedding/remoteEmbedder';
+import { isRemoteEmbeddingModel, REMOTE_EMBEDDING_MODELS } from '../core/embedding/remoteModels';
 import { TransformersEmbedder } from '../core/embedding/transformersEmbedder';
 import { EmbeddingFileCache } from './embeddingFileCache';
 import { useModelCacheFolder } from './modelCacheFolder';
+import { remoteEmbedderConfig, remoteEmbedderSettings } from './remoteEmbedding';
 
 /**
  * The embedding options shared by `npm run experiment` and `npm run embed-docs`: the model (a registered
@@ -44,10 +47,17 @@ export const EMBEDDING_ARG_OPTIONS = {
 export const EMBEDDING_USAGE = `  --embedding-model NAME     lsa (LSA, 256 dims), lsa-<dims>, a registered neural model
                              (${EMBEDDING_MODELS.map((m) => m.name).join(', ')}),
                              any Hugging Face Hub id with ONNX weights (org/name, with --pooling), or a
-                             local model folder in the Hub's layout (default lsa; see the README)
+                             local model folder in the Hub's layout (default lsa; see the README), or
+                             remote:<model>: a model on an OpenAI-compatible embeddings server (vLLM,
+                             text-embeddings-inference, LiteLLM, OpenAI/<model>) through --server-url or
+                             directly with EMBED_BASE_URL / BASE_URL (templates known for
+                             ${REMOTE_EMBEDDING_MODELS.slice(0, 6)
+                               .map((m) => m.name)
+                               .join(', ')})
   --embedding-dtype T        fp32 | fp16 | q8: which ONNX weights to run (default fp32)
   --embedding-revision REV   Hub branch, tag or commit (default main)
-  --embedding-batch-size N   texts per model call (default 32; lowered automatically on out-of-memory)
+  --embedding-batch-size N   texts per model call (default 32; lowered automatically on out-of-memory);
+                             remote:<model>: texts per request to the server (default 256)
   --pooling P                mean | cls | last_token (registered models have their own; others need it)
   --max-length N             truncate texts to N tokens (default: the model's maximum)
   --query-template T         how a query is embedded; {instruction} is the dataset's task instruction
@@ -189,8 +199,16 @@ function listOnnx(folder: string): string[] {
  */
 export function nodeEmbedderSettings(
   options: EmbeddingCliOptions,
-  extra: { instruction?: string; onLoadProgress?: ProgressListener; onNote?: (note: string) => void } = {},
+  extra: {
+    instruction?: string;
+    onLoadProgress?: ProgressListener;
+    onNote?: (note: string) => void;
+    /** `remote:<model>` goes through this app server; without it, to the upstream directly. */
+    serverUrl?: string;
+  } = {},
 ): { name: string; settings: EmbedderSettings } {
+  if (isRemoteEmbeddingModel(options.model))
+    return { name: options.model, settings: remoteEmbedderSettings(options, extra) };
   const resolved = resolveModelReference(options.model, options.dtype);
   if (isLsaModel(resolved.name)) return { name: resolved.name, settings: {} };
   useModelCacheFolder(options.cacheDir);
@@ -225,12 +243,20 @@ export function describeRegisteredModels(): string {
   return (
     `${lines.join('\n')}\n\nAny other Hub id (org/name) with ONNX weights, or a local folder in the Hub's layout, ` +
     `works with --pooling; its templates default to ${JSON.stringify(DEFAULT_QUERY_TEMPLATE)} and ` +
-    `${JSON.stringify(DEFAULT_DOCUMENT_TEMPLATE)}.\n`
+    `${JSON.stringify(DEFAULT_DOCUMENT_TEMPLATE)}.\n\nOn an OpenAI-compatible embeddings server (remote:<model>, the server's model name; ` +
+    `see the README, "Large embedding models"):\n` +
+    REMOTE_EMBEDDING_MODELS.map(
+      (m) =>
+        `${m.name}${m.aliases.length ? ` (also ${m.aliases.join(', ')})` : ''}: ${m.description}; ${m.dims} dims\n` +
+        `  query template    ${JSON.stringify(m.templates.query)}\n` +
+        `  document template ${JSON.stringify(m.templates.document)}\n`,
+    ).join('')
   );
 }
 
 /** What an experiment's config.json records about its embedder, besides its id and dims. */
 export function embedderConfig(embedder: unknown): Record<string, unknown> {
+  if (embedder instanceof RemoteEmbedder) return remoteEmbedderConfig(embedder);
   if (!(embedder instanceof TransformersEmbedder)) return {};
   return {
     embedding_device: embedder.device,

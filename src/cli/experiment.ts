@@ -4,8 +4,10 @@ import { createEmbedder } from '../core/embedding/embedderFactory';
 import { releaseEmbeddingModels } from '../core/embedding/transformersRuntime';
 import { summarize } from '../core/experiment/outputs';
 import { runExperiment } from '../core/experiment/pipeline';
+import { releaseCrossEncoders } from '../core/teachers/crossEncoderModel';
 import { LlmHydeWriter } from '../core/teachers/llmHyde';
 import { createTeacher, llmTeacherModel } from '../core/teachers/teacherFactory';
+import { nodeTeacherSettings, teacherConfig } from './crossEncoderOptions';
 import { loadDatasetFromSource, resolveDatasetSource } from './dataFolder';
 import { ensureDatasetFiles } from './downloadDataset';
 import { embedderConfig, nodeEmbedderSettings } from './embeddingOptions';
@@ -28,18 +30,26 @@ async function main(argv: string[]): Promise<void> {
   // Fail on names and paths before loading anything.
   const source = resolveDatasetSource(options.dataset, options.dataDir, process.env, options.download);
   // The embedding model (a name, Hub id or folder) is checked now; it is created with the dataset's instruction below.
-  const early = nodeEmbedderSettings(options.embedding);
+  const early = nodeEmbedderSettings(options.embedding, { serverUrl: options.serverUrl });
   createEmbedder(early.name, options.method.randomSeed, early.settings);
   // LLM teachers and HyDE go through the teacher proxy (--server-url) or call the upstream directly.
   const llmModels = [llmTeacherModel(options.teacher), options.hydeModel].filter((m): m is string => !!m);
   const llm = llmModels.length ? connectLlm(options.serverUrl) : undefined;
   await llm?.check(llmModels);
-  const teacher = createTeacher(options.teacher, {
+  // A cross-encoder's folder is checked now; a Hub model downloads when the teacher first scores.
+  const teacherSetup = nodeTeacherSettings(options.teacher, {
+    cacheDir: options.embedding.cacheDir,
+    onLoadProgress: (e) => progress.update(e),
+    onNote: (note) => process.stderr.write(`\nnote: ${note}\n`),
+  });
+  const teacher = createTeacher(teacherSetup.name, {
     noise: options.teacherNoise,
     seed: options.method.randomSeed,
     llm: llm?.service,
     mode: options.teacherMode,
+    crossEncoder: teacherSetup.crossEncoder,
   });
+  if (teacherSetup.crossEncoder) process.stderr.write(`Teacher: ${teacher.id} (on the CPU)\n`);
   const hyde =
     options.hydeModel && llm ? new LlmHydeWriter(llm.service, { model: options.hydeModel }) : undefined;
 
@@ -77,6 +87,7 @@ async function main(argv: string[]): Promise<void> {
   for (const note of dataset.notes ?? []) process.stderr.write(`  note: ${note}\n`);
   const maxDocuments = options.maxDocuments ?? source.parser.defaultMaxDocuments ?? Infinity;
   const neural = nodeEmbedderSettings(options.embedding, {
+    serverUrl: options.serverUrl,
     instruction: dataset.instruction,
     onLoadProgress: (e) => progress.update(e),
     onNote: (note) => process.stderr.write(`\nnote: ${note}\n`),
@@ -114,6 +125,7 @@ async function main(argv: string[]): Promise<void> {
   if (latency) progress.finish();
   llm?.close();
   await releaseEmbeddingModels();
+  await releaseCrossEncoders();
   const unscored = result.teacher.flatMap((t) => t.errors).filter((e) => e !== null);
   if (unscored.length)
     process.stderr.write(
@@ -155,6 +167,7 @@ async function main(argv: string[]): Promise<void> {
     backend_adapter: backend.adapter,
     embedding_dims: embedder.dims,
     ...embedderConfig(embedder),
+    ...teacherConfig(teacher),
     task_instruction: dataset.instruction,
     versions: packageVersions(),
     timestamp: new Date().toISOString(),

@@ -9,7 +9,7 @@ import type { MethodConfig } from '../core/experiment/config';
 import { LATENCY_STAGES, measureLatency, type LatencyReport } from '../core/experiment/latency';
 import type { ExperimentResult } from '../core/experiment/pipeline';
 import type { LongTaskOptions } from '../core/progress';
-import { createTeacher, llmTeacherModel } from '../core/teachers/teacherFactory';
+import { createTeacher, crossEncoderTeacherModel, llmTeacherModel } from '../core/teachers/teacherFactory';
 import type { Teacher } from '../core/teachers/types';
 
 export interface RunLatencyInputs {
@@ -62,6 +62,8 @@ export async function measureRunLatency(
       close = () => service.close();
       notes.push('the LLM teacher was called upstream without the score cache');
     }
+  } else if (crossEncoderTeacherModel(inputs.teacherName) !== undefined) {
+    notes.push(`the ${inputs.teacher.id} teacher ran its model on each query's sample (no score cache)`);
   } else {
     notes.push(
       `the ${inputs.teacher.id} teacher reads labels: its time is a table look-up, not a model call`,

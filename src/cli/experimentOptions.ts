@@ -14,6 +14,7 @@ import {
   type MethodConfig,
 } from '../core/experiment/config';
 import { datasetSpecSlug, parseDatasetSpec } from '../core/datasets/datasetSpec';
+import { DEFAULT_CROSS_ENCODER_MODEL } from '../core/teachers/crossEncoderModel';
 import { JUDGE_MODES, type JudgeMode } from '../core/teachers/llmApi';
 
 /** Every option of `npm run experiment`, after parsing and validation. */
@@ -63,16 +64,23 @@ Runs test-time query-embedding refinement over every query of a dataset and writ
                              default it is fetched from its public source, or from $DATASET_MIRROR)
   --max-documents N          cap the corpus at N documents, keeping every positive and a seeded sample of
                              the rest; "all" for no cap (default: the dataset's own cap, if any)
-${EMBEDDING_USAGE}  --teacher NAME             gold | noisy-gold | llm:<model> (default gold); llm:OpenAI/<model> uses
-                             OPENAI_API_KEY, llm:<model> and llm:LiteLLM/<model> the BASE_URL server
+${EMBEDDING_USAGE}  --teacher NAME             gold | noisy-gold | cross-encoder[:MODEL] | llm:<model> (default gold;
+                             with --refit, cross-encoder, as the reference's ReFIT setting)
+                               cross-encoder[:MODEL]  a cross-encoder scores each (query, document)
+                                             pair (the ms-marco models: raw logits); MODEL is a Hub id with
+                                             ONNX weights or a local model folder (default
+                                             ${DEFAULT_CROSS_ENCODER_MODEL})
+                               llm:<model>   llm:OpenAI/<model> uses OPENAI_API_KEY, llm:<model> and
+                                             llm:LiteLLM/<model> the BASE_URL server
   --teacher-noise P          flip probability of noisy-gold labels (default 0.2)
   --teacher-mode MODE        llm teachers: yesno (P(yes) from log-probabilities; default) or verbalized
                              (a 0-100 rating)
   --hyde-model MODEL         an LLM that writes a hypothetical document per query (HyDE): enables the
                              hyde and optimized_hyde types (same model prefixes as --teacher llm:)
-  --server-url URL           reach LLMs through a running teacher proxy ("npm start"), e.g.
-                             http://127.0.0.1:8787; without it the CLI calls the upstream itself with
-                             BASE_URL, API_KEY, OPENAI_API_KEY and CACHE_DIR from the environment
+  --server-url URL           reach LLMs and remote:<model> embeddings through a running app server
+                             ("npm start"), e.g. http://127.0.0.1:8787; without it the CLI calls the
+                             upstream itself with BASE_URL, API_KEY, OPENAI_API_KEY, EMBED_BASE_URL,
+                             EMBED_API_KEY and CACHE_DIR from the environment
   --computation-types LIST   comma-separated: original, optimized, hyde, optimized_hyde, rerank_only,
                              rocchio, or all (default all; the HyDE types only with --hyde-model)
   --lr X                     Adam learning rate (default 1e-4; 0.005 with --refit)
@@ -80,7 +88,9 @@ ${EMBEDDING_USAGE}  --teacher NAME             gold | noisy-gold | llm:<model> (
   --total-scores N           documents the teacher scores per query (default 20)
   --scores-from-top N        of which the top N by similarity; the rest at random (default 20)
   --random-seed N            seed of sampling, noise and LSA (default 42)
-  --refit                    ReFIT variant (min-max normalised scores, temperature 2)
+  --refit                    ReFIT variant (min-max normalised scores, temperature 2); as the reference,
+                             it also makes lr 0.005 and the teacher cross-encoder unless --lr / --teacher
+                             are given (--refit --teacher gold for ReFIT on gold labels)
   --record-every N           trajectory snapshot interval with --save-tensors (default 1)
   --save-tensors             write tensors/<query>/trajectory.json per query
   --save-embeddings          write embeddings/{docs,queries}.{f32,json}
@@ -108,7 +118,7 @@ export function parseExperimentOptions(argv: string[], now = new Date()): Experi
       'no-download': { type: 'boolean', default: false },
       'max-documents': { type: 'string' },
       ...EMBEDDING_ARG_OPTIONS,
-      teacher: { type: 'string', default: 'gold' },
+      teacher: { type: 'string' },
       'teacher-noise': { type: 'string', default: '0.2' },
       'teacher-mode': { type: 'string', default: 'yesno' },
       'hyde-model': { type: 'string' },
@@ -164,7 +174,8 @@ export function parseExperimentOptions(argv: string[], now = new Date()): Experi
     maxDocuments: maxDocumentsOption(values['max-documents']),
     embeddingModel: values['embedding-model'],
     embedding: parseEmbeddingOptions(values),
-    teacher: values.teacher,
+    // As the reference: ReFIT's own teacher is the cross-encoder, as its own lr is 0.005.
+    teacher: values.teacher?.trim() || (values.refit ? 'cross-encoder' : 'gold'),
     teacherNoise: numberOption('teacher-noise', values['teacher-noise']),
     teacherMode: teacherModeOption(values['teacher-mode']),
     hydeModel: values['hyde-model']?.trim() || undefined,

@@ -38,7 +38,7 @@ table of every run's headline metrics.
   --datasets NAME...          datasets (names or beir:/trec:/csv: imports), space- or comma-separated
                               (required)
   --embedding-models M...     embedding models, space- or comma-separated (default lsa)
-  --teacher NAME              the teacher of every run (default gold; forwarded)
+  --teacher NAME              the teacher of every run (default gold, cross-encoder with --refit; forwarded)
   --parallel N                experiments run at once (default 1)
   --experiment-prefix P       run names are <P>_<dataset>_<model>_<timestamp>
   --dry-run                   print the runs and their commands; run nothing
@@ -134,6 +134,8 @@ export function parseMatrixOptions(argv: string[]): MatrixOptions | 'help' {
         forwarded.push(token);
     }
   }
+  // As the experiment runner: --refit without --teacher runs ReFIT's own teacher, the cross-encoder.
+  if (forwarded.includes('--refit') && !forwarded.includes('--teacher')) teacher = 'cross-encoder';
   if (lists.datasets.length === 0) throw new Error('--datasets is required (one or more dataset names)');
   if (lists.embeddingModels.length === 0) lists.embeddingModels = ['lsa'];
   return {

@@ -15,6 +15,7 @@ import type { RankingMetrics } from '../../core/metrics/rankingMetrics';
 import {
   refineQueries,
   type OptimizerParams,
+  type RefineImplementation,
   type RefinementProblem,
   type RefinementResult,
 } from '../../core/refine/optimizer';
@@ -232,11 +233,19 @@ export const engineApi = {
 
   /** The optimizer alone, for the browser golden tests and benchmarks. */
   async refine(
-    request: { problems: RefinementProblem[]; params: OptimizerParams },
+    request: {
+      problems: RefinementProblem[];
+      params: OptimizerParams;
+      /** Default `auto`; the e2e tests name each implementation to check them against each other. */
+      implementation?: RefineImplementation;
+    },
     context: CallContext,
   ): Promise<RefinementResult> {
     return exclusive(async () => {
-      const result = await refineQueries(request.problems, request.params, { signal: context.signal });
+      const result = await refineQueries(request.problems, request.params, {
+        signal: context.signal,
+        implementation: request.implementation,
+      });
       context.transfer(
         result.refined.data.buffer,
         result.lossPerStep.data.buffer,

@@ -24,9 +24,9 @@ export interface EmbedderSettings extends TransformersEmbedderOptions, ModelOver
 /**
  * The embedder called `name`: `lsa` (256 dimensions) or `lsa-<dims>`, fitted on the dataset's documents
  * with `seed`; or a neural model on transformers.js: a registered model, any Hub id (with its pooling), or a
- * model folder (see `resolveEmbeddingModel`); or `remote:<model>`, a model on an OpenAI-compatible embeddings
- * server reached through `settings.remote` (see `RemoteEmbedder`). Creating one loads nothing: a bad name fails here, a model
- * that cannot be downloaded fails when it is first needed.
+ * model folder (see `resolveEmbeddingModel`); or `remote:<model>`, a model on an OpenAI-compatible
+ * embeddings server reached through `settings.remote` (see `RemoteEmbedder`). Creating one loads nothing: a
+ * bad name fails here, a model that cannot be downloaded fails when it is first needed.
  */
 export function createEmbedder(name: string, seed: number, settings: EmbedderSettings = {}): Embedder {
   const lsa = /^lsa(?:-(\d+))?$/i.exec(name.trim());
@@ -42,7 +42,14 @@ export function createEmbedder(name: string, seed: number, settings: EmbedderSet
           'EMBED_BASE_URL or BASE_URL set, and give its URL (--server-url), or set them for the CLI',
       );
     const { remote, instruction, queryTemplate, documentTemplate, batchSize, cache } = settings;
-    return new RemoteEmbedder(name, { service: remote, instruction, queryTemplate, documentTemplate, batchSize, cache });
+    return new RemoteEmbedder(name, {
+      service: remote,
+      instruction,
+      queryTemplate,
+      documentTemplate,
+      batchSize,
+      cache,
+    });
   }
   const { pooling, normalize, maxLength, revision, queryTemplate, documentTemplate, ...run } = settings;
   const spec = resolveEmbeddingModel(name, {

@@ -142,7 +142,8 @@ export class RemoteEmbedder implements Embedder {
     onProgress?.({ stage: 'embed', done: doneOf(0), total });
 
     const chunks: number[][] = [];
-    for (let i = 0; i < missing.length; i += this.batchSize) chunks.push(missing.slice(i, i + this.batchSize));
+    for (let i = 0; i < missing.length; i += this.batchSize)
+      chunks.push(missing.slice(i, i + this.batchSize));
     let sent = 0;
     let serverCached = 0;
     if (chunks.length) {

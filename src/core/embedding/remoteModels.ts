@@ -1,4 +1,9 @@
-import { DEFAULT_DOCUMENT_TEMPLATE, DEFAULT_QUERY_TEMPLATE, validateTemplate, type EmbeddingTemplates } from './templates';
+import {
+  DEFAULT_DOCUMENT_TEMPLATE,
+  DEFAULT_QUERY_TEMPLATE,
+  validateTemplate,
+  type EmbeddingTemplates,
+} from './templates';
 
 /**
  * Embedding models served by an OpenAI-compatible embeddings server (vLLM, text-embeddings-inference, a

@@ -119,6 +119,7 @@ export async function refineWithAutodiff(
       lossPerStep: matrix(Q, params.numSteps, lossData),
       steps: [0, ...recordSteps],
       snapshots: matrix(snapshots.length * Q, d, snapData),
+      implementation: 'autodiff',
     };
   } finally {
     tf.dispose([docs, mask, docNorms, target, query, m, v, ...losses, ...snapshots]);

@@ -71,6 +71,7 @@ export async function refineOnCpu(
     lossPerStep: matrix(Q, steps, losses),
     steps: [0, ...recordSteps],
     snapshots: matrix((recordSteps.length + 1) * Q, d, snapshots),
+    implementation: 'cpu-kernel',
   };
 }
 
@@ -213,26 +214,58 @@ class Scratch {
    * is final as soon as element i is updated).
    */
   adamStep(K: number, stepSize: number, bc2Sqrt: number): void {
-    const { d, docsT, q, m, v, a, beta } = this;
+    const { d, docsT, q, a, beta } = this;
     const next = this.nextDots;
     next.fill(0);
     let qq = 0;
-    for (let i = 0; i < d; i++) {
+    let i = 0;
+    // Four elements at a time: four independent sums per document row (the adds are latency-bound
+    // otherwise), and one read-modify-write of next[k] per four elements.
+    for (; i + 4 <= d; i += 4) {
+      const b0 = i * K;
+      const b1 = b0 + K;
+      const b2 = b1 + K;
+      const b3 = b2 + K;
+      let g0 = -beta * q[i];
+      let g1 = -beta * q[i + 1];
+      let g2 = -beta * q[i + 2];
+      let g3 = -beta * q[i + 3];
+      for (let k = 0; k < K; k++) {
+        const ak = a[k];
+        g0 += ak * docsT[b0 + k];
+        g1 += ak * docsT[b1 + k];
+        g2 += ak * docsT[b2 + k];
+        g3 += ak * docsT[b3 + k];
+      }
+      const q0 = this.adam(i, g0, stepSize, bc2Sqrt);
+      const q1 = this.adam(i + 1, g1, stepSize, bc2Sqrt);
+      const q2 = this.adam(i + 2, g2, stepSize, bc2Sqrt);
+      const q3 = this.adam(i + 3, g3, stepSize, bc2Sqrt);
+      qq += q0 * q0 + q1 * q1 + q2 * q2 + q3 * q3;
+      for (let k = 0; k < K; k++)
+        next[k] += docsT[b0 + k] * q0 + docsT[b1 + k] * q1 + docsT[b2 + k] * q2 + docsT[b3 + k] * q3;
+    }
+    for (; i < d; i++) {
       const base = i * K;
-      const qi = q[i];
-      let g = -beta * qi;
+      let g = -beta * q[i];
       for (let k = 0; k < K; k++) g += a[k] * docsT[base + k];
-      const mi = Math.fround(m[i] * B1 + g * B1C);
-      const vi = Math.fround(v[i] * B2 + g * g * B2C);
-      m[i] = mi;
-      v[i] = vi;
-      const qn = Math.fround(qi - (stepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + ADAM_EPS));
-      q[i] = qn;
+      const qn = this.adam(i, g, stepSize, bc2Sqrt);
       qq += qn * qn;
       for (let k = 0; k < K; k++) next[k] += docsT[base + k] * qn;
     }
     this.nextDots = this.dots;
     this.dots = next;
     this.qq = qq;
+  }
+
+  /** torch.optim.Adam on element i with gradient g; returns the new q_i (float32). */
+  private adam(i: number, g: number, stepSize: number, bc2Sqrt: number): number {
+    const m = Math.fround(this.m[i] * B1 + g * B1C);
+    const v = Math.fround(this.v[i] * B2 + g * g * B2C);
+    this.m[i] = m;
+    this.v[i] = v;
+    const qn = Math.fround(this.q[i] - (stepSize * m) / (Math.sqrt(v) / bc2Sqrt + ADAM_EPS));
+    this.q[i] = qn;
+    return qn;
   }
 }

@@ -3,7 +3,13 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { initBackend, type BackendName } from '../compute/backend';
 import { matrix } from '../matrix';
-import { refineQueries, type RefinementProblem } from './optimizer';
+import { SeededRandom } from '../rng';
+import {
+  chooseImplementation,
+  refineQueries,
+  type RefineImplementationName,
+  type RefinementProblem,
+} from './optimizer';
 
 interface GoldenCase {
   name: string;
@@ -57,20 +63,27 @@ function cosines(docs: number[][], q: ArrayLike<number>): number[] {
   });
 }
 
-for (const backend of ['cpu', 'wasm'] satisfies BackendName[]) {
-  describe(`refineQueries on ${backend} matches the PyTorch golden cases`, () => {
+/** Every implementation that runs in Node, on the tfjs backend it uses (the CPU kernel needs none). */
+const IMPLEMENTATIONS: { implementation: RefineImplementationName; backend: BackendName }[] = [
+  { implementation: 'cpu-kernel', backend: 'cpu' },
+  { implementation: 'autodiff', backend: 'cpu' },
+  { implementation: 'autodiff', backend: 'wasm' },
+];
+
+for (const { implementation, backend } of IMPLEMENTATIONS) {
+  describe(`${implementation} on ${backend} matches the PyTorch golden cases`, () => {
     beforeAll(async () => {
       await initBackend(backend);
     });
 
     for (const c of golden.cases) {
       it(c.name, async () => {
-        const res = await refineQueries([problemOf(c)], {
-          lr: c.lr,
-          numSteps: c.steps,
-          refit: c.refit,
-          recordEvery: 10,
-        });
+        const res = await refineQueries(
+          [problemOf(c)],
+          { lr: c.lr, numSteps: c.steps, refit: c.refit, recordEvery: 10 },
+          { implementation },
+        );
+        expect(res.implementation).toBe(implementation);
         expectClose(res.lossPerStep.data, c.lossPerStep, 1e-5, 'loss');
         for (const [stepText, q] of Object.entries(c.queryAtStep)) {
           const s = res.steps.indexOf(Number(stepText));
@@ -98,18 +111,9 @@ for (const backend of ['cpu', 'wasm'] satisfies BackendName[]) {
         docs: base.docs.slice(0, 12),
         teacherScores: base.teacherScores.slice(0, 12),
       };
-      const batch = await refineQueries([problemOf(base), problemOf(short)], {
-        lr: base.lr,
-        numSteps: 100,
-        refit: false,
-        recordEvery: 0,
-      });
-      const alone = await refineQueries([problemOf(short)], {
-        lr: base.lr,
-        numSteps: 100,
-        refit: false,
-        recordEvery: 0,
-      });
+      const params = { lr: base.lr, numSteps: 100, refit: false, recordEvery: 0 };
+      const batch = await refineQueries([problemOf(base), problemOf(short)], params, { implementation });
+      const alone = await refineQueries([problemOf(short)], params, { implementation });
       expectClose(batch.refined.data.subarray(0, 384), base.finalQuery, 1e-5, 'batched full case');
       expectClose(batch.refined.data.subarray(384), alone.refined.data, 1e-5, 'batched padded case');
       expect(batch.steps).toEqual([0, 100]);
@@ -118,29 +122,133 @@ for (const backend of ['cpu', 'wasm'] satisfies BackendName[]) {
     it('leaks no tensors', async () => {
       const c = golden.cases[0];
       const before = tf.memory().numTensors;
-      await refineQueries([problemOf(c)], { lr: c.lr, numSteps: 5, refit: true, recordEvery: 2 });
+      await refineQueries(
+        [problemOf(c)],
+        { lr: c.lr, numSteps: 5, refit: true, recordEvery: 2 },
+        { implementation },
+      );
       expect(tf.memory().numTensors).toBe(before);
     });
   });
 }
 
-describe('refineQueries with a zero query', () => {
+/** A ragged batch of random problems (K from 5 to 20, d = 96), with LLM-like scores and some ties. */
+function randomBatch(seed: number): RefinementProblem[] {
+  const rng = new SeededRandom(seed);
+  const d = 96;
+  return Array.from({ length: 6 }, (_, q) => {
+    const K = 5 + ((q * 7) % 16);
+    return {
+      query: Float32Array.from({ length: d }, () => rng.normal() * 0.1),
+      docs: matrix(
+        K,
+        d,
+        Float32Array.from({ length: K * d }, () => rng.normal() * 0.1),
+      ),
+      teacherScores: Float32Array.from({ length: K }, (_, k) => (k % 4 === 0 ? 1 : rng.next())),
+    };
+  });
+}
+
+describe('the CPU kernel and tfjs autodiff agree with each other', () => {
   beforeAll(async () => {
     await initBackend('cpu');
   });
 
+  for (const refit of [false, true]) {
+    it(`on a ragged random batch (${refit ? 'ReFIT' : 'KL'})`, async () => {
+      const problems = randomBatch(refit ? 2 : 1);
+      const params = { lr: refit ? 5e-3 : 1e-3, numSteps: 60, refit, recordEvery: 20 };
+      const kernel = await refineQueries(problems, params, { implementation: 'cpu-kernel' });
+      const autodiff = await refineQueries(problems, params, { implementation: 'autodiff' });
+      expect(kernel.steps).toEqual(autodiff.steps);
+      const d = problems[0].query.length;
+      for (let q = 0; q < problems.length; q++) {
+        const steps = params.numSteps;
+        expectClose(
+          kernel.lossPerStep.data.subarray(q * steps, (q + 1) * steps),
+          autodiff.lossPerStep.data.subarray(q * steps, (q + 1) * steps),
+          1e-5,
+          `loss of query ${q}`,
+        );
+      }
+      for (let r = 0; r < kernel.snapshots.rows; r++)
+        expectClose(
+          kernel.snapshots.data.subarray(r * d, (r + 1) * d),
+          autodiff.snapshots.data.subarray(r * d, (r + 1) * d),
+          1e-5,
+          `snapshot row ${r}`,
+        );
+    });
+  }
+});
+
+describe('refineQueries picks its implementation', () => {
+  it('uses the fused kernel only on WebGPU with a hardware adapter', () => {
+    expect(chooseImplementation('webgpu', false)).toBe('webgpu-kernel');
+    expect(chooseImplementation('webgpu', true)).toBe('cpu-kernel');
+    expect(chooseImplementation('wasm')).toBe('cpu-kernel');
+    expect(chooseImplementation('cpu')).toBe('cpu-kernel');
+  });
+
+  it('uses the CPU kernel on the cpu backend by default', async () => {
+    await initBackend('cpu');
+    const c = golden.cases[0];
+    const res = await refineQueries([problemOf(c)], { lr: c.lr, numSteps: 3, refit: false, recordEvery: 0 });
+    expect(res.implementation).toBe('cpu-kernel');
+  });
+
+  it('explains that the fused kernel needs the webgpu backend', async () => {
+    await initBackend('cpu');
+    const c = golden.cases[0];
+    await expect(
+      refineQueries(
+        [problemOf(c)],
+        { lr: c.lr, numSteps: 3, refit: false, recordEvery: 0 },
+        { implementation: 'webgpu-kernel' },
+      ),
+    ).rejects.toThrow(/needs the tfjs webgpu backend/);
+  });
+
+  it('stops the CPU kernel when cancelled', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('stop'));
+    const c = golden.cases[0];
+    await expect(
+      refineQueries(
+        [problemOf(c)],
+        { lr: c.lr, numSteps: 3, refit: false, recordEvery: 0 },
+        { implementation: 'cpu-kernel', signal: controller.signal },
+      ),
+    ).rejects.toThrow('stop');
+  });
+});
+
+describe('refineQueries with a zero query', () => {
   // As in PyTorch, cosine = dot / max(|d||q|, 1e-8) has gradient d / 1e-8 at q = 0: the query moves.
-  it('refines a zero query to finite values without poisoning the rest of the batch', async () => {
+  for (const implementation of ['cpu-kernel', 'autodiff'] satisfies RefineImplementationName[]) {
+    it(`refines a zero query to finite values without poisoning the rest of the batch (${implementation})`, async () => {
+      await initBackend('cpu');
+      const c = golden.cases[0];
+      const zero: RefinementProblem = { ...problemOf(c), query: new Float32Array(c.query.length) };
+      const res = await refineQueries(
+        [zero, problemOf(c)],
+        { lr: c.lr, numSteps: c.steps, refit: false, recordEvery: 0 },
+        { implementation },
+      );
+      expect(Array.from(res.refined.data).every(Number.isFinite)).toBe(true);
+      expect(Array.from(res.lossPerStep.data).every(Number.isFinite)).toBe(true);
+      expectClose(res.refined.data.subarray(c.query.length), c.finalQuery, 1e-5, 'batched non-zero case');
+    });
+  }
+
+  it('moves a zero query the same way in both implementations', async () => {
+    await initBackend('cpu');
     const c = golden.cases[0];
     const zero: RefinementProblem = { ...problemOf(c), query: new Float32Array(c.query.length) };
-    const res = await refineQueries([zero, problemOf(c)], {
-      lr: c.lr,
-      numSteps: c.steps,
-      refit: false,
-      recordEvery: 0,
-    });
-    expect(Array.from(res.refined.data).every(Number.isFinite)).toBe(true);
-    expect(Array.from(res.lossPerStep.data).every(Number.isFinite)).toBe(true);
-    expectClose(res.refined.data.subarray(c.query.length), c.finalQuery, 1e-5, 'batched non-zero case');
+    const params = { lr: c.lr, numSteps: 20, refit: false, recordEvery: 0 };
+    const kernel = await refineQueries([zero], params, { implementation: 'cpu-kernel' });
+    const autodiff = await refineQueries([zero], params, { implementation: 'autodiff' });
+    expectClose(kernel.refined.data, autodiff.refined.data, 1e-5, 'zero query refined');
   });
 });

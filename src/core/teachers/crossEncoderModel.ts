@@ -49,7 +49,9 @@ export function resolveCrossEncoderModel(
     overrides.maxLength !== undefined &&
     (!Number.isInteger(overrides.maxLength) || overrides.maxLength < 3)
   )
-    throw new Error(`a cross-encoder's maximum length must be an integer of at least 3, got ${overrides.maxLength}`);
+    throw new Error(
+      `a cross-encoder's maximum length must be an integer of at least 3, got ${overrides.maxLength}`,
+    );
   const source: ModelSource | undefined = isFolderReference(trimmed)
     ? { kind: 'folder', path: trimmed }
     : HUB_ID.test(trimmed)

@@ -38,9 +38,8 @@ export function longestFirstLengths(lengthA: number, lengthB: number, budget: nu
   if (lengthA + lengthB <= budget) return [lengthA, lengthB];
   const swap = lengthA > lengthB;
   let short = swap ? lengthB : lengthA;
-  let long = swap ? lengthA : lengthB;
-  if (short > budget) long = short;
-  else long = Math.max(short, budget - short);
+  // What the longer text may keep when the shorter one stays whole.
+  let long = short > budget ? short : Math.max(short, budget - short);
   if (short + long > budget) {
     short = Math.floor(budget / 2);
     long = short + (budget % 2);
@@ -113,7 +112,13 @@ export function assemblePair(
   const budget = Math.max(0, maxLength - pairSpecialCount(layout));
   const [keepA, keepB] = longestFirstLengths(idsA.length, idsB.length, budget);
   return {
-    ids: [...layout.prefix, ...idsA.slice(0, keepA), ...layout.middle, ...idsB.slice(0, keepB), ...layout.suffix],
+    ids: [
+      ...layout.prefix,
+      ...idsA.slice(0, keepA),
+      ...layout.middle,
+      ...idsB.slice(0, keepB),
+      ...layout.suffix,
+    ],
     typeIds: [
       ...layout.prefixTypes,
       ...new Array<number>(keepA).fill(layout.typeA),

@@ -1,10 +1,12 @@
+import { DEFAULT_CROSS_ENCODER_MODEL, resolveCrossEncoderModel } from './crossEncoderModel';
+import { CrossEncoderTeacher, type CrossEncoderTeacherOptions } from './crossEncoderTeacher';
 import { GoldTeacher } from './goldTeacher';
 import { JUDGE_MODES, type JudgeMode, type LlmService } from './llmApi';
 import { LlmTeacher } from './llmTeacher';
 import { NoisyGoldTeacher } from './noisyGoldTeacher';
 import type { Teacher } from './types';
 
-export const TEACHER_NAMES = ['gold', 'noisy-gold', 'llm:<model>'] as const;
+export const TEACHER_NAMES = ['gold', 'noisy-gold', 'cross-encoder[:<model>]', 'llm:<model>'] as const;
 
 export interface TeacherOptions {
   /** Flip probability of `noisy-gold`. */
@@ -14,6 +16,8 @@ export interface TeacherOptions {
   llm?: LlmService;
   /** `llm:<model>` scoring: P(yes) from log-probabilities (default) or a verbalized 0–100 rating. */
   mode?: JudgeMode;
+  /** How `cross-encoder[:<model>]` runs (device, dtype, batch size, progress) and its Hub revision. */
+  crossEncoder?: CrossEncoderTeacherOptions & { revision?: string; maxLength?: number };
 }
 
 /** The model of an `llm:<model>` teacher name (everything after the first colon), else undefined. */
@@ -21,8 +25,27 @@ export function llmTeacherModel(name: string): string | undefined {
   return name.startsWith('llm:') ? name.slice('llm:'.length).trim() : undefined;
 }
 
-/** The teacher called `name`; the cross-encoder teacher joins this list when it lands. */
+/**
+ * The model of a `cross-encoder[:<model>]` teacher name (a Hub id or a folder; the default model for a bare
+ * `cross-encoder`), else undefined.
+ */
+export function crossEncoderTeacherModel(name: string): string | undefined {
+  if (name.trim() === 'cross-encoder') return DEFAULT_CROSS_ENCODER_MODEL;
+  return name.startsWith('cross-encoder:') ? name.slice('cross-encoder:'.length).trim() : undefined;
+}
+
+/** The teacher called `name` (see `TEACHER_NAMES`). Creating one loads nothing. */
 export function createTeacher(name: string, options: TeacherOptions): Teacher {
+  const crossEncoder = crossEncoderTeacherModel(name);
+  if (crossEncoder !== undefined) {
+    if (!crossEncoder)
+      throw new Error(
+        `teacher "cross-encoder:" needs a model: a Hub id (e.g. cross-encoder:${DEFAULT_CROSS_ENCODER_MODEL}) ` +
+          'or a model folder; plain "cross-encoder" uses that model',
+      );
+    const { revision, maxLength, ...run } = options.crossEncoder ?? {};
+    return new CrossEncoderTeacher(resolveCrossEncoderModel(crossEncoder, { revision, maxLength }), run);
+  }
   const model = llmTeacherModel(name);
   if (model !== undefined) {
     if (!model) throw new Error('teacher "llm:" needs a model name, e.g. llm:OpenAI/gpt-4o-mini');

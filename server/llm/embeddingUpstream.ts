@@ -1,0 +1,386 @@
+import { z } from 'zod';
+import { LlmServiceError } from '../../src/core/teachers/llmApi';
+import type { UpstreamConfig } from '../config';
+import { publicUrl, type Redactor } from './redact';
+import { Semaphore } from './semaphore';
+import { UpstreamError } from './upstream';
+
+/**
+ * The upstream embeddings servers, reached with `fetch` at `POST <base>/embeddings` in OpenAI's format
+ * (`{model, input[], encoding_format}` → `{data: [{embedding, index}], model, usage}`): vLLM,
+ * text-embeddings-inference, LiteLLM, llama.cpp, OpenAI. `OpenAI/<model>` goes to OpenAI with OPENAI_API_KEY;
+ * `LiteLLM/<model>` and bare names to EMBED_BASE_URL (else BASE_URL) with EMBED_API_KEY (else API_KEY when it
+ * is the same server). Vectors are asked for as base64 float32 (a quarter of the bytes of JSON numbers); a
+ * server that refuses the field is asked again for floats. Every call goes through one concurrency bound,
+ * has a time-out and is retried with backoff on 429, 5xx, time-outs, connection errors and malformed
+ * replies (wrong vector count, wrong or mixed dimensions). A batch the server calls too large is split and
+ * the limit it names is kept for the model. Errors say what to check and carry no secret.
+ */
+
+export type EmbedProvider = 'openai' | 'base_url';
+
+export interface ResolvedEmbedModel {
+  provider: EmbedProvider;
+  /** The model name sent upstream (prefix removed). */
+  model: string;
+}
+
+/** The upstream refused a batch as too large; `limit` is the size it named, if it did. */
+class BatchTooLarge extends Error {
+  constructor(
+    message: string,
+    readonly limit: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** The upstream refused `encoding_format: "base64"`. */
+class EncodingRefused extends Error {}
+
+const Embeddings = z.object({
+  data: z.array(
+    z.object({
+      embedding: z.union([z.array(z.number()), z.string()]),
+      index: z.number().int().nonnegative().optional(),
+    }),
+  ),
+});
+
+const TOO_LARGE =
+  /batch size|batch_size|too many (inputs|items|texts)|maximum (allowed )?(number of )?(inputs|batch)|max_client_batch_size|at most \d+ (inputs|items)|payload too large|exceeds? the (maximum|max) (batch|number)/i;
+
+export class EmbeddingUpstream {
+  readonly semaphore: Semaphore;
+  /** Per `provider/model`: the batch size the upstream accepts, once it said so. */
+  private readonly learnedBatch = new Map<string, number>();
+  /** Per provider: refused base64, gets floats. */
+  private readonly floatsOnly = new Set<EmbedProvider>();
+
+  constructor(
+    private readonly config: UpstreamConfig,
+    private readonly redactor: Redactor,
+    private readonly warn: (message: string) => void = () => {},
+  ) {
+    this.semaphore = new Semaphore(config.embedConcurrency);
+  }
+
+  /** Which provider serves `name`; a 503 LlmServiceError saying what to set when none is configured. */
+  resolve(name: string): ResolvedEmbedModel {
+    const prefixed = /^(OpenAI|LiteLLM)\/(.*)$/s.exec(name);
+    const provider: EmbedProvider = prefixed?.[1] === 'OpenAI' ? 'openai' : 'base_url';
+    const model = (prefixed ? prefixed[2] : name).trim();
+    if (!model) throw new LlmServiceError(`model "${name}" has no name after its prefix`, 400);
+    if (provider === 'openai' && !this.config.openaiApiKey)
+      throw new LlmServiceError(
+        `embedding model "${name}" needs OPENAI_API_KEY: set it in the environment of the app server ` +
+          '(or of the CLI, when it calls the upstream directly) and restart it',
+        503,
+      );
+    if (provider === 'base_url' && !this.endpointUrl())
+      throw new LlmServiceError(
+        `no embeddings upstream for model "${name}": set EMBED_BASE_URL (or BASE_URL) to an OpenAI-compatible ` +
+          'embeddings server (vLLM, text-embeddings-inference, LiteLLM) and EMBED_API_KEY if it needs one, then ' +
+          'restart; or use OpenAI/<model> with OPENAI_API_KEY',
+        503,
+      );
+    return { provider, model };
+  }
+
+  /** Where a provider is, for messages: never with credentials. */
+  describe(provider: EmbedProvider): string {
+    return provider === 'openai'
+      ? `OpenAI (${publicUrl(this.config.openaiBaseUrl)})`
+      : `the embeddings server at ${publicUrl(this.baseUrl())}`;
+  }
+
+  /** Texts per upstream call for this model: the configured size, or the smaller one the upstream named. */
+  batchSize(resolved: ResolvedEmbedModel): number {
+    return Math.min(this.config.embedBatchSize, this.learnedBatch.get(key(resolved)) ?? Infinity);
+  }
+
+  /**
+   * The vectors of `texts` (one per text, in order), retried as configured; throws an UpstreamError.
+   * `expectedDims`: the width this model's vectors had before (a reply of another width is malformed).
+   */
+  async embed(
+    resolved: ResolvedEmbedModel,
+    texts: string[],
+    signal?: AbortSignal,
+    expectedDims?: number,
+  ): Promise<Float32Array[]> {
+    for (let retry = 0; ;) {
+      try {
+        return await this.semaphore.run(() => this.attempt(resolved, texts, signal, expectedDims));
+      } catch (error) {
+        if (error instanceof EncodingRefused) continue;
+        if (error instanceof BatchTooLarge) return this.split(resolved, texts, error, signal, expectedDims);
+        const failure =
+          error instanceof UpstreamError ? error : new UpstreamError(this.clean(error), 'internal');
+        if (!failure.retryable || retry >= this.config.retries || signal?.aborted) {
+          if (retry === 0) throw failure;
+          throw new UpstreamError(`${failure.message} (after ${retry} retries)`, failure.kind);
+        }
+        const backoff = this.config.retryDelayMs * 2 ** retry * (1 + Math.random() * 0.25);
+        retry++;
+        await sleep(Math.min(failure.retryAfterMs ?? backoff, 30_000), signal);
+      }
+    }
+  }
+
+  /** A batch the upstream refused as too large, in smaller parts (the limit it named, else halves). */
+  private async split(
+    resolved: ResolvedEmbedModel,
+    texts: string[],
+    refusal: BatchTooLarge,
+    signal?: AbortSignal,
+    expectedDims?: number,
+  ): Promise<Float32Array[]> {
+    if (texts.length === 1)
+      throw new UpstreamError(
+        `${this.describe(resolved.provider)} refused a single text as too large (${refusal.message}); ` +
+          'shorten the texts or raise the server’s limits',
+        'bad_request',
+      );
+    const size = Math.max(1, Math.min(refusal.limit ?? Math.ceil(texts.length / 2), texts.length - 1));
+    const before = this.learnedBatch.get(key(resolved));
+    // Only a limit the upstream named is kept (a refusal without one may be about one long text).
+    if (refusal.limit !== undefined && (before === undefined || size < before)) {
+      this.learnedBatch.set(key(resolved), size);
+      this.warn(
+        `${this.describe(resolved.provider)} takes at most ${size} texts per call for ${resolved.model}; ` +
+          'sending smaller batches (set EMBED_BATCH_SIZE to skip this)',
+      );
+    }
+    const parts: string[][] = [];
+    for (let i = 0; i < texts.length; i += size) parts.push(texts.slice(i, i + size));
+    const vectors = await Promise.all(parts.map((part) => this.embed(resolved, part, signal, expectedDims)));
+    return vectors.flat();
+  }
+
+  private async attempt(
+    resolved: ResolvedEmbedModel,
+    texts: string[],
+    signal?: AbortSignal,
+    expectedDims?: number,
+  ): Promise<Float32Array[]> {
+    const where = this.describe(resolved.provider);
+    const base64 = !this.floatsOnly.has(resolved.provider);
+    const body = {
+      model: resolved.model,
+      // OpenAI refuses empty strings; a space embeds as (nearly) nothing, as an empty text would.
+      input: texts.map((t) => (t === '' ? ' ' : t)),
+      encoding_format: base64 ? 'base64' : 'float',
+    };
+    const timeout = AbortSignal.timeout(this.config.timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    let status: number;
+    let retryAfter: string | null;
+    let text: string;
+    try {
+      const response = await fetch(`${this.endpoint(resolved.provider)}/embeddings`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...this.authorization(resolved.provider) },
+        body: JSON.stringify(body),
+        signal: combined,
+      });
+      status = response.status;
+      retryAfter = response.headers.get('retry-after');
+      text = await response.text();
+    } catch (error) {
+      if (signal?.aborted) throw new UpstreamError('cancelled', 'cancelled');
+      if (timeout.aborted)
+        throw new UpstreamError(
+          `${where} did not answer within ${this.config.timeoutMs / 1000} s (raise TIMEOUT if it is just slow)`,
+          'timeout',
+        );
+      const cause = (error as { cause?: { code?: unknown; cause?: { code?: unknown } } }).cause;
+      const code = cause?.code ?? cause?.cause?.code;
+      const hint =
+        resolved.provider === 'openai'
+          ? 'check the network'
+          : 'check EMBED_BASE_URL (or BASE_URL) and that the server is running';
+      throw new UpstreamError(
+        `cannot reach ${where}${typeof code === 'string' ? ` (${code})` : ''}: ${hint}`,
+        'connection',
+      );
+    }
+    if (status < 200 || status >= 300) throw this.refusal(resolved, status, retryAfter, text, base64);
+    return this.parse(resolved, text, texts.length, expectedDims);
+  }
+
+  private refusal(
+    resolved: ResolvedEmbedModel,
+    status: number,
+    retryAfter: string | null,
+    text: string,
+    base64: boolean,
+  ): Error {
+    const where = this.describe(resolved.provider);
+    const detail = this.clean(errorMessage(text) ?? `HTTP ${status}`);
+    const keyName = resolved.provider === 'openai' ? 'OPENAI_API_KEY' : 'EMBED_API_KEY or API_KEY';
+    if (status === 429) {
+      const after = Number(retryAfter);
+      return new UpstreamError(
+        `${where} is rate-limiting (HTTP 429); lower EMBED_CONCURRENCY or try later`,
+        'rate_limit',
+        retryAfter !== null && Number.isFinite(after) && after >= 0 ? after * 1000 : undefined,
+      );
+    }
+    if (status === 413 || ((status === 400 || status === 422) && TOO_LARGE.test(detail))) {
+      const named =
+        /batch size (?:is |of )?(\d+)|at most (\d+)|max(?:imum)?[ _a-z]{0,30}?(?:batch|inputs)[ _a-z]{0,12}?(\d+)/i.exec(
+          detail.replace(/batch size \d+ >/i, ''),
+        );
+      const limit = named ? Number(named[1] ?? named[2] ?? named[3]) : undefined;
+      return new BatchTooLarge(detail, limit && limit > 0 ? limit : undefined);
+    }
+    if ((status === 400 || status === 422) && base64 && /encoding_format|base64/i.test(detail)) {
+      this.floatsOnly.add(resolved.provider);
+      this.warn(`${where} refused encoding_format "base64"; asking it for floats`);
+      return new EncodingRefused(detail);
+    }
+    if (status >= 500 || status === 408 || status === 409)
+      return new UpstreamError(`${where} failed (HTTP ${status}): ${detail}`, 'server');
+    if (status === 401 || status === 403)
+      return new UpstreamError(`${where} refused the key (HTTP ${status}): check ${keyName}`, 'auth');
+    if (status === 404)
+      return new UpstreamError(
+        `${where} has no embedding model "${resolved.model}" or no /embeddings route (HTTP 404): check the ` +
+          `model name${resolved.provider === 'base_url' ? ' and EMBED_BASE_URL (or BASE_URL)' : ''}`,
+        'not_found',
+      );
+    return new UpstreamError(`${where} refused the request (HTTP ${status}): ${detail}`, 'bad_request');
+  }
+
+  /** The vectors of a 200 answer, checked: one per text, each index once, one width, finite values. */
+  private parse(
+    resolved: ResolvedEmbedModel,
+    text: string,
+    count: number,
+    expectedDims: number | undefined,
+  ): Float32Array[] {
+    const where = this.describe(resolved.provider);
+    const malformed = (what: string) =>
+      new UpstreamError(`${where} sent ${what} for model ${resolved.model}`, 'malformed');
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw malformed('malformed JSON instead of embeddings');
+    }
+    const parsed = Embeddings.safeParse(raw);
+    if (!parsed.success)
+      throw malformed(
+        'a reply that is not an embeddings list (check that the URL is an OpenAI-compatible /v1)',
+      );
+    const data = parsed.data.data;
+    if (data.length !== count) throw malformed(`${data.length} vectors for ${count} texts`);
+    const ordered = new Array<Float32Array | undefined>(count);
+    data.forEach((item, position) => {
+      const index = item.index ?? position;
+      if (index >= count || ordered[index]) throw malformed(`vector index ${index} twice or out of range`);
+      ordered[index] =
+        typeof item.embedding === 'string'
+          ? floatsOfBase64(item.embedding)
+          : Float32Array.from(item.embedding);
+    });
+    const vectors = ordered as Float32Array[];
+    const dims = vectors[0]?.length ?? 0;
+    if (dims === 0) throw malformed('empty vectors');
+    if (expectedDims !== undefined && dims !== expectedDims)
+      throw malformed(`${dims}-dimensional vectors where it sent ${expectedDims} before`);
+    for (const v of vectors) {
+      if (v.length !== dims) throw malformed(`vectors of different lengths (${dims} and ${v.length})`);
+      for (let i = 0; i < v.length; i++)
+        if (!Number.isFinite(v[i])) throw malformed('non-finite vector values');
+    }
+    return vectors;
+  }
+
+  private endpointUrl(): string | undefined {
+    return this.config.embedBaseUrl ?? this.config.baseUrl;
+  }
+
+  /** The base URL of `base_url` embeddings, without credentials, "/v1" appended when missing. */
+  private baseUrl(): string {
+    const url = new URL(this.endpointUrl() ?? 'http://localhost');
+    url.username = '';
+    url.password = '';
+    const pathname = url.pathname.replace(/\/+$/, '');
+    url.pathname = pathname.endsWith('/v1') ? pathname : `${pathname}/v1`;
+    return url.toString().replace(/\/+$/, '');
+  }
+
+  private endpoint(provider: EmbedProvider): string {
+    return provider === 'openai' ? this.config.openaiBaseUrl.replace(/\/+$/, '') : this.baseUrl();
+  }
+
+  /**
+   * `OpenAI/…`: OPENAI_API_KEY. Otherwise, without EMBED_BASE_URL, as the LLM upstream: API_KEY, else the
+   * user:password of BASE_URL as a Basic header (fetch refuses URLs with credentials). With EMBED_BASE_URL:
+   * EMBED_API_KEY, else its user:password, else API_KEY only when it is BASE_URL's server (never elsewhere).
+   */
+  private authorization(provider: EmbedProvider): Record<string, string> {
+    const { openaiApiKey, embedApiKey, embedBaseUrl, baseUrl, apiKey } = this.config;
+    if (provider === 'openai') return { authorization: `Bearer ${openaiApiKey}` };
+    const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+    const url = new URL(this.endpointUrl() ?? 'http://localhost');
+    const basic = url.username
+      ? {
+          authorization: `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`,
+        }
+      : undefined;
+    if (embedBaseUrl === undefined) return apiKey ? bearer(apiKey) : (basic ?? {});
+    if (embedApiKey) return bearer(embedApiKey);
+    if (basic) return basic;
+    return apiKey && baseUrl && new URL(baseUrl).origin === url.origin ? bearer(apiKey) : {};
+  }
+
+  private clean(error: unknown): string {
+    const text = error instanceof Error ? error.message : String(error);
+    return this.redactor.redact(text.length > 500 ? `${text.slice(0, 500)}…` : text);
+  }
+}
+
+function key(resolved: ResolvedEmbedModel): string {
+  return `${resolved.provider}/${resolved.model}`;
+}
+
+/** The message of an OpenAI-style (`{error: {message}}`), TEI-style (`{error}`) or plain error body. */
+function errorMessage(text: string): string | undefined {
+  try {
+    const body = JSON.parse(text) as { error?: unknown; message?: unknown; detail?: unknown };
+    const error = body.error as { message?: unknown } | string | undefined;
+    const message =
+      typeof error === 'string' ? error : (error?.message ?? body.message ?? body.detail ?? undefined);
+    return message === undefined
+      ? undefined
+      : typeof message === 'string'
+        ? message
+        : JSON.stringify(message);
+  } catch {
+    return text.trim() ? text.trim() : undefined;
+  }
+}
+
+function floatsOfBase64(text: string): Float32Array {
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.length % 4 !== 0)
+    throw new UpstreamError(`a base64 embedding of ${bytes.length} bytes is not float32`, 'malformed');
+  const out = new Float32Array(bytes.length / 4);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,208 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A stand-in embeddings upstream for tests: a real HTTP server on 127.0.0.1 that speaks OpenAI's
+ * `POST /v1/embeddings` (`{model, input, encoding_format}` → `{object: "list", data: [{object: "embedding",
+ * embedding, index}], model, usage}`, floats or base64 float32) and can be told to misbehave. Its vectors
+ * are deterministic hashed bags of words (`pseudoEmbedding`), so that retrieval with them is meaningful:
+ * texts that share words are close.
+ */
+
+export type EmbeddingBehavior =
+  | 'answer'
+  /** HTTP 429 with Retry-After: 0. */
+  | 'rate_limit'
+  | 'server_error'
+  /** Never answers. */
+  | 'hang'
+  /** One vector fewer than texts. */
+  | 'wrong_count'
+  /** Every vector one dimension short. */
+  | 'wrong_dims'
+  /** The last vector one dimension short (mixed widths in one reply). */
+  | 'mixed_dims'
+  /** HTTP 401 whose message echoes the key it was sent (as OpenAI does, partly masked). */
+  | 'bad_key'
+  /** HTTP 200, body not JSON. */
+  | 'malformed'
+  /** The data in reverse order, each with its index (clients must sort by index). */
+  | 'shuffled';
+
+export interface RecordedEmbeddingRequest {
+  body: { model: string; input: string[]; encoding_format?: string };
+  authorization: string | undefined;
+  path: string;
+}
+
+export class FakeEmbeddingUpstream {
+  readonly requests: RecordedEmbeddingRequest[] = [];
+  /** Decides each request's behavior; `n` counts requests from 0. */
+  plan: (body: RecordedEmbeddingRequest['body'], n: number) => EmbeddingBehavior = () => 'answer';
+  /** Width of the vectors. */
+  dims = 64;
+  /** More inputs than this per request get TEI's 413 ("batch size N > maximum allowed batch size M"). */
+  maxBatch = Infinity;
+  /** Refuse `encoding_format: "base64"` with a 400 (servers that only send floats). */
+  refuseBase64 = false;
+  /** Delay before every answer, so that concurrent requests overlap. */
+  delayMs = 0;
+  inFlight = 0;
+  maxInFlight = 0;
+  private server: Server | undefined;
+  private count = 0;
+
+  constructor(options: { dims?: number } = {}) {
+    if (options.dims) this.dims = options.dims;
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null;
+    if (!address) throw new Error('the stand-in embeddings upstream is not started');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  /** Every text the upstream was asked to embed, over all requests. */
+  get inputs(): string[] {
+    return this.requests.flatMap((r) => r.body.input);
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return this;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.count = 0;
+    this.maxInFlight = 0;
+    this.plan = () => 'answer';
+    this.delayMs = 0;
+    this.maxBatch = Infinity;
+    this.refuseBase64 = false;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const json = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(payload));
+    };
+    if (req.method !== 'POST' || !req.url?.endsWith('/embeddings'))
+      return json(404, { error: { message: `no route ${req.method} ${req.url}` } });
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as RecordedEmbeddingRequest['body'];
+    const authorization = req.headers.authorization;
+    this.requests.push({ body, authorization, path: req.url });
+    const behavior = this.plan(body, this.count++);
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      if (behavior === 'hang') {
+        await new Promise<void>((resolve) => res.once('close', resolve));
+        return;
+      }
+      if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+      const input = Array.isArray(body.input) ? body.input : [String(body.input)];
+      if (input.length > this.maxBatch)
+        return json(413, {
+          error: `batch size ${input.length} > maximum allowed batch size ${this.maxBatch}`,
+          error_type: 'Validation',
+        });
+      if (this.refuseBase64 && body.encoding_format === 'base64')
+        return json(400, {
+          error: { message: "encoding_format 'base64' is not supported", type: 'invalid_request_error' },
+        });
+      switch (behavior) {
+        case 'rate_limit':
+          return json(429, { error: { message: 'Rate limit reached' } }, { 'retry-after': '0' });
+        case 'server_error':
+          return json(500, { error: { message: 'The server had an error while processing your request' } });
+        case 'bad_key': {
+          const key = (authorization ?? '').replace(/^Bearer\s+/, '');
+          return json(401, {
+            error: {
+              message: `Incorrect API key provided: ${key.slice(0, 8)}****${key.slice(-4)}. (You sent ${key}.)`,
+              type: 'invalid_request_error',
+            },
+          });
+        }
+        case 'malformed':
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end('{"object": "list", "data": [ {"embedding": ');
+          return;
+        default:
+          break;
+      }
+      let vectors = input.map((text) => pseudoEmbedding(text, this.dims));
+      if (behavior === 'wrong_count') vectors = vectors.slice(0, -1);
+      if (behavior === 'wrong_dims') vectors = vectors.map((v) => v.slice(0, -1));
+      if (behavior === 'mixed_dims') vectors[vectors.length - 1] = vectors[vectors.length - 1].slice(0, -1);
+      let data = vectors.map((v, index) => ({
+        object: 'embedding',
+        index,
+        embedding:
+          body.encoding_format === 'base64'
+            ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')
+            : Array.from(v),
+      }));
+      if (behavior === 'shuffled') data = data.reverse();
+      const tokens = input.reduce((n, t) => n + t.split(/\s+/).length, 0);
+      return json(200, {
+        object: 'list',
+        data,
+        model: body.model,
+        usage: { prompt_tokens: tokens, total_tokens: tokens },
+      });
+    } finally {
+      this.inFlight--;
+    }
+  }
+}
+
+/** The words of a text as the stand-in sees them: lower-case runs of letters and digits, 2 or more long. */
+function words(text: string): string[] {
+  return text.toLowerCase().match(/[a-z0-9]{2,}/g) ?? [];
+}
+
+/** FNV-1a of a string, as an unsigned 32-bit integer. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/**
+ * A deterministic pseudo-embedding: each word of the text (after an `Instruct: …\nQuery:` prefix, which would
+ * otherwise make every query alike) adds ±1 to one of `dims` buckets chosen by its hash; L2-normalised.
+ * Texts that share words get a high cosine, as with a real model.
+ */
+export function pseudoEmbedding(text: string, dims: number): Float32Array {
+  const body = text.replace(/^Instruct: [\s\S]*?\nQuery: ?/, '');
+  const v = new Float32Array(dims);
+  for (const word of words(body)) {
+    const h = fnv1a(word);
+    v[h % dims] += h & 0x80000000 ? 1 : -1;
+  }
+  let norm = 0;
+  for (const x of v) norm += x * x;
+  if (norm === 0) {
+    v[fnv1a(text) % dims] = 1;
+    return v;
+  }
+  const scale = 1 / Math.sqrt(norm);
+  for (let i = 0; i < dims; i++) v[i] *= scale;
+  return v;
+}
