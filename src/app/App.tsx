@@ -5,7 +5,7 @@ import { MetricsPanel } from './components/MetricsPanel';
 import { ProjectionMap } from './components/ProjectionMap';
 import { QueryList } from './components/QueryList';
 import { RankChanges } from './components/RankChanges';
-import { ExperimentView } from './components/ExperimentView';
+import { ExperimentView } from './components/experiment/ExperimentView';
 import { SettingsPanel } from './components/SettingsPanel';
 import { TrajectoryControls } from './components/TrajectoryControls';
 import { useExplorer } from './stores/explorerStore';

@@ -1,0 +1,123 @@
+import { useEffect, useState } from 'react';
+import type { ComputationType } from '../../../core/experiment/config';
+import type { SavedRun } from '../../storage/runHistory';
+import { useExplorer } from '../../stores/explorerStore';
+import { formatDelta, formatMetric } from '../format';
+import { HEADLINE } from './headlineMetrics';
+
+export function RunHistory() {
+  const history = useExplorer((s) => s.history);
+  const historyError = useExplorer((s) => s.historyError);
+  const refresh = useExplorer((s) => s.refreshHistory);
+  const remove = useExplorer((s) => s.deleteRun);
+  const current = useExplorer((s) => s.currentRunId);
+  const [selected, setSelected] = useState<string[]>([]);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  const toggle = (id: string) =>
+    setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s.slice(-1), id]));
+  const compared = selected.map((id) => history.find((r) => r.id === id)).filter((r): r is SavedRun => !!r);
+
+  return (
+    <section className="panel run-history" data-testid="run-history">
+      <h3>
+        Runs kept in this browser <small>tick two to compare them side by side</small>
+      </h3>
+      {historyError && <p className="error">{historyError}</p>}
+      <table>
+        <thead>
+          <tr>
+            <th />
+            <th>when</th>
+            <th>dataset</th>
+            <th>embedding</th>
+            <th>teacher</th>
+            <th>lr / steps / scored</th>
+            <th>MAP original → optimized</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {history.map((run) => (
+            <tr key={run.id} data-testid="history-row" className={run.id === current ? 'current' : ''}>
+              <td>
+                <input
+                  type="checkbox"
+                  checked={selected.includes(run.id)}
+                  onChange={() => toggle(run.id)}
+                  aria-label="compare"
+                />
+              </td>
+              <td>{new Date(run.createdAt).toLocaleString()}</td>
+              <td>{run.summary.dataset}</td>
+              <td>{run.settings.embeddingModel}</td>
+              <td>{run.settings.teacher}</td>
+              <td>
+                {run.settings.method.lr} / {run.settings.method.numSteps} / {run.settings.method.totalScores}
+              </td>
+              <td>
+                {formatMetric(run.summary.types.original?.mean.map)} →{' '}
+                {formatMetric(run.summary.types.optimized?.mean.map)}
+              </td>
+              <td>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => void remove(run.id)}
+                  data-testid="delete-run"
+                >
+                  delete
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {compared.length === 2 && <RunComparison a={compared[0]} b={compared[1]} />}
+    </section>
+  );
+}
+
+function RunComparison({ a, b }: { a: SavedRun; b: SavedRun }) {
+  const types = [
+    ...new Set([...Object.keys(a.summary.types), ...Object.keys(b.summary.types)]),
+  ] as ComputationType[];
+  return (
+    <table className="comparison" data-testid="run-comparison">
+      <thead>
+        <tr>
+          <th>type · metric</th>
+          <th>
+            run A ({a.settings.embeddingModel}, {a.settings.teacher})
+          </th>
+          <th>
+            run B ({b.settings.embeddingModel}, {b.settings.teacher})
+          </th>
+          <th>B − A</th>
+        </tr>
+      </thead>
+      <tbody>
+        {types.flatMap((type) =>
+          HEADLINE.map((m) => {
+            const va = a.summary.types[type]?.mean[m.name];
+            const vb = b.summary.types[type]?.mean[m.name];
+            const d = va !== undefined && vb !== undefined ? vb - va : NaN;
+            return (
+              <tr key={`${type}-${m.name}`}>
+                <td>
+                  {type} · {m.label}
+                </td>
+                <td>{formatMetric(va)}</td>
+                <td>{formatMetric(vb)}</td>
+                <td className={d > 0 ? 'gain' : d < 0 ? 'loss' : ''}>{formatDelta(d)}</td>
+              </tr>
+            );
+          }),
+        )}
+      </tbody>
+    </table>
+  );
+}
