@@ -1,7 +1,6 @@
 import type { MetricName } from '../../../core/metrics/rankingMetrics';
 
 /** The metrics the Experiments view shows in its tables. */
-
 export const HEADLINE: { name: MetricName; label: string }[] = [
   { name: 'map', label: 'MAP' },
   { name: 'ndcg_at_10', label: 'nDCG@10' },
