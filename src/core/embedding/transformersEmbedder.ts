@@ -4,11 +4,11 @@ import { embeddingCacheKey, type EmbeddingCache, type EmbeddingKeyParts } from '
 import type { EmbeddingDtype, EmbeddingModelSpec } from './modelRegistry';
 import { poolTokens } from './pooling';
 import { applyTemplate, FALLBACK_INSTRUCTION } from './templates';
+import { describeModel, modelLocation } from './transformersModelLoading';
+import { TransformersModelRunner } from './transformersModelRunner';
 import {
-  describeModel,
+  EMBEDDING_MODEL_WORDING,
   loadEmbeddingModel,
-  modelErrorKind,
-  outOfMemory,
   type EmbeddingDevice,
   type LoadedEmbeddingModel,
 } from './transformersRuntime';
@@ -62,21 +62,26 @@ export class TransformersEmbedder implements Embedder {
   /** All calls of this embedder added up. */
   readonly totals: EmbedStats = { texts: 0, unique: 0, cached: 0, embedded: 0 };
   private readonly dtype: EmbeddingDtype;
-  private currentDevice: EmbeddingDevice;
-  private readonly fallbackDevice?: EmbeddingDevice;
+  private readonly runner: TransformersModelRunner<LoadedEmbeddingModel>;
   private readonly batchSize: number;
   private readonly instruction: string;
   private readonly keyParts: EmbeddingKeyParts;
   private knownDims: number | undefined;
-  private model: LoadedEmbeddingModel | undefined;
 
   constructor(
     readonly spec: EmbeddingModelSpec,
     private readonly options: TransformersEmbedderOptions = {},
   ) {
     this.dtype = options.dtype ?? 'fp32';
-    this.currentDevice = options.device ?? 'cpu';
-    this.fallbackDevice = options.fallbackDevice !== this.currentDevice ? options.fallbackDevice : undefined;
+    this.runner = new TransformersModelRunner({
+      spec,
+      dtype: this.dtype,
+      device: options.device,
+      fallbackDevice: options.fallbackDevice,
+      wording: EMBEDDING_MODEL_WORDING,
+      load: (device) => loadEmbeddingModel(spec, device, this.dtype, options.onLoadProgress),
+      note: (text) => this.note(text),
+    });
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1)
       throw new Error(`embedding batch size must be a positive integer, got ${this.batchSize}`);
@@ -86,9 +91,8 @@ export class TransformersEmbedder implements Embedder {
       );
     this.instruction = options.instruction?.trim() || FALLBACK_INSTRUCTION;
     this.knownDims = spec.dims;
-    const model = spec.source.kind === 'hub' ? spec.source.id : spec.source.path;
     this.keyParts = {
-      model,
+      model: modelLocation(spec.source),
       revision: spec.revision,
       dtype: this.dtype,
       pooling: spec.pooling,
@@ -106,12 +110,12 @@ export class TransformersEmbedder implements Embedder {
 
   /** The device the model runs on (after a fallback, the fallback). */
   get device(): EmbeddingDevice {
-    return this.currentDevice;
+    return this.runner.device;
   }
 
   /** The effective token limit once the model is loaded. */
   get maxLength(): number | undefined {
-    return this.model?.maxLength ?? this.spec.maxLength;
+    return this.runner.model?.maxLength ?? this.spec.maxLength;
   }
 
   async fit(): Promise<void> {}
@@ -165,45 +169,28 @@ export class TransformersEmbedder implements Embedder {
     if (missing.length) {
       // Longest first: batches of similar length pad little, and an out-of-memory shows up at once.
       missing.sort((a, b) => unique[b].length - unique[a].length || a - b);
-      let model = await this.loadModel(signal);
-      let batchSize = this.batchSize;
-      let done = 0;
-      while (done < missing.length) {
-        throwIfAborted(signal);
-        const batch = missing.slice(done, done + batchSize);
-        let pooled: Float32Array;
-        try {
-          pooled = await this.embedBatch(
+      let embedded = 0;
+      await this.runner.runInBatches(
+        missing,
+        this.batchSize,
+        signal,
+        (model, batch) =>
+          this.embedBatch(
             model,
             batch.map((i) => unique[i]),
-          );
-        } catch (error) {
-          const kind = modelErrorKind(error);
-          if (kind === 'out-of-memory' && batchSize > 1) {
-            batchSize = Math.max(1, Math.floor(batchSize / 2));
-            this.note(
-              `${describeModel(this.spec)} ran out of memory on a batch; batch size lowered to ${batchSize}`,
-            );
-            continue;
-          }
-          if (kind === 'out-of-memory') throw outOfMemory(this.spec, this.currentDevice, this.dtype, error);
-          if (this.fallbackDevice && this.currentDevice !== this.fallbackDevice) {
-            this.switchToFallback(error);
-            model = await this.loadModel(signal);
-            continue;
-          }
-          throw error;
-        }
-        const width = pooled.length / batch.length;
-        const entries = batch.map((i, r) => {
-          const vector = pooled.slice(r * width, (r + 1) * width);
-          vectors[i] = vector;
-          return { key: keys[i], vector };
-        });
-        await this.options.cache?.put(entries);
-        done += batch.length;
-        onProgress?.({ stage: 'embed', done: doneOf(done), total });
-      }
+          ),
+        async (batch, pooled) => {
+          const width = pooled.length / batch.length;
+          const entries = batch.map((i, r) => {
+            const vector = pooled.slice(r * width, (r + 1) * width);
+            vectors[i] = vector;
+            return { key: keys[i], vector };
+          });
+          await this.options.cache?.put(entries);
+          embedded += batch.length;
+          onProgress?.({ stage: 'embed', done: doneOf(embedded), total });
+        },
+      );
     }
 
     this.lastRun = { texts: total, unique: unique.length, cached: cachedCount, embedded: missing.length };
@@ -235,62 +222,8 @@ export class TransformersEmbedder implements Embedder {
     return pooled;
   }
 
-  private async loadModel(signal: AbortSignal | undefined): Promise<LoadedEmbeddingModel> {
-    for (;;) {
-      try {
-        const pending = loadEmbeddingModel(
-          this.spec,
-          this.currentDevice,
-          this.dtype,
-          this.options.onLoadProgress,
-        );
-        this.model = await abortable(pending, signal);
-        return this.model;
-      } catch (error) {
-        throwIfAborted(signal);
-        const kind = modelErrorKind((error as { cause?: unknown }).cause ?? error);
-        const fallbackHelps = kind === 'other' || kind === 'out-of-memory';
-        if (fallbackHelps && this.fallbackDevice && this.currentDevice !== this.fallbackDevice) {
-          this.switchToFallback(error);
-          continue;
-        }
-        throw error;
-      }
-    }
-  }
-
-  private switchToFallback(error: unknown): void {
-    const from = this.currentDevice;
-    this.currentDevice = this.fallbackDevice!;
-    const root = (error as { cause?: unknown }).cause ?? error;
-    const reason = (root instanceof Error ? root.message : String(root)).trim().split('\n')[0];
-    this.note(
-      `${from} could not run ${describeModel(this.spec)} (${reason}); using ${this.currentDevice} instead`,
-    );
-  }
-
   private note(text: string): void {
     this.notes.push(text);
     this.options.onNote?.(text);
   }
-}
-
-/** `promise`, or a rejection as soon as `signal` aborts (the work itself may go on in the background). */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  throwIfAborted(signal);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('Cancelled'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }

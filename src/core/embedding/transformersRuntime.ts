@@ -1,10 +1,22 @@
 import type { ProgressListener } from '../progress';
-import { ONNX_FILE_OF_DTYPE, type EmbeddingDtype, type EmbeddingModelSpec } from './modelRegistry';
+import type { EmbeddingDtype, EmbeddingModelSpec } from './modelRegistry';
+import {
+  describeModel,
+  effectiveMaxLength,
+  loadTokenizer,
+  modelLocation,
+  pretrainedOptions,
+  SharedModelLoads,
+  TransformersModelError,
+  type ModelKindWording,
+  type TransformersModelSpec,
+} from './transformersModelLoading';
 
 /**
  * The transformers.js runtime (`@huggingface/transformers`): loaded on first use (so LSA-only runs never
- * load ONNX Runtime), configured per platform through `configureTransformers`, and the one place that
- * loads models. Node gets onnxruntime-node (CPU), browsers onnxruntime-web (WebGPU or WASM).
+ * load ONNX Runtime), configured per platform through `configureTransformers`, and where every model load
+ * starts (`openPretrained`; the embedding models' here, the cross-encoders' in teachers/crossEncoderModel.ts).
+ * Node gets onnxruntime-node (CPU), browsers onnxruntime-web (WebGPU or WASM).
  */
 
 type Transformers = typeof import('@huggingface/transformers');
@@ -55,8 +67,21 @@ export function transformersRuntime(): Promise<Transformers> {
   return runtime;
 }
 
-/** A numeric tensor as transformers.js returns it (the part this module reads). */
-interface TensorView {
+/**
+ * What every model load starts with: the runtime, where the model is, the options of its `from_pretrained`
+ * calls, and its config, which comes first because a missing config.json is the clearest sign of a wrong
+ * id or folder.
+ */
+export async function openPretrained(spec: TransformersModelSpec, onProgress: ProgressListener | undefined) {
+  const t = await transformersRuntime();
+  const where = modelLocation(spec.source);
+  const options = pretrainedOptions(spec, onProgress);
+  const config = await t.AutoConfig.from_pretrained(where, options);
+  return { t, where, options, config };
+}
+
+/** A numeric tensor as transformers.js returns it (the part the embedding and cross-encoder models read). */
+export interface TensorView {
   dims: number[];
   type: string;
   data: ArrayLike<number | bigint>;
@@ -96,12 +121,21 @@ export interface LoadedEmbeddingModel {
   dispose(): Promise<void>;
 }
 
-const loaded = new Map<string, Promise<LoadedEmbeddingModel>>();
-
-/** A readable name of the model for messages. */
-export function describeModel(spec: EmbeddingModelSpec): string {
-  return spec.source.kind === 'folder' ? `folder ${spec.source.path}` : `"${spec.source.id}"`;
+/** An embedding model's error: the message says what happened and what to do. */
+export class EmbeddingModelError extends TransformersModelError {
+  override name = 'EmbeddingModelError';
 }
+
+/** How errors and notes name embedding models. */
+export const EMBEDDING_MODEL_WORDING: ModelKindWording = {
+  noun: 'embedding model',
+  folderNoun: 'model folder',
+  subject: (name) => name,
+  missingWeightsRemedy: () => 'choose another dtype (fp32, fp16, q8) or a model with ONNX weights',
+  error: EmbeddingModelError,
+};
+
+const loaded = new SharedModelLoads<LoadedEmbeddingModel>(EMBEDDING_MODEL_WORDING);
 
 /**
  * Loads `spec` on `device` with `dtype` (shared by every embedder that asks for the same). Download progress
@@ -113,28 +147,12 @@ export function loadEmbeddingModel(
   dtype: EmbeddingDtype,
   onProgress?: ProgressListener,
 ): Promise<LoadedEmbeddingModel> {
-  const where = spec.source.kind === 'hub' ? spec.source.id : spec.source.path;
-  const key = JSON.stringify([where, spec.revision, device, dtype, spec.maxLength ?? null]);
-  let pending = loaded.get(key);
-  if (!pending) {
-    pending = load(spec, device, dtype, onProgress).catch((error: unknown) => {
-      loaded.delete(key);
-      throw explainLoadError(error, spec, device, dtype);
-    });
-    loaded.set(key, pending);
-  }
-  return pending;
+  return loaded.get(spec, device, dtype, () => load(spec, device, dtype, onProgress));
 }
 
 /** Frees every loaded model (their ONNX Runtime sessions). */
-export async function releaseEmbeddingModels(): Promise<void> {
-  const all = [...loaded.values()];
-  loaded.clear();
-  for (const p of all)
-    await p.then(
-      (m) => m.dispose(),
-      () => undefined,
-    );
+export function releaseEmbeddingModels(): Promise<void> {
+  return loaded.releaseAll();
 }
 
 async function load(
@@ -143,40 +161,21 @@ async function load(
   dtype: EmbeddingDtype,
   onProgress?: ProgressListener,
 ): Promise<LoadedEmbeddingModel> {
-  const t = await transformersRuntime();
-  const where = spec.source.kind === 'hub' ? spec.source.id : spec.source.path;
-  const common = {
-    revision: spec.source.kind === 'hub' ? spec.revision : undefined,
-    local_files_only: spec.source.kind === 'folder',
-    progress_callback: (info: { status: string; file?: string; loaded?: number; total?: number }) => {
-      if (info.status === 'progress' && info.file && info.total)
-        onProgress?.({ stage: `download ${info.file}`, done: info.loaded ?? 0, total: info.total });
-    },
-  };
-  // The config first: a missing config.json is the clearest sign of a wrong id or folder.
-  const pretrainedConfig = await t.AutoConfig.from_pretrained(where, common);
-  const tokenizer = await t.AutoTokenizer.from_pretrained(where, common).catch((error: unknown) => {
-    if (modelErrorKind(error) !== 'other') throw error;
-    throw new EmbeddingModelError(
-      `${describeModel(spec)} has no usable tokenizer (tokenizer.json and tokenizer_config.json): ` +
-        (error instanceof Error ? error.message : String(error)),
-      'not-found',
-      { cause: error },
-    );
-  });
+  const { t, where, options, config: pretrainedConfig } = await openPretrained(spec, onProgress);
+  const tokenizer = await loadTokenizer(t, spec, options, EMBEDDING_MODEL_WORDING);
   const model = await t.AutoModel.from_pretrained(where, {
-    ...common,
+    ...options,
     config: pretrainedConfig,
     device,
     dtype,
   });
   const config = model.config as unknown as Record<string, unknown>;
   const hiddenSize = typeof config.hidden_size === 'number' ? config.hidden_size : undefined;
-  const limits = [spec.maxLength, Number(tokenizer.model_max_length), Number(config.max_position_embeddings)];
-  const finite = limits.filter(
-    (x): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0 && x < 1e7,
+  const maxLength = effectiveMaxLength(
+    spec.maxLength,
+    tokenizer.model_max_length,
+    config.max_position_embeddings,
   );
-  const maxLength = finite.length ? Math.min(...finite) : 512;
   const tokenize = tokenizer as unknown as TokenizerCall;
   const run = model as unknown as ModelCall;
   return {
@@ -207,113 +206,4 @@ async function load(
       await model.dispose();
     },
   };
-}
-
-/** What went wrong while loading or running a model, as the engine tells its user. */
-export type ModelErrorKind = 'not-found' | 'network' | 'out-of-memory' | 'other';
-
-/** Classifies an error of transformers.js / ONNX Runtime. */
-export function modelErrorKind(error: unknown): ModelErrorKind {
-  const e = error as { name?: unknown; message?: unknown; status?: unknown; cause?: unknown };
-  const message = String(e?.message ?? error);
-  if (
-    e?.name === 'ModelFileNotFoundError' ||
-    /could not locate file|not found locally|unauthorized access|forbidden access/i.test(message)
-  )
-    return 'not-found';
-  if (
-    /out of memory|\boom\b|bad_alloc|allocation failed|failed to allocate|cannot allocate|memory access out of bounds|array buffer allocation/i.test(
-      message,
-    )
-  )
-    return 'out-of-memory';
-  if (
-    /failed to fetch|fetch failed|network ?error|econnreset|econnrefused|enotfound|etimedout|socket hang up|other side closed|terminated|load failed|premature close|net::err_/i.test(
-      message,
-    ) ||
-    (e?.name === 'TypeError' && /fetch|body|stream/i.test(message))
-  )
-    return 'network';
-  return 'other';
-}
-
-/** An error with a message that says what to do, keeping the original as `cause`. */
-export class EmbeddingModelError extends Error {
-  constructor(
-    message: string,
-    readonly kind: ModelErrorKind,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'EmbeddingModelError';
-  }
-}
-
-function explainLoadError(
-  error: unknown,
-  spec: EmbeddingModelSpec,
-  device: EmbeddingDevice,
-  dtype: EmbeddingDtype,
-): Error {
-  if (error instanceof EmbeddingModelError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  const kind = modelErrorKind(error);
-  const model = describeModel(spec);
-  const onnxFile = ONNX_FILE_OF_DTYPE[dtype];
-  switch (kind) {
-    case 'not-found':
-      if (/\.onnx/.test(message)) {
-        return new EmbeddingModelError(
-          `${model} has no ONNX weights for dtype ${dtype} (${onnxFile} is missing): ` +
-            (spec.source.kind === 'folder'
-              ? 'a model folder needs config.json, tokenizer.json and onnx/model*.onnx (the Hub layout of ONNX exports); '
-              : '') +
-            `choose another dtype (fp32, fp16, q8) or a model with ONNX weights (${message})`,
-          kind,
-          { cause: error },
-        );
-      }
-      return new EmbeddingModelError(
-        spec.source.kind === 'folder'
-          ? `${model} is not a model folder (${message}): it needs config.json, tokenizer.json, tokenizer_config.json and onnx/${onnxFile.slice(5)}`
-          : `embedding model ${model} was not found (${message}): check the Hub id and revision "${spec.revision}"; ` +
-              'private or gated models cannot be loaded here',
-        kind,
-        { cause: error },
-      );
-    case 'network':
-      return new EmbeddingModelError(
-        `downloading embedding model ${model} failed: ${message}. Check the network (or the model host) and try ` +
-          'again; files that did not download completely were not cached',
-        kind,
-        { cause: error },
-      );
-    case 'out-of-memory':
-      return outOfMemory(spec, device, dtype, error);
-    default:
-      return new EmbeddingModelError(
-        `loading embedding model ${model} on ${device} (${dtype}) failed: ${message}`,
-        kind,
-        {
-          cause: error,
-        },
-      );
-  }
-}
-
-/** The error for a model that does not fit on its device. */
-export function outOfMemory(
-  spec: EmbeddingModelSpec,
-  device: EmbeddingDevice,
-  dtype: EmbeddingDtype,
-  cause: unknown,
-): EmbeddingModelError {
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return new EmbeddingModelError(
-    `embedding model ${describeModel(spec)} ran out of memory on ${device} (${dtype}): ${message}. ` +
-      `Try a smaller dtype (${dtype === 'q8' ? 'a smaller model' : 'q8'}), a smaller batch size, a lower maximum length` +
-      (device === 'webgpu' ? ', or the wasm device' : ''),
-    'out-of-memory',
-    { cause },
-  );
 }

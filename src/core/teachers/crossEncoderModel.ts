@@ -1,16 +1,18 @@
 import {
   EMBEDDING_DTYPES,
   isFolderReference,
-  ONNX_FILE_OF_DTYPE,
   type EmbeddingDtype,
   type ModelSource,
 } from '../embedding/modelRegistry';
 import {
-  modelErrorKind,
-  transformersRuntime,
-  type EmbeddingDevice,
-  type ModelErrorKind,
-} from '../embedding/transformersRuntime';
+  describeModel,
+  effectiveMaxLength,
+  loadTokenizer,
+  SharedModelLoads,
+  TransformersModelError,
+  type ModelKindWording,
+} from '../embedding/transformersModelLoading';
+import { openPretrained, type EmbeddingDevice, type TensorView } from '../embedding/transformersRuntime';
 import type { ProgressListener } from '../progress';
 import { assemblePair, findPairLayout, type EncodedPair, type PairLayout } from './pairEncoding';
 
@@ -70,11 +72,6 @@ export function resolveCrossEncoderModel(
   };
 }
 
-/** A readable name of the model for messages. */
-export function describeCrossEncoder(spec: CrossEncoderModelSpec): string {
-  return spec.source.kind === 'folder' ? `folder ${spec.source.path}` : `"${spec.source.id}"`;
-}
-
 /**
  * What the model's scores are, as sentence-transformers' CrossEncoder decides (the reference scores with
  * it): the activation its config names (`sentence_transformers.activation_fn`, or the older
@@ -132,25 +129,20 @@ export interface LoadedCrossEncoder {
 }
 
 /** What went wrong while loading or running a cross-encoder, as the engine tells its user. */
-export class CrossEncoderModelError extends Error {
-  constructor(
-    message: string,
-    readonly kind: ModelErrorKind,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'CrossEncoderModelError';
-  }
+export class CrossEncoderModelError extends TransformersModelError {
+  override name = 'CrossEncoderModelError';
 }
 
-/** The part of a transformers.js tensor this module uses. */
-interface TensorView {
-  dims: number[];
-  type: string;
-  data: ArrayLike<number | bigint>;
-  to(type: string): TensorView;
-  dispose(): void;
-}
+/** How errors and notes name cross-encoders. */
+export const CROSS_ENCODER_WORDING: ModelKindWording = {
+  noun: 'cross-encoder model',
+  folderNoun: 'cross-encoder folder',
+  subject: (name) => `cross-encoder ${name}`,
+  missingWeightsRemedy: (dtype) =>
+    `choose another dtype (${EMBEDDING_DTYPES.filter((d) => d !== dtype).join(', ')}) or an ONNX export ` +
+    `of the model, e.g. ${ONNX_EXPORT_HINT}`,
+  error: CrossEncoderModelError,
+};
 
 type TensorConstructor = new (type: 'int64', data: BigInt64Array, dims: number[]) => TensorView;
 
@@ -176,7 +168,7 @@ interface PairTokenizer {
 
 type ClassifierCall = (inputs: Record<string, TensorView>) => Promise<Record<string, TensorView | undefined>>;
 
-const loaded = new Map<string, Promise<LoadedCrossEncoder>>();
+const loaded = new SharedModelLoads<LoadedCrossEncoder>(CROSS_ENCODER_WORDING);
 
 /**
  * Loads `spec` on `device` with `dtype` (shared by every teacher that asks for the same). Download progress
@@ -188,28 +180,12 @@ export function loadCrossEncoder(
   dtype: EmbeddingDtype,
   onProgress?: ProgressListener,
 ): Promise<LoadedCrossEncoder> {
-  const where = spec.source.kind === 'hub' ? spec.source.id : spec.source.path;
-  const key = JSON.stringify([where, spec.revision, device, dtype, spec.maxLength ?? null]);
-  let pending = loaded.get(key);
-  if (!pending) {
-    pending = load(spec, device, dtype, onProgress).catch((error: unknown) => {
-      loaded.delete(key);
-      throw explainLoadError(error, spec, device, dtype);
-    });
-    loaded.set(key, pending);
-  }
-  return pending;
+  return loaded.get(spec, device, dtype, () => load(spec, device, dtype, onProgress));
 }
 
 /** Frees every loaded cross-encoder (their ONNX Runtime sessions). */
-export async function releaseCrossEncoders(): Promise<void> {
-  const all = [...loaded.values()];
-  loaded.clear();
-  for (const p of all)
-    await p.then(
-      (m) => m.dispose(),
-      () => undefined,
-    );
+export function releaseCrossEncoders(): Promise<void> {
+  return loaded.releaseAll();
 }
 
 async function load(
@@ -218,37 +194,18 @@ async function load(
   dtype: EmbeddingDtype,
   onProgress?: ProgressListener,
 ): Promise<LoadedCrossEncoder> {
-  const t = await transformersRuntime();
-  const where = spec.source.kind === 'hub' ? spec.source.id : spec.source.path;
-  const common = {
-    revision: spec.source.kind === 'hub' ? spec.revision : undefined,
-    local_files_only: spec.source.kind === 'folder',
-    progress_callback: (info: { status: string; file?: string; loaded?: number; total?: number }) => {
-      if (info.status === 'progress' && info.file && info.total)
-        onProgress?.({ stage: `download ${info.file}`, done: info.loaded ?? 0, total: info.total });
-    },
-  };
-  // The config first: a missing config.json is the clearest sign of a wrong id or folder.
-  const pretrainedConfig = await t.AutoConfig.from_pretrained(where, common);
+  const { t, where, options, config: pretrainedConfig } = await openPretrained(spec, onProgress);
   const config = pretrainedConfig as unknown as Record<string, unknown>;
   const architectures = Array.isArray(config.architectures) ? config.architectures.map(String) : [];
   if (architectures.length && !architectures.some((a) => a.endsWith('ForSequenceClassification')))
     throw new CrossEncoderModelError(
-      `${describeCrossEncoder(spec)} is a ${architectures.join(', ')}, not a cross-encoder: a cross-encoder is a ` +
+      `${describeModel(spec)} is a ${architectures.join(', ')}, not a cross-encoder: a cross-encoder is a ` +
         `sequence-classification model that scores (query, document) pairs, e.g. ${DEFAULT_CROSS_ENCODER_MODEL}`,
       'other',
     );
-  const tokenizerObject = await t.AutoTokenizer.from_pretrained(where, common).catch((error: unknown) => {
-    if (modelErrorKind(error) !== 'other') throw error;
-    throw new CrossEncoderModelError(
-      `${describeCrossEncoder(spec)} has no usable tokenizer (tokenizer.json and tokenizer_config.json): ` +
-        (error instanceof Error ? error.message : String(error)),
-      'not-found',
-      { cause: error },
-    );
-  });
+  const tokenizerObject = await loadTokenizer(t, spec, options, CROSS_ENCODER_WORDING);
   const model = await t.AutoModelForSequenceClassification.from_pretrained(where, {
-    ...common,
+    ...options,
     config: pretrainedConfig,
     device,
     dtype,
@@ -256,18 +213,18 @@ async function load(
   const tokenizer = tokenizerObject as unknown as PairTokenizer;
   const run = model as unknown as ClassifierCall;
   const Tensor = t.Tensor as unknown as TensorConstructor;
-  const limits = [spec.maxLength, Number(tokenizer.model_max_length), Number(config.max_position_embeddings)];
-  const finite = limits.filter(
-    (x): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0 && x < 1e7,
+  const maxLength = effectiveMaxLength(
+    spec.maxLength,
+    tokenizer.model_max_length,
+    config.max_position_embeddings,
   );
-  const maxLength = finite.length ? Math.min(...finite) : 512;
   const notes: string[] = [];
   const { activation, note } = scoreActivation(config);
   if (note) notes.push(note);
   const layout = learnPairLayout(tokenizer);
   if (!layout)
     notes.push(
-      `the pair template of ${describeCrossEncoder(spec)}'s tokenizer could not be read: pairs longer than ` +
+      `the pair template of ${describeModel(spec)}'s tokenizer could not be read: pairs longer than ` +
         `${maxLength} tokens are cut at the end (as transformers.js does) instead of longest-first`,
     );
   const padId = tokenizer.pad_token_id ?? 0;
@@ -334,14 +291,14 @@ async function load(
         const logits = outputs.logits;
         if (!logits || logits.dims.length !== 2 || logits.dims[0] !== pairs.length) {
           throw new CrossEncoderModelError(
-            `${describeCrossEncoder(spec)} gives no logits per pair (its outputs: ` +
+            `${describeModel(spec)} gives no logits per pair (its outputs: ` +
               `${Object.keys(outputs).join(', ')}): use the ONNX export of a sequence-classification model`,
             'other',
           );
         }
         if (logits.dims[1] !== 1) {
           throw new CrossEncoderModelError(
-            `${describeCrossEncoder(spec)} gives ${logits.dims[1]} scores per pair; a relevance cross-encoder ` +
+            `${describeModel(spec)} gives ${logits.dims[1]} scores per pair; a relevance cross-encoder ` +
               `gives one (num_labels 1), e.g. ${DEFAULT_CROSS_ENCODER_MODEL}`,
             'other',
           );
@@ -388,72 +345,4 @@ function learnPairLayout(tokenizer: PairTokenizer): PairLayout | undefined {
   } catch {
     return undefined;
   }
-}
-
-function explainLoadError(
-  error: unknown,
-  spec: CrossEncoderModelSpec,
-  device: EmbeddingDevice,
-  dtype: EmbeddingDtype,
-): Error {
-  if (error instanceof CrossEncoderModelError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  const kind = modelErrorKind(error);
-  const model = describeCrossEncoder(spec);
-  const onnxFile = ONNX_FILE_OF_DTYPE[dtype];
-  switch (kind) {
-    case 'not-found':
-      if (/\.onnx/.test(message)) {
-        const others = EMBEDDING_DTYPES.filter((d) => d !== dtype).join(', ');
-        return new CrossEncoderModelError(
-          `cross-encoder ${model} has no ONNX weights for dtype ${dtype} (${onnxFile} is missing): ` +
-            (spec.source.kind === 'folder'
-              ? 'a model folder needs config.json, tokenizer.json and onnx/model*.onnx (the Hub layout of ONNX exports); '
-              : '') +
-            `choose another dtype (${others}) or an ONNX export of the model, e.g. ${ONNX_EXPORT_HINT} (${message})`,
-          kind,
-          { cause: error },
-        );
-      }
-      return new CrossEncoderModelError(
-        spec.source.kind === 'folder'
-          ? `${model} is not a cross-encoder folder (${message}): it needs config.json, tokenizer.json, tokenizer_config.json and ${onnxFile}`
-          : `cross-encoder model ${model} was not found (${message}): check the Hub id and revision "${spec.revision}"; ` +
-              'private or gated models cannot be loaded here',
-        kind,
-        { cause: error },
-      );
-    case 'network':
-      return new CrossEncoderModelError(
-        `downloading cross-encoder model ${model} failed: ${message}. Check the network (or the model host) and ` +
-          'try again; files that did not download completely were not cached',
-        kind,
-        { cause: error },
-      );
-    case 'out-of-memory':
-      return crossEncoderOutOfMemory(spec, device, dtype, error);
-    default:
-      return new CrossEncoderModelError(
-        `loading cross-encoder model ${model} on ${device} (${dtype}) failed: ${message}`,
-        kind,
-        { cause: error },
-      );
-  }
-}
-
-/** The error for a cross-encoder that does not fit on its device. */
-export function crossEncoderOutOfMemory(
-  spec: CrossEncoderModelSpec,
-  device: EmbeddingDevice,
-  dtype: EmbeddingDtype,
-  cause: unknown,
-): CrossEncoderModelError {
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return new CrossEncoderModelError(
-    `cross-encoder model ${describeCrossEncoder(spec)} ran out of memory on ${device} (${dtype}): ${message}. ` +
-      `Try a smaller dtype (${dtype === 'q8' ? 'a smaller model' : 'q8'}), a smaller batch size, a lower maximum length` +
-      (device === 'webgpu' ? ', or the wasm device' : ''),
-    'out-of-memory',
-    { cause },
-  );
 }

@@ -1,10 +1,11 @@
 import type { EmbeddingDtype } from '../embedding/modelRegistry';
-import { modelErrorKind, type EmbeddingDevice } from '../embedding/transformersRuntime';
+import { describeModel, modelLocation } from '../embedding/transformersModelLoading';
+import { TransformersModelRunner } from '../embedding/transformersModelRunner';
+import type { EmbeddingDevice } from '../embedding/transformersRuntime';
 import { throwIfAborted, type LongTaskOptions, type ProgressListener } from '../progress';
 import {
   applyActivation,
-  crossEncoderOutOfMemory,
-  describeCrossEncoder,
+  CROSS_ENCODER_WORDING,
   loadCrossEncoder,
   type CrossEncoderModelSpec,
   type LoadedCrossEncoder,
@@ -43,29 +44,36 @@ export class CrossEncoderTeacher implements Teacher {
   readonly id: string;
   /** Fallbacks and other things the user should know, in order. */
   readonly notes: string[] = [];
-  private readonly dtype: EmbeddingDtype;
-  private currentDevice: EmbeddingDevice;
-  private readonly fallbackDevice?: EmbeddingDevice;
+  private readonly runner: TransformersModelRunner<LoadedCrossEncoder>;
   private readonly batchSize: number;
-  private model: LoadedCrossEncoder | undefined;
 
   constructor(
     readonly spec: CrossEncoderModelSpec,
     private readonly options: CrossEncoderTeacherOptions = {},
   ) {
-    this.dtype = options.dtype ?? 'fp32';
-    this.currentDevice = options.device ?? 'cpu';
-    this.fallbackDevice = options.fallbackDevice !== this.currentDevice ? options.fallbackDevice : undefined;
+    const dtype = options.dtype ?? 'fp32';
+    this.runner = new TransformersModelRunner({
+      spec,
+      dtype,
+      device: options.device,
+      fallbackDevice: options.fallbackDevice,
+      wording: CROSS_ENCODER_WORDING,
+      load: (device) => loadCrossEncoder(spec, device, dtype, options.onLoadProgress),
+      // The model's own notes (an unsupported activation, say), once per model.
+      onLoaded: (model, previous) => {
+        if (model !== previous) for (const note of model.notes) this.note(note);
+      },
+      note: (text) => this.note(text),
+    });
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1)
       throw new Error(`cross-encoder batch size must be a positive integer, got ${this.batchSize}`);
-    const where = spec.source.kind === 'hub' ? spec.source.id : spec.source.path;
-    this.id = `cross-encoder:${where}`;
+    this.id = `cross-encoder:${modelLocation(spec.source)}`;
   }
 
   /** What the scores are: raw logits (`identity`, relevant above 0) or probabilities (`sigmoid`, above 0.5). */
   get activation(): ScoreActivation {
-    return this.model?.activation ?? 'identity';
+    return this.runner.model?.activation ?? 'identity';
   }
 
   /** 0 for logits (the reference's ms-marco cross-encoders), 0.5 for a sigmoid's probabilities. */
@@ -75,12 +83,12 @@ export class CrossEncoderTeacher implements Teacher {
 
   /** The device the model runs on (after a fallback, the fallback). */
   get device(): EmbeddingDevice {
-    return this.currentDevice;
+    return this.runner.device;
   }
 
   /** The effective token limit per pair once the model is loaded. */
   get maxLength(): number | undefined {
-    return this.model?.maxLength ?? this.spec.maxLength;
+    return this.runner.model?.maxLength ?? this.spec.maxLength;
   }
 
   async score(batch: TeacherBatch, options: LongTaskOptions = {}): Promise<TeacherScores[]> {
@@ -116,86 +124,29 @@ export class CrossEncoderTeacher implements Teacher {
     const order = pairs.map((_, i) => i);
     const length = (p: TextPair) => p.query.length + p.document.length;
     order.sort((a, b) => length(pairs[b]) - length(pairs[a]) || a - b);
-    let model = await this.loadModel(signal);
-    let batchSize = this.batchSize;
-    let next = 0;
-    while (next < order.length) {
-      throwIfAborted(signal);
-      const chunk = order.slice(next, next + batchSize);
-      let logits: Float32Array;
-      try {
-        logits = await model.logits(chunk.map((i) => pairs[i]));
-      } catch (error) {
-        const kind = modelErrorKind(error);
-        if (kind === 'out-of-memory' && batchSize > 1) {
-          batchSize = Math.max(1, Math.floor(batchSize / 2));
-          this.note(
-            `${describeCrossEncoder(this.spec)} ran out of memory on a batch; batch size lowered to ${batchSize}`,
-          );
-          continue;
-        }
-        if (kind === 'out-of-memory')
-          throw crossEncoderOutOfMemory(this.spec, this.currentDevice, this.dtype, error);
-        if (this.fallbackDevice && this.currentDevice !== this.fallbackDevice) {
-          this.switchToFallback(error);
-          model = await this.loadModel(signal);
-          continue;
-        }
-        throw error;
-      }
-      chunk.forEach((pair, r) => {
-        const value = applyActivation(model.activation, logits[r]);
-        for (const { item, doc } of targets[pair]) {
-          if (Number.isFinite(value)) results[item].scores[doc] = value;
-          else results[item].errors[doc] = `the cross-encoder gave a non-finite score (${value})`;
-          done++;
-        }
-      });
-      next += chunk.length;
-      onProgress?.({ stage: 'teacher', done, total });
-    }
+    await this.runner.runInBatches(
+      order,
+      this.batchSize,
+      signal,
+      (model, chunk) => model.logits(chunk.map((i) => pairs[i])),
+      (chunk, logits, model) => {
+        chunk.forEach((pair, r) => {
+          const value = applyActivation(model.activation, logits[r]);
+          for (const { item, doc } of targets[pair]) {
+            if (Number.isFinite(value)) results[item].scores[doc] = value;
+            else results[item].errors[doc] = `the cross-encoder gave a non-finite score (${value})`;
+            done++;
+          }
+        });
+        onProgress?.({ stage: 'teacher', done, total });
+      },
+    );
     if (results.every((r) => r.scores.every((s) => s === null)))
       throw new Error(
-        `the cross-encoder ${describeCrossEncoder(this.spec)} scored none of ${total} documents: ` +
+        `the cross-encoder ${describeModel(this.spec)} scored none of ${total} documents: ` +
           results.flatMap((r) => r.errors).find((e) => e !== null),
       );
     return results;
-  }
-
-  private async loadModel(signal: AbortSignal | undefined): Promise<LoadedCrossEncoder> {
-    for (;;) {
-      try {
-        const pending = loadCrossEncoder(
-          this.spec,
-          this.currentDevice,
-          this.dtype,
-          this.options.onLoadProgress,
-        );
-        const model = await abortable(pending, signal);
-        if (model !== this.model) for (const note of model.notes) this.note(note);
-        this.model = model;
-        return model;
-      } catch (error) {
-        throwIfAborted(signal);
-        const kind = modelErrorKind((error as { cause?: unknown }).cause ?? error);
-        const fallbackHelps = kind === 'other' || kind === 'out-of-memory';
-        if (fallbackHelps && this.fallbackDevice && this.currentDevice !== this.fallbackDevice) {
-          this.switchToFallback(error);
-          continue;
-        }
-        throw error;
-      }
-    }
-  }
-
-  private switchToFallback(error: unknown): void {
-    const from = this.currentDevice;
-    this.currentDevice = this.fallbackDevice!;
-    const root = (error as { cause?: unknown }).cause ?? error;
-    const reason = (root instanceof Error ? root.message : String(root)).trim().split('\n')[0];
-    this.note(
-      `${from} could not run cross-encoder ${describeCrossEncoder(this.spec)} (${reason}); using ${this.currentDevice} instead`,
-    );
   }
 
   private note(text: string): void {
@@ -203,24 +154,4 @@ export class CrossEncoderTeacher implements Teacher {
     this.notes.push(text);
     this.options.onNote?.(text);
   }
-}
-
-/** `promise`, or a rejection as soon as `signal` aborts (the work itself may go on in the background). */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  throwIfAborted(signal);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('Cancelled'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }
