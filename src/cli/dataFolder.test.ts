@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { folderFiles, loadDatasetFromSource, MAX_TEXT_FILE_BYTES, resolveDatasetSource } from './dataFolder';
+import {
+  folderFiles,
+  loadDatasetFromSource,
+  MAX_TEXT_FILE_BYTES,
+  READ_CHUNK_BYTES,
+  resolveDatasetSource,
+} from './dataFolder';
 
 const DATA_DIR = decodeURIComponent(new URL('../../../shared/data/', import.meta.url).pathname);
 
@@ -72,5 +78,61 @@ describe('folderFiles on a file too large to read', () => {
         `^${file.replaceAll('/', '\\/')} is too large to read \\(1,536 MiB\\): a data file may hold about 512 MiB`,
       ),
     );
+  });
+});
+
+describe('folderFiles.readChunks', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'chunks-'));
+  // 2.5 chunks of bytes that differ from chunk to chunk (a repeated pattern would hide misordered chunks).
+  const size = Math.floor(READ_CHUNK_BYTES * 2.5) + 7;
+  const bytes = new Uint8Array(size);
+  let state = 12345;
+  for (let i = 0; i < size; i++) {
+    state = (state * 1103515245 + 12345) >>> 0;
+    bytes[i] = state >>> 24;
+  }
+  writeFileSync(path.join(dir, 'big.zip'), bytes);
+
+  it("yields the file's exact bytes over several chunks of at most READ_CHUNK_BYTES", async () => {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of folderFiles(dir).readChunks!('big.zip')) chunks.push(chunk);
+    expect(chunks.length).toBeGreaterThanOrEqual(3);
+    for (const chunk of chunks) {
+      expect(chunk).toBeInstanceOf(Uint8Array);
+      expect(chunk.length).toBeLessThanOrEqual(READ_CHUNK_BYTES);
+    }
+    const joined = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let offset = 0;
+    for (const chunk of chunks) {
+      joined.set(chunk, offset);
+      offset += chunk.length;
+    }
+    expect(joined.length).toBe(size);
+    expect(Buffer.compare(joined, bytes)).toBe(0);
+  });
+
+  it('fails like readBytes on a missing file or a path outside the folder, and stops when aborted', async () => {
+    const drain = async (chunks: AsyncIterable<Uint8Array>) => {
+      let n = 0;
+      for await (const chunk of chunks) n += chunk.length;
+      return n;
+    };
+    const files = folderFiles(dir);
+    await expect(drain(files.readChunks!('nope.zip'))).rejects.toThrow(
+      new RegExp(`^cannot read ${path.join(dir, 'nope.zip').replaceAll('/', '\\/')}: ENOENT`),
+    );
+    await expect(drain(files.readChunks!('../x.zip'))).rejects.toThrow(
+      /\.\.\/x\.zip is not a file path inside/,
+    );
+    const controller = new AbortController();
+    let seen = 0;
+    const reading = (async () => {
+      for await (const chunk of files.readChunks!('big.zip', { signal: controller.signal })) {
+        seen += chunk.length;
+        controller.abort(new Error('stop reading'));
+      }
+    })();
+    await expect(reading).rejects.toThrow('stop reading');
+    expect(seen).toBeLessThan(size);
   });
 });

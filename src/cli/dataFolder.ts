@@ -1,5 +1,5 @@
 import { constants as bufferConstants } from 'node:buffer';
-import { statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDatasetSpec, parserForSpec, type DatasetSpec } from '../core/datasets/datasetSpec';
@@ -12,6 +12,9 @@ import type { DataFiles, Dataset, DatasetParser, ParseOptions } from '../core/da
  * before reading. Smaller files over the limit fail while decoding, with the same message.
  */
 export const MAX_TEXT_FILE_BYTES = 3 * bufferConstants.MAX_STRING_LENGTH;
+
+/** Bytes per chunk of `folderFiles(...).readChunks` (the stream's `highWaterMark`). */
+export const READ_CHUNK_BYTES = 4 * 2 ** 20;
 
 /**
  * The data directory: the `--data-dir` value, else the `DATA_DIR` environment variable, else `./data`,
@@ -160,6 +163,22 @@ export function folderFiles(folder: string): DataFiles {
         return new Uint8Array(await readFile(full));
       } catch (error) {
         throw readError(full, error);
+      }
+    },
+    async *readChunks(relativePath, { signal } = {}) {
+      const full = resolve(relativePath);
+      signal?.throwIfAborted();
+      // Each read fills a fresh buffer, so the yielded views stay valid after the next read.
+      const stream = createReadStream(full, { highWaterMark: READ_CHUNK_BYTES, signal });
+      try {
+        for await (const chunk of stream as AsyncIterable<Buffer>) {
+          yield new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        }
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        throw readError(full, error);
+      } finally {
+        stream.destroy();
       }
     },
   };

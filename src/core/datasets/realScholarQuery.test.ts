@@ -3,8 +3,10 @@ import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { folderFiles, loadDatasetFromDir } from '../../cli/dataFolder';
 import { compareCodePoints } from './codePointOrder';
+import { memoryFiles } from './memoryFiles';
 import {
   forEachZipEntry,
+  forEachZipEntryInChunks,
   REAL_SCHOLAR_QUERY_MAX_DOCUMENTS,
   realScholarQueryParser,
 } from './realScholarQuery';
@@ -18,14 +20,31 @@ const TEST_JSONL = 'RealScholarQuery/test.jsonl';
 const ID2PAPER = 'paper_database/id2paper.json';
 const ZIP = 'paper_database/cs_paper_2nd.zip';
 
+/**
+ * How the parser gets the zip: whole (`readBytes`, the files have no `readChunks`), or in 1,000-byte chunks
+ * (`readChunks`; `readBytes` then fails), so that entries and headers straddle chunk boundaries.
+ */
+type ZipRead = 'readBytes' | 'readChunks';
+const ZIP_READS: ZipRead[] = ['readBytes', 'readChunks'];
+
+/** `files` whose `readBytes` fails, so that a test shows `readChunks` was used. */
+function chunksOnly(files: DataFiles): DataFiles {
+  return { ...files, readBytes: async (p) => Promise.reject(new Error(`readBytes(${p}) called`)) };
+}
+
 /** The fixture's files, with some replaced: strings are text files, byte arrays binary ones. */
-function fixtureFiles(changes: Record<string, string | Uint8Array> = {}): DataFiles {
+function fixtureFiles(
+  changes: Record<string, string | Uint8Array> = {},
+  read: ZipRead = 'readBytes',
+): DataFiles {
   const contents: Record<string, string | Uint8Array> = {
     [TEST_JSONL]: readFileSync(`${FOLDER}/${TEST_JSONL}`, 'utf8'),
     [ID2PAPER]: readFileSync(`${FOLDER}/${ID2PAPER}`, 'utf8'),
     [ZIP]: new Uint8Array(readFileSync(`${FOLDER}/${ZIP}`)),
     ...changes,
   };
+  if (read === 'readChunks')
+    return chunksOnly(memoryFiles('/x/RealScholarQuery', contents, { chunkBytes: 1000 }));
   const get = (p: string): string | Uint8Array => {
     const value = contents[p];
     if (value === undefined) throw new Error(`no ${p}`);
@@ -45,10 +64,21 @@ function fixtureFiles(changes: Record<string, string | Uint8Array> = {}): DataFi
   };
 }
 
-const load = (
+const loadWith = (
   changes: Record<string, string | Uint8Array> = {},
   options: ParseOptions = {},
-): Promise<Dataset> => loadDataset('RealScholarQuery', fixtureFiles(changes), options);
+  read: ZipRead = 'readBytes',
+): Promise<Dataset> => loadDataset('RealScholarQuery', fixtureFiles(changes, read), options);
+
+/** Ways to load the fixture folder: the Node folder reader (4 MiB chunks) and the in-memory reads. */
+const FIXTURE_LOADERS: Array<[string, (options?: ParseOptions) => Promise<Dataset>]> = [
+  [
+    'the folder reader (readChunks)',
+    (options) => loadDataset('RealScholarQuery', chunksOnly(folderFiles(FOLDER)), options),
+  ],
+  ['readBytes', (options) => loadWith({}, options, 'readBytes')],
+  ['readChunks in 1,000-byte chunks', (options) => loadWith({}, options, 'readChunks')],
+];
 
 /** A zip of paper JSON files, as cs_paper_2nd.zip holds them. */
 function paperZip(papers: Record<string, unknown>): Uint8Array {
@@ -71,120 +101,125 @@ function positives(dataset: Dataset, id: string): string[] {
   return [...q.candidates].filter((_, i) => q.labels[i] > 0).map((doc) => dataset.documents[doc].id);
 }
 
-describe('RealScholarQuery parser (CarlanLark/pasa-dataset layout)', async () => {
-  const dataset = await loadDatasetFromDir('RealScholarQuery', FIXTURES);
+describe.each(FIXTURE_LOADERS)(
+  'RealScholarQuery parser (CarlanLark/pasa-dataset layout), via %s',
+  async (_, loadFixture) => {
+    const dataset = await loadFixture();
 
-  it('is registered with the PaSa files and the reference cap of 25,000 documents', () => {
-    const parser = getDatasetParser('realscholarquery');
-    expect(parser).toBe(realScholarQueryParser);
-    expect(parser.requiredFiles).toEqual([TEST_JSONL, ID2PAPER, ZIP]);
-    expect(parser.defaultMaxDocuments).toBe(25_000);
-    expect(REAL_SCHOLAR_QUERY_MAX_DOCUMENTS).toBe(25_000);
-  });
-
-  it('makes every question a query over all documents, sorted by question', () => {
-    expect(dataset.name).toBe('RealScholarQuery');
-    expect(dataset.task).toBe('search');
-    expect(dataset.instruction).toMatch(
-      /^Given a fine-grained scientific inquiry, retrieve academic publications/,
-    );
-    expect(dataset.queries.map((q) => q.id)).toEqual([
-      'RealScholarQuery_2',
-      'RealScholarQuery_3',
-      'RealScholarQuery_0',
-      'RealScholarQuery_1',
-    ]);
-    const texts = dataset.queries.map((q) => q.text);
-    expect(texts).toEqual([...texts].sort(compareCodePoints));
-    expect(query(dataset, 'RealScholarQuery_1').text).toBe(
-      'Which works refine a query embedding at test time using feedback from retrieved documents?',
-    );
-    for (const q of dataset.queries) {
-      expect(q.candidates).toBeInstanceOf(Int32Array);
-      expect(q.labels).toBeInstanceOf(Float32Array);
-      expect([...q.candidates]).toEqual(dataset.documents.map((_, i) => i));
-      expect(q.labels).toHaveLength(dataset.documents.length);
-    }
-    expect(dataset.queries[0].candidates).not.toBe(dataset.queries[1].candidates);
-  });
-
-  it('uses the abstracts of the zip papers listed in id2paper as documents, in zip order', () => {
-    // 30 zip entries: one title id2paper lacks, one empty abstract, one abstract shared by two papers.
-    expect(dataset.documents).toHaveLength(27);
-    expect(dataset.documents[0]).toEqual({
-      id: '2401.10000',
-      text:
-        'We show that pruning a pre-training corpus to its most informative half yields a language model that ' +
-        'matches one trained on the full corpus.',
+    it('is registered with the PaSa files and the reference cap of 25,000 documents', () => {
+      const parser = getDatasetParser('realscholarquery');
+      expect(parser).toBe(realScholarQueryParser);
+      expect(parser.requiredFiles).toEqual([TEST_JSONL, ID2PAPER, ZIP]);
+      expect(parser.defaultMaxDocuments).toBe(25_000);
+      expect(REAL_SCHOLAR_QUERY_MAX_DOCUMENTS).toBe(25_000);
     });
-    expect(dataset.documents[1].id).toBe('2402.10037'); // the stored (uncompressed) entry
-    // A title listed under two ids belongs to the last one (the reference reverses id2paper).
-    expect(dataset.documents[26].id).toBe('2406.20004');
-    const ids = dataset.documents.map((d) => d.id);
-    expect(ids).not.toContain('2403.20001'); // same abstract as 2404.10111, merged into it
-    expect(ids).not.toContain('2404.20002'); // empty abstract
-    expect(new Set(dataset.documents.map((d) => d.text)).size).toBe(27);
-  });
 
-  it('labels the papers of answer_arxiv_id, skipping answers without an abstract', () => {
-    expect(positives(dataset, 'RealScholarQuery_0')).toEqual(['2401.10000', '2403.10074', '2404.10111']);
-    expect(positives(dataset, 'RealScholarQuery_1')).toEqual(['2411.10370', '2412.10407', '2401.10444']);
-    expect(positives(dataset, 'RealScholarQuery_2')).toEqual(['2406.20004']);
-    expect(positives(dataset, 'RealScholarQuery_3')).toEqual(['2410.10777', '2411.10814']);
-    expect(dataset.notes).toEqual([
-      'skipped 1 zip entry(ies) whose title paper_database/id2paper.json does not list ("An Unlisted Paper")',
-      'skipped 1 paper(s) without an abstract',
-      '1 paper(s) share their abstract with an earlier paper and are merged',
-      'skipped 3 answer reference(s) to 3 paper(s) without an abstract in paper_database/cs_paper_2nd.zip ' +
-        '(2405.20003, 2404.20002, 2301.00005)',
-    ]);
-  });
+    it('makes every question a query over all documents, sorted by question', () => {
+      expect(dataset.name).toBe('RealScholarQuery');
+      expect(dataset.task).toBe('search');
+      expect(dataset.instruction).toMatch(
+        /^Given a fine-grained scientific inquiry, retrieve academic publications/,
+      );
+      expect(dataset.queries.map((q) => q.id)).toEqual([
+        'RealScholarQuery_2',
+        'RealScholarQuery_3',
+        'RealScholarQuery_0',
+        'RealScholarQuery_1',
+      ]);
+      const texts = dataset.queries.map((q) => q.text);
+      expect(texts).toEqual([...texts].sort(compareCodePoints));
+      expect(query(dataset, 'RealScholarQuery_1').text).toBe(
+        'Which works refine a query embedding at test time using feedback from retrieved documents?',
+      );
+      for (const q of dataset.queries) {
+        expect(q.candidates).toBeInstanceOf(Int32Array);
+        expect(q.labels).toBeInstanceOf(Float32Array);
+        expect([...q.candidates]).toEqual(dataset.documents.map((_, i) => i));
+        expect(q.labels).toHaveLength(dataset.documents.length);
+      }
+      expect(dataset.queries[0].candidates).not.toBe(dataset.queries[1].candidates);
+    });
 
-  it('caps the documents with the seed, keeping every positive', async () => {
-    const capped = await loadDatasetFromDir('RealScholarQuery', FIXTURES, { maxDocuments: 12, seed: 7 });
-    expect(capped.documents).toHaveLength(12);
-    for (const id of [
-      'RealScholarQuery_0',
-      'RealScholarQuery_1',
-      'RealScholarQuery_2',
-      'RealScholarQuery_3',
-    ]) {
-      expect(positives(capped, id)).toEqual(positives(dataset, id));
-      expect(query(capped, id).candidates).toHaveLength(12);
-    }
-    // Kept documents stay in document order.
-    const order = capped.documents.map((d) => dataset.documents.indexOf(d));
-    expect(order).toEqual([...order].sort((a, b) => a - b));
-    expect(capped.notes?.at(-1)).toBe(
-      'document cap 12: kept 12 of 27 documents (all 9 positives and a random sample of the others, seed 7)',
-    );
-    const again = await loadDatasetFromDir('RealScholarQuery', FIXTURES, { maxDocuments: 12, seed: 7 });
-    expect(again.documents.map((d) => d.id)).toEqual(capped.documents.map((d) => d.id));
-    const seeds = await Promise.all(
-      [1, 2, 3, 4].map((seed) =>
-        loadDatasetFromDir('RealScholarQuery', FIXTURES, { maxDocuments: 12, seed }),
-      ),
-    );
-    const samples = new Set(seeds.map((d) => d.documents.map((doc) => doc.id).join(' ')));
-    expect(samples.size).toBeGreaterThan(1);
-  });
+    it('uses the abstracts of the zip papers listed in id2paper as documents, in zip order', () => {
+      // 30 zip entries: one title id2paper lacks, one empty abstract, one abstract shared by two papers.
+      expect(dataset.documents).toHaveLength(27);
+      expect(dataset.documents[0]).toEqual({
+        id: '2401.10000',
+        text:
+          'We show that pruning a pre-training corpus to its most informative half yields a language model that ' +
+          'matches one trained on the full corpus.',
+      });
+      expect(dataset.documents[1].id).toBe('2402.10037'); // the stored (uncompressed) entry
+      // A title listed under two ids belongs to the last one (the reference reverses id2paper).
+      expect(dataset.documents[26].id).toBe('2406.20004');
+      const ids = dataset.documents.map((d) => d.id);
+      expect(ids).not.toContain('2403.20001'); // same abstract as 2404.10111, merged into it
+      expect(ids).not.toContain('2404.20002'); // empty abstract
+      expect(new Set(dataset.documents.map((d) => d.text)).size).toBe(27);
+    });
 
-  it('keeps only the positives when they alone exceed the cap', async () => {
-    const capped = await loadDatasetFromDir('RealScholarQuery', FIXTURES, { maxDocuments: 5 });
-    expect(capped.documents).toHaveLength(9);
-    expect(capped.queries).toHaveLength(4);
-    expect(capped.notes?.at(-1)).toMatch(/the 9 documents that are positives of some query exceed it/);
-    const uncapped = await loadDatasetFromDir('RealScholarQuery', FIXTURES, { maxDocuments: Infinity });
-    expect(uncapped.documents).toHaveLength(27);
-  });
+    it('labels the papers of answer_arxiv_id, skipping answers without an abstract', () => {
+      expect(positives(dataset, 'RealScholarQuery_0')).toEqual(['2401.10000', '2403.10074', '2404.10111']);
+      expect(positives(dataset, 'RealScholarQuery_1')).toEqual(['2411.10370', '2412.10407', '2401.10444']);
+      expect(positives(dataset, 'RealScholarQuery_2')).toEqual(['2406.20004']);
+      expect(positives(dataset, 'RealScholarQuery_3')).toEqual(['2410.10777', '2411.10814']);
+      expect(dataset.notes).toEqual([
+        'skipped 1 zip entry(ies) whose title paper_database/id2paper.json does not list ("An Unlisted Paper")',
+        'skipped 1 paper(s) without an abstract',
+        '1 paper(s) share their abstract with an earlier paper and are merged',
+        'skipped 3 answer reference(s) to 3 paper(s) without an abstract in paper_database/cs_paper_2nd.zip ' +
+          '(2405.20003, 2404.20002, 2301.00005)',
+      ]);
+    });
 
-  it('reads the fixture folder through the Node folder reader', async () => {
-    const files = folderFiles(FOLDER);
-    expect(await files.exists(ZIP)).toBe(true);
-  });
-});
+    it('caps the documents with the seed, keeping every positive', async () => {
+      const capped = await loadFixture({ maxDocuments: 12, seed: 7 });
+      expect(capped.documents).toHaveLength(12);
+      for (const id of [
+        'RealScholarQuery_0',
+        'RealScholarQuery_1',
+        'RealScholarQuery_2',
+        'RealScholarQuery_3',
+      ]) {
+        expect(positives(capped, id)).toEqual(positives(dataset, id));
+        expect(query(capped, id).candidates).toHaveLength(12);
+      }
+      // Kept documents stay in document order.
+      const order = capped.documents.map((d) => dataset.documents.indexOf(d));
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+      expect(capped.notes?.at(-1)).toBe(
+        'document cap 12: kept 12 of 27 documents (all 9 positives and a random sample of the others, seed 7)',
+      );
+      const again = await loadFixture({ maxDocuments: 12, seed: 7 });
+      expect(again.documents.map((d) => d.id)).toEqual(capped.documents.map((d) => d.id));
+      const seeds = await Promise.all([1, 2, 3, 4].map((seed) => loadFixture({ maxDocuments: 12, seed })));
+      const samples = new Set(seeds.map((d) => d.documents.map((doc) => doc.id).join(' ')));
+      expect(samples.size).toBeGreaterThan(1);
+    });
 
-describe('RealScholarQuery parser errors', () => {
+    it('keeps only the positives when they alone exceed the cap', async () => {
+      const capped = await loadFixture({ maxDocuments: 5 });
+      expect(capped.documents).toHaveLength(9);
+      expect(capped.queries).toHaveLength(4);
+      expect(capped.notes?.at(-1)).toMatch(/the 9 documents that are positives of some query exceed it/);
+      const uncapped = await loadFixture({ maxDocuments: Infinity });
+      expect(uncapped.documents).toHaveLength(27);
+    });
+
+    it('reads the fixture folder through the Node folder reader', async () => {
+      const files = folderFiles(FOLDER);
+      expect(await files.exists(ZIP)).toBe(true);
+      const fromDir = await loadDatasetFromDir('RealScholarQuery', FIXTURES);
+      expect(fromDir.documents).toEqual(dataset.documents);
+      expect(fromDir.queries).toEqual(dataset.queries);
+      expect(fromDir.notes).toEqual(dataset.notes);
+    });
+  },
+);
+
+describe.each(ZIP_READS)('RealScholarQuery parser errors (zip via %s)', (read) => {
+  const load = (changes: Record<string, string | Uint8Array> = {}) => loadWith(changes, {}, read);
+
   it('reports malformed test.jsonl lines and fields with the file and line', async () => {
     const lines = readFileSync(`${FOLDER}/${TEST_JSONL}`, 'utf8').trimEnd().split('\n');
     await expect(load({ [TEST_JSONL]: `${lines[0]}\n{"question": ` })).rejects.toThrow(
@@ -307,5 +342,103 @@ describe('forEachZipEntry', () => {
         if (name === 'b') throw new Error('stop at b');
       }),
     ).toThrow('stop at b');
+  });
+});
+
+/** `bytes` in slices of `size` bytes, as an async iterable (a `DataFiles.readChunks` stand-in). */
+async function* slices(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  for (let offset = 0; offset < bytes.length; offset += size) yield bytes.subarray(offset, offset + size);
+}
+
+describe('forEachZipEntryInChunks', () => {
+  const names = (count: number) =>
+    Array.from({ length: count }, (_, i) => `paper${String(i).padStart(4, '0')}`);
+  const manyEntries = (level: 0 | 6): Uint8Array => {
+    const entries: Record<string, Uint8Array> = { 'dir/': new Uint8Array(0) };
+    for (const name of names(500)) entries[name] = strToU8(`${name}:${'abc '.repeat(40)}`);
+    return zipSync(entries, { level });
+  };
+
+  it.each([1, 7, 1000, 65_537, 1 << 22])(
+    'yields what forEachZipEntry yields when the archive comes in %i-byte chunks',
+    async (size) => {
+      for (const zip of [manyEntries(0), manyEntries(6)]) {
+        const whole: Array<[string, string]> = [];
+        forEachZipEntry(zip, 'many.zip', (name, contents) =>
+          whole.push([name, new TextDecoder().decode(contents)]),
+        );
+        const chunked: Array<[string, string]> = [];
+        await forEachZipEntryInChunks(slices(zip, size), 'many.zip', (name, contents) =>
+          chunked.push([name, new TextDecoder().decode(contents)]),
+        );
+        expect(whole.map(([name]) => name)).toEqual(names(500));
+        expect(chunked).toEqual(whole);
+      }
+    },
+  );
+
+  it('takes a plain iterable of chunks, and finds an end record whose comment spans chunks', async () => {
+    const zip = zipSync({ a: strToU8('{"a": 1}') });
+    // Give the end-of-central-directory record the longest comment a zip may have (65,535 bytes).
+    const commented = new Uint8Array(zip.length + 0xffff).fill(0x20);
+    commented.set(zip);
+    commented[zip.length - 2] = 0xff;
+    commented[zip.length - 1] = 0xff;
+    const seen: string[] = [];
+    await forEachZipEntryInChunks(slices(commented, 1000), 'c.zip', (name) => seen.push(name));
+    await forEachZipEntryInChunks([commented.subarray(0, 10), commented.subarray(10)], 'c.zip', (name) =>
+      seen.push(name),
+    );
+    expect(seen).toEqual(['a', 'a']);
+  });
+
+  it('reports a truncated or non-zip archive as forEachZipEntry does, after reading every chunk', async () => {
+    const zip = manyEntries(6);
+    // Cut before the last entry: every entry read is complete, only the end record tells.
+    let lastEntry = zip.length - 4;
+    while (!(zip[lastEntry] === 0x50 && zip[lastEntry + 1] === 0x4b && zip[lastEntry + 2] === 3)) lastEntry--;
+    expect(zip[lastEntry + 3]).toBe(4);
+    const truncated = zip.subarray(0, lastEntry);
+    const incomplete =
+      /many\.zip is not a complete zip archive \(it has no end-of-central-directory record\)/;
+    expect(() => forEachZipEntry(truncated, 'many.zip', () => {})).toThrow(incomplete);
+    await expect(forEachZipEntryInChunks(slices(truncated, 1000), 'many.zip', () => {})).rejects.toThrow(
+      incomplete,
+    );
+    // A failure before the end is still reported as the missing end record.
+    const stopping = (name: string) => {
+      if (name === 'paper0003') throw new Error('stop');
+    };
+    await expect(forEachZipEntryInChunks(slices(truncated, 1000), 'many.zip', stopping)).rejects.toThrow(
+      incomplete,
+    );
+    await expect(forEachZipEntryInChunks(slices(zip, 1000), 'many.zip', stopping)).rejects.toThrow('stop');
+    const text = strToU8('this is not a zip archive');
+    await expect(forEachZipEntryInChunks(slices(text, 3), 'text.zip', () => {})).rejects.toThrow(
+      /text\.zip is not a complete zip archive/,
+    );
+    await expect(forEachZipEntryInChunks([], 'empty.zip', () => {})).rejects.toThrow(
+      /empty\.zip is not a complete zip archive/,
+    );
+  });
+
+  it('names the entry where a damaged archive stops, and propagates entry errors', async () => {
+    const zip = zipSync({ first: strToU8('{"a": 1}'), second: strToU8('x'.repeat(5000)) }, { level: 0 });
+    const damaged = new Uint8Array(zip.length - 200);
+    damaged.set(zip.subarray(0, 1000));
+    damaged.set(zip.subarray(1200), 1000);
+    const seen: string[] = [];
+    await expect(
+      forEachZipEntryInChunks(slices(damaged, 100), 'damaged.zip', (name) => seen.push(name)),
+    ).rejects.toThrow('damaged.zip ends inside entry "second"; the archive is truncated');
+    expect(seen).toEqual(['first']);
+    const read: string[] = [];
+    await expect(
+      forEachZipEntryInChunks(slices(zip, 100), 'two.zip', (name) => {
+        read.push(name);
+        throw new Error(`stop at ${name}`);
+      }),
+    ).rejects.toThrow('stop at first');
+    expect(read).toEqual(['first']);
   });
 });

@@ -50,10 +50,10 @@ const INSTRUCTION =
  * Queries are sorted by question in code-point order (as the reference experiment does); ids are `qid`
  * (`RealScholarQuery_<n>`), or `line-<n>` when a line has none. Documents are in zip order.
  *
- * Limitation: the zip is read whole through `DataFiles.readBytes`, so it must fit in memory (and Node's
- * `readFile` refuses files over 2 GiB). The published zip is several GB and cannot be loaded this way; a
- * cut-down zip (or a future chunked `DataFiles` read) is needed. The entries are already decoded one at a
- * time (`forEachZipEntry` takes chunks), so only the abstracts, not the papers' full JSON, are kept.
+ * The zip (several GB when published) is read with `DataFiles.readChunks` where the files have it (the Node
+ * folder reader does), and its entries are decoded one at a time (`forEachZipEntryInChunks`), so memory holds
+ * the abstracts kept, not the archive or the papers' full JSON. Files without `readChunks` fall back to
+ * `readBytes`, which needs the whole zip in memory.
  */
 export const realScholarQueryParser: DatasetParser = {
   name: 'RealScholarQuery',
@@ -272,7 +272,9 @@ async function readAbstracts(
   let withoutAbstract = 0;
   const decoder = new TextDecoder('utf-8', { fatal: true });
 
-  forEachZipEntry(await files.readBytes(PAPER_ZIP), zipName, (name, bytes) => {
+  // Chunk by chunk when the files can (the published zip is several GB; Node reads at most 2 GiB at once).
+  const chunks = files.readChunks?.(PAPER_ZIP) ?? [await files.readBytes(PAPER_ZIP)];
+  await forEachZipEntryInChunks(chunks, zipName, (name, bytes) => {
     entries++;
     const where = `${zipName}: entry "${name}"`;
     let paper: unknown;
@@ -331,80 +333,163 @@ async function readAbstracts(
 /** Bytes pushed to the zip reader at a time (fflate's streaming `Unzip` advises few files per push). */
 const ZIP_CHUNK_BYTES = 1 << 16;
 
+/** The end-of-central-directory record (22 bytes) and the longest comment it may carry. */
+const END_RECORD_SEARCH_BYTES = 22 + 0xffff;
+
 /**
  * Calls `onEntry(name, contents)` for every file of a zip archive, in archive order, decompressing one entry
- * at a time (fflate's streaming `Unzip`; stored and deflated entries). Directory entries are skipped. The
- * archive is fed in chunks, so a chunked reader could drive the same code. Throws, naming `zipName` and the
- * entry, on an unsupported compression method, corrupt data or a truncated archive (one without its
- * end-of-central-directory record); errors from `onEntry` propagate.
+ * at a time (fflate's streaming `Unzip`; stored and deflated entries). Directory entries are skipped. Throws,
+ * naming `zipName` and the entry, on an unsupported compression method, corrupt data or a truncated archive
+ * (one without its end-of-central-directory record, checked before any entry is read); errors from `onEntry`
+ * propagate. `forEachZipEntryInChunks` reads an archive that is not in memory whole.
  */
 export function forEachZipEntry(
   zip: Uint8Array,
   zipName: string,
   onEntry: (name: string, contents: Uint8Array) => void,
 ): void {
-  if (!hasEndOfCentralDirectory(zip)) {
-    throw new Error(
-      `${zipName} is not a complete zip archive (it has no end-of-central-directory record): ` +
-        'the file is truncated or not a zip file',
-    );
-  }
-  let failure: Error | undefined;
-  let open: string | undefined;
-  const unzip = new Unzip((file: UnzipFile) => {
-    if (failure !== undefined || file.name.endsWith('/')) return;
-    const name = file.name;
-    const chunks: Uint8Array[] = [];
-    open = name;
-    file.ondata = (error, data, final) => {
-      if (failure !== undefined) return;
-      if (error !== null) {
-        failure = new Error(`${zipName}: cannot read entry "${name}": ${error.message}`, { cause: error });
-        return;
-      }
-      chunks.push(data);
-      if (!final) return;
-      open = undefined;
-      try {
-        onEntry(name, concat(chunks));
-      } catch (error) {
-        failure = error as Error;
-      }
-    };
-    try {
-      file.start();
-    } catch (error) {
-      failure = new Error(`${zipName}: cannot read entry "${name}": ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-  });
-  unzip.register(UnzipInflate);
-  unzip.register(UnzipPassThrough);
+  if (!hasEndOfCentralDirectory(zip)) throw incompleteArchive(zipName);
+  const reader = new ZipEntryReader(zipName, onEntry);
+  reader.push(zip);
+  reader.finish();
+}
 
-  for (let offset = 0; offset < zip.length || offset === 0; offset += ZIP_CHUNK_BYTES) {
-    const end = Math.min(offset + ZIP_CHUNK_BYTES, zip.length);
+/**
+ * `forEachZipEntry` over an archive given as a sequence of chunks (`DataFiles.readChunks`), so that only the
+ * entry being decoded, not the archive, is held in memory. The outcome, errors included, is the one
+ * `forEachZipEntry` has on the chunks joined: since the end-of-central-directory record can only be checked
+ * at the end, a failure (an unreadable entry, or an error from `onEntry`) stops the decoding but the rest of
+ * the chunks is still read, so that a truncated or non-zip file is reported as such. Entries already passed
+ * to `onEntry` when a failure is found stay passed (as in `forEachZipEntry`).
+ */
+export async function forEachZipEntryInChunks(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  zipName: string,
+  onEntry: (name: string, contents: Uint8Array) => void,
+): Promise<void> {
+  const reader = new ZipEntryReader(zipName, onEntry);
+  for await (const chunk of chunks) reader.push(chunk);
+  reader.finish();
+}
+
+/** The streaming decoder behind `forEachZipEntry` and `forEachZipEntryInChunks`. */
+class ZipEntryReader {
+  private readonly unzip: Unzip;
+  /** The first failure; once set, chunks are no longer decoded, only their tail is kept. */
+  private failure: Error | undefined;
+  /** The entry whose data is being read, if any. */
+  private open: string | undefined;
+  /** The last `tailLength` bytes read: all of them, or at least the last `END_RECORD_SEARCH_BYTES`. */
+  private readonly tail = new Uint8Array(2 * END_RECORD_SEARCH_BYTES);
+  private tailLength = 0;
+  private finished = false;
+
+  constructor(
+    private readonly zipName: string,
+    onEntry: (name: string, contents: Uint8Array) => void,
+  ) {
+    this.unzip = new Unzip((file: UnzipFile) => {
+      if (this.failure !== undefined || file.name.endsWith('/')) return;
+      const name = file.name;
+      const chunks: Uint8Array[] = [];
+      this.open = name;
+      file.ondata = (error, data, final) => {
+        if (this.failure !== undefined) return;
+        if (error !== null) {
+          this.failure = new Error(`${zipName}: cannot read entry "${name}": ${error.message}`, {
+            cause: error,
+          });
+          return;
+        }
+        chunks.push(data);
+        if (!final) return;
+        this.open = undefined;
+        try {
+          onEntry(name, concat(chunks));
+        } catch (error) {
+          this.failure = error as Error;
+        }
+      };
+      try {
+        file.start();
+      } catch (error) {
+        this.failure = new Error(`${zipName}: cannot read entry "${name}": ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+    });
+    this.unzip.register(UnzipInflate);
+    this.unzip.register(UnzipPassThrough);
+  }
+
+  /**
+   * Decodes the next chunk of the archive, calling `onEntry` for the entries it completes. Never throws: a
+   * failure is kept for `finish`, and later chunks only update the tail.
+   */
+  push(chunk: Uint8Array): void {
+    this.keepTail(chunk);
+    for (let offset = 0; offset < chunk.length && this.failure === undefined; offset += ZIP_CHUNK_BYTES) {
+      this.pushToUnzip(chunk.subarray(offset, Math.min(offset + ZIP_CHUNK_BYTES, chunk.length)), false);
+    }
+  }
+
+  /** Ends the archive: throws its failure, if any, else checks that it is complete. */
+  finish(): void {
+    if (this.finished) throw new Error('internal: a zip archive finished twice');
+    this.finished = true;
+    if (!hasEndOfCentralDirectory(this.tail.subarray(0, this.tailLength)))
+      throw incompleteArchive(this.zipName);
+    if (this.failure === undefined) this.pushToUnzip(new Uint8Array(0), true);
+    if (this.failure !== undefined) throw this.failure;
+    if (this.open !== undefined) {
+      throw new Error(`${this.zipName} ends inside entry "${this.open}"; the archive is truncated`);
+    }
+  }
+
+  private pushToUnzip(chunk: Uint8Array, final: boolean): void {
     try {
-      unzip.push(zip.subarray(offset, end), end === zip.length);
+      this.unzip.push(chunk, final);
     } catch (error) {
+      const { zipName, open } = this;
       const message = (error as Error).message;
-      failure ??=
+      this.failure ??=
         open === undefined
           ? new Error(`${zipName} is not a readable zip archive: ${message}`, { cause: error })
           : new Error(`${zipName} ends inside entry "${open}"; the archive is truncated (${message})`, {
               cause: error,
             });
     }
-    if (failure !== undefined) throw failure;
-    if (end === zip.length) break;
   }
-  if (open !== undefined) throw new Error(`${zipName} ends inside entry "${open}"; the archive is truncated`);
+
+  /** Appends `chunk` to the tail, dropping bytes no longer among the last `END_RECORD_SEARCH_BYTES`. */
+  private keepTail(chunk: Uint8Array): void {
+    const keep = END_RECORD_SEARCH_BYTES;
+    if (chunk.length >= keep) {
+      this.tail.set(chunk.subarray(chunk.length - keep));
+      this.tailLength = keep;
+      return;
+    }
+    if (this.tailLength + chunk.length > this.tail.length) {
+      this.tail.copyWithin(0, this.tailLength - keep, this.tailLength);
+      this.tailLength = keep;
+    }
+    this.tail.set(chunk, this.tailLength);
+    this.tailLength += chunk.length;
+  }
+}
+
+function incompleteArchive(zipName: string): Error {
+  return new Error(
+    `${zipName} is not a complete zip archive (it has no end-of-central-directory record): ` +
+      'the file is truncated or not a zip file',
+  );
 }
 
 /**
  * Whether the archive ends with an end-of-central-directory record (signature 0x06054b50, 22 bytes plus a
  * comment of up to 65,535 bytes), as every complete zip file does. The streaming reader never looks there, so
- * without this check a zip cut between two entries would read as a smaller archive.
+ * without this check a zip cut between two entries would read as a smaller archive. `zip` may be the
+ * archive's last `END_RECORD_SEARCH_BYTES` bytes or more rather than all of it.
  */
 function hasEndOfCentralDirectory(zip: Uint8Array): boolean {
   const last = zip.length - 22;

@@ -42,6 +42,17 @@ export interface DataFiles {
   readText(relativePath: string): Promise<string>;
   /** Binary files (zip archives). */
   readBytes(relativePath: string): Promise<Uint8Array>;
+  /**
+   * Optional: the file's bytes in order, a chunk at a time, for files too large to hold whole (Node refuses
+   * to read a file over 2 GiB into one buffer). Readers that have it use it instead of `readBytes`; a chunk
+   * may be kept (the reader never reuses or overwrites its memory) but must not be modified. A missing or unreadable file
+   * fails on the first `next()`; `signal` stops the reading with its abort reason.
+   */
+  readChunks?(relativePath: string, options?: ReadChunksOptions): AsyncIterable<Uint8Array>;
+}
+
+export interface ReadChunksOptions {
+  signal?: AbortSignal;
 }
 
 export interface ParseOptions {
