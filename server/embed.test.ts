@@ -1,17 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { decodeEmbeddings, embeddingsFromJson } from '../src/core/embedding/embeddingWire';
 import { EMBED_LIMITS, type RemoteEmbedRequest } from '../src/core/embedding/remoteEmbeddingApi';
 import { RemoteEmbedder } from '../src/core/embedding/remoteEmbedder';
 import { RemoteEmbeddingHttpClient } from '../src/core/embedding/remoteEmbeddingHttpClient';
 import { FALLBACK_INSTRUCTION } from '../src/core/embedding/templates';
-import { buildServer } from './app';
 import { parseServerConfig, type ServerConfig } from './config';
 import { ProxyEmbeddingService } from './llm/embeddingService';
 import { FakeEmbeddingUpstream, pseudoEmbedding } from './testing/fakeEmbeddingUpstream';
+import { standInConfig, startTestServer, type TestServer } from './testing/testServer';
 
 /**
  * `POST /api/embed` on the real server on a real port, in front of the stand-in embeddings upstream (also a
@@ -33,32 +32,8 @@ let counter = 0;
 const uniq = (text: string) => `${text} n${++counter}`;
 
 function configFor(overrides: Partial<ServerConfig> = {}): ServerConfig {
-  return {
-    ...parseServerConfig([], {}),
-    logLevel: 'silent',
-    port: 0,
-    baseUrl: upstream.url,
-    apiKey: API_KEY,
-    openaiApiKey: OPENAI_KEY,
-    openaiBaseUrl: `${upstream.url}/v1`,
-    cacheDir: path.join(scratch, 'cache'),
-    distDir: path.join(scratch, 'no-dist'),
-    retries: 2,
-    retryDelayMs: 2,
-    timeoutMs: 5000,
-    ...overrides,
-  };
-}
-
-async function start(
-  config: ServerConfig,
-  logStream?: { write(line: string): void },
-): Promise<{ app: FastifyInstance; url: string }> {
-  const app = await buildServer(config, { logStream });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return { app, url: `http://127.0.0.1:${address.port}` };
+  const setup = { upstreamUrl: upstream.url, apiKey: API_KEY, openaiApiKey: OPENAI_KEY, scratch };
+  return standInConfig(setup, overrides);
 }
 
 interface Answer {
@@ -105,12 +80,12 @@ function expectRows(vectors: Float32Array | undefined, dims: number, expected: F
   );
 }
 
-let main: { app: FastifyInstance; url: string };
+let main: TestServer;
 
 beforeAll(async () => {
   await upstream.start();
   await other.start();
-  main = await start(configFor());
+  main = await startTestServer(configFor());
 });
 beforeEach(() => {
   upstream.reset();
@@ -185,7 +160,7 @@ describe('POST /api/embed', () => {
     // OpenAI's models take no instruction.
     expect(upstream.requests[0].body.input[0]).toMatch(/^a n\d+$/);
 
-    const separate = await start(configFor({ embedBaseUrl: other.url }));
+    const separate = await startTestServer(configFor({ embedBaseUrl: other.url }));
     try {
       const s = await embed(separate.url, { model: 'bge', texts: [uniq('b')], kind: 'document' });
       expect(s.status).toBe(200);
@@ -196,7 +171,9 @@ describe('POST /api/embed', () => {
     } finally {
       await separate.app.close();
     }
-    const keyed = await start(configFor({ embedBaseUrl: `${other.url}/v1`, embedApiKey: EMBED_KEY }));
+    const keyed = await startTestServer(
+      configFor({ embedBaseUrl: `${other.url}/v1`, embedApiKey: EMBED_KEY }),
+    );
     try {
       await embed(keyed.url, { model: 'bge', texts: [uniq('c')], kind: 'document' });
       expect(other.requests[1].authorization).toBe(`Bearer ${EMBED_KEY}`);
@@ -207,7 +184,7 @@ describe('POST /api/embed', () => {
   });
 
   it('batches to EMBED_BATCH_SIZE, keeps EMBED_CONCURRENCY calls in flight, and learns a smaller limit', async () => {
-    const server = await start(configFor({ embedBatchSize: 16, embedConcurrency: 2 }));
+    const server = await startTestServer(configFor({ embedBatchSize: 16, embedConcurrency: 2 }));
     try {
       upstream.delayMs = 20;
       const texts = Array.from({ length: 70 }, (_, i) => uniq(`document number ${i}`));
@@ -245,7 +222,7 @@ describe('POST /api/embed', () => {
   });
 
   it('asks for floats when the server refuses base64, and sorts replies by index', async () => {
-    const server = await start(configFor());
+    const server = await startTestServer(configFor());
     try {
       upstream.refuseBase64 = true;
       upstream.plan = () => 'shuffled';
@@ -311,7 +288,7 @@ describe('POST /api/embed', () => {
   });
 
   it('times out a hanging upstream and retries it', async () => {
-    const server = await start(configFor({ timeoutMs: 150, retries: 1 }));
+    const server = await startTestServer(configFor({ timeoutMs: 150, retries: 1 }));
     try {
       upstream.plan = () => 'hang';
       const r = await embed(server.url, { model: 'm', texts: [uniq('a')], kind: 'document' });
@@ -324,7 +301,7 @@ describe('POST /api/embed', () => {
   });
 
   it('keeps finished batches when a later one fails for good, so that sending again does only the rest', async () => {
-    const server = await start(configFor({ embedBatchSize: 4, embedConcurrency: 1, retries: 0 }));
+    const server = await startTestServer(configFor({ embedBatchSize: 4, embedConcurrency: 1, retries: 0 }));
     try {
       upstream.plan = (_b, n) => (n === 2 ? 'server_error' : 'answer');
       const texts = Array.from({ length: 12 }, (_, i) => uniq(`text ${i}`));
@@ -347,7 +324,9 @@ describe('POST /api/embed', () => {
   });
 
   it('says what to set when no upstream is configured, it is down, or it refuses the key', async () => {
-    const bare = await start(configFor({ baseUrl: undefined, openaiApiKey: undefined, apiKey: undefined }));
+    const bare = await startTestServer(
+      configFor({ baseUrl: undefined, openaiApiKey: undefined, apiKey: undefined }),
+    );
     try {
       const r = await embed(bare.url, { model: 'my-model', texts: ['x'], kind: 'query' });
       expect(r.status).toBe(503);
@@ -362,7 +341,7 @@ describe('POST /api/embed', () => {
     } finally {
       await bare.app.close();
     }
-    const down = await start(configFor({ baseUrl: 'http://127.0.0.1:9', retries: 0 }));
+    const down = await startTestServer(configFor({ baseUrl: 'http://127.0.0.1:9', retries: 0 }));
     try {
       const r = await embed(down.url, { model: 'm', texts: [uniq('x')], kind: 'query' });
       expect(r.status).toBe(502);
@@ -387,7 +366,7 @@ describe('POST /api/embed', () => {
 
   it('logs requests and upstream failures without any secret', async () => {
     const lines: string[] = [];
-    const logged = await start(
+    const logged = await startTestServer(
       configFor({
         logLevel: 'info',
         retries: 0,
@@ -511,7 +490,7 @@ describe('the embedding cache', () => {
       texts: [uniq('loan rates'), uniq('car loans'), uniq('weather')],
       kind: 'document',
     };
-    let server = await start(configFor({ cacheDir }));
+    let server = await startTestServer(configFor({ cacheDir }));
     try {
       const first = await embed(server.url, request);
       expect(first.cached).toBe(0);
@@ -522,7 +501,7 @@ describe('the embedding cache', () => {
     } finally {
       await server.app.close();
     }
-    server = await start(configFor({ cacheDir }));
+    server = await startTestServer(configFor({ cacheDir }));
     try {
       const afterRestart = await embed(server.url, request);
       expect(afterRestart.cached).toBe(3);
@@ -580,7 +559,7 @@ describe('a 50,000-document corpus through the server', () => {
     );
     const client = (url: string) => new RemoteEmbeddingHttpClient(url, (u, init) => fetch(u, init));
 
-    let server = await start(config);
+    let server = await startTestServer(config);
     const controller = new AbortController();
     const progress: number[] = [];
     try {
@@ -606,7 +585,7 @@ describe('a 50,000-document corpus through the server', () => {
     const firstRun = upstream.inputs.length;
     expect(firstRun).toBe(20_000);
 
-    server = await start(config);
+    server = await startTestServer(config);
     try {
       const embedder = new RemoteEmbedder('remote:Qwen/Qwen3-Embedding-8B', {
         service: client(server.url),

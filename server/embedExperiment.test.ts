@@ -1,11 +1,17 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExperimentSummary } from '../src/core/experiment/outputs';
 import { FakeEmbeddingUpstream } from './testing/fakeEmbeddingUpstream';
+import {
+  isolatedEnv,
+  repoRoot,
+  runScript,
+  startServerProcess,
+  type ScriptResult,
+  type ServerProcess,
+} from './testing/scriptProcesses';
 
 /**
  * End to end: `npm run experiment -- --embedding-model remote:<model>` through the real app server
@@ -13,84 +19,30 @@ import { FakeEmbeddingUpstream } from './testing/fakeEmbeddingUpstream';
  * directly with the server's code and cache; `npm run embed-docs` likewise.
  */
 
-const run = promisify(execFile);
-const root = path.resolve(new URL('..', import.meta.url).pathname);
-const tsx = path.join(root, 'node_modules/.bin/tsx');
-const dataDir = path.resolve(root, '../shared/data');
+const dataDir = path.resolve(repoRoot, '../shared/data');
 const scratch = mkdtempSync(path.join(tmpdir(), 'embed-experiment-'));
 const upstream = new FakeEmbeddingUpstream({ dims: 256 });
 const EMBED_KEY = 'tei-e2e-key-6d2b8f0a4c';
 
-/** The test's environment without any upstream settings of the machine's own. */
-function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const clean = { ...process.env };
-  for (const name of [
-    'BASE_URL',
-    'API_KEY',
-    'OPENAI_API_KEY',
-    'OPENAI_BASE_URL',
-    'EMBED_BASE_URL',
-    'EMBED_API_KEY',
-    'CACHE_DIR',
-    'DATA_DIR',
-    'PORT',
-  ])
-    delete clean[name];
-  return { ...clean, CACHE_DIR: path.join(scratch, 'cache'), ...extra };
-}
-
-async function cli(
-  script: string,
-  args: string[],
-  extraEnv: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(tsx, [script, ...args], {
-      cwd: root,
-      env: env(extraEnv),
-      maxBuffer: 1 << 26,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
-
-/** `npm start` (server/main.ts) on a free port; resolves with its URL once it printed it. */
-function startServerProcess(
-  extraEnv: Record<string, string>,
-): Promise<{ url: string; proc: ChildProcess; output: () => string }> {
-  const proc = spawn(tsx, ['server/main.ts', '--port', '0', '--no-build', '--log-level', 'warn'], {
-    cwd: root,
-    env: env({ CACHE_DIR: path.join(scratch, 'server-cache'), ...extraEnv }),
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const match = /Refinement Explorer: (http:\/\/\S+?)\/\n/.exec(output);
-      if (match && output.includes('cache:')) {
-        clearTimeout(timer);
-        resolve({ url: match[1], proc, output: () => output });
-      }
-    };
-    proc.stdout.on('data', onData);
-    proc.stderr.on('data', onData);
-    proc.once('exit', (code) => reject(new Error(`the server exited (${code}):\n${output}`)));
-  });
+/** A CLI script in the test's environment (the cache in the scratch folder), `extraEnv` added. */
+function cli(script: string, args: string[], extraEnv: Record<string, string> = {}): Promise<ScriptResult> {
+  return runScript(script, args, isolatedEnv(path.join(scratch, 'cache'), extraEnv));
 }
 
 function readJson<T>(file: string): T {
   return JSON.parse(readFileSync(file, 'utf8')) as T;
 }
 
-let server: Awaited<ReturnType<typeof startServerProcess>>;
+let server: ServerProcess;
 
 beforeAll(async () => {
   await upstream.start();
-  server = await startServerProcess({ EMBED_BASE_URL: upstream.url, EMBED_API_KEY: EMBED_KEY });
+  server = await startServerProcess(
+    isolatedEnv(path.join(scratch, 'server-cache'), {
+      EMBED_BASE_URL: upstream.url,
+      EMBED_API_KEY: EMBED_KEY,
+    }),
+  );
 });
 
 afterAll(async () => {

@@ -1,106 +1,54 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExperimentSummary } from '../src/core/experiment/outputs';
-import { buildServer } from './app';
 import { parseServerConfig, type ServerConfig } from './config';
 import { FakeUpstream } from './testing/fakeUpstream';
+import {
+  isolatedEnv,
+  repoRoot,
+  runScript,
+  startServerProcess,
+  type ScriptResult,
+  type ServerProcess,
+} from './testing/scriptProcesses';
+import { startTestServer, type TestServer } from './testing/testServer';
 
 /**
  * End to end: `npm run experiment -- --teacher llm:<model>` through the real teacher proxy (`npm start`'s
  * entry point, spawned) against the stand-in upstream, in direct mode, and misconfigured.
  */
 
-const run = promisify(execFile);
-const root = path.resolve(new URL('..', import.meta.url).pathname);
-const tsx = path.join(root, 'node_modules/.bin/tsx');
-const dataDir = path.resolve(root, '../shared/data');
+const dataDir = path.resolve(repoRoot, '../shared/data');
 const scratch = mkdtempSync(path.join(tmpdir(), 'llm-experiment-'));
 const upstream = new FakeUpstream();
 
-/** The test's environment without any LLM settings of the machine's own. */
+/** The test's environment: the cache in the scratch folder, `extra` added. */
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const clean = { ...process.env };
-  for (const name of [
-    'BASE_URL',
-    'API_KEY',
-    'OPENAI_API_KEY',
-    'OPENAI_BASE_URL',
-    'CACHE_DIR',
-    'DATA_DIR',
-    'PORT',
-  ])
-    delete clean[name];
-  return { ...clean, CACHE_DIR: path.join(scratch, 'cache'), ...extra };
+  return isolatedEnv(path.join(scratch, 'cache'), extra);
 }
 
-async function experiment(
-  args: string[],
-  extraEnv: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(tsx, ['src/cli/experiment.ts', ...args], {
-      cwd: root,
-      env: env(extraEnv),
-      maxBuffer: 1 << 26,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
+function experiment(args: string[], extraEnv: Record<string, string> = {}): Promise<ScriptResult> {
+  return runScript('src/cli/experiment.ts', args, env(extraEnv));
 }
 
-/** `npm start` (server/main.ts) on a free port; resolves with its URL once it printed it. */
-function startServerProcess(
-  extraEnv: Record<string, string>,
-): Promise<{ url: string; proc: ChildProcess; output: () => string }> {
-  const proc = spawn(tsx, ['server/main.ts', '--port', '0', '--no-build', '--log-level', 'warn'], {
-    cwd: root,
-    env: env(extraEnv),
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const match = /Refinement Explorer: (http:\/\/\S+?)\/\n/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ url: match[1], proc, output: () => output });
-      }
-    };
-    proc.stdout.on('data', onData);
-    proc.stderr.on('data', onData);
-    proc.once('exit', (code) => reject(new Error(`the server exited (${code}):\n${output}`)));
-  });
-}
-
-async function inProcessServer(
-  overrides: Partial<ServerConfig>,
-): Promise<{ app: FastifyInstance; url: string }> {
-  const app = await buildServer({
+/** A server without cache in this process, configured by `overrides` alone. */
+function inProcessServer(overrides: Partial<ServerConfig>): Promise<TestServer> {
+  return startTestServer({
     ...parseServerConfig([], {}),
     logLevel: 'silent',
     cacheDir: undefined,
     ...overrides,
   });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return { app, url: `http://127.0.0.1:${address.port}` };
 }
 
 const API_KEY = 'e2e-key-5b1d9c0e7a';
-let server: Awaited<ReturnType<typeof startServerProcess>>;
+let server: ServerProcess;
 
 beforeAll(async () => {
   await upstream.start();
-  server = await startServerProcess({ BASE_URL: upstream.url, API_KEY });
+  server = await startServerProcess(env({ BASE_URL: upstream.url, API_KEY }));
 });
 
 afterAll(async () => {

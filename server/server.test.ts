@@ -2,13 +2,12 @@ import { request as httpRequest } from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LLM_LIMITS, type GenerateResponse, type JudgeResponse } from '../src/core/teachers/llmApi';
 import { buildJudgePrompt } from '../src/core/teachers/llmScoring';
-import { buildServer } from './app';
-import { parseServerConfig, type ServerConfig } from './config';
+import type { ServerConfig } from './config';
 import { FakeUpstream, relevance } from './testing/fakeUpstream';
+import { standInConfig, startTestServer, type TestServer } from './testing/testServer';
 
 const API_KEY = 'lm-studio-key-7f3a91c2d4e5b6Zq9X';
 const OPENAI_KEY = 'sk-proj-TESTONLY0123456789abcdefWx7Y';
@@ -22,32 +21,8 @@ let counter = 0;
 const uniq = (text: string) => `${text} #${++counter}`;
 
 function configFor(overrides: Partial<ServerConfig> = {}): ServerConfig {
-  return {
-    ...parseServerConfig([], {}),
-    logLevel: 'silent',
-    port: 0,
-    baseUrl: upstream.url,
-    apiKey: API_KEY,
-    openaiApiKey: OPENAI_KEY,
-    openaiBaseUrl: `${upstream.url}/v1`,
-    cacheDir: path.join(scratch, 'cache'),
-    distDir: path.join(scratch, 'no-dist'),
-    retries: 2,
-    retryDelayMs: 2,
-    timeoutMs: 5000,
-    ...overrides,
-  };
-}
-
-async function start(
-  config: ServerConfig,
-  logStream?: { write(line: string): void },
-): Promise<{ app: FastifyInstance; url: string }> {
-  const app = await buildServer(config, { logStream });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return { app, url: `http://127.0.0.1:${address.port}` };
+  const setup = { upstreamUrl: upstream.url, apiKey: API_KEY, openaiApiKey: OPENAI_KEY, scratch };
+  return standInConfig(setup, overrides);
 }
 
 async function call(
@@ -91,11 +66,11 @@ function rawGet(port: string, rawPath: string): Promise<{ status: number; text: 
   });
 }
 
-let main: { app: FastifyInstance; url: string };
+let main: TestServer;
 
 beforeAll(async () => {
   await upstream.start();
-  main = await start(configFor());
+  main = await startTestServer(configFor());
 });
 beforeEach(() => upstream.reset());
 afterAll(async () => {
@@ -316,7 +291,7 @@ describe('POST /api/judge', () => {
   });
 
   it('times out a hanging upstream and retries it', async () => {
-    const { app, url } = await start(configFor({ timeoutMs: 150, retries: 1 }));
+    const { app, url } = await startTestServer(configFor({ timeoutMs: 150, retries: 1 }));
     try {
       upstream.plan = () => 'hang';
       const r = await call(`${url}/api/judge`, 'POST', {
@@ -334,7 +309,9 @@ describe('POST /api/judge', () => {
   });
 
   it('says what to set when no upstream is configured, or it is down, or it refuses the key', async () => {
-    const bare = await start(configFor({ baseUrl: undefined, openaiApiKey: undefined, apiKey: undefined }));
+    const bare = await startTestServer(
+      configFor({ baseUrl: undefined, openaiApiKey: undefined, apiKey: undefined }),
+    );
     try {
       const r = await call(`${bare.url}/api/judge`, 'POST', {
         model: 'my-model',
@@ -356,7 +333,7 @@ describe('POST /api/judge', () => {
       await bare.app.close();
     }
 
-    const down = await start(configFor({ baseUrl: 'http://127.0.0.1:9', retries: 0 }));
+    const down = await startTestServer(configFor({ baseUrl: 'http://127.0.0.1:9', retries: 0 }));
     try {
       const r = await call(`${down.url}/api/judge`, 'POST', {
         model: 'm',
@@ -394,7 +371,7 @@ describe('POST /api/judge', () => {
 
   it('logs requests and upstream failures without any secret', async () => {
     const lines: string[] = [];
-    const logged = await start(configFor({ logLevel: 'info', retries: 0 }), {
+    const logged = await startTestServer(configFor({ logLevel: 'info', retries: 0 }), {
       write: (line) => void lines.push(line),
     });
     try {
@@ -428,7 +405,7 @@ describe('POST /api/judge', () => {
 
   it('moves credentials in BASE_URL into a header and never shows them', async () => {
     const port = new URL(upstream.url).port;
-    const withCredentials = await start(
+    const withCredentials = await startTestServer(
       configFor({ baseUrl: `http://proxy-user:${URL_PASSWORD}@127.0.0.1:${port}`, apiKey: undefined }),
     );
     try {
@@ -491,7 +468,7 @@ describe('POST /api/judge', () => {
   });
 
   it('bounds the upstream calls in flight', async () => {
-    const { app, url } = await start(configFor({ concurrency: 3 }));
+    const { app, url } = await startTestServer(configFor({ concurrency: 3 }));
     try {
       upstream.delayMs = 25;
       const r = await call(`${url}/api/judge`, 'POST', {
@@ -518,7 +495,7 @@ describe('cache', () => {
       query: uniq('loans'),
       documents: ['loan rates', 'car loans', 'weather'],
     };
-    let server = await start(configFor({ cacheDir }));
+    let server = await startTestServer(configFor({ cacheDir }));
     try {
       const first = await call(`${server.url}/api/judge`, 'POST', request);
       expect((first.json as unknown as JudgeResponse).cached).toBe(0);
@@ -530,7 +507,7 @@ describe('cache', () => {
       await server.app.close();
     }
 
-    server = await start(configFor({ cacheDir }));
+    server = await startTestServer(configFor({ cacheDir }));
     try {
       const afterRestart = await call(`${server.url}/api/judge`, 'POST', request);
       expect((afterRestart.json as unknown as JudgeResponse).cached).toBe(3);
@@ -596,7 +573,7 @@ describe('POST /api/generate', () => {
 
 describe('GET /data/*', () => {
   const dataDir = path.join(scratch, 'data');
-  let server: { app: FastifyInstance; url: string };
+  let server: TestServer;
   beforeAll(async () => {
     mkdirSync(path.join(dataDir, 'Demo'), { recursive: true });
     writeFileSync(path.join(dataDir, 'Demo', 'queries.jsonl'), '{"_id": "1", "text": "hello"}\n');
@@ -604,7 +581,7 @@ describe('GET /data/*', () => {
     writeFileSync(path.join(dataDir, '.env'), 'SECRET=1');
     writeFileSync(path.join(scratch, 'outside.txt'), 'outside');
     symlinkSync(path.join(scratch, 'outside.txt'), path.join(dataDir, 'link-out.txt'));
-    server = await start(configFor({ dataDir }));
+    server = await startTestServer(configFor({ dataDir }));
   });
   afterAll(async () => server.app.close());
 
@@ -646,7 +623,7 @@ describe('GET /data/*', () => {
   });
 
   it('serves the shared datasets the browser loads (HEAD included)', async () => {
-    const shared = await start(
+    const shared = await startTestServer(
       configFor({ dataDir: path.resolve(new URL('../../shared/data', import.meta.url).pathname) }),
     );
     try {
@@ -676,7 +653,7 @@ describe('the app', () => {
     mkdirSync(path.join(distDir, 'assets'), { recursive: true });
     writeFileSync(path.join(distDir, 'index.html'), '<!doctype html><title>Refinement Explorer</title>');
     writeFileSync(path.join(distDir, 'assets', 'app.js'), 'console.log(1)');
-    const server = await start(configFor({ distDir }));
+    const server = await startTestServer(configFor({ distDir }));
     try {
       const index = await call(`${server.url}/`, 'GET');
       expect(index.status).toBe(200);

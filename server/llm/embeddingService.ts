@@ -9,10 +9,10 @@ import { applyTemplate, FALLBACK_INSTRUCTION, validateTemplate } from '../../src
 import { LlmServiceError } from '../../src/core/teachers/llmApi';
 import type { UpstreamConfig } from '../config';
 import { EmbeddingStore } from './embeddingStore';
-import { EmbeddingUpstream, type ResolvedEmbedModel } from './embeddingUpstream';
+import { EmbeddingUpstream } from './embeddingUpstream';
 import { Redactor } from './redact';
 import { cacheKey } from './teacherCache';
-import { UpstreamError } from './upstream';
+import { UpstreamError, type ResolvedModel } from './upstreamCommon';
 
 /** Bumped when what a cached vector means changes. */
 const EMBED_CACHE_VERSION = 'embed-v1';
@@ -58,7 +58,7 @@ export class ProxyEmbeddingService implements RemoteEmbeddingService {
   }
 
   /** Which upstream serves `model`; throws the 400/503 LlmServiceError that says what to set. */
-  resolve(model: string): ResolvedEmbedModel {
+  resolve(model: string): ResolvedModel {
     return this.upstream.resolve(model);
   }
 
@@ -171,7 +171,7 @@ export class ProxyEmbeddingService implements RemoteEmbeddingService {
   }
 
   /** Upstream batches of the `missing` texts: at most the model's batch size and MAX_BATCH_CHARS each. */
-  private batches(resolved: ResolvedEmbedModel, missing: number[], texts: string[]): number[][] {
+  private batches(resolved: ResolvedModel, missing: number[], texts: string[]): number[][] {
     const size = this.upstream.batchSize(resolved);
     const out: number[][] = [];
     let current: number[] = [];

@@ -3,7 +3,19 @@ import { LlmServiceError } from '../../src/core/teachers/llmApi';
 import type { UpstreamConfig } from '../config';
 import { publicUrl, type Redactor } from './redact';
 import { Semaphore } from './semaphore';
-import { UpstreamError } from './upstream';
+import {
+  basicAuthorization,
+  cleanMessage,
+  connectionError,
+  splitModelName,
+  statusError,
+  timeoutError,
+  UpstreamError,
+  v1Root,
+  withRetries,
+  type ProviderName,
+  type ResolvedModel,
+} from './upstreamCommon';
 
 /**
  * The upstream embeddings servers, reached with `fetch` at `POST <base>/embeddings` in OpenAI's format
@@ -16,14 +28,6 @@ import { UpstreamError } from './upstream';
  * replies (wrong vector count, wrong or mixed dimensions). A batch the server calls too large is split and
  * the limit it names is kept for the model. Errors say what to check and carry no secret.
  */
-
-export type EmbedProvider = 'openai' | 'base_url';
-
-export interface ResolvedEmbedModel {
-  provider: EmbedProvider;
-  /** The model name sent upstream (prefix removed). */
-  model: string;
-}
 
 /** The upstream refused a batch as too large; `limit` is the size it named, if it did. */
 class BatchTooLarge extends Error {
@@ -55,7 +59,7 @@ export class EmbeddingUpstream {
   /** Per `provider/model`: the batch size the upstream accepts, once it said so. */
   private readonly learnedBatch = new Map<string, number>();
   /** Per provider: refused base64, gets floats. */
-  private readonly floatsOnly = new Set<EmbedProvider>();
+  private readonly floatsOnly = new Set<ProviderName>();
 
   constructor(
     private readonly config: UpstreamConfig,
@@ -66,36 +70,33 @@ export class EmbeddingUpstream {
   }
 
   /** Which provider serves `name`; a 503 LlmServiceError saying what to set when none is configured. */
-  resolve(name: string): ResolvedEmbedModel {
-    const prefixed = /^(OpenAI|LiteLLM)\/(.*)$/s.exec(name);
-    const provider: EmbedProvider = prefixed?.[1] === 'OpenAI' ? 'openai' : 'base_url';
-    const model = (prefixed ? prefixed[2] : name).trim();
-    if (!model) throw new LlmServiceError(`model "${name}" has no name after its prefix`, 400);
-    if (provider === 'openai' && !this.config.openaiApiKey)
+  resolve(name: string): ResolvedModel {
+    const resolved = splitModelName(name);
+    if (resolved.provider === 'openai' && !this.config.openaiApiKey)
       throw new LlmServiceError(
         `embedding model "${name}" needs OPENAI_API_KEY: set it in the environment of the app server ` +
           '(or of the CLI, when it calls the upstream directly) and restart it',
         503,
       );
-    if (provider === 'base_url' && !this.endpointUrl())
+    if (resolved.provider === 'base_url' && !this.endpointUrl())
       throw new LlmServiceError(
         `no embeddings upstream for model "${name}": set EMBED_BASE_URL (or BASE_URL) to an OpenAI-compatible ` +
           'embeddings server (vLLM, text-embeddings-inference, LiteLLM) and EMBED_API_KEY if it needs one, then ' +
           'restart; or use OpenAI/<model> with OPENAI_API_KEY',
         503,
       );
-    return { provider, model };
+    return resolved;
   }
 
   /** Where a provider is, for messages: never with credentials. */
-  describe(provider: EmbedProvider): string {
+  describe(provider: ProviderName): string {
     return provider === 'openai'
       ? `OpenAI (${publicUrl(this.config.openaiBaseUrl)})`
       : `the embeddings server at ${publicUrl(this.baseUrl())}`;
   }
 
   /** Texts per upstream call for this model: the configured size, or the smaller one the upstream named. */
-  batchSize(resolved: ResolvedEmbedModel): number {
+  batchSize(resolved: ResolvedModel): number {
     return Math.min(this.config.embedBatchSize, this.learnedBatch.get(key(resolved)) ?? Infinity);
   }
 
@@ -104,33 +105,27 @@ export class EmbeddingUpstream {
    * `expectedDims`: the width this model's vectors had before (a reply of another width is malformed).
    */
   async embed(
-    resolved: ResolvedEmbedModel,
+    resolved: ResolvedModel,
     texts: string[],
     signal?: AbortSignal,
     expectedDims?: number,
   ): Promise<Float32Array[]> {
-    for (let retry = 0; ;) {
-      try {
-        return await this.semaphore.run(() => this.attempt(resolved, texts, signal, expectedDims));
-      } catch (error) {
-        if (error instanceof EncodingRefused) continue;
+    return withRetries(() => this.semaphore.run(() => this.attempt(resolved, texts, signal, expectedDims)), {
+      retries: this.config.retries,
+      retryDelayMs: this.config.retryDelayMs,
+      redactor: this.redactor,
+      signal,
+      recover: (error) => {
+        if (error instanceof EncodingRefused) return 'again';
         if (error instanceof BatchTooLarge) return this.split(resolved, texts, error, signal, expectedDims);
-        const failure =
-          error instanceof UpstreamError ? error : new UpstreamError(this.clean(error), 'internal');
-        if (!failure.retryable || retry >= this.config.retries || signal?.aborted) {
-          if (retry === 0) throw failure;
-          throw new UpstreamError(`${failure.message} (after ${retry} retries)`, failure.kind);
-        }
-        const backoff = this.config.retryDelayMs * 2 ** retry * (1 + Math.random() * 0.25);
-        retry++;
-        await sleep(Math.min(failure.retryAfterMs ?? backoff, 30_000), signal);
-      }
-    }
+        return undefined;
+      },
+    });
   }
 
   /** A batch the upstream refused as too large, in smaller parts (the limit it named, else halves). */
   private async split(
-    resolved: ResolvedEmbedModel,
+    resolved: ResolvedModel,
     texts: string[],
     refusal: BatchTooLarge,
     signal?: AbortSignal,
@@ -159,7 +154,7 @@ export class EmbeddingUpstream {
   }
 
   private async attempt(
-    resolved: ResolvedEmbedModel,
+    resolved: ResolvedModel,
     texts: string[],
     signal?: AbortSignal,
     expectedDims?: number,
@@ -189,20 +184,13 @@ export class EmbeddingUpstream {
       text = await response.text();
     } catch (error) {
       if (signal?.aborted) throw new UpstreamError('cancelled', 'cancelled');
-      if (timeout.aborted)
-        throw new UpstreamError(
-          `${where} did not answer within ${this.config.timeoutMs / 1000} s (raise TIMEOUT if it is just slow)`,
-          'timeout',
-        );
-      const cause = (error as { cause?: { code?: unknown; cause?: { code?: unknown } } }).cause;
-      const code = cause?.code ?? cause?.cause?.code;
-      const hint =
+      if (timeout.aborted) throw timeoutError(where, this.config.timeoutMs);
+      throw connectionError(
+        where,
+        error,
         resolved.provider === 'openai'
           ? 'check the network'
-          : 'check EMBED_BASE_URL (or BASE_URL) and that the server is running';
-      throw new UpstreamError(
-        `cannot reach ${where}${typeof code === 'string' ? ` (${code})` : ''}: ${hint}`,
-        'connection',
+          : 'check EMBED_BASE_URL (or BASE_URL) and that the server is running',
       );
     }
     if (status < 200 || status >= 300) throw this.refusal(resolved, status, retryAfter, text, base64);
@@ -210,23 +198,14 @@ export class EmbeddingUpstream {
   }
 
   private refusal(
-    resolved: ResolvedEmbedModel,
+    resolved: ResolvedModel,
     status: number,
     retryAfter: string | null,
     text: string,
     base64: boolean,
   ): Error {
     const where = this.describe(resolved.provider);
-    const detail = this.clean(errorMessage(text) ?? `HTTP ${status}`);
-    const keyName = resolved.provider === 'openai' ? 'OPENAI_API_KEY' : 'EMBED_API_KEY or API_KEY';
-    if (status === 429) {
-      const after = Number(retryAfter);
-      return new UpstreamError(
-        `${where} is rate-limiting (HTTP 429); lower EMBED_CONCURRENCY or try later`,
-        'rate_limit',
-        retryAfter !== null && Number.isFinite(after) && after >= 0 ? after * 1000 : undefined,
-      );
-    }
+    const detail = cleanMessage(errorMessage(text) ?? `HTTP ${status}`, this.redactor);
     if (status === 413 || ((status === 400 || status === 422) && TOO_LARGE.test(detail))) {
       const named =
         /batch size (?:is |of )?(\d+)|at most (\d+)|max(?:imum)?[ _a-z]{0,30}?(?:batch|inputs)[ _a-z]{0,12}?(\d+)/i.exec(
@@ -240,22 +219,22 @@ export class EmbeddingUpstream {
       this.warn(`${where} refused encoding_format "base64"; asking it for floats`);
       return new EncodingRefused(detail);
     }
-    if (status >= 500 || status === 408 || status === 409)
-      return new UpstreamError(`${where} failed (HTTP ${status}): ${detail}`, 'server');
-    if (status === 401 || status === 403)
-      return new UpstreamError(`${where} refused the key (HTTP ${status}): check ${keyName}`, 'auth');
-    if (status === 404)
-      return new UpstreamError(
+    const after = Number(retryAfter);
+    return statusError(status, {
+      where,
+      detail,
+      retryAfterMs: retryAfter !== null && Number.isFinite(after) && after >= 0 ? after * 1000 : undefined,
+      concurrencySetting: 'EMBED_CONCURRENCY',
+      keySetting: resolved.provider === 'openai' ? 'OPENAI_API_KEY' : 'EMBED_API_KEY or API_KEY',
+      notFound:
         `${where} has no embedding model "${resolved.model}" or no /embeddings route (HTTP 404): check the ` +
-          `model name${resolved.provider === 'base_url' ? ' and EMBED_BASE_URL (or BASE_URL)' : ''}`,
-        'not_found',
-      );
-    return new UpstreamError(`${where} refused the request (HTTP ${status}): ${detail}`, 'bad_request');
+        `model name${resolved.provider === 'base_url' ? ' and EMBED_BASE_URL (or BASE_URL)' : ''}`,
+    });
   }
 
   /** The vectors of a 200 answer, checked: one per text, each index once, one width, finite values. */
   private parse(
-    resolved: ResolvedEmbedModel,
+    resolved: ResolvedModel,
     text: string,
     count: number,
     expectedDims: number | undefined,
@@ -304,15 +283,10 @@ export class EmbeddingUpstream {
 
   /** The base URL of `base_url` embeddings, without credentials, "/v1" appended when missing. */
   private baseUrl(): string {
-    const url = new URL(this.endpointUrl() ?? 'http://localhost');
-    url.username = '';
-    url.password = '';
-    const pathname = url.pathname.replace(/\/+$/, '');
-    url.pathname = pathname.endsWith('/v1') ? pathname : `${pathname}/v1`;
-    return url.toString().replace(/\/+$/, '');
+    return v1Root(this.endpointUrl() ?? 'http://localhost').replace(/\/+$/, '');
   }
 
-  private endpoint(provider: EmbedProvider): string {
+  private endpoint(provider: ProviderName): string {
     return provider === 'openai' ? this.config.openaiBaseUrl.replace(/\/+$/, '') : this.baseUrl();
   }
 
@@ -321,29 +295,21 @@ export class EmbeddingUpstream {
    * user:password of BASE_URL as a Basic header (fetch refuses URLs with credentials). With EMBED_BASE_URL:
    * EMBED_API_KEY, else its user:password, else API_KEY only when it is BASE_URL's server (never elsewhere).
    */
-  private authorization(provider: EmbedProvider): Record<string, string> {
+  private authorization(provider: ProviderName): Record<string, string> {
     const { openaiApiKey, embedApiKey, embedBaseUrl, baseUrl, apiKey } = this.config;
     if (provider === 'openai') return { authorization: `Bearer ${openaiApiKey}` };
     const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
     const url = new URL(this.endpointUrl() ?? 'http://localhost');
-    const basic = url.username
-      ? {
-          authorization: `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`,
-        }
-      : undefined;
+    const basicCredentials = basicAuthorization(url);
+    const basic = basicCredentials ? { authorization: basicCredentials } : undefined;
     if (embedBaseUrl === undefined) return apiKey ? bearer(apiKey) : (basic ?? {});
     if (embedApiKey) return bearer(embedApiKey);
     if (basic) return basic;
     return apiKey && baseUrl && new URL(baseUrl).origin === url.origin ? bearer(apiKey) : {};
   }
-
-  private clean(error: unknown): string {
-    const text = error instanceof Error ? error.message : String(error);
-    return this.redactor.redact(text.length > 500 ? `${text.slice(0, 500)}…` : text);
-  }
 }
 
-function key(resolved: ResolvedEmbedModel): string {
+function key(resolved: ResolvedModel): string {
   return `${resolved.provider}/${resolved.model}`;
 }
 
@@ -371,16 +337,4 @@ function floatsOfBase64(text: string): Float32Array {
   const out = new Float32Array(bytes.length / 4);
   new Uint8Array(out.buffer).set(bytes);
   return out;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

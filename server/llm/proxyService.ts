@@ -18,7 +18,8 @@ import {
   yesNoScore,
 } from '../../src/core/teachers/llmScoring';
 import { cacheKey, type TeacherCache } from './teacherCache';
-import { UpstreamError, type ResolvedModel, type Upstream } from './upstream';
+import type { Upstream } from './upstream';
+import { UpstreamError, type ResolvedModel } from './upstreamCommon';
 
 /** The judge's sampling: deterministic, so that a cached score is the score. */
 const JUDGE_TEMPERATURE = 0;

@@ -5,6 +5,19 @@ import { TOP_LOGPROBS, type GeneratedToken } from '../../src/core/teachers/llmSc
 import type { UpstreamConfig } from '../config';
 import { publicUrl, type Redactor } from './redact';
 import { Semaphore } from './semaphore';
+import {
+  basicAuthorization,
+  cleanMessage,
+  connectionError,
+  splitModelName,
+  statusError,
+  timeoutError,
+  UpstreamError,
+  v1Root,
+  withRetries,
+  type ProviderName,
+  type ResolvedModel,
+} from './upstreamCommon';
 
 /**
  * The upstream LLMs, reached with the `openai` client: `OpenAI/<model>` at OpenAI with OPENAI_API_KEY,
@@ -12,14 +25,6 @@ import { Semaphore } from './semaphore';
  * concurrency bound, has a time-out, and is retried with exponential backoff on 429, 5xx, time-outs,
  * connection errors and malformed replies. Errors carry a message that says what to check, with no secret.
  */
-
-export type ProviderName = 'openai' | 'base_url';
-
-export interface ResolvedModel {
-  provider: ProviderName;
-  /** The model name sent upstream (prefix removed). */
-  model: string;
-}
 
 export interface ChatRequest {
   prompt: string;
@@ -34,41 +39,6 @@ export interface ChatReply {
   text: string | null;
   /** With `logprobs`: the generated tokens and their alternatives; null when the upstream sent none. */
   tokens: GeneratedToken[] | null;
-}
-
-export type UpstreamErrorKind =
-  | 'connection'
-  | 'timeout'
-  | 'rate_limit'
-  | 'server'
-  | 'auth'
-  | 'not_found'
-  | 'bad_request'
-  | 'malformed'
-  | 'cancelled'
-  | 'internal';
-
-const RETRYABLE: ReadonlySet<UpstreamErrorKind> = new Set([
-  'connection',
-  'timeout',
-  'rate_limit',
-  'server',
-  'malformed',
-]);
-
-export class UpstreamError extends Error {
-  constructor(
-    message: string,
-    readonly kind: UpstreamErrorKind,
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-    this.name = 'UpstreamError';
-  }
-
-  get retryable(): boolean {
-    return RETRYABLE.has(this.kind);
-  }
 }
 
 /** Model families that think before answering unless told not to (`THINKING=auto`). */
@@ -119,23 +89,20 @@ export class Upstream {
 
   /** Which provider serves `name`; a 503 LlmServiceError saying what to set when none is configured. */
   resolve(name: string): ResolvedModel {
-    const prefixed = /^(OpenAI|LiteLLM)\/(.*)$/s.exec(name);
-    const provider: ProviderName = prefixed?.[1] === 'OpenAI' ? 'openai' : 'base_url';
-    const model = (prefixed ? prefixed[2] : name).trim();
-    if (!model) throw new LlmServiceError(`model "${name}" has no name after its prefix`, 400);
-    if (provider === 'openai' && !this.config.openaiApiKey)
+    const resolved = splitModelName(name);
+    if (resolved.provider === 'openai' && !this.config.openaiApiKey)
       throw new LlmServiceError(
         `model "${name}" needs OPENAI_API_KEY: set it in the environment of the teacher server ` +
           '(or of the CLI, when it calls the upstream directly) and restart it',
         503,
       );
-    if (provider === 'base_url' && !this.config.baseUrl)
+    if (resolved.provider === 'base_url' && !this.config.baseUrl)
       throw new LlmServiceError(
         `no upstream for model "${name}": set BASE_URL to an OpenAI-compatible server (LiteLLM, vLLM, ` +
           'llama.cpp, Ollama) and API_KEY if it needs one, then restart; or use OpenAI/<model> with OPENAI_API_KEY',
         503,
       );
-    return { provider, model };
+    return resolved;
   }
 
   /** Where a provider is, for messages and /api/config: never with credentials. */
@@ -147,22 +114,16 @@ export class Upstream {
 
   /** One chat completion, retried as configured; throws an UpstreamError. */
   async chat(resolved: ResolvedModel, request: ChatRequest, signal?: AbortSignal): Promise<ChatReply> {
-    for (let retry = 0; ;) {
-      try {
-        return await this.semaphore.run(() => this.attempt(resolved, request, signal));
-      } catch (error) {
-        const failure =
-          error instanceof UpstreamError ? error : new UpstreamError(this.clean(error), 'internal');
-        if (failure.kind === 'bad_request' && this.refusedSwitch(resolved, failure)) continue;
-        if (!failure.retryable || retry >= this.config.retries || signal?.aborted) {
-          if (retry === 0) throw failure;
-          throw new UpstreamError(`${failure.message} (after ${retry} retries)`, failure.kind);
-        }
-        const backoff = this.config.retryDelayMs * 2 ** retry * (1 + Math.random() * 0.25);
-        retry++;
-        await sleep(Math.min(failure.retryAfterMs ?? backoff, 30_000), signal);
-      }
-    }
+    return withRetries(() => this.semaphore.run(() => this.attempt(resolved, request, signal)), {
+      retries: this.config.retries,
+      retryDelayMs: this.config.retryDelayMs,
+      redactor: this.redactor,
+      signal,
+      recover: (error) =>
+        error instanceof UpstreamError && error.kind === 'bad_request' && this.refusedSwitch(resolved, error)
+          ? 'again'
+          : undefined,
+    });
   }
 
   private async attempt(
@@ -244,12 +205,7 @@ export class Upstream {
   }
 
   private baseUrl(): string {
-    const url = new URL(this.config.baseUrl ?? 'http://localhost');
-    url.username = '';
-    url.password = '';
-    const pathname = url.pathname.replace(/\/+$/, '');
-    url.pathname = pathname.endsWith('/v1') ? pathname : `${pathname}/v1`;
-    return url.toString();
+    return v1Root(this.config.baseUrl ?? 'http://localhost');
   }
 
   private client(provider: ProviderName): OpenAI {
@@ -263,17 +219,13 @@ export class Upstream {
         baseURL: this.config.openaiBaseUrl,
       });
     } else {
-      // fetch refuses URLs with credentials: user:password in BASE_URL becomes a Basic header instead.
-      const url = new URL(this.config.baseUrl ?? '');
-      const basic =
-        url.username && !this.config.apiKey
-          ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`
-          : undefined;
+      // Without API_KEY, user:password in BASE_URL becomes a Basic header.
+      const basic = basicAuthorization(new URL(this.config.baseUrl ?? ''));
       client = new OpenAI({
         ...common,
         apiKey: this.config.apiKey ?? 'EMPTY',
         baseURL: this.baseUrl(),
-        ...(basic ? { defaultHeaders: { Authorization: basic } } : {}),
+        ...(basic && !this.config.apiKey ? { defaultHeaders: { Authorization: basic } } : {}),
       });
     }
     this.clients.set(provider, client);
@@ -282,67 +234,33 @@ export class Upstream {
 
   private classify(error: unknown, resolved: ResolvedModel): UpstreamError {
     const where = this.describe(resolved.provider);
-    const keyName = resolved.provider === 'openai' ? 'OPENAI_API_KEY' : 'API_KEY';
     if (error instanceof APIUserAbortError) return new UpstreamError('cancelled', 'cancelled');
-    if (error instanceof APIConnectionTimeoutError)
-      return new UpstreamError(
-        `${where} did not answer within ${this.config.timeoutMs / 1000} s (raise TIMEOUT if it is just slow)`,
-        'timeout',
-      );
-    if (error instanceof APIConnectionError) {
-      const cause = error.cause as { code?: unknown; cause?: { code?: unknown } } | undefined;
-      const code = cause?.code ?? cause?.cause?.code;
-      const hint =
+    if (error instanceof APIConnectionTimeoutError) return timeoutError(where, this.config.timeoutMs);
+    if (error instanceof APIConnectionError)
+      return connectionError(
+        where,
+        error,
         resolved.provider === 'openai'
           ? 'check the network'
-          : 'check BASE_URL and that the server is running';
-      return new UpstreamError(
-        `cannot reach ${where}${typeof code === 'string' ? ` (${code})` : ''}: ${hint}`,
-        'connection',
+          : 'check BASE_URL and that the server is running',
       );
-    }
     if (error instanceof SyntaxError)
       return new UpstreamError(`${where} sent malformed JSON instead of a chat completion`, 'malformed');
     if (error instanceof APIError) {
-      const status = error.status ?? 0;
-      const detail = this.clean(error.message);
-      if (status === 429) {
-        const after = Number(error.headers?.get('retry-after'));
-        return new UpstreamError(
-          `${where} is rate-limiting (HTTP 429); lower CONCURRENCY or try later`,
-          'rate_limit',
-          Number.isFinite(after) && after >= 0 ? after * 1000 : undefined,
-        );
-      }
-      if (status >= 500 || status === 408 || status === 409)
-        return new UpstreamError(`${where} failed (HTTP ${status}): ${detail}`, 'server');
-      if (status === 401 || status === 403)
-        return new UpstreamError(`${where} refused the key (HTTP ${status}): check ${keyName}`, 'auth');
-      if (status === 404)
-        return new UpstreamError(
+      // No header must mean "back off as usual", not Number(null) = 0 (an immediate retry).
+      const header = error.headers?.get('retry-after');
+      const after = header == null || header.trim() === '' ? NaN : Number(header);
+      return statusError(error.status ?? 0, {
+        where,
+        detail: cleanMessage(error.message, this.redactor),
+        retryAfterMs: Number.isFinite(after) && after >= 0 ? after * 1000 : undefined,
+        concurrencySetting: 'CONCURRENCY',
+        keySetting: resolved.provider === 'openai' ? 'OPENAI_API_KEY' : 'API_KEY',
+        notFound:
           `${where} has no model "${resolved.model}" (HTTP 404): check the model name` +
-            (resolved.provider === 'base_url' ? ' and BASE_URL' : ''),
-          'not_found',
-        );
-      return new UpstreamError(`${where} refused the request (HTTP ${status}): ${detail}`, 'bad_request');
+          (resolved.provider === 'base_url' ? ' and BASE_URL' : ''),
+      });
     }
-    return new UpstreamError(`${where}: ${this.clean(error)}`, 'internal');
+    return new UpstreamError(`${where}: ${cleanMessage(error, this.redactor)}`, 'internal');
   }
-
-  private clean(error: unknown): string {
-    const text = error instanceof Error ? error.message : String(error);
-    return this.redactor.redact(text.length > 500 ? `${text.slice(0, 500)}…` : text);
-  }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import { FakeHttpUpstream, sendJson } from './fakeHttpUpstream';
 
 /**
  * A stand-in embeddings upstream for tests: a real HTTP server on 127.0.0.1 that speaks OpenAI's
@@ -29,37 +29,23 @@ export type EmbeddingBehavior =
   /** The data in reverse order, each with its index (clients must sort by index). */
   | 'shuffled';
 
-export interface RecordedEmbeddingRequest {
-  body: { model: string; input: string[]; encoding_format?: string };
-  authorization: string | undefined;
-  path: string;
+export interface EmbeddingRequestBody {
+  model: string;
+  input: string[];
+  encoding_format?: string;
 }
 
-export class FakeEmbeddingUpstream {
-  readonly requests: RecordedEmbeddingRequest[] = [];
-  /** Decides each request's behavior; `n` counts requests from 0. */
-  plan: (body: RecordedEmbeddingRequest['body'], n: number) => EmbeddingBehavior = () => 'answer';
+export class FakeEmbeddingUpstream extends FakeHttpUpstream<EmbeddingRequestBody, EmbeddingBehavior> {
   /** Width of the vectors. */
   dims = 64;
   /** More inputs than this per request get TEI's 413 ("batch size N > maximum allowed batch size M"). */
   maxBatch = Infinity;
   /** Refuse `encoding_format: "base64"` with a 400 (servers that only send floats). */
   refuseBase64 = false;
-  /** Delay before every answer, so that concurrent requests overlap. */
-  delayMs = 0;
-  inFlight = 0;
-  maxInFlight = 0;
-  private server: Server | undefined;
-  private count = 0;
 
   constructor(options: { dims?: number } = {}) {
+    super('/embeddings', 'embeddings upstream');
     if (options.dims) this.dims = options.dims;
-  }
-
-  get url(): string {
-    const address = this.server?.address() as AddressInfo | null;
-    if (!address) throw new Error('the stand-in embeddings upstream is not started');
-    return `http://127.0.0.1:${address.port}`;
   }
 
   /** Every text the upstream was asked to embed, over all requests. */
@@ -67,105 +53,54 @@ export class FakeEmbeddingUpstream {
     return this.requests.flatMap((r) => r.body.input);
   }
 
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return this;
-  }
-
-  async close(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  reset(): void {
-    this.requests.length = 0;
-    this.count = 0;
-    this.maxInFlight = 0;
-    this.plan = () => 'answer';
-    this.delayMs = 0;
+  override reset(): void {
+    super.reset();
     this.maxBatch = Infinity;
     this.refuseBase64 = false;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const json = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(JSON.stringify(payload));
-    };
-    if (req.method !== 'POST' || !req.url?.endsWith('/embeddings'))
-      return json(404, { error: { message: `no route ${req.method} ${req.url}` } });
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as RecordedEmbeddingRequest['body'];
-    const authorization = req.headers.authorization;
-    this.requests.push({ body, authorization, path: req.url });
-    const behavior = this.plan(body, this.count++);
-    this.inFlight++;
-    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    try {
-      if (behavior === 'hang') {
-        await new Promise<void>((resolve) => res.once('close', resolve));
-        return;
-      }
-      if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-      const input = Array.isArray(body.input) ? body.input : [String(body.input)];
-      if (input.length > this.maxBatch)
-        return json(413, {
-          error: `batch size ${input.length} > maximum allowed batch size ${this.maxBatch}`,
-          error_type: 'Validation',
-        });
-      if (this.refuseBase64 && body.encoding_format === 'base64')
-        return json(400, {
-          error: { message: "encoding_format 'base64' is not supported", type: 'invalid_request_error' },
-        });
-      switch (behavior) {
-        case 'rate_limit':
-          return json(429, { error: { message: 'Rate limit reached' } }, { 'retry-after': '0' });
-        case 'server_error':
-          return json(500, { error: { message: 'The server had an error while processing your request' } });
-        case 'bad_key': {
-          const key = (authorization ?? '').replace(/^Bearer\s+/, '');
-          return json(401, {
-            error: {
-              message: `Incorrect API key provided: ${key.slice(0, 8)}****${key.slice(-4)}. (You sent ${key}.)`,
-              type: 'invalid_request_error',
-            },
-          });
-        }
-        case 'malformed':
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end('{"object": "list", "data": [ {"embedding": ');
-          return;
-        default:
-          break;
-      }
-      let vectors = input.map((text) => pseudoEmbedding(text, this.dims));
-      if (behavior === 'wrong_count') vectors = vectors.slice(0, -1);
-      if (behavior === 'wrong_dims') vectors = vectors.map((v) => v.slice(0, -1));
-      if (behavior === 'mixed_dims') vectors[vectors.length - 1] = vectors[vectors.length - 1].slice(0, -1);
-      let data = vectors.map((v, index) => ({
-        object: 'embedding',
-        index,
-        embedding:
-          body.encoding_format === 'base64'
-            ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')
-            : Array.from(v),
-      }));
-      if (behavior === 'shuffled') data = data.reverse();
-      const tokens = input.reduce((n, t) => n + t.split(/\s+/).length, 0);
-      return json(200, {
-        object: 'list',
-        data,
-        model: body.model,
-        usage: { prompt_tokens: tokens, total_tokens: tokens },
+  protected respond(
+    res: ServerResponse,
+    behavior: EmbeddingBehavior,
+    body: EmbeddingRequestBody,
+    authorization: string | undefined,
+  ): void {
+    const input = Array.isArray(body.input) ? body.input : [String(body.input)];
+    if (input.length > this.maxBatch)
+      return sendJson(res, 413, {
+        error: `batch size ${input.length} > maximum allowed batch size ${this.maxBatch}`,
+        error_type: 'Validation',
       });
-    } finally {
-      this.inFlight--;
+    if (this.refuseBase64 && body.encoding_format === 'base64')
+      return sendJson(res, 400, {
+        error: { message: "encoding_format 'base64' is not supported", type: 'invalid_request_error' },
+      });
+    if (this.sendStagedFailure(res, behavior, authorization)) return;
+    if (behavior === 'malformed') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"object": "list", "data": [ {"embedding": ');
+      return;
     }
+    let vectors = input.map((text) => pseudoEmbedding(text, this.dims));
+    if (behavior === 'wrong_count') vectors = vectors.slice(0, -1);
+    if (behavior === 'wrong_dims') vectors = vectors.map((v) => v.slice(0, -1));
+    if (behavior === 'mixed_dims') vectors[vectors.length - 1] = vectors[vectors.length - 1].slice(0, -1);
+    let data = vectors.map((v, index) => ({
+      object: 'embedding',
+      index,
+      embedding:
+        body.encoding_format === 'base64'
+          ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')
+          : Array.from(v),
+    }));
+    if (behavior === 'shuffled') data = data.reverse();
+    const tokens = input.reduce((n, t) => n + t.split(/\s+/).length, 0);
+    return sendJson(res, 200, {
+      object: 'list',
+      data,
+      model: body.model,
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    });
   }
 }
 

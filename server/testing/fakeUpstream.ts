@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import { FakeHttpUpstream, sendJson } from './fakeHttpUpstream';
 
 /**
  * A stand-in upstream for tests: a real HTTP server on 127.0.0.1 that speaks the OpenAI chat-completions
@@ -30,112 +30,26 @@ export type Behavior =
   | 'words'
   | 'prose';
 
-export interface RecordedRequest {
-  body: Record<string, unknown>;
-  authorization: string | undefined;
-  path: string;
-}
-
 interface TopLogprob {
   token: string;
   logprob: number;
 }
 
-export class FakeUpstream {
-  readonly requests: RecordedRequest[] = [];
-  /** Decides each request's behavior; `n` counts requests from 0. */
-  plan: (body: Record<string, unknown>, n: number) => Behavior = () => 'answer';
-  /** Delay before every answer, so that concurrent requests overlap. */
-  delayMs = 0;
-  inFlight = 0;
-  maxInFlight = 0;
-  private server: Server | undefined;
-  private count = 0;
-
-  get url(): string {
-    const address = this.server?.address() as AddressInfo | null;
-    if (!address) throw new Error('the stand-in upstream is not started');
-    return `http://127.0.0.1:${address.port}`;
+export class FakeUpstream extends FakeHttpUpstream<Record<string, unknown>, Behavior> {
+  constructor() {
+    super('/chat/completions', 'upstream');
   }
 
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return this;
-  }
-
-  async close(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  reset(): void {
-    this.requests.length = 0;
-    this.count = 0;
-    this.maxInFlight = 0;
-    this.plan = () => 'answer';
-    this.delayMs = 0;
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
-      res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}` } }));
-      return;
-    }
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-    const authorization = req.headers.authorization;
-    this.requests.push({ body, authorization, path: req.url });
-    const behavior = this.plan(body, this.count++);
-    this.inFlight++;
-    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    try {
-      if (behavior === 'hang') {
-        await new Promise<void>((resolve) => res.once('close', resolve));
-        return;
-      }
-      if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-      this.respond(res, behavior, body, authorization);
-    } finally {
-      this.inFlight--;
-    }
-  }
-
-  private respond(
+  protected respond(
     res: ServerResponse,
     behavior: Behavior,
     body: Record<string, unknown>,
     authorization: string | undefined,
   ): void {
-    const json = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(JSON.stringify(payload));
-    };
+    if (this.sendStagedFailure(res, behavior, authorization)) return;
     switch (behavior) {
-      case 'rate_limit':
-        return json(
-          429,
-          { error: { message: 'Rate limit reached', type: 'rate_limit' } },
-          { 'retry-after': '0' },
-        );
-      case 'server_error':
-        return json(500, { error: { message: 'The server had an error while processing your request' } });
-      case 'bad_key': {
-        const key = (authorization ?? '').replace(/^Bearer\s+/, '');
-        return json(401, {
-          error: {
-            message: `Incorrect API key provided: ${key.slice(0, 8)}****${key.slice(-4)}. (You sent ${key}.)`,
-            type: 'invalid_request_error',
-          },
-        });
-      }
       case 'refuse_switch':
-        return json(400, {
+        return sendJson(res, 400, {
           error: { message: 'Unrecognized request argument supplied: chat_template_kwargs' },
         });
       case 'malformed':
@@ -192,7 +106,7 @@ export class FakeUpstream {
         }
       }
     }
-    return json(200, {
+    return sendJson(res, 200, {
       id: `chatcmpl-${this.count}`,
       object: 'chat.completion',
       created: 1,

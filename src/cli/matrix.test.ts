@@ -1,27 +1,14 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot, runScript, type ScriptResult } from '../../server/testing/scriptProcesses';
 import type { ExperimentSummary } from '../core/experiment/outputs';
 
-const run = promisify(execFile);
-const root = path.resolve(new URL('../..', import.meta.url).pathname);
-const dataDir = path.resolve(root, '../shared/data');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
+const dataDir = path.resolve(repoRoot, '../shared/data');
 
-async function matrix(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(tsx, ['src/cli/matrix.ts', ...args], {
-      cwd: root,
-      maxBuffer: 1 << 26,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
+function matrix(args: string[]): Promise<ScriptResult> {
+  return runScript('src/cli/matrix.ts', args);
 }
 
 /** The final table's CSV rows as objects. */
@@ -41,22 +28,20 @@ function tableOf(dir: string): Record<string, string>[] {
 const SMALL = ['--embedding-models', 'lsa-64', '--teacher', 'gold', '--data-dir', dataDir, '--no-download'];
 const FAST = ['--num-steps', '20', '--computation-types', 'original,optimized'];
 
+/** `npm run matrix` over `datasets` with the small settings, into `outputDir`; `options` added. */
+function smallMatrix(datasets: string[], outputDir: string, options: string[] = []): Promise<ScriptResult> {
+  return matrix(['--datasets', ...datasets, ...SMALL, '--output-dir', outputDir, ...options]);
+}
+
 describe('npm run matrix', () => {
   const out = mkdtempSync(path.join(tmpdir(), 'matrix-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('runs every dataset × model in parallel and writes the folders and the final table', async () => {
     const dir = path.join(out, 'done-when');
-    const result = await matrix([
-      '--datasets',
-      'Clinc150',
-      'Banking77',
-      'ArgKP21',
-      ...SMALL,
+    const result = await smallMatrix(['Clinc150', 'Banking77', 'ArgKP21'], dir, [
       '--parallel',
       '2',
-      '--output-dir',
-      dir,
       '--experiment-prefix',
       'ci',
       ...FAST,
@@ -100,16 +85,9 @@ describe('npm run matrix', () => {
 
   it('--dry-run prints the runs and executes nothing', async () => {
     const dir = path.join(out, 'dry');
-    const result = await matrix([
-      '--datasets',
-      'Clinc150',
-      'Banking77',
-      'ArgKP21',
-      ...SMALL,
+    const result = await smallMatrix(['Clinc150', 'Banking77', 'ArgKP21'], dir, [
       '--parallel',
       '2',
-      '--output-dir',
-      dir,
       '--dry-run',
     ]);
     expect(result.code).toBe(0);
@@ -123,16 +101,7 @@ describe('npm run matrix', () => {
 
   it('--continue-on-error survives a failing run and reports it in the table and the exit status', async () => {
     const dir = path.join(out, 'continue');
-    const result = await matrix([
-      '--datasets',
-      'NoSuchDataset',
-      'ArgKP21',
-      ...SMALL,
-      '--output-dir',
-      dir,
-      '--continue-on-error',
-      ...FAST,
-    ]);
+    const result = await smallMatrix(['NoSuchDataset', 'ArgKP21'], dir, ['--continue-on-error', ...FAST]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('1 of 2 runs succeeded, 1 failed, 0 skipped');
     const table = tableOf(dir);
@@ -144,15 +113,7 @@ describe('npm run matrix', () => {
 
   it('without --continue-on-error, starts no run after a failure', async () => {
     const dir = path.join(out, 'stop');
-    const result = await matrix([
-      '--datasets',
-      'NoSuchDataset',
-      'ArgKP21',
-      ...SMALL,
-      '--output-dir',
-      dir,
-      ...FAST,
-    ]);
+    const result = await smallMatrix(['NoSuchDataset', 'ArgKP21'], dir, FAST);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('0 of 2 runs succeeded, 1 failed, 1 skipped');
     expect(tableOf(dir).map((r) => r.status)).toEqual(['failed', 'skipped']);

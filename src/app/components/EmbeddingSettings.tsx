@@ -6,8 +6,9 @@ import {
   type Pooling,
 } from '../../core/embedding/modelRegistry';
 import { isRemoteEmbeddingModel, REMOTE_PREFIX } from '../../core/embedding/remoteModels';
-import type { EmbeddingDevicePreference } from '../compute/embeddingDevice';
 import { useExplorer } from '../stores/explorerStore';
+import { DeviceSelect, ModelHostSelect } from './BrowserModelSelects';
+import { CommitTextInput } from './CommitTextInput';
 
 const LSA = [
   { value: 'lsa-64', label: 'LSA, 64 dims (no download)' },
@@ -31,14 +32,8 @@ export function EmbeddingSettings() {
   const registered = findRegisteredModel(view.embeddingModel);
   const known = isLsa || Boolean(registered);
   const isRemote = isRemoteEmbeddingModel(view.embeddingModel);
-  const commit = (input: HTMLInputElement) => {
-    const id = input.value.trim();
+  const commit = (id: string) => {
     if (id && id !== view.embeddingModel) update({ embeddingModel: id });
-  };
-  const commitRemote = (input: HTMLInputElement) => {
-    const model = input.value.trim();
-    if (model && `${REMOTE_PREFIX}${model}` !== view.embeddingModel)
-      update({ embeddingModel: `${REMOTE_PREFIX}${model}` });
   };
 
   return (
@@ -82,14 +77,12 @@ export function EmbeddingSettings() {
       {isRemote && (
         <label title="As the embeddings server names it; OpenAI/<model> for OpenAI">
           Server model
-          <input
-            type="text"
+          <CommitTextInput
             key={view.embeddingModel}
             defaultValue={view.embeddingModel.slice(REMOTE_PREFIX.length)}
             placeholder="Qwen/Qwen3-Embedding-8B"
             data-testid="embedding-remote-model"
-            onBlur={(e) => commitRemote(e.currentTarget)}
-            onKeyDown={(e) => e.key === 'Enter' && commitRemote(e.currentTarget)}
+            onCommit={(model) => model && commit(`${REMOTE_PREFIX}${model}`)}
           />
         </label>
       )}
@@ -97,13 +90,11 @@ export function EmbeddingSettings() {
         <>
           <label>
             Hub id
-            <input
-              type="text"
+            <CommitTextInput
               key={view.embeddingModel}
               defaultValue={view.embeddingModel}
               data-testid="embedding-model-id"
-              onBlur={(e) => commit(e.currentTarget)}
-              onKeyDown={(e) => e.key === 'Enter' && commit(e.currentTarget)}
+              onCommit={commit}
             />
           </label>
           <label>
@@ -124,17 +115,7 @@ export function EmbeddingSettings() {
       )}
       {!isLsa && !isRemote && (
         <>
-          <label>
-            Runs on
-            <select
-              value={view.embeddingDevice}
-              onChange={(e) => update({ embeddingDevice: e.target.value as EmbeddingDevicePreference })}
-            >
-              <option value="auto">auto</option>
-              <option value="webgpu">WebGPU</option>
-              <option value="wasm">WASM</option>
-            </select>
-          </label>
+          <DeviceSelect />
           <label>
             Weights
             <select
@@ -148,16 +129,7 @@ export function EmbeddingSettings() {
               ))}
             </select>
           </label>
-          <label>
-            Models from
-            <select
-              value={view.modelHost}
-              onChange={(e) => update({ modelHost: e.target.value as 'hub' | 'server' })}
-            >
-              <option value="hub">Hugging Face Hub</option>
-              <option value="server">this server’s mirror</option>
-            </select>
-          </label>
+          <ModelHostSelect />
         </>
       )}
     </>

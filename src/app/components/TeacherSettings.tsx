@@ -1,8 +1,9 @@
 import { DEFAULT_CROSS_ENCODER_MODEL } from '../../core/teachers/crossEncoderModel';
 import { JUDGE_MODES, type JudgeMode } from '../../core/teachers/llmApi';
 import { crossEncoderTeacherModel } from '../../core/teachers/teacherFactory';
-import type { EmbeddingDevicePreference } from '../compute/embeddingDevice';
 import { useExplorer } from '../stores/explorerStore';
+import { DeviceSelect, ModelHostSelect } from './BrowserModelSelects';
+import { CommitTextInput } from './CommitTextInput';
 
 const LLM = 'llm:';
 const CROSS_ENCODER = 'cross-encoder';
@@ -23,7 +24,6 @@ export function TeacherSettings() {
   const isCrossEncoder = crossEncoderModel !== undefined;
   const kind = isLlm ? 'llm' : isCrossEncoder ? CROSS_ENCODER : view.teacher;
   const isLsa = /^lsa(-\d+)?$/.test(view.embeddingModel);
-  const commitText = (input: HTMLInputElement, apply: (value: string) => void) => apply(input.value.trim());
   const commitCrossEncoder = (model: string) =>
     update({
       teacher: model && model !== DEFAULT_CROSS_ENCODER_MODEL ? `${CROSS_ENCODER}:${model}` : CROSS_ENCODER,
@@ -52,40 +52,19 @@ export function TeacherSettings() {
         <>
           <label>
             Cross-encoder
-            <input
-              type="text"
+            <CommitTextInput
               key={view.teacher}
               defaultValue={crossEncoderModel}
               placeholder={DEFAULT_CROSS_ENCODER_MODEL}
               title="A Hugging Face Hub id of a cross-encoder with ONNX weights; its raw logits are the scores"
               data-testid="teacher-cross-encoder-model"
-              onBlur={(e) => commitText(e.currentTarget, commitCrossEncoder)}
-              onKeyDown={(e) => e.key === 'Enter' && commitText(e.currentTarget, commitCrossEncoder)}
+              onCommit={commitCrossEncoder}
             />
           </label>
           {isLsa && (
             <>
-              <label>
-                Runs on
-                <select
-                  value={view.embeddingDevice}
-                  onChange={(e) => update({ embeddingDevice: e.target.value as EmbeddingDevicePreference })}
-                >
-                  <option value="auto">auto</option>
-                  <option value="webgpu">WebGPU</option>
-                  <option value="wasm">WASM</option>
-                </select>
-              </label>
-              <label>
-                Models from
-                <select
-                  value={view.modelHost}
-                  onChange={(e) => update({ modelHost: e.target.value as 'hub' | 'server' })}
-                >
-                  <option value="hub">Hugging Face Hub</option>
-                  <option value="server">this server’s mirror</option>
-                </select>
-              </label>
+              <DeviceSelect />
+              <ModelHostSelect />
             </>
           )}
         </>
@@ -94,17 +73,12 @@ export function TeacherSettings() {
         <>
           <label>
             LLM model
-            <input
-              type="text"
+            <CommitTextInput
               key={view.teacher}
               defaultValue={view.teacher.slice(LLM.length)}
               placeholder="OpenAI/gpt-4o-mini"
               data-testid="teacher-model"
-              onBlur={(e) => commitText(e.currentTarget, (m) => m && update({ teacher: `${LLM}${m}` }))}
-              onKeyDown={(e) =>
-                e.key === 'Enter' &&
-                commitText(e.currentTarget, (m) => m && update({ teacher: `${LLM}${m}` }))
-              }
+              onCommit={(m) => m && update({ teacher: `${LLM}${m}` })}
             />
           </label>
           <label>
@@ -124,15 +98,13 @@ export function TeacherSettings() {
       )}
       <label>
         HyDE writer
-        <input
-          type="text"
+        <CommitTextInput
           key={`hyde-${view.hydeModel}`}
           defaultValue={view.hydeModel}
           placeholder="none"
           title="An LLM that writes a hypothetical document per query (adds the hyde and optimized_hyde types)"
           data-testid="hyde-model"
-          onBlur={(e) => commitText(e.currentTarget, (m) => update({ hydeModel: m }))}
-          onKeyDown={(e) => e.key === 'Enter' && commitText(e.currentTarget, (m) => update({ hydeModel: m }))}
+          onCommit={(m) => update({ hydeModel: m })}
         />
       </label>
     </>
