@@ -73,6 +73,15 @@ async function refineInPage(
   );
 }
 
+/**
+ * Opens the app and waits until its own start-up run (the demo, 0 steps here) is done: that run initialises
+ * the backend it wants, and must not switch the backend under a test that chose another one.
+ */
+async function openIdleApp(page: Page): Promise<void> {
+  await page.goto('/?tab=experiment&steps=0&backend=wasm');
+  await page.waitForSelector('[data-testid="refinement-status"][data-state="done"]', { timeout: 120_000 });
+}
+
 function plainProblem(c: GoldenCase): PlainProblem {
   return {
     query: c.query,
@@ -96,7 +105,7 @@ for (const { backend, implementation, expected } of RUNS) {
   test(`optimizer (${implementation}) matches the PyTorch golden cases on ${backend} in Chromium`, async ({
     page,
   }) => {
-    await page.goto('/');
+    await openIdleApp(page);
     const info = await page.evaluate((b) => window.refinementExplorer.init(b), backend);
     expect(info.name).toBe(backend);
     for (const c of golden.cases) {
@@ -124,7 +133,7 @@ for (const { backend, implementation, expected } of RUNS) {
 test('the fused WebGPU kernel, the CPU kernel and autodiff agree on a ragged batch in Chromium', async ({
   page,
 }) => {
-  await page.goto('/');
+  await openIdleApp(page);
   await page.evaluate(() => window.refinementExplorer.init('webgpu'));
   // Ragged: the golden cases of one dimension with fewer documents each, in one batch; KL and ReFIT.
   const d384 = golden.cases.filter((c) => c.query.length === 384);

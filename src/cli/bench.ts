@@ -12,8 +12,9 @@ import {
 } from '../core/refine/optimizer';
 import { packBatch } from '../core/refine/refinementBatch';
 import { CorpusScorer } from '../core/refine/rescoring';
-import { refineTensorsOnWebGpu } from '../core/refine/webgpuKernel';
+import { refineTensorsOnWebGpu, webGpuAdapterIsSoftware } from '../core/refine/webgpuKernel';
 import { SeededRandom } from '../core/rng';
+import { checkGolden, GOLDEN_TOLERANCE, loadGoldenCases, type GoldenCheck } from './benchGolden';
 import { enableNodeWebGpu } from './nodeWebGpu';
 import { quietTfjsNodeHint } from './quietTfjs';
 import { runCli } from './runCli';
@@ -30,7 +31,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --backends LIST         tfjs backends: cpu, wasm, webgpu (Node: Dawn over Vulkan); default cpu,wasm
   --implementations LIST  optimizer implementations: cpu-kernel, webgpu-kernel, autodiff; default all that
                           run on the backends (cpu-kernel once: it uses no tfjs backend)
-  --sections LIST         refine, rescore, knn, lsa, embedding; default all
+  --sections LIST         golden, refine, rescore, knn, lsa, embedding; default all
+  --golden FILE           the PyTorch golden cases for the golden section (default
+                          ../shared/reference/optimizer-golden.json)
   --repeats N             timed runs per case after one warm-up (default 3)
   --knn-docs N            documents for the k-NN case (default 15000; d = 1024, k = 15)
   --knn-backends LIST     backends that run the k-NN case (default: the given ones but cpu, which would
@@ -48,7 +51,7 @@ interface Sample {
   samples_ms: number[];
 }
 
-const SECTIONS = ['refine', 'rescore', 'knn', 'lsa', 'embedding'] as const;
+const SECTIONS = ['golden', 'refine', 'rescore', 'knn', 'lsa', 'embedding'] as const;
 const IMPLEMENTATIONS: RefineImplementationName[] = ['cpu-kernel', 'webgpu-kernel', 'autodiff'];
 
 async function main(argv: string[]): Promise<void> {
@@ -57,12 +60,13 @@ async function main(argv: string[]): Promise<void> {
     strict: true,
     options: {
       backends: { type: 'string', default: 'cpu,wasm' },
-      implementations: { type: 'string', default: IMPLEMENTATIONS.join(',') },
+      implementations: { type: 'string' },
       sections: { type: 'string', default: SECTIONS.join(',') },
       repeats: { type: 'string', default: '3' },
       'knn-docs': { type: 'string' },
       'knn-backends': { type: 'string' },
       'data-dir': { type: 'string' },
+      golden: { type: 'string', default: '../shared/reference/optimizer-golden.json' },
       quick: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -71,10 +75,15 @@ async function main(argv: string[]): Promise<void> {
   const repeats = Number(values.repeats);
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error('--repeats must be a positive integer');
   const backendNames = listOption(values.backends, ['cpu', 'wasm', 'webgpu'] as const, '--backends');
-  const implementations = listOption(values.implementations, IMPLEMENTATIONS, '--implementations');
+  const implementations = listOption(
+    values.implementations ?? IMPLEMENTATIONS.join(','),
+    IMPLEMENTATIONS,
+    '--implementations',
+  );
   const sections = listOption(values.sections, SECTIONS, '--sections');
   const knnDocs = Number(values['knn-docs'] ?? (values.quick ? 2_000 : 15_000));
   if (!Number.isInteger(knnDocs) || knnDocs < 16) throw new Error('--knn-docs must be an integer ≥ 16');
+  const explicitKnn = Boolean(values['knn-backends']);
   const knnBackends = values['knn-backends']
     ? listOption(values['knn-backends'], ['cpu', 'wasm', 'webgpu'] as const, '--knn-backends')
     : backendNames.filter((b) => b !== 'cpu');
@@ -82,6 +91,15 @@ async function main(argv: string[]): Promise<void> {
 
   const results: Sample[] = [];
   const backends: Record<string, string> = {};
+  const skipped: string[] = [];
+  const golden = sections.includes('golden')
+    ? await loadGoldenCases(values.golden).catch((e: Error) => e)
+    : null;
+  const goldenChecks: GoldenCheck[] = [];
+  if (golden instanceof Error) skipped.push(`golden: ${golden.message}`);
+  const goldenCases = golden instanceof Error ? null : golden;
+  if (goldenCases && implementations.includes('cpu-kernel'))
+    goldenChecks.push(...(await checkGolden(goldenCases, 'cpu-kernel', 'none')));
   const dims = values.quick ? [384] : [384, 1024];
   const corpusSize = values.quick ? 5_000 : 25_000;
   const measure = measurer(repeats, results);
@@ -105,10 +123,26 @@ async function main(argv: string[]): Promise<void> {
     }
     backends[name] = info;
     const auto = chooseImplementation();
+    // A software WebGPU adapter (SwiftShader) runs everything, slowly: tfjs autodiff takes minutes per
+    // case there and the k-NN case hours. Those run only when asked for by name.
+    const software = webGpuAdapterIsSoftware();
+    if (software) {
+      if (!values.implementations)
+        skipped.push(`${name}: autodiff (software adapter; --implementations autodiff)`);
+      if (!explicitKnn) skipped.push(`${name}: knn (software adapter; --knn-backends ${name})`);
+    }
+    if (goldenCases)
+      for (const implementation of implementations) {
+        if (implementation === 'cpu-kernel') continue;
+        if (implementation === 'webgpu-kernel' && name !== 'webgpu') continue;
+        if (implementation === 'autodiff' && software && !values.implementations) continue;
+        goldenChecks.push(...(await checkGolden(goldenCases, implementation, name)));
+      }
     if (sections.includes('refine'))
       for (const implementation of implementations) {
         if (implementation === 'cpu-kernel') continue;
         if (implementation === 'webgpu-kernel' && name !== 'webgpu') continue;
+        if (implementation === 'autodiff' && software && !values.implementations) continue;
         for (const d of dims)
           for (const Q of [1, 150]) {
             const problems = randomProblems(Q, 20, d);
@@ -131,9 +165,10 @@ async function main(argv: string[]): Promise<void> {
           scorer.dispose();
         }
       }
-    if (sections.includes('knn') && knnBackends.includes(name)) {
+    if (sections.includes('knn') && knnBackends.includes(name) && (!software || explicitKnn)) {
       const points = randomMatrix(new SeededRandom(3), knnDocs, 1024);
-      const warm = matrix(1000, 1024, points.data.subarray(0, 1000 * 1024));
+      const warmRows = Math.min(1000, knnDocs);
+      const warm = matrix(warmRows, 1024, points.data.subarray(0, warmRows * 1024));
       await measure(
         'knn',
         name,
@@ -162,8 +197,17 @@ async function main(argv: string[]): Promise<void> {
       cores: cpu.length,
       memory_gib: Math.round(totalmem() / 2 ** 30),
     },
-    versions: { ...packageVersions(), node: process.version },
+    versions: packageVersions(),
     backends,
+    skipped,
+    golden: goldenCases
+      ? {
+          file: values.golden,
+          tolerance: GOLDEN_TOLERANCE,
+          all_within_tolerance: goldenChecks.every((c) => c.within_tolerance),
+          checks: goldenChecks,
+        }
+      : null,
     results,
     goals: goals(results, backends),
     lsa_fit: lsa,
@@ -262,10 +306,10 @@ function goals(results: Sample[], backends: Record<string, string>) {
     const top = hits.reduce((a, b) => (b.median_ms < a.median_ms ? b : a));
     return { ms: top.median_ms, backend: top.backend, implementation: top.implementation };
   };
-  const refine = (Q: number, d: number, gpu: boolean) =>
+  const refine = (Q: number, d: number, gpu: boolean, name = 'refine') =>
     best(
       (s) =>
-        s.name === 'refine' &&
+        s.name === name &&
         s.params.Q === Q &&
         s.params.d === d &&
         (gpu ? s.backend === 'webgpu' : s.backend !== 'webgpu'),
@@ -296,6 +340,12 @@ function goals(results: Sample[], backends: Record<string, string>) {
           checks: [
             check('refine 150 queries, d = 1024', 2, refine(150, 1024, true)),
             check('refine 1 query, d = 1024', 1, refine(1, 1024, true)),
+            check(
+              'refine 150 queries, d = 1024, inputs on device',
+              2,
+              refine(150, 1024, true, 'refine_on_device'),
+            ),
+            check('refine 1 query, d = 1024, inputs on device', 1, refine(1, 1024, true, 'refine_on_device')),
             check('re-score 150 × 25,000, d = 1024', 5, rescore(true)),
             check(
               'k-NN (k = 15) for 15,000 × 1024-d docs',

@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs';
 import type { WebGpuAdapterDescription } from '../core/compute/backend';
+
+/** Chromium's software Vulkan driver (Debian's chromium package ships it): a WebGPU adapter without a GPU. */
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 /**
  * Gives Node a WebGPU implementation (Dawn, through the `webgpu` npm package) and registers tfjs's
@@ -7,10 +11,18 @@ import type { WebGpuAdapterDescription } from '../core/compute/backend';
  * VK_DRIVER_FILES to pick a driver). Must run before '@tensorflow/tfjs-backend-webgpu' is imported
  * anywhere: the backend registers itself at import time only if `navigator.gpu` exists then.
  * Resolves to the adapter's description, or null with the reason when there is none.
+ * `softwareFallback` (tests): when no Vulkan driver is named, name Chromium's SwiftShader if it is there.
  */
-export async function enableNodeWebGpu(): Promise<
-  { adapter: WebGpuAdapterDescription } | { adapter: null; reason: string }
-> {
+export async function enableNodeWebGpu(
+  options: { softwareFallback?: boolean } = {},
+): Promise<{ adapter: WebGpuAdapterDescription } | { adapter: null; reason: string }> {
+  if (
+    options.softwareFallback &&
+    !process.env.VK_DRIVER_FILES &&
+    !process.env.VK_ICD_FILENAMES &&
+    existsSync(SWIFTSHADER_ICD)
+  )
+    process.env.VK_DRIVER_FILES = SWIFTSHADER_ICD;
   let webgpu: typeof import('webgpu');
   try {
     webgpu = await import('webgpu');

@@ -2,7 +2,13 @@ import type { BackendInfo } from '../../core/compute/backend';
 import { createEmbedder } from '../../core/embedding/embedderFactory';
 import { matrix, row } from '../../core/matrix';
 import { fitProjection } from '../../core/projection/umapProjection';
-import { refineQueries, type RefinementProblem } from '../../core/refine/optimizer';
+import {
+  chooseImplementation,
+  refineQueries,
+  type RefineImplementation,
+  type RefineImplementationName,
+  type RefinementProblem,
+} from '../../core/refine/optimizer';
 import { CorpusScorer, gatherCandidateScores } from '../../core/refine/rescoring';
 import { sampleForTeacher } from '../../core/refine/sampling';
 import { loadDatasetSource } from '../data/datasetSource';
@@ -17,9 +23,13 @@ export interface BrowserBenchmark {
   embed_ms: number;
   /** UMAP of every document (neighbours on the backend, layout in JS). */
   project_ms: number;
-  /** 100 Adam steps for one query, then for every query at once (K = 20). */
+  /** 100 Adam steps for one query, then for every query at once (K = 20), as the app runs them. */
   refine_one_ms: number;
   refine_all_ms: number;
+  /** The optimizer implementation the app picks on this backend (refineQueries' `auto`). */
+  refine_implementation: RefineImplementationName;
+  /** refine_all_ms for each implementation that runs on this backend. */
+  refine_all_ms_by_implementation: Partial<Record<RefineImplementationName, number>>;
 }
 
 /**
@@ -62,13 +72,18 @@ export async function benchmarkDemo(
     };
   });
   const params = { lr: 1e-4, numSteps: 100, refit: false, recordEvery: 0 };
-  const time = async (batch: RefinementProblem[]) => {
-    await refineQueries(batch, params);
+  const time = async (batch: RefinementProblem[], implementation: RefineImplementation = 'auto') => {
+    await refineQueries(batch, params, { implementation });
     const t = performance.now();
-    await refineQueries(batch, params);
+    await refineQueries(batch, params, { implementation });
     return performance.now() - t;
   };
   const round = (ms: number) => Math.round(ms * 10) / 10;
+  const implementations: RefineImplementationName[] =
+    backend.name === 'webgpu' ? ['cpu-kernel', 'webgpu-kernel', 'autodiff'] : ['cpu-kernel', 'autodiff'];
+  const byImplementation: Partial<Record<RefineImplementationName, number>> = {};
+  for (const implementation of implementations)
+    byImplementation[implementation] = round(await time(problems, implementation));
   return {
     backend,
     dataset: dataset.name,
@@ -79,5 +94,7 @@ export async function benchmarkDemo(
     project_ms: round(projectMs),
     refine_one_ms: round(await time(problems.slice(0, 1))),
     refine_all_ms: round(await time(problems)),
+    refine_implementation: chooseImplementation(),
+    refine_all_ms_by_implementation: byImplementation,
   };
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { enableNodeWebGpu } from '../../cli/nodeWebGpu';
 import { initBackend, type BackendName } from '../compute/backend';
 import { matrix, type Matrix } from '../matrix';
 import type { ProgressEvent } from '../progress';
@@ -37,10 +38,14 @@ function bruteSorted(m: Matrix, i: number): number[] {
   return out.sort((a, b) => a - b);
 }
 
-for (const backend of ['cpu', 'wasm'] satisfies BackendName[]) {
+// WebGPU too where Dawn finds an adapter (SwiftShader's without a GPU): its top-k is rowTopKProgram.ts.
+const webgpu = await enableNodeWebGpu({ softwareFallback: true });
+const BACKENDS: BackendName[] = webgpu.adapter ? ['cpu', 'wasm', 'webgpu'] : ['cpu', 'wasm'];
+
+for (const backend of BACKENDS) {
   describe(`cosineNeighbours on ${backend}`, () => {
     beforeAll(async () => {
-      await initBackend(backend);
+      await initBackend(backend, backend === 'webgpu' ? webgpu.adapter : undefined);
     });
 
     it('matches brute force (indices and distances, ties aside), in blocks, without leaks', async () => {

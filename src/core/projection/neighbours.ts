@@ -3,6 +3,7 @@ import { normaliseRows } from '../compute/normaliseRows';
 import type { Matrix } from '../matrix';
 import { throwIfAborted, type LongTaskOptions } from '../progress';
 import { yieldToEventLoop } from '../yieldToEventLoop';
+import { rowTopKFits, rowTopKOnWebGpu } from './rowTopKProgram';
 
 /** The k nearest rows of every row, flat and row-major: row i's neighbours are at [i*k, (i+1)*k). */
 export interface Neighbours {
@@ -19,12 +20,15 @@ export interface Neighbours {
 export interface NeighbourOptions extends LongTaskOptions {
   /**
    * Rows per device block: memory is blockRows × count floats at a time. Default: as many as fit in
-   * 2^22 floats (16 MiB), between 1 and 1,024 (838 for 5,000 points, 167 for 25,000).
+   * 2^22 floats (16 MiB; on WebGPU 2^24, 64 MiB), between 1 and 1,024 (838 for 5,000 points, 167 for
+   * 25,000; on WebGPU 1,024 and 671).
    */
   blockRows?: number;
 }
 
 const BLOCK_FLOATS = 1 << 22;
+/** A GPU has the memory, and fewer blocks mean fewer dispatches and fewer round trips. */
+const BLOCK_FLOATS_WEBGPU = 1 << 24;
 const MAX_BLOCK_ROWS = 1024;
 /** Indices travel back as float32 together with the scores (one read): exact below 2^24. */
 const MAX_ROWS = 1 << 24;
@@ -50,7 +54,10 @@ export async function cosineNeighbours(
   if (k > n - 1)
     throw new Error(`cosineNeighbours: ${n} points have at most ${n - 1} neighbours each, asked for ${k}`);
   if (n >= MAX_ROWS) throw new Error(`cosineNeighbours: at most ${MAX_ROWS - 1} points, got ${n}`);
-  const blockRows = options.blockRows ?? Math.max(1, Math.min(MAX_BLOCK_ROWS, Math.floor(BLOCK_FLOATS / n)));
+  // On WebGPU the top-k is one dispatch of our own (rowTopKProgram.ts) instead of tfjs's bitonic network.
+  const fusedTopK = tf.getBackend() === 'webgpu' && rowTopKFits(k + 1);
+  const blockFloats = tf.getBackend() === 'webgpu' ? BLOCK_FLOATS_WEBGPU : BLOCK_FLOATS;
+  const blockRows = options.blockRows ?? Math.max(1, Math.min(MAX_BLOCK_ROWS, Math.floor(blockFloats / n)));
   if (!Number.isInteger(blockRows) || blockRows < 1)
     throw new Error(`cosineNeighbours: blockRows must be a positive integer, got ${blockRows}`);
   throwIfAborted(options.signal);
@@ -75,6 +82,7 @@ export async function cosineNeighbours(
         const cos = tf.matMul(tf.transpose(tf.slice(allT, [0, start], [d, rows])), allT); // [rows, n]
         // k + 1 nearest including the row itself, which the host drops: masking the diagonal on the device
         // instead costs more than the matmul on tfjs-wasm.
+        if (fusedTopK) return rowTopKOnWebGpu(cos as tf.Tensor2D, k + 1); // [rows, 2(k + 1)]
         const top = tf.topk(cos, k + 1, true);
         return tf.concat([top.values, tf.cast(top.indices, 'float32')], 1); // [rows, 2(k + 1)]
       });

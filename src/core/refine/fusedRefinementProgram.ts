@@ -4,6 +4,12 @@ import { ADAM_BETA1, ADAM_BETA2, ADAM_EPS, COSINE_EPS, KL_EPS, MINMAX_EPS } from
 /** Rows of partial sums reduced together in workgroup memory (CHUNK × workgroup size floats). */
 const CHUNK = 8;
 
+/**
+ * The most sampled documents per query the fused kernel takes: its workgroup memory is about
+ * 9 KiB + 32 bytes per document, and WebGPU guarantees 16 KiB (200 documents: 15.3 KiB).
+ */
+export const MAX_FUSED_DOCUMENTS = 200;
+
 /** Where the program writes what: one flat float32 output, [snapshots | losses]. */
 export interface FusedRefinementLayout {
   queries: number;

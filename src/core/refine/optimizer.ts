@@ -3,6 +3,7 @@ import type { Matrix } from '../matrix';
 import type { LongTaskOptions } from '../progress';
 import { refineWithAutodiff } from './autodiffOptimizer';
 import { refineOnCpu } from './cpuKernel';
+import { MAX_FUSED_DOCUMENTS } from './fusedRefinementProgram';
 import { refineOnWebGpu, webGpuAdapterIsSoftware } from './webgpuKernel';
 
 export { snapshotSteps } from './refinementBatch';
@@ -40,7 +41,7 @@ export interface RefinementResult {
 
 /**
  * The three implementations of the same optimizer, which agree with the PyTorch golden cases and with
- * each other: `cpu-kernel` (closed-form gradient over typed arrays), `webgpu-kernel` (the same closed form,
+ * each other: `cpu-kernel` (the closed-form gradient in plain TypeScript loops), `webgpu-kernel` (the same closed form,
  * all steps of all queries in one WebGPU dispatch; needs the tfjs `webgpu` backend) and `autodiff` (tfjs
  * autodiff on the active backend, the cross-check).
  */
@@ -55,7 +56,7 @@ export interface RefineOptions extends LongTaskOptions {
 /**
  * The fused WebGPU kernel on the `webgpu` backend with a hardware adapter; the CPU kernel on `wasm`, `cpu`,
  * a software WebGPU adapter (SwiftShader: the fused kernel is correct there but much slower) and anything
- * else.
+ * else. (refineQueries also uses the CPU kernel when a query has more than MAX_FUSED_DOCUMENTS documents.)
  */
 export function chooseImplementation(
   backend: string = tf.getBackend(),
@@ -74,10 +75,12 @@ export async function refineQueries(
   params: OptimizerParams,
   options: RefineOptions = {},
 ): Promise<RefinementResult> {
-  const implementation =
-    !options.implementation || options.implementation === 'auto'
-      ? chooseImplementation()
-      : options.implementation;
+  let implementation = options.implementation ?? 'auto';
+  if (implementation === 'auto') {
+    implementation = chooseImplementation();
+    const widest = Math.max(0, ...problems.map((p) => p.docs.rows));
+    if (implementation === 'webgpu-kernel' && widest > MAX_FUSED_DOCUMENTS) implementation = 'cpu-kernel';
+  }
   switch (implementation) {
     case 'cpu-kernel':
       return refineOnCpu(problems, params, options);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { enableNodeWebGpu } from '../../cli/nodeWebGpu';
@@ -6,6 +6,7 @@ import { initBackend } from '../compute/backend';
 import { matrix } from '../matrix';
 import { SeededRandom } from '../rng';
 import { refineQueries, type RefinementProblem } from './optimizer';
+import { MAX_FUSED_DOCUMENTS } from './fusedRefinementProgram';
 import { packBatch } from './refinementBatch';
 import { refineTensorsOnWebGpu } from './webgpuKernel';
 
@@ -15,10 +16,7 @@ import { refineTensorsOnWebGpu } from './webgpuKernel';
  * it); without either, these tests are skipped, and e2e/optimizer-golden.spec.ts covers the kernel in
  * Chromium's WebGPU instead.
  */
-const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-if (!process.env.VK_DRIVER_FILES && !process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD))
-  process.env.VK_DRIVER_FILES = SWIFTSHADER_ICD;
-const webgpu = await enableNodeWebGpu();
+const webgpu = await enableNodeWebGpu({ softwareFallback: true });
 
 interface GoldenCase {
   name: string;
@@ -123,6 +121,28 @@ describe.skipIf(!webgpu.adapter)(`the fused WebGPU kernel in Node (${webgpu.adap
         );
     });
   }
+
+  it(`takes up to ${MAX_FUSED_DOCUMENTS} documents per query (WebGPU's 16 KiB of workgroup memory)`, async () => {
+    const rng = new SeededRandom(5);
+    const d = 48;
+    const problemWith = (K: number): RefinementProblem => ({
+      query: Float32Array.from({ length: d }, () => rng.normal()),
+      docs: matrix(
+        K,
+        d,
+        Float32Array.from({ length: K * d }, () => rng.normal()),
+      ),
+      teacherScores: Float32Array.from({ length: K }, () => rng.next()),
+    });
+    const params = { lr: 1e-3, numSteps: 5, refit: true, recordEvery: 0 };
+    const widest = [problemWith(MAX_FUSED_DOCUMENTS)];
+    const gpu = await refineQueries(widest, params, { implementation: 'webgpu-kernel' });
+    const cpu = await refineQueries(widest, params, { implementation: 'cpu-kernel' });
+    expectClose(gpu.refined.data, cpu.refined.data, 1e-5, 'refined');
+    await expect(
+      refineQueries([problemWith(MAX_FUSED_DOCUMENTS + 1)], params, { implementation: 'webgpu-kernel' }),
+    ).rejects.toThrow(/at most 200 sampled documents/);
+  });
 
   it('composes with tfjs: tensors in, tensors out, nothing leaked', async () => {
     const c = golden.cases[1];

@@ -4,6 +4,7 @@ import { matrix } from '../matrix';
 import { throwIfAborted, type LongTaskOptions } from '../progress';
 import {
   FusedRefinementProgram,
+  MAX_FUSED_DOCUMENTS,
   fusedRefinementLayout,
   type FusedRefinementLayout,
 } from './fusedRefinementProgram';
@@ -112,6 +113,11 @@ function runFusedProgram(
     );
   if (inputs.counts.shape[0] !== Q || inputs.counts.dtype !== 'int32')
     throw new Error('refineTensorsOnWebGpu: counts must be int32 [Q]');
+  if (K > MAX_FUSED_DOCUMENTS)
+    throw new Error(
+      `The fused WebGPU refinement kernel takes at most ${MAX_FUSED_DOCUMENTS} sampled documents per query, ` +
+        `got ${K}: use the CPU kernel (implementation "cpu-kernel" or "auto").`,
+    );
   const recordSteps = snapshotSteps(params.numSteps, params.recordEvery);
   const layout = fusedRefinementLayout(Q, d, params.numSteps, recordSteps.length + 1);
   const schedule = tf.tensor2d(adamSchedule(params.lr, params.numSteps), [Math.max(1, params.numSteps), 2]);

@@ -1,0 +1,135 @@
+import * as tf from '@tensorflow/tfjs';
+import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+
+const WORKGROUP = 64;
+/** Private lists of this length per thread, and WORKGROUP of them in workgroup memory (8 bytes each). */
+const MAX_K = 32;
+
+/**
+ * The k largest values of every row of x [rows, n], with their column indices, as ONE WebGPU dispatch:
+ * one workgroup per row; each thread keeps a sorted list of its k best over a strided share of the row,
+ * then the lists are merged pairwise in workgroup memory. Returns [rows, 2k]: the values (descending) and
+ * the indices as float32 (exact below 2^24). Ties go to the lower index, as tf.topk orders them.
+ *
+ * tfjs's own topk on WebGPU is a bitonic network of about 60 dispatches for k = 16 (plus gathers), which is
+ * most of the time of a neighbour search on a GPU. Needs the active backend to be `webgpu`.
+ */
+export function rowTopKOnWebGpu(x: tf.Tensor2D, k: number): tf.Tensor2D {
+  if (tf.getBackend() !== 'webgpu') throw new Error('rowTopKOnWebGpu needs the tfjs webgpu backend');
+  const [rows, n] = x.shape;
+  if (!Number.isInteger(k) || k < 1 || k > Math.min(MAX_K, n))
+    throw new Error(`rowTopKOnWebGpu: k must be between 1 and ${Math.min(MAX_K, n)}, got ${k}`);
+  const backend = tf.backend() as unknown as WebGPUBackend;
+  const info = backend.runWebGPUProgram(new RowTopKProgram(rows, k), [x], 'float32');
+  return tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor2D;
+}
+
+/** Whether rowTopKOnWebGpu can serve a top-k of this size. */
+export function rowTopKFits(k: number): boolean {
+  return k >= 1 && k <= MAX_K;
+}
+
+class RowTopKProgram implements WebGPUProgram {
+  readonly variableNames = ['x'];
+  readonly outputShape: number[];
+  readonly shaderKey: string;
+  readonly dispatchLayout = { x: [0, 1] };
+  readonly dispatch: [number, number, number];
+  readonly workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
+
+  constructor(
+    rows: number,
+    private readonly k: number,
+  ) {
+    this.outputShape = [rows, 2 * k];
+    this.dispatch = [rows, 1, 1];
+    this.shaderKey = `rowTopK_${k}`;
+  }
+
+  getUserCode(): string {
+    return `
+const K1 = ${this.k};
+const WG = ${WORKGROUP};
+var<workgroup> sVal : array<f32, ${WORKGROUP * this.k}>;
+var<workgroup> sIdx : array<i32, ${WORKGROUP * this.k}>;
+
+// (v, i) ranks before (w, j): larger value first, then lower index.
+fn better(v : f32, i : i32, w : f32, j : i32) -> bool {
+  return v > w || (v == w && i < j);
+}
+
+fn main(index : i32) {
+  // No early return (uniformity around the barriers): a workgroup past the last row repeats it, unwritten.
+  let rows = uniforms.xShape.x;
+  let n = uniforms.xShape.y;
+  let linear = i32(workgroupId.x + workgroupId.y * numWorkgroups.x
+      + workgroupId.z * numWorkgroups.x * numWorkgroups.y);
+  let r = min(linear, rows - 1);
+  let tid = i32(localId.x);
+
+  var val : array<f32, K1>;
+  var idx : array<i32, K1>;
+  for (var j = 0; j < K1; j++) {
+    val[j] = -3.4e38;
+    idx[j] = 2147483647;
+  }
+  for (var c = tid; c < n; c += WG) {
+    let v = x[r * n + c];
+    if (better(v, c, val[K1 - 1], idx[K1 - 1])) {
+      var p = K1 - 1;
+      loop {
+        if (p == 0) { break; }
+        if (!better(v, c, val[p - 1], idx[p - 1])) { break; }
+        val[p] = val[p - 1];
+        idx[p] = idx[p - 1];
+        p = p - 1;
+      }
+      val[p] = v;
+      idx[p] = c;
+    }
+  }
+  for (var j = 0; j < K1; j++) {
+    sVal[tid * K1 + j] = val[j];
+    sIdx[tid * K1 + j] = idx[j];
+  }
+  workgroupBarrier();
+
+  for (var s = WG / 2; s > 0; s = s / 2) {
+    if (tid < s) {
+      let a0 = tid * K1;
+      let b0 = (tid + s) * K1;
+      var ia = 0;
+      var ib = 0;
+      for (var j = 0; j < K1; j++) {
+        let av = sVal[a0 + ia];
+        let ai = sIdx[a0 + ia];
+        let bv = sVal[b0 + ib];
+        let bi = sIdx[b0 + ib];
+        if (better(av, ai, bv, bi)) {
+          val[j] = av;
+          idx[j] = ai;
+          ia++;
+        } else {
+          val[j] = bv;
+          idx[j] = bi;
+          ib++;
+        }
+      }
+      for (var j = 0; j < K1; j++) {
+        sVal[a0 + j] = val[j];
+        sIdx[a0 + j] = idx[j];
+      }
+    }
+    workgroupBarrier();
+  }
+
+  if (tid == 0 && linear < rows) {
+    for (var j = 0; j < K1; j++) {
+      result[r * 2 * K1 + j] = sVal[j];
+      result[r * 2 * K1 + K1 + j] = f32(sIdx[j]);
+    }
+  }
+}
+`;
+  }
+}
