@@ -1,20 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { matrix } from '../core/matrix';
+import { goldenProblem, scaledRelativeError, type GoldenCase } from '../core/refine/goldenCase';
 import { refineQueries, type RefineImplementationName } from '../core/refine/optimizer';
-
-/** One PyTorch golden case (../shared/reference/optimizer-golden.json). */
-interface GoldenCase {
-  name: string;
-  lr: number;
-  steps: number;
-  refit: boolean;
-  docs: number[][];
-  query: number[];
-  teacherScores: number[];
-  lossPerStep: number[];
-  queryAtStep: Record<string, number[]>;
-  finalQuery: number[];
-}
 
 export interface GoldenCheck {
   backend: string;
@@ -47,13 +33,7 @@ export async function checkGolden(
   for (const c of cases) {
     const d = c.query.length;
     const res = await refineQueries(
-      [
-        {
-          query: Float32Array.from(c.query),
-          docs: matrix(c.docs.length, d, Float32Array.from(c.docs.flat())),
-          teacherScores: Float32Array.from(c.teacherScores),
-        },
-      ],
+      [goldenProblem(c)],
       { lr: c.lr, numSteps: c.steps, refit: c.refit, recordEvery: 10 },
       { implementation },
     );
@@ -62,11 +42,11 @@ export async function checkGolden(
       const s = res.steps.indexOf(Number(step));
       snapshots = Math.max(
         snapshots,
-        s < 0 ? Infinity : relativeError(res.snapshots.data.subarray(s * d, (s + 1) * d), q),
+        s < 0 ? Infinity : scaledRelativeError(res.snapshots.data.subarray(s * d, (s + 1) * d), q),
       );
     }
-    const loss = relativeError(res.lossPerStep.data, c.lossPerStep);
-    const final = relativeError(res.refined.data, c.finalQuery);
+    const loss = scaledRelativeError(res.lossPerStep.data, c.lossPerStep);
+    const final = scaledRelativeError(res.refined.data, c.finalQuery);
     out.push({
       backend,
       implementation,
@@ -83,16 +63,4 @@ export async function checkGolden(
       `(${out.every((c) => c.within_tolerance) ? 'all within' : 'NOT all within'} ${GOLDEN_TOLERANCE})\n`,
   );
   return out;
-}
-
-function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  if (actual.length !== expected.length) return Infinity;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]) / Math.max(Math.abs(expected[i]), scale);
-    worst = Math.max(worst, Number.isNaN(err) ? Infinity : err);
-  }
-  return worst;
 }

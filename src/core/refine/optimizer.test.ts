@@ -10,49 +10,14 @@ import {
   type RefineImplementationName,
   type RefinementProblem,
 } from './optimizer';
+import { goldenProblem, scaledRelativeError, type GoldenCase } from './goldenCase';
 
-interface GoldenCase {
-  name: string;
-  lr: number;
-  steps: number;
-  refit: boolean;
-  docs: number[][];
-  query: number[];
-  teacherScores: number[];
-  lossPerStep: number[];
-  queryAtStep: Record<string, number[]>;
-  finalQuery: number[];
-  finalCosines: number[];
-}
+const expectClose = (actual: ArrayLike<number>, expected: ArrayLike<number>, rel: number, what: string) =>
+  expect(scaledRelativeError(actual, expected), what).toBeLessThanOrEqual(rel);
 
 const golden = JSON.parse(
   readFileSync(new URL('../../../../shared/reference/optimizer-golden.json', import.meta.url), 'utf8'),
 ) as { cases: GoldenCase[] };
-
-function problemOf(c: GoldenCase): RefinementProblem {
-  return {
-    query: Float32Array.from(c.query),
-    docs: matrix(c.docs.length, c.query.length, Float32Array.from(c.docs.flat())),
-    teacherScores: Float32Array.from(c.teacherScores),
-  };
-}
-
-function expectClose(
-  actual: ArrayLike<number>,
-  expected: ArrayLike<number>,
-  rel: number,
-  what: string,
-): void {
-  expect(actual.length, what).toBe(expected.length);
-  // Relative to the vector's scale: single elements near zero carry float32 rounding of the larger ones.
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
-  for (let i = 0; i < expected.length; i++) {
-    const tol = rel * Math.max(Math.abs(expected[i]), scale);
-    if (Math.abs(actual[i] - expected[i]) > tol)
-      throw new Error(`${what}[${i}]: ${actual[i]} vs golden ${expected[i]} (tolerance ${tol})`);
-  }
-}
 
 function cosines(docs: number[][], q: ArrayLike<number>): number[] {
   const qn = Math.hypot(...Array.from(q));
@@ -79,7 +44,7 @@ for (const { implementation, backend } of IMPLEMENTATIONS) {
     for (const c of golden.cases) {
       it(c.name, async () => {
         const res = await refineQueries(
-          [problemOf(c)],
+          [goldenProblem(c)],
           { lr: c.lr, numSteps: c.steps, refit: c.refit, recordEvery: 10 },
           { implementation },
         );
@@ -112,8 +77,10 @@ for (const { implementation, backend } of IMPLEMENTATIONS) {
         teacherScores: base.teacherScores.slice(0, 12),
       };
       const params = { lr: base.lr, numSteps: 100, refit: false, recordEvery: 0 };
-      const batch = await refineQueries([problemOf(base), problemOf(short)], params, { implementation });
-      const alone = await refineQueries([problemOf(short)], params, { implementation });
+      const batch = await refineQueries([goldenProblem(base), goldenProblem(short)], params, {
+        implementation,
+      });
+      const alone = await refineQueries([goldenProblem(short)], params, { implementation });
       expectClose(batch.refined.data.subarray(0, 384), base.finalQuery, 1e-5, 'batched full case');
       expectClose(batch.refined.data.subarray(384), alone.refined.data, 1e-5, 'batched padded case');
       expect(batch.steps).toEqual([0, 100]);
@@ -123,7 +90,7 @@ for (const { implementation, backend } of IMPLEMENTATIONS) {
       const c = golden.cases[0];
       const before = tf.memory().numTensors;
       await refineQueries(
-        [problemOf(c)],
+        [goldenProblem(c)],
         { lr: c.lr, numSteps: 5, refit: true, recordEvery: 2 },
         { implementation },
       );
@@ -194,7 +161,12 @@ describe('refineQueries picks its implementation', () => {
   it('uses the CPU kernel on the cpu backend by default', async () => {
     await initBackend('cpu');
     const c = golden.cases[0];
-    const res = await refineQueries([problemOf(c)], { lr: c.lr, numSteps: 3, refit: false, recordEvery: 0 });
+    const res = await refineQueries([goldenProblem(c)], {
+      lr: c.lr,
+      numSteps: 3,
+      refit: false,
+      recordEvery: 0,
+    });
     expect(res.implementation).toBe('cpu-kernel');
   });
 
@@ -203,7 +175,7 @@ describe('refineQueries picks its implementation', () => {
     const c = golden.cases[0];
     await expect(
       refineQueries(
-        [problemOf(c)],
+        [goldenProblem(c)],
         { lr: c.lr, numSteps: 3, refit: false, recordEvery: 0 },
         { implementation: 'webgpu-kernel' },
       ),
@@ -216,7 +188,7 @@ describe('refineQueries picks its implementation', () => {
     const c = golden.cases[0];
     await expect(
       refineQueries(
-        [problemOf(c)],
+        [goldenProblem(c)],
         { lr: c.lr, numSteps: 3, refit: false, recordEvery: 0 },
         { implementation: 'cpu-kernel', signal: controller.signal },
       ),
@@ -230,9 +202,9 @@ describe('refineQueries with a zero query', () => {
     it(`refines a zero query to finite values without poisoning the rest of the batch (${implementation})`, async () => {
       await initBackend('cpu');
       const c = golden.cases[0];
-      const zero: RefinementProblem = { ...problemOf(c), query: new Float32Array(c.query.length) };
+      const zero: RefinementProblem = { ...goldenProblem(c), query: new Float32Array(c.query.length) };
       const res = await refineQueries(
-        [zero, problemOf(c)],
+        [zero, goldenProblem(c)],
         { lr: c.lr, numSteps: c.steps, refit: false, recordEvery: 0 },
         { implementation },
       );
@@ -245,7 +217,7 @@ describe('refineQueries with a zero query', () => {
   it('moves a zero query the same way in both implementations', async () => {
     await initBackend('cpu');
     const c = golden.cases[0];
-    const zero: RefinementProblem = { ...problemOf(c), query: new Float32Array(c.query.length) };
+    const zero: RefinementProblem = { ...goldenProblem(c), query: new Float32Array(c.query.length) };
     const params = { lr: c.lr, numSteps: 20, refit: false, recordEvery: 0 };
     const kernel = await refineQueries([zero], params, { implementation: 'cpu-kernel' });
     const autodiff = await refineQueries([zero], params, { implementation: 'autodiff' });

@@ -9,6 +9,7 @@ import { refineQueries, type RefinementProblem } from './optimizer';
 import { MAX_FUSED_DOCUMENTS } from './fusedRefinementProgram';
 import { packBatch } from './refinementBatch';
 import { refineTensorsOnWebGpu } from './webgpuKernel';
+import { goldenProblem, scaledRelativeError, type GoldenCase } from './goldenCase';
 
 /**
  * The fused WebGPU kernel in Node, through Dawn (the `webgpu` package) on whatever Vulkan adapter the
@@ -18,47 +19,12 @@ import { refineTensorsOnWebGpu } from './webgpuKernel';
  */
 const webgpu = await enableNodeWebGpu({ softwareFallback: true });
 
-interface GoldenCase {
-  name: string;
-  lr: number;
-  steps: number;
-  refit: boolean;
-  docs: number[][];
-  query: number[];
-  teacherScores: number[];
-  lossPerStep: number[];
-  queryAtStep: Record<string, number[]>;
-  finalQuery: number[];
-}
+const expectClose = (actual: ArrayLike<number>, expected: ArrayLike<number>, rel: number, what: string) =>
+  expect(scaledRelativeError(actual, expected), what).toBeLessThanOrEqual(rel);
 
 const golden = JSON.parse(
   readFileSync(new URL('../../../../shared/reference/optimizer-golden.json', import.meta.url), 'utf8'),
 ) as { cases: GoldenCase[] };
-
-function problemOf(c: GoldenCase): RefinementProblem {
-  return {
-    query: Float32Array.from(c.query),
-    docs: matrix(c.docs.length, c.query.length, Float32Array.from(c.docs.flat())),
-    teacherScores: Float32Array.from(c.teacherScores),
-  };
-}
-
-/** Relative to the vector's scale, as in optimizer.test.ts. */
-function expectClose(
-  actual: ArrayLike<number>,
-  expected: ArrayLike<number>,
-  rel: number,
-  what: string,
-): void {
-  expect(actual.length, what).toBe(expected.length);
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
-  for (let i = 0; i < expected.length; i++) {
-    const tol = rel * Math.max(Math.abs(expected[i]), scale);
-    if (!(Math.abs(actual[i] - expected[i]) <= tol))
-      throw new Error(`${what}[${i}]: ${actual[i]} vs ${expected[i]} (tolerance ${tol})`);
-  }
-}
 
 describe.skipIf(!webgpu.adapter)(`the fused WebGPU kernel in Node (${webgpu.adapter?.description})`, () => {
   beforeAll(async () => {
@@ -68,7 +34,7 @@ describe.skipIf(!webgpu.adapter)(`the fused WebGPU kernel in Node (${webgpu.adap
   for (const c of golden.cases) {
     it(`matches the golden case ${c.name}`, async () => {
       const res = await refineQueries(
-        [problemOf(c)],
+        [goldenProblem(c)],
         { lr: c.lr, numSteps: c.steps, refit: c.refit, recordEvery: 10 },
         { implementation: 'webgpu-kernel' },
       );
@@ -147,7 +113,7 @@ describe.skipIf(!webgpu.adapter)(`the fused WebGPU kernel in Node (${webgpu.adap
   it('composes with tfjs: tensors in, tensors out, nothing leaked', async () => {
     const c = golden.cases[1];
     const params = { lr: c.lr, numSteps: c.steps, refit: c.refit, recordEvery: 25 };
-    const batch = packBatch([problemOf(c), problemOf(c)], c.refit);
+    const batch = packBatch([goldenProblem(c), goldenProblem(c)], c.refit);
     const { count: Q, width: K, dims: d } = batch;
     const before = tf.memory().numTensors;
     const inputs = {
