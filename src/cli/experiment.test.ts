@@ -72,6 +72,7 @@ describe('npm run experiment on ArgKP21 (real data, LSA, gold teacher)', () => {
       random_seed: 42,
       refit: false,
       backend: 'wasm',
+      optimizer_implementation: 'cpu-kernel',
       record_every: 10,
     });
     expect(config.versions).toHaveProperty('tfjs');

@@ -19,6 +19,7 @@ import { quietTfjsNodeHint } from './quietTfjs';
 import { runCli } from './runCli';
 import { writeExperiment, writeSummary } from './writeExperiment';
 import { packageVersions } from './versions';
+import { chooseImplementation } from '../core/refine/optimizer';
 
 /** `npm run experiment`: the reference's single-experiment runner (see --help). */
 async function main(argv: string[]): Promise<void> {
@@ -165,6 +166,8 @@ async function main(argv: string[]): Promise<void> {
     output_dir: path.resolve(options.outputDir),
     backend: backend.name,
     backend_adapter: backend.adapter,
+    // The optimizer implementation `refineQueries` picks for this backend (all three match the golden cases).
+    optimizer_implementation: chooseImplementation(),
     embedding_dims: embedder.dims,
     ...embedderConfig(embedder),
     ...teacherConfig(teacher),

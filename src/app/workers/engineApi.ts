@@ -13,6 +13,7 @@ import { QueryProjector, type QueryProjection } from '../../core/experiment/quer
 import { RefinementSession, type QueryView } from '../../core/experiment/session';
 import type { RankingMetrics } from '../../core/metrics/rankingMetrics';
 import {
+  chooseImplementation,
   refineQueries,
   type OptimizerParams,
   type RefineImplementation,
@@ -360,6 +361,7 @@ function browserRunConfig(
     refit: method.refit,
     record_every: method.recordEvery,
     backend: tf.getBackend(),
+    optimizer_implementation: chooseImplementation(),
     embedding_dims: embedder.dims,
     task_instruction: instruction,
     versions: { tfjs: tf.version.tfjs },
