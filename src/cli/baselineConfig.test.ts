@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { embeddingModelOf, experimentArgsFromConfig, viewStateFromConfig } from './baselineConfig';
+import {
+  embeddingModelOf,
+  experimentArgsFromConfig,
+  teacherSpecOf,
+  viewStateFromConfig,
+} from './baselineConfig';
 import { parseExperimentOptions } from './experimentOptions';
 
 const config = {
@@ -49,6 +54,26 @@ describe('re-running a baseline', () => {
     });
     expect(experimentArgsFromConfig(config, { dataDir: null, backend: 'cpu' })).not.toContain('--data-dir');
     expect(experimentArgsFromConfig(config, { backend: 'cpu' }).slice(-2)).toEqual(['--backend', 'cpu']);
+  });
+
+  it('re-runs a noisy-gold baseline with the noisy-gold teacher and its noise', () => {
+    const old = {
+      dataset: 'demo',
+      embedding_model: 'lsa-64-seed42',
+      teacher: 'noisy-gold-0.3',
+      teacher_noise: 0.3,
+    };
+    const args = experimentArgsFromConfig(old, {});
+    expect(args.slice(args.indexOf('--teacher'), args.indexOf('--teacher') + 4)).toEqual([
+      '--teacher',
+      'noisy-gold',
+      '--teacher-noise',
+      '0.3',
+    ]);
+    expect(viewStateFromConfig(old).teacher).toBe('noisy-gold');
+    expect(teacherSpecOf({ teacher: 'cross-encoder:/models/x', teacher_spec: 'cross-encoder:./x' })).toBe(
+      'cross-encoder:./x',
+    );
   });
 
   it('recovers the embedding model as typed', () => {

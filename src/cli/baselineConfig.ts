@@ -70,6 +70,17 @@ export function embeddingModelOf(config: Record<string, unknown>): string {
 }
 
 /** The neural embedder's dtype and Hub revision, recovered from its id (`<model>@<revision>:<dtype>:<pooling>`). */
+/**
+ * The teacher as `--teacher` names it: `teacher_spec` when the run recorded it, else from the teacher's id,
+ * whose noisy-gold form carries the noise (`noisy-gold-0.2`; the noise is its own option).
+ */
+export function teacherSpecOf(config: Record<string, unknown>): string {
+  const spec = str(config.teacher_spec);
+  if (spec) return spec;
+  const id = str(config.teacher) ?? 'gold';
+  return /^noisy-gold-[\d.]+$/.test(id) ? 'noisy-gold' : id;
+}
+
 function neuralIdParts(config: Record<string, unknown>): { dtype?: string; revision?: string } {
   const id = str(config.embedding_model) ?? '';
   const m = /@([^@]*):(fp32|fp16|q8):[a-z_]+(:raw)?$/.exec(id);
@@ -117,7 +128,7 @@ export function experimentArgsFromConfig(
     if (query) put('--query-template', escapeTemplate(query));
     if (document) put('--document-template', escapeTemplate(document));
   }
-  put('--teacher', str(config.teacher));
+  put('--teacher', teacherSpecOf(config));
   put('--teacher-noise', num(config.teacher_noise));
   put('--teacher-mode', str(config.teacher_mode));
   put('--hyde-model', str(config.hyde_model));
@@ -158,7 +169,7 @@ export function viewStateFromConfig(config: Record<string, unknown>, backend?: s
         `the run capped the corpus at ${cap} documents; the app uses the dataset's own cap (${ownCap === Infinity ? 'none' : ownCap})`,
       );
   }
-  const teacher = str(config.teacher) ?? 'gold';
+  const teacher = teacherSpecOf(config);
   if (teacher !== 'gold' && teacher !== 'noisy-gold')
     problems.push(`teacher ${teacher}: the app's URL takes gold or noisy-gold`);
   if (str(config.hyde_model)) problems.push('HyDE types: the app does not run them');

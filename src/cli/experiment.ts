@@ -149,6 +149,7 @@ async function main(argv: string[]): Promise<void> {
     embedding_model: embedder.id,
     embedding_model_spec: options.embedding.model,
     teacher: teacher.id,
+    teacher_spec: options.teacher,
     teacher_noise: options.teacher === 'noisy-gold' ? options.teacherNoise : null,
     teacher_mode: llmTeacherModel(options.teacher) ? options.teacherMode : null,
     hyde_model: options.hydeModel ?? null,
