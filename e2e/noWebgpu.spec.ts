@@ -1,16 +1,11 @@
 import { expect, test } from '@playwright/test';
+import { CHROMIUM_BASE_ARGS, CHROMIUM_PATH } from './chromiumLaunch';
 
 // This file's browser starts without --enable-unsafe-webgpu: no WebGPU adapter at all.
 test.use({
   launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-    ],
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_BASE_ARGS,
   },
 });
 

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromiumLaunch';
 
 const PORT = Number(process.env.BENCH_PORT ?? 4199);
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'wasm,webgpu,cpu').split(',');
@@ -34,18 +35,8 @@ try {
   const url = `http://127.0.0.1:${PORT}/`;
   await waitForServer(url, 30_000);
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--enable-unsafe-webgpu',
-    ],
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
   });
   const results: unknown[] = [];
   for (const backend of BACKENDS) {
