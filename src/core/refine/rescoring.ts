@@ -31,17 +31,23 @@ export class CorpusScorer {
     const out = new Float32Array(queries.rows * this.count);
     for (let start = 0; start < queries.rows; start += blockRows) {
       const rows = Math.min(blockRows, queries.rows - start);
-      const block = tf.tidy(() => {
-        const q = tf.tensor2d(queries.data.subarray(start * this.dims, (start + rows) * this.dims), [
-          rows,
-          this.dims,
-        ]);
-        return tf.matMul(normaliseRows(q), this.docsT);
-      });
+      const block = tf.tidy(() =>
+        this.scoreOnDevice(
+          tf.tensor2d(queries.data.subarray(start * this.dims, (start + rows) * this.dims), [
+            rows,
+            this.dims,
+          ]),
+        ),
+      );
       out.set((await block.data()) as Float32Array, start * this.count);
       block.dispose();
     }
     return matrix(queries.rows, this.count, out);
+  }
+
+  /** Cosines of queries [Q, d] against the corpus, [Q, N], left on the device (one matmul; nothing read). */
+  scoreOnDevice(queries: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.matMul(normaliseRows(queries), this.docsT));
   }
 
   dispose(): void {
