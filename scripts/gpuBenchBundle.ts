@@ -8,10 +8,11 @@
  *   node.xz                    this machine's Node binary, xz-compressed
  *   debs/                      the Vulkan loader and GL dispatch libraries (Debian packages)
  *   optimizer-golden.json      the PyTorch golden cases, checked on the GPU first (section golden)
+ *   torchBaseline.py           the same cases in PyTorch, side by side, where the machine has torch
  *   run.sh                     unpacks all that and runs the benchmark on the GPU (see the README)
  *
  * On the GPU machine: `sh .cache/gpu-bench/run.sh` (the JSON lands in $OUT/bench-gpu.json when $OUT is
- * set, else on stdout). Nothing here is needed on a machine that has Node: `npm run bench -- --backends
+ * set, else on stdout; PyTorch's in $OUT/bench-torch.json). Nothing here is needed on a machine that has Node: `npm run bench -- --backends
  * webgpu` does the same there.
  */
 import { execFileSync } from 'node:child_process';
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
 
   if (existsSync(GOLDEN)) copyFileSync(GOLDEN, path.join(OUT_DIR, 'optimizer-golden.json'));
   else step(`warning: ${GOLDEN} is missing: the GPU run will skip the golden check`);
+  copyFileSync('scripts/torchBaseline.py', path.join(OUT_DIR, 'torchBaseline.py'));
   writeFileSync(path.join(OUT_DIR, 'run.sh'), RUN_SH, { mode: 0o755 });
   writeFileSync(path.join(OUT_DIR, 'NODE_VERSION'), `${process.version}\n`);
   const total = du(OUT_DIR);
@@ -93,7 +95,8 @@ function step(text: string): void {
 const RUN_SH = `#!/bin/sh
 # The refinement-explorer benchmark's WebGPU cases on an NVIDIA GPU, in Node through Dawn over Vulkan.
 # Made by npm run bench:gpu-bundle. Usage: sh run.sh [bench options]; default: the golden cases, then
-# refine, rescore and k-NN on webgpu (the CPU kernel is measured too, on this machine's CPU).
+# refine, rescore and k-NN on webgpu (the CPU kernel is measured too, on this machine's CPU); then the
+# PyTorch baseline on the same GPU where python3 has torch.
 set -e
 HERE=$(cd "$(dirname "$0")" && pwd)
 WORK=/tmp/gpu-bench
@@ -130,6 +133,11 @@ if [ -n "$OUT" ]; then
   cat "$OUT/bench-gpu.json"
 else
   ./node bench.mjs "$@"
+fi
+# PyTorch on the same GPU, side by side (scripts/torchBaseline.py), where there is one.
+if python3 -c 'import torch' 2>/dev/null; then
+  if [ -n "$OUT" ]; then python3 "$HERE/torchBaseline.py" > "$OUT/bench-torch.json" && cat "$OUT/bench-torch.json";
+  else python3 "$HERE/torchBaseline.py"; fi
 fi
 `;
 

@@ -3,10 +3,13 @@ import { ADAM_BETA1, ADAM_BETA2, ADAM_EPS, COSINE_EPS, KL_EPS, MINMAX_EPS } from
 
 /** Rows of partial sums reduced together in workgroup memory (CHUNK × workgroup size floats). */
 const CHUNK = 8;
+/** Per-document arrays of one step's O(K) part, kept in workgroup memory (see closedForm). */
+const PER_DOCUMENT_ARRAYS = 10;
 
 /**
- * The most sampled documents per query the fused kernel takes: its workgroup memory is about
- * 9 KiB + 32 bytes per document, and WebGPU guarantees 16 KiB (200 documents: 15.3 KiB).
+ * The most sampled documents per query the fused kernel takes: its workgroup memory is
+ * max(CHUNK·256 + 256, 10·K) + 3·K + 8 floats at the widest workgroup, and WebGPU guarantees 16 KiB
+ * (200 documents: 11.4 KiB).
  */
 export const MAX_FUSED_DOCUMENTS = 200;
 
@@ -36,7 +39,8 @@ export function fusedRefinementLayout(
  * One compute dispatch that runs every Adam step of every query (closedFormGradient.md): one workgroup per
  * query, each thread holding E = ceil(d / workgroup size) elements of the query and of Adam's moments in
  * registers. Per step: partial dot products with the K documents and |q|², reduced in workgroup memory;
- * the O(K) scalar part (cosines, min-max, softmax, KL loss and its gradient coefficients) by one thread;
+ * the O(K) part (cosines, min-max, softmax, KL loss and its gradient coefficients) spread over the threads,
+ * one document each, its sums formed by every thread alike from workgroup memory (no broadcast needed);
  * then every thread forms its elements of the gradient and takes the Adam step.
  *
  * Inputs (tfjs tensors): docs [Q, K, d] (zero rows where a query has fewer documents), queries [Q, d],
@@ -98,17 +102,11 @@ const B1C = ${f(1 - ADAM_BETA1)};
 const B2 = ${f(ADAM_BETA2)};
 const B2C = ${f(1 - ADAM_BETA2)};
 
-var<workgroup> red : array<f32, ${CHUNK * WG}>;
-var<workgroup> red2 : array<f32, WG>;
+// reduceRows's two buffers and closedForm's per-document arrays, which are never live at the same time.
+var<workgroup> scratch : array<f32, ${Math.max(CHUNK * WG + WG, PER_DOCUMENT_ARRAYS * this.width)}>;
 var<workgroup> rowSums : array<f32, ${chunks * CHUNK}>;
 var<workgroup> norms : array<f32, KMAX>;
 var<workgroup> coef : array<f32, KMAX>;
-var<workgroup> sC : array<f32, KMAX>;
-var<workgroup> sDen : array<f32, KMAX>;
-var<workgroup> sZ : array<f32, KMAX>;
-var<workgroup> sR : array<f32, KMAX>;
-var<workgroup> sU : array<f32, KMAX>;
-var<workgroup> betaShared : f32;
 var<private> part : array<f32, ${chunks * CHUNK}>;
 
 // exp(x) to about 1 ulp: x = n ln2 + r (Cody-Waite), degree-7 Taylor on |r| <= ln2 / 2.
@@ -145,24 +143,25 @@ fn addCompensated(acc : vec2<f32>, x : f32) -> vec2<f32> {
 }
 
 // Sums each of the NCH·CH rows of 'part' over the workgroup into rowSums. Uniform control flow only.
+// scratch[0, CH·WG) holds the chunk's partial sums, scratch[CH·WG, CH·WG + WG) their first reduction.
 fn reduceRows(tid : i32) {
   for (var ch = 0; ch < NCH; ch++) {
     for (var r = 0; r < CH; r++) {
-      red[r * WG + tid] = part[ch * CH + r];
+      scratch[r * WG + tid] = part[ch * CH + r];
     }
     workgroupBarrier();
     let row = tid / TPR;
     let seg = tid % TPR;
     var s = 0.0;
     for (var j = 0; j < CH; j++) {
-      s += red[row * WG + j * TPR + seg];
+      s += scratch[row * WG + j * TPR + seg];
     }
-    red2[tid] = s;
+    scratch[CH * WG + tid] = s;
     workgroupBarrier();
     if (tid < CH) {
       var t = 0.0;
       for (var j = 0; j < TPR; j++) {
-        t += red2[tid * TPR + j];
+        t += scratch[CH * WG + tid * TPR + j];
       }
       rowSums[ch * CH + tid] = t;
     }
@@ -170,76 +169,121 @@ fn reduceRows(tid : i32) {
   workgroupBarrier();
 }
 
-// The O(K) part of a step (one thread): loss, and the gradient's coefficients coef[k] and betaShared.
-fn closedForm(query : i32, count : i32) -> f32 {
+// The O(K) part of a step, run by every thread: thread t takes documents t, t + WG, ...; each sum over the
+// documents is then formed by every thread alike, in document order, from workgroup memory, so all
+// threads hold the same loss, extremes and gradient coefficients without a further broadcast. Writes
+// coef[k] and returns (loss, beta): the gradient is sum_k coef[k] d_k − beta q.
+// Per-document arrays in scratch (reduceRows's buffers are dead here): each written by its document's
+// thread, read by all only after a barrier, and never rewritten while another thread may still read it.
+const DEN = 0;
+const COS = KMAX;
+const Z = 2 * KMAX;
+const EXP = 3 * KMAX; // then the terms of the gradient through the minimum (the exponentials are used up)
+const R = 4 * KMAX;
+const U = 5 * KMAX;
+const LOSS = 6 * KMAX;
+const RG = 7 * KMAX;
+const TO_MAX = 8 * KMAX;
+const BETA = 9 * KMAX;
+
+fn closedForm(query : i32, count : i32, tid : i32) -> vec2<f32> {
   let N2 = rowSums[KMAX];
   let N = sqrt(N2);
-  var argMin = 0;
-  var argMax = 0;
-  for (var k = 0; k < count; k++) {
+  for (var k = tid; k < count; k += WG) {
     let raw = norms[k] * N;
     let den = select(COS_EPS, raw, raw > COS_EPS);
-    sDen[k] = den;
-    let c = rowSums[k] / den;
-    sC[k] = c;
-    if (c < sC[argMin]) { argMin = k; }
-    if (c > sC[argMax]) { argMax = k; }
+    scratch[DEN + k] = den;
+    scratch[COS + k] = rowSums[k] / den;
   }
-  let cMin = sC[argMin];
-  let S = select(1.0, sC[argMax] - cMin + MM_EPS, REFIT);
-  var zMax = -3.0e38;
-  for (var k = 0; k < count; k++) {
-    let z = select(sC[k], (sC[k] - cMin) / S, REFIT);
-    sZ[k] = z;
-    zMax = max(zMax, z);
+  workgroupBarrier();
+  // The first minimum and maximum, as torch.argmin / argmax route min-max's gradient.
+  var argMin = 0;
+  var argMax = 0;
+  var cMin = scratch[COS];
+  var cMax = cMin;
+  for (var k = 1; k < count; k++) {
+    let c = scratch[COS + k];
+    if (c < cMin) { cMin = c; argMin = k; }
+    if (c > cMax) { cMax = c; argMax = k; }
   }
+  let S = select(1.0, cMax - cMin + MM_EPS, REFIT);
+  // The largest softmax input: z is monotone in c, so it is z at the maximum.
+  let zMax = select(cMax, (cMax - cMin) / S, REFIT);
+  for (var k = tid; k < count; k += WG) {
+    let c = scratch[COS + k];
+    let z = select(c, (c - cMin) / S, REFIT);
+    scratch[Z + k] = z;
+    scratch[EXP + k] = expAccurate(z - zMax);
+  }
+  workgroupBarrier();
   // Compensated sums: a plain float32 sum of K exponentials is off by up to ~K/2 ulp, and that error
   // shifts every log r_k alike, i.e. goes straight into the loss (2e-7 with K = 50, over the tolerance).
   var sum = vec2<f32>(0.0);
   for (var k = 0; k < count; k++) {
-    let e = expAccurate(sZ[k] - zMax);
-    sR[k] = e;
-    sum = addCompensated(sum, e);
+    sum = addCompensated(sum, scratch[EXP + k]);
   }
   let total = sum.x + sum.y;
+  for (var k = tid; k < count; k += WG) {
+    let r = scratch[EXP + k] / total;
+    let p = teacher[query * KMAX + k];
+    let g = -p / (r + KL_EPS);
+    scratch[R + k] = r;
+    scratch[U + k] = g;
+    scratch[LOSS + k] = p * logAccurate((p + KL_EPS) / (r + KL_EPS));
+    scratch[RG + k] = r * g;
+  }
+  workgroupBarrier();
   var loss = vec2<f32>(0.0);
   var gBar = vec2<f32>(0.0);
   for (var k = 0; k < count; k++) {
-    let r = sR[k] / total;
-    sR[k] = r;
-    let p = teacher[query * KMAX + k];
-    loss = addCompensated(loss, p * logAccurate((p + KL_EPS) / (r + KL_EPS)));
-    let g = -p / (r + KL_EPS);
-    sU[k] = g;
-    gBar = addCompensated(gBar, r * g);
+    loss = addCompensated(loss, scratch[LOSS + k]);
+    gBar = addCompensated(gBar, scratch[RG + k]);
   }
   let gMean = gBar.x + gBar.y;
+  // u_k = dloss/dz_k; with ReFIT dloss/dc_k = u_k / S, plus the routed min and max terms below.
+  for (var k = tid; k < count; k += WG) {
+    let z = scratch[Z + k];
+    let u = scratch[R + k] * (scratch[U + k] - gMean);
+    scratch[U + k] = u;
+    if (REFIT) {
+      scratch[EXP + k] = u * (z - 1.0);
+      scratch[TO_MAX + k] = -u * z;
+    }
+    let dc = select(u, u / S, REFIT);
+    scratch[BETA + k] = select(0.0, dc * scratch[COS + k], scratch[DEN + k] > COS_EPS);
+  }
+  workgroupBarrier();
   var toMin = 0.0;
   var toMax = 0.0;
-  for (var k = 0; k < count; k++) {
-    let u = sR[k] * (sU[k] - gMean);
-    sU[k] = u;
-    toMin += u * (sZ[k] - 1.0);
-    toMax -= u * sZ[k];
-  }
-  if (REFIT) {
-    for (var k = 0; k < count; k++) {
-      sU[k] = sU[k] / S;
-    }
-    sU[argMin] += toMin / S;
-    sU[argMax] += toMax / S;
-  }
   var beta = 0.0;
-  for (var k = 0; k < KMAX; k++) {
-    if (k < count) {
-      coef[k] = sU[k] / sDen[k];
-      if (sDen[k] > COS_EPS) { beta += sU[k] * sC[k]; }
-    } else {
-      coef[k] = 0.0;
+  for (var k = 0; k < count; k++) {
+    if (REFIT) {
+      toMin += scratch[EXP + k];
+      toMax += scratch[TO_MAX + k];
     }
+    beta += scratch[BETA + k];
   }
-  betaShared = select(0.0, beta / N2, N2 > 0.0);
-  return loss.x + loss.y;
+  toMin = toMin / S;
+  toMax = toMax / S;
+  if (REFIT) {
+    if (scratch[DEN + argMin] > COS_EPS) { beta += toMin * scratch[COS + argMin]; }
+    if (scratch[DEN + argMax] > COS_EPS) { beta += toMax * scratch[COS + argMax]; }
+  }
+  for (var k = tid; k < KMAX; k += WG) {
+    var c = 0.0;
+    if (k < count) {
+      var dc = scratch[U + k];
+      if (REFIT) {
+        dc = dc / S;
+        if (k == argMin) { dc += toMin; }
+        if (k == argMax) { dc += toMax; }
+      }
+      c = dc / scratch[DEN + k];
+    }
+    coef[k] = c;
+  }
+  workgroupBarrier();
+  return vec2<f32>(loss.x + loss.y, select(0.0, beta / N2, N2 > 0.0));
 }
 
 fn main(index : i32) {
@@ -298,12 +342,9 @@ fn main(index : i32) {
       }
     }
     reduceRows(tid);
-    if (tid == 0) {
-      let loss = closedForm(query, count);
-      if (writes) { result[lossOffset + query * steps + t - 1] = loss; }
-    }
-    workgroupBarrier();
-    let beta = betaShared;
+    let lossBeta = closedForm(query, count, tid);
+    if (tid == 0 && writes) { result[lossOffset + query * steps + t - 1] = lossBeta.x; }
+    let beta = lossBeta.y;
     let stepSize = schedule[2 * (t - 1)];
     let bc2Sqrt = schedule[2 * (t - 1) + 1];
     let every = uniforms.recordEvery;
