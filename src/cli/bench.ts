@@ -175,6 +175,24 @@ async function main(argv: string[]): Promise<void> {
           scorer.dispose();
         }
       }
+    // What any wall-clock figure on a GPU includes: one device-to-JS read, of one float and of the
+    // re-scoring case's output.
+    if (name === 'webgpu' && (sections.includes('refine') || sections.includes('rescore')))
+      for (const floats of [1, 150 * corpusSize]) {
+        const x = tf.fill([floats], 1);
+        try {
+          await measure('read_back', name, { floats }, async () => {
+            const y = tf.add(x, 1);
+            try {
+              return await y.data();
+            } finally {
+              y.dispose();
+            }
+          });
+        } finally {
+          x.dispose();
+        }
+      }
     if (sections.includes('knn') && knnBackends.includes(name) && (!software || explicitKnn)) {
       const points = randomMatrix(new SeededRandom(3), knnDocs, 1024);
       const warmRows = Math.min(1000, knnDocs);

@@ -5,6 +5,8 @@ import { ADAM_BETA1, ADAM_BETA2, ADAM_EPS, COSINE_EPS, KL_EPS, MINMAX_EPS } from
 const CHUNK = 8;
 /** Per-document arrays of one step's O(K) part, kept in workgroup memory (see closedForm). */
 const PER_DOCUMENT_ARRAYS = 10;
+/** Each thread keeps its E·K document elements in registers when there are at most this many. */
+const MAX_REGISTER_DOCUMENT_ELEMENTS = 128;
 
 /**
  * The most sampled documents per query the fused kernel takes: its workgroup memory is
@@ -48,8 +50,15 @@ export function fusedRefinementLayout(
  * [max(steps, 1), 2] (Adam's step size and sqrt(1 − β2^t) per step). Uniforms: numSteps, recordEvery,
  * numSnapshots. d, K, the workgroup size and the variant are compiled in (one pipeline per combination).
  *
- * exp and log are computed by range reduction and short series rather than the built-ins, whose WGSL
- * accuracy bounds (and the fast approximations GPUs use) are too loose for the golden cases' 1e-5.
+ * The per-element passes are unrolled here, in TypeScript, so that every index into the threads' private
+ * arrays is a constant: GPU compilers then keep those arrays in registers, and the K loads of a pass are
+ * issued together instead of one memory latency after another (a rolled loop took 45 µs per step on an
+ * H100, one query alone). Each thread holds its E·K document elements in registers when they are few
+ * enough (MAX_REGISTER_DOCUMENT_ELEMENTS), else reads them from the docs buffer every pass.
+ *
+ * exp, log, division and sqrt are computed by range reduction, short series and a correction step rather
+ * than the built-ins, whose WGSL accuracy bounds (2.5 ulp for division; the fast approximations GPUs use)
+ * are too loose for the golden cases' 1e-5: a small loss is the sum of logs of ratios of such quotients.
  */
 export class FusedRefinementProgram implements WebGPUProgram {
   readonly variableNames = ['docs', 'queries', 'teacher', 'counts', 'schedule'];
@@ -81,16 +90,40 @@ export class FusedRefinementProgram implements WebGPUProgram {
       const s = Math.fround(x).toExponential(9);
       return `f32(${s})`;
     };
+    const D = this.layout.dims;
+    const K = this.width;
+    const E = this.elementsPerThread;
     const WG = this.workgroupSize[0];
-    const rows = this.width + 1;
-    const chunks = Math.ceil(rows / CHUNK);
+    const chunks = Math.ceil((K + 1) / CHUNK);
+    const inRegisters = E * K <= MAX_REGISTER_DOCUMENT_ELEMENTS;
+    const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+    // Statements for each of a thread's elements e (global index tid + e·WG), checked against d only
+    // where that element can be past it.
+    const perElement = (body: (e: number) => string[]) =>
+      range(E)
+        .map((e) => {
+          const lines = body(e).map((l) => `    ${l}`);
+          const test = (e + 1) * WG <= D ? '' : `if (tid + ${e * WG} < D) `;
+          return `  ${test}{\n${lines.join('\n')}\n  }`;
+        })
+        .join('\n');
+    const doc = (e: number, k: number) =>
+      inRegisters ? `dv[${e * K + k}]` : `docs[docBase + ${k * D + e * WG} + tid]`;
+    const reduceRows = [
+      ...range(chunks).map((ch) =>
+        [
+          ...range(CHUNK).map((r) => `  scratch[${r} * WG + tid] = part[${ch * CHUNK + r}];`),
+          `  reduceChunk(tid, ${ch});`,
+        ].join('\n'),
+      ),
+      '  workgroupBarrier();',
+    ].join('\n');
     return `
-const D = ${this.layout.dims};
-const KMAX = ${this.width};
+const D = ${D};
+const KMAX = ${K};
 const WG = ${WG};
-const E = ${this.elementsPerThread};
+const E = ${E};
 const CH = ${CHUNK};
-const NCH = ${chunks};
 const TPR = ${WG / CHUNK};
 const REFIT = ${this.refit};
 const COS_EPS = ${f(COSINE_EPS)};
@@ -103,11 +136,10 @@ const B2 = ${f(ADAM_BETA2)};
 const B2C = ${f(1 - ADAM_BETA2)};
 
 // reduceRows's two buffers and closedForm's per-document arrays, which are never live at the same time.
-var<workgroup> scratch : array<f32, ${Math.max(CHUNK * WG + WG, PER_DOCUMENT_ARRAYS * this.width)}>;
+var<workgroup> scratch : array<f32, ${Math.max(CHUNK * WG + WG, PER_DOCUMENT_ARRAYS * K)}>;
 var<workgroup> rowSums : array<f32, ${chunks * CHUNK}>;
 var<workgroup> norms : array<f32, KMAX>;
 var<workgroup> coef : array<f32, KMAX>;
-var<private> part : array<f32, ${chunks * CHUNK}>;
 
 // exp(x) to about 1 ulp: x = n ln2 + r (Cody-Waite), degree-7 Taylor on |r| <= ln2 / 2.
 fn expAccurate(x : f32) -> f32 {
@@ -119,6 +151,18 @@ fn expAccurate(x : f32) -> f32 {
   return ldexp(p, i32(n));
 }
 
+// a / b to about 0.5 ulp: the quotient corrected by its exact remainder a − q·b (one fma).
+fn divAccurate(a : f32, b : f32) -> f32 {
+  let q = a / b;
+  return q + fma(-q, b, a) / b;
+}
+
+// sqrt(x), x >= 0, to about 0.5 ulp: one Newton step on the built-in's result.
+fn sqrtAccurate(x : f32) -> f32 {
+  let s = sqrt(x);
+  return select(s, s + fma(-s, s, x) / (2.0 * s), s > 0.0);
+}
+
 // log(x), x > 0, to about 1 ulp: x = m 2^e with m in [sqrt(1/2), sqrt(2)), log m = 2 atanh((m-1)/(m+1)).
 fn logAccurate(x : f32) -> f32 {
   let parts = frexp(x);
@@ -128,7 +172,7 @@ fn logAccurate(x : f32) -> f32 {
     m = m * 2.0;
     e = e - 1;
   }
-  let u = (m - 1.0) / (m + 1.0);
+  let u = divAccurate(m - 1.0, m + 1.0);
   let u2 = u * u;
   let series = 2.0 * u * (1.0 + u2 * (0.333333333 + u2 * (0.2 + u2 * (0.142857143 + u2 * 0.111111111))));
   let fe = f32(e);
@@ -142,31 +186,26 @@ fn addCompensated(acc : vec2<f32>, x : f32) -> vec2<f32> {
   return vec2<f32>(t, acc.y + lost);
 }
 
-// Sums each of the NCH·CH rows of 'part' over the workgroup into rowSums. Uniform control flow only.
-// scratch[0, CH·WG) holds the chunk's partial sums, scratch[CH·WG, CH·WG + WG) their first reduction.
-fn reduceRows(tid : i32) {
-  for (var ch = 0; ch < NCH; ch++) {
-    for (var r = 0; r < CH; r++) {
-      scratch[r * WG + tid] = part[ch * CH + r];
-    }
-    workgroupBarrier();
-    let row = tid / TPR;
-    let seg = tid % TPR;
-    var s = 0.0;
-    for (var j = 0; j < CH; j++) {
-      s += scratch[row * WG + j * TPR + seg];
-    }
-    scratch[CH * WG + tid] = s;
-    workgroupBarrier();
-    if (tid < CH) {
-      var t = 0.0;
-      for (var j = 0; j < TPR; j++) {
-        t += scratch[CH * WG + tid * TPR + j];
-      }
-      rowSums[ch * CH + tid] = t;
-    }
-  }
+// Sums chunk ch of the threads' partial-sum rows over the workgroup into rowSums[ch·CH, ch·CH + CH): the
+// caller has put row ch·CH + r of thread tid at scratch[r·WG + tid]; scratch[CH·WG, CH·WG + WG) takes the
+// first reduction. Uniform control flow only.
+fn reduceChunk(tid : i32, ch : i32) {
   workgroupBarrier();
+  let row = tid / TPR;
+  let seg = tid % TPR;
+  var s = 0.0;
+  for (var j = 0; j < CH; j++) {
+    s += scratch[row * WG + j * TPR + seg];
+  }
+  scratch[CH * WG + tid] = s;
+  workgroupBarrier();
+  if (tid < CH) {
+    var t = 0.0;
+    for (var j = 0; j < TPR; j++) {
+      t += scratch[CH * WG + tid * TPR + j];
+    }
+    rowSums[ch * CH + tid] = t;
+  }
 }
 
 // The O(K) part of a step, run by every thread: thread t takes documents t, t + WG, ...; each sum over the
@@ -188,12 +227,12 @@ const BETA = 9 * KMAX;
 
 fn closedForm(query : i32, count : i32, tid : i32) -> vec2<f32> {
   let N2 = rowSums[KMAX];
-  let N = sqrt(N2);
+  let N = sqrtAccurate(N2);
   for (var k = tid; k < count; k += WG) {
     let raw = norms[k] * N;
     let den = select(COS_EPS, raw, raw > COS_EPS);
     scratch[DEN + k] = den;
-    scratch[COS + k] = rowSums[k] / den;
+    scratch[COS + k] = divAccurate(rowSums[k], den);
   }
   workgroupBarrier();
   // The first minimum and maximum, as torch.argmin / argmax route min-max's gradient.
@@ -201,43 +240,46 @@ fn closedForm(query : i32, count : i32, tid : i32) -> vec2<f32> {
   var argMax = 0;
   var cMin = scratch[COS];
   var cMax = cMin;
-  for (var k = 1; k < count; k++) {
+  for (var k = 1; k < KMAX; k++) {
     let c = scratch[COS + k];
-    if (c < cMin) { cMin = c; argMin = k; }
-    if (c > cMax) { cMax = c; argMax = k; }
+    if (k < count && c < cMin) { cMin = c; argMin = k; }
+    if (k < count && c > cMax) { cMax = c; argMax = k; }
   }
   let S = select(1.0, cMax - cMin + MM_EPS, REFIT);
   // The largest softmax input: z is monotone in c, so it is z at the maximum.
-  let zMax = select(cMax, (cMax - cMin) / S, REFIT);
+  let zMax = select(cMax, divAccurate(cMax - cMin, S), REFIT);
   for (var k = tid; k < count; k += WG) {
     let c = scratch[COS + k];
-    let z = select(c, (c - cMin) / S, REFIT);
+    let z = select(c, divAccurate(c - cMin, S), REFIT);
     scratch[Z + k] = z;
     scratch[EXP + k] = expAccurate(z - zMax);
   }
   workgroupBarrier();
   // Compensated sums: a plain float32 sum of K exponentials is off by up to ~K/2 ulp, and that error
   // shifts every log r_k alike, i.e. goes straight into the loss (2e-7 with K = 50, over the tolerance).
+  // (Loops over all documents run to the constant KMAX, so that compilers unroll them.)
   var sum = vec2<f32>(0.0);
-  for (var k = 0; k < count; k++) {
-    sum = addCompensated(sum, scratch[EXP + k]);
+  for (var k = 0; k < KMAX; k++) {
+    if (k < count) { sum = addCompensated(sum, scratch[EXP + k]); }
   }
   let total = sum.x + sum.y;
   for (var k = tid; k < count; k += WG) {
-    let r = scratch[EXP + k] / total;
+    let r = divAccurate(scratch[EXP + k], total);
     let p = teacher[query * KMAX + k];
-    let g = -p / (r + KL_EPS);
+    let g = -divAccurate(p, r + KL_EPS);
     scratch[R + k] = r;
     scratch[U + k] = g;
-    scratch[LOSS + k] = p * logAccurate((p + KL_EPS) / (r + KL_EPS));
+    scratch[LOSS + k] = p * logAccurate(divAccurate(p + KL_EPS, r + KL_EPS));
     scratch[RG + k] = r * g;
   }
   workgroupBarrier();
   var loss = vec2<f32>(0.0);
   var gBar = vec2<f32>(0.0);
-  for (var k = 0; k < count; k++) {
-    loss = addCompensated(loss, scratch[LOSS + k]);
-    gBar = addCompensated(gBar, scratch[RG + k]);
+  for (var k = 0; k < KMAX; k++) {
+    if (k < count) {
+      loss = addCompensated(loss, scratch[LOSS + k]);
+      gBar = addCompensated(gBar, scratch[RG + k]);
+    }
   }
   let gMean = gBar.x + gBar.y;
   // u_k = dloss/dz_k; with ReFIT dloss/dc_k = u_k / S, plus the routed min and max terms below.
@@ -249,22 +291,24 @@ fn closedForm(query : i32, count : i32, tid : i32) -> vec2<f32> {
       scratch[EXP + k] = u * (z - 1.0);
       scratch[TO_MAX + k] = -u * z;
     }
-    let dc = select(u, u / S, REFIT);
+    let dc = select(u, divAccurate(u, S), REFIT);
     scratch[BETA + k] = select(0.0, dc * scratch[COS + k], scratch[DEN + k] > COS_EPS);
   }
   workgroupBarrier();
   var toMin = 0.0;
   var toMax = 0.0;
   var beta = 0.0;
-  for (var k = 0; k < count; k++) {
-    if (REFIT) {
-      toMin += scratch[EXP + k];
-      toMax += scratch[TO_MAX + k];
+  for (var k = 0; k < KMAX; k++) {
+    if (k < count) {
+      if (REFIT) {
+        toMin += scratch[EXP + k];
+        toMax += scratch[TO_MAX + k];
+      }
+      beta += scratch[BETA + k];
     }
-    beta += scratch[BETA + k];
   }
-  toMin = toMin / S;
-  toMax = toMax / S;
+  toMin = divAccurate(toMin, S);
+  toMax = divAccurate(toMax, S);
   if (REFIT) {
     if (scratch[DEN + argMin] > COS_EPS) { beta += toMin * scratch[COS + argMin]; }
     if (scratch[DEN + argMax] > COS_EPS) { beta += toMax * scratch[COS + argMax]; }
@@ -274,16 +318,16 @@ fn closedForm(query : i32, count : i32, tid : i32) -> vec2<f32> {
     if (k < count) {
       var dc = scratch[U + k];
       if (REFIT) {
-        dc = dc / S;
+        dc = divAccurate(dc, S);
         if (k == argMin) { dc += toMin; }
         if (k == argMax) { dc += toMax; }
       }
-      c = dc / scratch[DEN + k];
+      c = divAccurate(dc, scratch[DEN + k]);
     }
     coef[k] = c;
   }
   workgroupBarrier();
-  return vec2<f32>(loss.x + loss.y, select(0.0, beta / N2, N2 > 0.0));
+  return vec2<f32>(loss.x + loss.y, select(0.0, divAccurate(beta, N2), N2 > 0.0));
 }
 
 fn main(index : i32) {
@@ -301,47 +345,33 @@ fn main(index : i32) {
   let steps = uniforms.numSteps;
   let lossOffset = uniforms.numSnapshots * Q * D;
 
+  // The thread's elements of the query and of Adam's moments (zero past d) and its partial sums (rows
+  // 0..K-1 the documents, row K |q|²)${inRegisters ? '; its elements of the documents' : ''}.
   var qv : array<f32, E>;
   var mv : array<f32, E>;
   var vv : array<f32, E>;
-  for (var e = 0; e < E; e++) {
-    let i = tid + e * WG;
-    if (i < D) {
-      qv[e] = queries[query * D + i];
-      if (writes) { result[query * D + i] = qv[e]; }
-    }
-    mv[e] = 0.0;
-    vv[e] = 0.0;
-  }
+  var part : array<f32, ${chunks * CHUNK}>;
+${inRegisters ? `  var dv : array<f32, ${E * K}>;\n` : ''}${perElement((e) => [
+      `qv[${e}] = queries[query * D + ${e * WG} + tid];`,
+      `if (writes) { result[query * D + ${e * WG} + tid] = qv[${e}]; }`,
+      ...(inRegisters
+        ? range(K).map((k) => `dv[${e * K + k}] = docs[docBase + ${k * D + e * WG} + tid];`)
+        : []),
+    ])}
 
   // Document norms.
-  for (var r = 0; r < NCH * CH; r++) { part[r] = 0.0; }
-  for (var k = 0; k < KMAX; k++) {
-    for (var e = 0; e < E; e++) {
-      let i = tid + e * WG;
-      if (i < D) {
-        let x = docs[docBase + k * D + i];
-        part[k] += x * x;
-      }
-    }
-  }
-  reduceRows(tid);
-  for (var k = tid; k < KMAX; k += WG) { norms[k] = sqrt(rowSums[k]); }
+${perElement((e) => range(K).map((k) => `part[${k}] += ${doc(e, k)} * ${doc(e, k)};`))}
+${reduceRows}
+  for (var k = tid; k < KMAX; k += WG) { norms[k] = sqrtAccurate(rowSums[k]); }
   workgroupBarrier();
 
   for (var t = 1; t <= steps; t++) {
-    for (var r = 0; r < NCH * CH; r++) { part[r] = 0.0; }
-    for (var e = 0; e < E; e++) {
-      let i = tid + e * WG;
-      if (i < D) {
-        let x = qv[e];
-        part[KMAX] += x * x;
-        for (var k = 0; k < KMAX; k++) {
-          part[k] += docs[docBase + k * D + i] * x;
-        }
-      }
-    }
-    reduceRows(tid);
+    part = array<f32, ${chunks * CHUNK}>();
+${perElement((e) => [
+  `part[${K}] += qv[${e}] * qv[${e}];`,
+  ...range(K).map((k) => `part[${k}] += ${doc(e, k)} * qv[${e}];`),
+])}
+${reduceRows}
     let lossBeta = closedForm(query, count, tid);
     if (tid == 0 && writes) { result[lossOffset + query * steps + t - 1] = lossBeta.x; }
     let beta = lossBeta.y;
@@ -354,23 +384,17 @@ fn main(index : i32) {
     } else if (every > 0 && t % every == 0) {
       slot = t / every;
     }
-    for (var e = 0; e < E; e++) {
-      let i = tid + e * WG;
-      if (i < D) {
-        var g = -beta * qv[e];
-        for (var k = 0; k < KMAX; k++) {
-          g += coef[k] * docs[docBase + k * D + i];
-        }
-        let m = mv[e] * B1 + g * B1C;
-        let v = vv[e] * B2 + g * g * B2C;
-        mv[e] = m;
-        vv[e] = v;
-        qv[e] = qv[e] - stepSize * m / (sqrt(v) / bc2Sqrt + ADAM_EPS);
-        if (slot >= 0 && writes) {
-          result[(slot * Q + query) * D + i] = qv[e];
-        }
-      }
-    }
+${perElement((e) => [
+  `var g = -beta * qv[${e}];`,
+  ...range(K).map((k) => `g += coef[${k}] * ${doc(e, k)};`),
+  `let m = mv[${e}] * B1 + g * B1C;`,
+  `let v = vv[${e}] * B2 + g * g * B2C;`,
+  `mv[${e}] = m;`,
+  `vv[${e}] = v;`,
+  `let q = qv[${e}] - stepSize * m / (sqrt(v) / bc2Sqrt + ADAM_EPS);`,
+  `qv[${e}] = q;`,
+  `if (slot >= 0 && writes) { result[(slot * Q + query) * D + ${e * WG} + tid] = q; }`,
+])}
   }
 }
 `;
