@@ -336,12 +336,15 @@ async function measureOnDevice(
   }
 }
 
-/** GPU times (ms) of `repeats` runs of `work`'s programs, or null without timestamp queries. */
+/**
+ * GPU times (ms) of at least 10 runs of `work`'s programs, or null without timestamp queries. Dawn
+ * quantizes timestamps (to 2^16 ns on the H100 measured), so single sub-millisecond times are coarse.
+ */
 async function gpuKernelTimes(work: () => tf.Tensor, repeats: number): Promise<number[] | null> {
   const backend = tf.backend() as unknown as { supportTimestampQuery?: boolean };
   if (!backend.supportTimestampQuery) return null;
   const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
+  for (let i = 0; i < Math.max(10, repeats); i++) {
     let out: tf.Tensor | undefined;
     const timing = await tf.time(() => {
       out = work();

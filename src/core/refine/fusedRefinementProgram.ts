@@ -186,6 +186,13 @@ fn addCompensated(acc : vec2<f32>, x : f32) -> vec2<f32> {
   return vec2<f32>(t, acc.y + lost);
 }
 
+// (sum, compensation) + a·b, the product's rounding error (fma) included.
+fn addProduct(acc : vec2<f32>, a : f32, b : f32) -> vec2<f32> {
+  let p = a * b;
+  let sum = addCompensated(acc, p);
+  return vec2<f32>(sum.x, sum.y + fma(a, b, -p));
+}
+
 // Sums chunk ch of the threads' partial-sum rows over the workgroup into rowSums[ch·CH, ch·CH + CH): the
 // caller has put row ch·CH + r of thread tid at scratch[r·WG + tid]; scratch[CH·WG, CH·WG + WG) takes the
 // first reduction. Uniform control flow only.
@@ -193,18 +200,18 @@ fn reduceChunk(tid : i32, ch : i32) {
   workgroupBarrier();
   let row = tid / TPR;
   let seg = tid % TPR;
-  var s = 0.0;
+  var s = vec2<f32>(0.0);
   for (var j = 0; j < CH; j++) {
-    s += scratch[row * WG + j * TPR + seg];
+    s = addCompensated(s, scratch[row * WG + j * TPR + seg]);
   }
-  scratch[CH * WG + tid] = s;
+  scratch[CH * WG + tid] = s.x + s.y;
   workgroupBarrier();
   if (tid < CH) {
-    var t = 0.0;
+    var t = vec2<f32>(0.0);
     for (var j = 0; j < TPR; j++) {
-      t += scratch[CH * WG + tid * TPR + j];
+      t = addCompensated(t, scratch[CH * WG + tid * TPR + j]);
     }
-    rowSums[ch * CH + tid] = t;
+    rowSums[ch * CH + tid] = t.x + t.y;
   }
 }
 
@@ -385,13 +392,16 @@ ${reduceRows}
       slot = t / every;
     }
 ${perElement((e) => [
-  `var g = -beta * qv[${e}];`,
-  ...range(K).map((k) => `g += coef[${k}] * ${doc(e, k)};`),
-  `let m = mv[${e}] * B1 + g * B1C;`,
-  `let v = vv[${e}] * B2 + g * g * B2C;`,
+  // The gradient's K + 1 terms partly cancel: summed with their rounding errors.
+  `var gc = addProduct(vec2<f32>(0.0), -beta, qv[${e}]);`,
+  ...range(K).map((k) => `gc = addProduct(gc, coef[${k}], ${doc(e, k)});`),
+  `let g = gc.x + gc.y;`,
+  // torch.optim.Adam's float32 operations, in its order: lerp, addcmul, sqrt / bc2 + eps, addcdiv.
+  `let m = mv[${e}] + B1C * (g - mv[${e}]);`,
+  `let v = vv[${e}] * B2 + B2C * g * g;`,
   `mv[${e}] = m;`,
   `vv[${e}] = v;`,
-  `let q = qv[${e}] - stepSize * m / (sqrt(v) / bc2Sqrt + ADAM_EPS);`,
+  `let q = qv[${e}] - stepSize * divAccurate(m, divAccurate(sqrtAccurate(v), bc2Sqrt) + ADAM_EPS);`,
   `qv[${e}] = q;`,
   `if (slot >= 0 && writes) { result[(slot * Q + query) * D + ${e * WG} + tid] = q; }`,
 ])}
