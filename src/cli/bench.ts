@@ -51,6 +51,11 @@ interface Sample {
   samples_ms: number[];
   /** GPU time of the case's programs alone (WebGPU timestamp queries through tf.time), median. */
   gpu_kernel_ms?: number;
+  /**
+   * The same after keeping the GPU busy with the case for a second: a GPU idles at a low clock (an H100 at
+   * 345 of 1,980 MHz) and a few milliseconds of work now and then do not raise it.
+   */
+  warm?: { gpu_kernel_ms: number | null; median_ms?: number; samples_ms?: number[] };
 }
 
 const SECTIONS = ['golden', 'refine', 'rescore', 'knn', 'lsa', 'embedding'] as const;
@@ -167,8 +172,7 @@ async function main(argv: string[]): Promise<void> {
             scorer.scoreAll(queries),
           );
           if (name === 'webgpu') {
-            const kernelMs = await gpuKernelTimes(() => scorer.scoreOnDevice(onDevice), repeats);
-            if (kernelMs) sample.gpu_kernel_ms = median(kernelMs);
+            await addGpuTimes(sample, () => scorer.scoreOnDevice(onDevice), repeats);
           }
         } finally {
           onDevice.dispose();
@@ -329,11 +333,46 @@ async function measureOnDevice(
   };
   try {
     const sample = await measure('refine_on_device', 'webgpu', { ...shape, inputs: 'on device' }, run);
-    const kernelMs = await gpuKernelTimes(dispatch, repeats);
-    if (kernelMs) sample.gpu_kernel_ms = median(kernelMs);
+    await addGpuTimes(sample, dispatch, repeats, run);
   } finally {
     tf.dispose(Object.values(inputs));
   }
+}
+
+/**
+ * Adds to a WebGPU case its programs' GPU time, then (after a second of back-to-back dispatches) their
+ * warm GPU time and, given `run` (dispatch and read), its warm wall-clock time.
+ */
+async function addGpuTimes(
+  sample: Sample,
+  dispatch: () => tf.Tensor,
+  repeats: number,
+  run?: () => Promise<unknown>,
+): Promise<void> {
+  const cold = await gpuKernelTimes(dispatch, repeats);
+  if (cold) sample.gpu_kernel_ms = median(cold);
+  const start = performance.now();
+  while (performance.now() - start < 1000) {
+    let last: tf.Tensor | undefined;
+    for (let i = 0; i < 20; i++) {
+      last?.dispose();
+      last = dispatch();
+    }
+    await last?.data();
+    last?.dispose();
+  }
+  const warm = await gpuKernelTimes(dispatch, repeats);
+  sample.warm = { gpu_kernel_ms: warm ? median(warm) : null };
+  if (run) {
+    const samples: number[] = [];
+    for (let i = 0; i < Math.max(10, repeats); i++) {
+      const t = performance.now();
+      await run();
+      samples.push(Math.round((performance.now() - t) * 100) / 100);
+    }
+    Object.assign(sample.warm, { median_ms: median(samples), samples_ms: samples });
+  }
+  process.stderr.write(`  warm: ${JSON.stringify(sample.warm)}\n`);
 }
 
 /**
@@ -368,6 +407,7 @@ function goals(results: Sample[], backends: Record<string, string>) {
       backend: top.backend,
       implementation: top.implementation,
       gpu_kernel_ms: top.gpu_kernel_ms,
+      warm: top.warm,
     };
   };
   const refine = (Q: number, d: number, gpu: boolean, name = 'refine') =>
@@ -385,11 +425,13 @@ function goals(results: Sample[], backends: Record<string, string>) {
         s.params.d === 1024 &&
         (gpu ? s.backend === 'webgpu' : s.backend !== 'webgpu'),
     );
-  const check = (what: string, goalMs: number, got: { ms: number } | null) => ({
+  // met: by the wall-clock median (dispatch and read included); gpu_time_met: by the warm GPU's time.
+  const check = (what: string, goalMs: number, got: { ms: number; warm?: Sample['warm'] } | null) => ({
     what,
     goal_ms: goalMs,
     ...(got ?? { ms: null }),
     met: got ? got.ms <= goalMs : null,
+    ...(got?.warm?.gpu_kernel_ms != null && { gpu_time_met: got.warm.gpu_kernel_ms <= goalMs }),
   });
   const gpu = backends.webgpu && !backends.webgpu.startsWith('unavailable') ? backends.webgpu : null;
   return {
