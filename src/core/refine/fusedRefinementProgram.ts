@@ -52,9 +52,10 @@ export function fusedRefinementLayout(
  *
  * The per-element passes are unrolled here, in TypeScript, so that every index into the threads' private
  * arrays is a constant: GPU compilers then keep those arrays in registers, and the K loads of a pass are
- * issued together instead of one memory latency after another (a rolled loop took 45 µs per step on an
- * H100, one query alone). Each thread holds its E·K document elements in registers when they are few
- * enough (MAX_REGISTER_DOCUMENT_ELEMENTS), else reads them from the docs buffer every pass.
+ * issued together instead of one memory latency after another (rolled, the kernel took 4.5 against 2.0 ms
+ * on an H100 at its idle clock, one query, d = 1,024). Each thread holds its E·K document elements in
+ * registers when they are few enough (MAX_REGISTER_DOCUMENT_ELEMENTS), else reads them from the docs
+ * buffer every pass. The O(K) part's loops run to the constant K for the same reason.
  *
  * exp, log, division and sqrt are computed by range reduction, short series and a correction step rather
  * than the built-ins, whose WGSL accuracy bounds (2.5 ulp for division; the fast approximations GPUs use)
@@ -135,7 +136,7 @@ const B1C = ${f(1 - ADAM_BETA1)};
 const B2 = ${f(ADAM_BETA2)};
 const B2C = ${f(1 - ADAM_BETA2)};
 
-// reduceRows's two buffers and closedForm's per-document arrays, which are never live at the same time.
+// The row reduction's two buffers and closedForm's per-document arrays, never live at the same time.
 var<workgroup> scratch : array<f32, ${Math.max(CHUNK * WG + WG, PER_DOCUMENT_ARRAYS * K)}>;
 var<workgroup> rowSums : array<f32, ${chunks * CHUNK}>;
 var<workgroup> norms : array<f32, KMAX>;
@@ -219,7 +220,7 @@ fn reduceChunk(tid : i32, ch : i32) {
 // documents is then formed by every thread alike, in document order, from workgroup memory, so all
 // threads hold the same loss, extremes and gradient coefficients without a further broadcast. Writes
 // coef[k] and returns (loss, beta): the gradient is sum_k coef[k] d_k − beta q.
-// Per-document arrays in scratch (reduceRows's buffers are dead here): each written by its document's
+// Per-document arrays in scratch (the row reduction's buffers are dead here): each written by its document's
 // thread, read by all only after a barrier, and never rewritten while another thread may still read it.
 const DEN = 0;
 const COS = KMAX;
