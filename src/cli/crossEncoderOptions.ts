@@ -1,9 +1,9 @@
-import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { isFolderReference, ONNX_FILE_OF_DTYPE } from '../core/embedding/modelRegistry';
+import { ONNX_FILE_OF_DTYPE } from '../core/embedding/modelRegistry';
 import type { ProgressListener } from '../core/progress';
 import { CrossEncoderTeacher } from '../core/teachers/crossEncoderTeacher';
 import { crossEncoderTeacherModel, type TeacherOptions } from '../core/teachers/teacherFactory';
+import { isFile, localModelFolder, requireModelFiles, unnamedOnnxHint } from './localModelFolder';
 import { useModelCacheFolder } from './modelCacheFolder';
 
 /**
@@ -40,49 +40,17 @@ export function nodeTeacherSettings(
  * undefined for a Hub id. Throws a readable error for a folder that is not there or not a model.
  */
 export function crossEncoderFolder(model: string, cwd: string): string | undefined {
-  const full = path.resolve(cwd, model.replace(/^~(?=[\\/])/, process.env.HOME ?? '~'));
-  let isDir: boolean;
-  try {
-    isDir = statSync(full).isDirectory();
-  } catch {
-    if (isFolderReference(model))
-      throw new Error(`--teacher cross-encoder:${model}: no such folder (${full})`);
-    return undefined;
-  }
-  if (!isDir) throw new Error(`--teacher cross-encoder:${model}: ${full} is a file; give the model's folder`);
-  const missing = ['config.json', 'tokenizer.json'].filter((f) => !isFile(path.join(full, f)));
-  if (missing.length)
-    throw new Error(
-      `${full} is not a model folder: ${missing.join(' and ')} missing. A cross-encoder folder has the Hub's ` +
-        `layout: config.json, tokenizer.json, tokenizer_config.json and ${ONNX_FILE_OF_DTYPE.fp32}`,
-    );
+  const full = localModelFolder(model, `--teacher cross-encoder:${model}`, cwd);
+  if (!full) return undefined;
   const onnx = ONNX_FILE_OF_DTYPE.fp32;
-  if (!isFile(path.join(full, onnx))) {
-    const others = listOnnx(full);
-    throw new Error(
-      `${full} has no ONNX weights (${onnx} is missing)` +
-        (others.length
-          ? `; its ONNX files (${others.join(', ')}) are not named as the Hub names them (${onnx})`
-          : '; export the model to ONNX first (e.g. with Optimum) or use its ONNX version from the Hub'),
-    );
-  }
+  requireModelFiles(
+    full,
+    "A cross-encoder folder has the Hub's layout: config.json, tokenizer.json, tokenizer_config.json and " +
+      onnx,
+  );
+  if (!isFile(path.join(full, onnx)))
+    throw new Error(`${full} has no ONNX weights (${onnx} is missing)` + unnamedOnnxHint(full, onnx));
   return full;
-}
-
-function isFile(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function listOnnx(folder: string): string[] {
-  try {
-    return readdirSync(folder, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.onnx'));
-  } catch {
-    return [];
-  }
 }
 
 /** What an experiment's config.json records about a cross-encoder teacher, besides its id. */

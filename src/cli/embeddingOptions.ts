@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { EmbedderSettings } from '../core/embedding/embedderFactory';
 import {
   EMBEDDING_DTYPES,
   EMBEDDING_MODELS,
   findRegisteredModel,
-  isFolderReference,
   ONNX_FILE_OF_DTYPE,
   POOLINGS,
   type EmbeddingDtype,
@@ -22,6 +21,7 @@ import { RemoteEmbedder } from '../core/embedding/remoteEmbedder';
 import { isRemoteEmbeddingModel, REMOTE_EMBEDDING_MODELS } from '../core/embedding/remoteModels';
 import { TransformersEmbedder } from '../core/embedding/transformersEmbedder';
 import { EmbeddingFileCache } from './embeddingFileCache';
+import { isFile, localModelFolder, requireModelFiles, unnamedOnnxHint } from './localModelFolder';
 import { useModelCacheFolder } from './modelCacheFolder';
 import { remoteEmbedderConfig, remoteEmbedderSettings } from './remoteEmbedding';
 
@@ -139,58 +139,29 @@ export function resolveModelReference(
   cwd = process.cwd(),
 ): { name: string; revision?: string } {
   if (isLsaModel(reference) || findRegisteredModel(reference)) return { name: reference };
-  const full = path.resolve(cwd, reference.replace(/^~(?=[\\/])/, process.env.HOME ?? '~'));
-  let isDir: boolean;
-  try {
-    isDir = statSync(full).isDirectory();
-  } catch {
-    if (isFolderReference(reference))
-      throw new Error(`--embedding-model ${reference}: no such folder (${full})`);
-    return { name: reference };
-  }
-  if (!isDir) throw new Error(`--embedding-model ${reference}: ${full} is a file; give the model's folder`);
-  const missing = ['config.json', 'tokenizer.json'].filter((f) => !exists(path.join(full, f)));
-  if (missing.length) {
-    throw new Error(
-      `${full} is not a model folder: ${missing.join(' and ')} missing. A model folder has the Hub's layout: ` +
-        'config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx (or model_fp16/model_quantized)',
-    );
-  }
+  const full = localModelFolder(reference, `--embedding-model ${reference}`, cwd);
+  if (!full) return { name: reference };
+  requireModelFiles(
+    full,
+    "A model folder has the Hub's layout: config.json, tokenizer.json, tokenizer_config.json and " +
+      'onnx/model.onnx (or model_fp16/model_quantized)',
+  );
   const onnx = ONNX_FILE_OF_DTYPE[dtype];
-  if (!exists(path.join(full, onnx))) {
-    const present = EMBEDDING_DTYPES.filter((d) => exists(path.join(full, ONNX_FILE_OF_DTYPE[d])));
-    const others = listOnnx(full);
+  if (!isFile(path.join(full, onnx))) {
+    const present = EMBEDDING_DTYPES.filter((d) => isFile(path.join(full, ONNX_FILE_OF_DTYPE[d])));
     throw new Error(
       `${full} has no ONNX weights for dtype ${dtype} (${onnx} is missing)` +
         (present.length
           ? `; it has ${present.map((d) => `${ONNX_FILE_OF_DTYPE[d]} (--embedding-dtype ${d})`).join(', ')}`
-          : others.length
-            ? `; its ONNX files (${others.join(', ')}) are not named as the Hub names them (onnx/model.onnx, onnx/model_fp16.onnx, onnx/model_quantized.onnx)`
-            : '; export the model to ONNX first (e.g. with Optimum) or use its ONNX version from the Hub'),
+          : unnamedOnnxHint(full, 'onnx/model.onnx, onnx/model_fp16.onnx, onnx/model_quantized.onnx')),
     );
   }
   const hash = createHash('sha256');
   for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json'])
-    if (exists(path.join(full, f))) hash.update(f).update(readFileSync(path.join(full, f)));
+    if (isFile(path.join(full, f))) hash.update(f).update(readFileSync(path.join(full, f)));
   const weights = statSync(path.join(full, onnx));
   hash.update(`${onnx}:${weights.size}:${weights.mtimeMs}`);
   return { name: full, revision: `local-${hash.digest('hex').slice(0, 16)}` };
-}
-
-function exists(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function listOnnx(folder: string): string[] {
-  try {
-    return readdirSync(folder, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.onnx'));
-  } catch {
-    return [];
-  }
 }
 
 /**
