@@ -1,4 +1,5 @@
 import { LlmServiceError } from '../../src/core/teachers/llmApi';
+import { abortableDelay } from '../../src/core/progress';
 import type { Redactor } from './redact';
 
 /**
@@ -92,22 +93,9 @@ export async function withRetries<T>(attempt: () => Promise<T>, options: RetryOp
       }
       const backoff = retryDelayMs * 2 ** retry * (1 + Math.random() * 0.25);
       retry++;
-      await sleep(Math.min(failure.retryAfterMs ?? backoff, 30_000), signal);
+      await abortableDelay(Math.min(failure.retryAfterMs ?? backoff, 30_000), signal);
     }
   }
-}
-
-/** Waits `ms`, or less when `signal` aborts (the retry loop then sees it aborted and stops). */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 export function timeoutError(where: string, timeoutMs: number): UpstreamError {

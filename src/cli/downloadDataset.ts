@@ -9,6 +9,7 @@ import {
   type FetchFunction,
 } from '../core/datasets/download';
 import { remoteDataset, type RemoteDataset } from '../core/datasets/sources';
+import { abortableDelay } from '../core/progress';
 import type { DatasetParser } from '../core/datasets/types';
 import { folderFiles } from './dataFolder';
 
@@ -128,19 +129,6 @@ export function folderSink(folder: string): DownloadSink {
       };
     },
   };
-}
-
-/** A pause that a signal cuts short (retry back-off). */
-export function waitFor(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**
@@ -284,7 +272,7 @@ export async function fetchRemoteDataset(
       fetch: options.fetch ?? fetchWithTimeouts(),
       sink: folderSink(folder),
       mirror,
-      wait: waitFor,
+      wait: abortableDelay,
       retries,
       retryDelayMs: options.retryDelayMs,
       overwrite: options.overwrite,
