@@ -52,6 +52,30 @@ export function embeddingCacheKey(parts: EmbeddingKeyParts, templatedText: strin
   );
 }
 
+/**
+ * The cached vectors of `count` texts (keys: their cache keys; no cache: none cached), the indices still to
+ * embed, and the vector width seen. A cached vector of another width than `knownDims` (or than the first
+ * cached one) counts as missing: the model changed under the same name or fingerprint.
+ */
+export async function lookUpCachedVectors(
+  cache: EmbeddingCache | undefined,
+  keys: readonly string[],
+  count: number,
+  knownDims: number | undefined,
+): Promise<{ vectors: (Float32Array | undefined)[]; missing: number[]; dims: number | undefined }> {
+  const vectors: (Float32Array | undefined)[] = cache ? await cache.get(keys) : new Array<undefined>(count);
+  let dims = knownDims;
+  for (let i = 0; i < vectors.length; i++) {
+    const v = vectors[i];
+    if (!v) continue;
+    if (dims === undefined) dims = v.length;
+    else if (v.length !== dims) vectors[i] = undefined;
+  }
+  const missing: number[] = [];
+  for (let i = 0; i < count; i++) if (!vectors[i]) missing.push(i);
+  return { vectors, missing, dims };
+}
+
 /** An in-memory cache (copies in and out), for tests and for a session without storage. */
 export class MemoryEmbeddingCache implements EmbeddingCache {
   readonly location = 'memory';

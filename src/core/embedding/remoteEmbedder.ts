@@ -1,6 +1,11 @@
 import { matrix, type Matrix } from '../matrix';
 import { throwIfAborted, type LongTaskOptions } from '../progress';
-import { embeddingCacheKey, type EmbeddingCache, type EmbeddingKeyParts } from './embeddingCache';
+import {
+  embeddingCacheKey,
+  lookUpCachedVectors,
+  type EmbeddingCache,
+  type EmbeddingKeyParts,
+} from './embeddingCache';
 import type { EmbedKind, RemoteEmbeddingService } from './remoteEmbeddingApi';
 import { findRemoteModel, REMOTE_PREFIX, remoteModelName, remoteTemplates } from './remoteModels';
 import { applyTemplate, FALLBACK_INSTRUCTION, type EmbeddingTemplates } from './templates';
@@ -125,17 +130,10 @@ export class RemoteEmbedder implements Embedder {
     const keys = cache
       ? unique.map((t) => embeddingCacheKey(this.keyParts, applyTemplate(template, t, this.instruction)))
       : [];
-    const vectors: (Float32Array | undefined)[] = cache
-      ? await cache.get(keys)
-      : new Array<undefined>(unique.length);
     // A cached vector of another width (the server's model changed under the same name) is fetched again.
-    for (let i = 0; i < vectors.length; i++) {
-      const v = vectors[i];
-      if (!v) continue;
-      if (this.knownDims === undefined) this.knownDims = v.length;
-      else if (v.length !== this.knownDims) vectors[i] = undefined;
-    }
-    const missing = unique.map((_, i) => i).filter((i) => !vectors[i]);
+    const looked = await lookUpCachedVectors(cache, keys, unique.length, this.knownDims);
+    const { vectors, missing } = looked;
+    this.knownDims = looked.dims;
     const cachedCount = unique.length - missing.length;
     const total = texts.length;
     const doneOf = (sent: number) => Math.round(((cachedCount + sent) / Math.max(unique.length, 1)) * total);

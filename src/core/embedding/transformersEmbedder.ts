@@ -1,6 +1,11 @@
 import { matrix, type Matrix } from '../matrix';
 import { throwIfAborted, type LongTaskOptions, type ProgressListener } from '../progress';
-import { embeddingCacheKey, type EmbeddingCache, type EmbeddingKeyParts } from './embeddingCache';
+import {
+  embeddingCacheKey,
+  lookUpCachedVectors,
+  type EmbeddingCache,
+  type EmbeddingKeyParts,
+} from './embeddingCache';
 import type { EmbeddingDtype, EmbeddingModelSpec } from './modelRegistry';
 import { poolTokens } from './pooling';
 import { applyTemplate, FALLBACK_INSTRUCTION } from './templates';
@@ -149,17 +154,10 @@ export class TransformersEmbedder implements Embedder {
     throwIfAborted(signal);
     const unique = [...new Set(templated)];
     const keys = unique.map((t) => embeddingCacheKey(this.keyParts, t));
-    const vectors: (Float32Array | undefined)[] = this.options.cache
-      ? await this.options.cache.get(keys)
-      : new Array<undefined>(unique.length);
     // A cached vector of the wrong width (a changed folder under the same fingerprint) is embedded again.
-    for (let i = 0; i < vectors.length; i++) {
-      const v = vectors[i];
-      if (!v) continue;
-      if (this.knownDims === undefined) this.knownDims = v.length;
-      else if (v.length !== this.knownDims) vectors[i] = undefined;
-    }
-    const missing = unique.map((_, i) => i).filter((i) => !vectors[i]);
+    const looked = await lookUpCachedVectors(this.options.cache, keys, unique.length, this.knownDims);
+    const { vectors, missing } = looked;
+    this.knownDims = looked.dims;
     const cachedCount = unique.length - missing.length;
     const total = templated.length;
     const doneOf = (embeddedSoFar: number) =>
