@@ -1,42 +1,25 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
+import { runScript } from '../server/testing/scriptProcesses';
 
 /**
  * `npm run check -- --browser` end to end: a baseline made by the CLI on the demo dataset, re-run by the
  * check in the real app (its own server on a free port, its own headless Chromium), compared metric by metric.
  * The app is already built by `npm run test:e2e` (vite build), hence --no-build.
  */
-const run = promisify(execFile);
-const root = path.resolve(new URL('.', import.meta.url).pathname, '..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
-
-async function cli(
-  script: string,
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(tsx, [script, ...args], { cwd: root, maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 test('the regression check re-runs a CLI baseline in the browser and passes', async () => {
   test.setTimeout(300_000);
   const out = mkdtempSync(path.join(tmpdir(), 'check-browser-'));
   try {
-    const made = await cli('src/cli/experiment.ts', [
+    const made = await runScript('src/cli/experiment.ts', [
       ...['--dataset', 'demo', '--embedding-model', 'lsa-64', '--backend', 'wasm'],
       ...['--output-dir', out, '--experiment-name', 'demo'],
     ]);
     expect(made.code, made.stderr).toBe(0);
-    const result = await cli('src/cli/check.ts', [
+    const result = await runScript('src/cli/check.ts', [
       '--baseline',
       path.join(out, 'demo'),
       '--browser',

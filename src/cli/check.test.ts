@@ -1,27 +1,9 @@
-import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExperimentSummary } from '../core/experiment/outputs';
-
-const run = promisify(execFile);
-const root = path.resolve(new URL('../..', import.meta.url).pathname);
-const tsx = path.join(root, 'node_modules/.bin/tsx');
-
-async function cli(
-  script: string,
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(tsx, [script, ...args], { cwd: root, maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+import { runScript } from '../../server/testing/scriptProcesses';
 
 describe('npm run check (Node)', () => {
   const out = mkdtempSync(path.join(tmpdir(), 'check-'));
@@ -29,7 +11,7 @@ describe('npm run check (Node)', () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   beforeAll(async () => {
-    const made = await cli('src/cli/experiment.ts', [
+    const made = await runScript('src/cli/experiment.ts', [
       '--dataset',
       'demo',
       '--embedding-model',
@@ -49,7 +31,7 @@ describe('npm run check (Node)', () => {
   });
 
   it('passes on an unchanged baseline', async () => {
-    const result = await cli('src/cli/check.ts', ['--baseline', baseline]);
+    const result = await runScript('src/cli/check.ts', ['--baseline', baseline]);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stderr).toMatch(/--dataset demo .*--embedding-model lsa-64 .*--num-steps 30 .*--refit/);
     expect(result.stdout).toMatch(/optimized\s+26\s+0\.000000\s+-\s+ok/);
@@ -65,7 +47,7 @@ describe('npm run check (Node)', () => {
     summary.types.optimized!.mean.map = map + 0.02;
     summary.types.rocchio!.mean.precision_at_5 += 0.004; // within the tolerance: not reported
     writeFileSync(file, JSON.stringify(summary, null, 2));
-    const result = await cli('src/cli/check.ts', ['--baseline', file, '--tolerance', '0.005']);
+    const result = await runScript('src/cli/check.ts', ['--baseline', file, '--tolerance', '0.005']);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/optimized\s+26\s+0\.020000\s+map\s+FAIL \(1 moved\)/);
     expect(result.stdout).toMatch(/rocchio\s+26\s+0\.004000\s+precision_at_5\s+ok/);
@@ -75,11 +57,11 @@ describe('npm run check (Node)', () => {
     );
     expect(result.stdout).toContain('FAIL: 1 of 104 mean metrics moved by more than 0.005.');
     // A looser tolerance lets the same change pass.
-    expect((await cli('src/cli/check.ts', ['--baseline', file, '--tolerance', '0.05'])).code).toBe(0);
+    expect((await runScript('src/cli/check.ts', ['--baseline', file, '--tolerance', '0.05'])).code).toBe(0);
   });
 
   it('says what is wrong when the baseline cannot be read', async () => {
-    const result = await cli('src/cli/check.ts', ['--baseline', path.join(out, 'missing')]);
+    const result = await runScript('src/cli/check.ts', ['--baseline', path.join(out, 'missing')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('no such file or folder');
   });

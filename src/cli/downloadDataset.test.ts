@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downloadDataset, type DownloadProgress } from '../core/datasets/download';
@@ -13,15 +11,14 @@ import { mirroredUrl, REMOTE_DATASETS, remoteDataset, remoteFileTargets } from '
 import { folderFiles } from './dataFolder';
 import type { DatasetAvailability } from './datasets';
 import { ensureDatasetFiles, fetchWithTimeouts, folderSink } from './downloadDataset';
+import { runScript } from '../../server/testing/scriptProcesses';
 
 /**
  * The download path against a real local HTTP server (node:http on port 0) that serves fixture files under
  * mirror paths (`/<host>/<path>` of each public URL): real HTTP, real unzip, real parsing.
  */
 
-const run = promisify(execFile);
 const root = path.resolve(new URL('../..', import.meta.url).pathname);
-const tsx = path.join(root, 'node_modules/.bin/tsx');
 const FIXTURES = path.join(root, 'src/core/datasets/fixtures');
 
 /** Every file of a folder, relative path → bytes. */
@@ -391,25 +388,6 @@ describe('downloads that fail', () => {
   });
 });
 
-/** Runs a CLI entry point with tsx; never throws. */
-async function cli(
-  script: string,
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(tsx, [script, ...args], {
-      cwd: root,
-      env: { ...process.env, ...env },
-      maxBuffer: 1 << 24,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
-
 describe('the CLI downloads a missing dataset', () => {
   it('npm run experiment downloads Banking77 through DATASET_MIRROR, then runs on it', async () => {
     const dataDir = path.join(work, 'cli-data');
@@ -499,3 +477,7 @@ describe('the CLI downloads a missing dataset', () => {
     expect(demo.stderr).toContain('dataset demo has no public source to download from (it is built in)');
   });
 });
+
+/** Runs a CLI entry point with tsx, with `env` added to this process's environment; never throws. */
+const cli = (script: string, args: string[], env: Record<string, string> = {}) =>
+  runScript(script, args, { ...process.env, ...env });

@@ -1,30 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_HIDDEN, writeFixtureModel } from '../../scripts/make-fixture-model';
+import { runScript } from '../../server/testing/scriptProcesses';
 
-const run = promisify(execFile);
-const root = path.resolve(new URL('../..', import.meta.url).pathname);
-const tsx = path.join(root, 'node_modules/.bin/tsx');
 const work = mkdtempSync(path.join(tmpdir(), 'embed-docs-'));
 const cacheDir = path.join(work, 'cache');
 let model: string;
-
-async function cli(
-  script: string,
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(tsx, [script, ...args], { cwd: root, maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 beforeAll(async () => {
   model = await writeFixtureModel(path.join(work, 'models', 'tiny-bert'));
@@ -43,7 +26,7 @@ describe('npm run embed-docs (fixture model folder, demo dataset)', () => {
       '--embedding-cache-dir',
       cacheDir,
     ];
-    const first = await cli('src/cli/embedDocs.ts', [...args, '--queries']);
+    const first = await runScript('src/cli/embedDocs.ts', [...args, '--queries']);
     expect(first.stderr).not.toMatch(/Error/);
     expect(first.code).toBe(0);
     const report = JSON.parse(first.stdout);
@@ -58,23 +41,29 @@ describe('npm run embed-docs (fixture model folder, demo dataset)', () => {
     );
     expect(stored.length).toBe(report.documents.unique + 10);
 
-    const second = JSON.parse((await cli('src/cli/embedDocs.ts', [...args, '--queries'])).stdout);
+    const second = JSON.parse((await runScript('src/cli/embedDocs.ts', [...args, '--queries'])).stdout);
     expect(second.documents).toMatchObject({ embedded: 0, cached: report.documents.unique });
     expect(second.queries).toMatchObject({ embedded: 0, cached: 10 });
 
     // Another query template is another address for the queries only.
     const third = JSON.parse(
-      (await cli('src/cli/embedDocs.ts', [...args, '--queries', '--query-template', 'Q: {text}\\n'])).stdout,
+      (await runScript('src/cli/embedDocs.ts', [...args, '--queries', '--query-template', 'Q: {text}\\n']))
+        .stdout,
     );
     expect(third.documents.embedded).toBe(0);
     expect(third.queries.embedded).toBe(10);
   });
 
   it('explains bad models before loading any data', async () => {
-    const unknown = await cli('src/cli/embedDocs.ts', ['--dataset', 'demo', '--embedding-model', 'nonsense']);
+    const unknown = await runScript('src/cli/embedDocs.ts', [
+      '--dataset',
+      'demo',
+      '--embedding-model',
+      'nonsense',
+    ]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/unknown embedding model "nonsense"/);
-    const noOnnx = await cli('src/cli/embedDocs.ts', [
+    const noOnnx = await runScript('src/cli/embedDocs.ts', [
       '--dataset',
       'demo',
       '--embedding-model',
@@ -87,16 +76,21 @@ describe('npm run embed-docs (fixture model folder, demo dataset)', () => {
       cacheDir,
     ]);
     expect(noOnnx.code).toBe(0);
-    const missingFolder = await cli('src/cli/embedDocs.ts', [
+    const missingFolder = await runScript('src/cli/embedDocs.ts', [
       '--dataset',
       'demo',
       '--embedding-model',
       './nowhere',
     ]);
     expect(missingFolder.stderr).toMatch(/--embedding-model \.\/nowhere: no such folder/);
-    const notModel = await cli('src/cli/embedDocs.ts', ['--dataset', 'demo', '--embedding-model', work]);
+    const notModel = await runScript('src/cli/embedDocs.ts', [
+      '--dataset',
+      'demo',
+      '--embedding-model',
+      work,
+    ]);
     expect(notModel.stderr).toMatch(/is not a model folder: config\.json and tokenizer\.json missing/);
-    const list = await cli('src/cli/embedDocs.ts', ['--list-models']);
+    const list = await runScript('src/cli/embedDocs.ts', ['--list-models']);
     expect(list.stdout).toContain('Qwen3-Embedding-0.6B');
     expect(list.stdout).toContain('"Instruct: {instruction}\\nQuery: {text}"');
   });
