@@ -97,7 +97,8 @@ describe('computeRankingMetrics edge cases (hand-computed)', () => {
     const ideal = 1 + 1 / Math.log2(3);
     expectClose(m.ndcg, dcg / ideal, 'ndcg');
     expectClose(m.ndcg_at_10, dcg / ideal, 'ndcg_at_10');
-    expectClose(m.precision_at_5, 2 / 5, 'precision_at_5');
+    // 4 candidates: the top 5 holds 4, so precision divides by 4 (unitxt)
+    expectClose(m.precision_at_5, 2 / 4, 'precision_at_5');
     expectClose(m.recall_at_5, 1, 'recall_at_5');
     expectClose(m.match_at_5, 1, 'match_at_5');
   });
@@ -132,9 +133,9 @@ describe('computeRankingMetrics edge cases (hand-computed)', () => {
     expect(m.mrr).toBe(1);
     expectClose(m.ndcg, 1, 'ndcg');
     expectClose(m.ndcg_at_10, 1, 'ndcg_at_10');
-    // precision divides by k even with fewer than k candidates
-    expectClose(m.precision_at_5, 3 / 5, 'precision_at_5');
-    expectClose(m.precision_at_50, 3 / 50, 'precision_at_50');
+    // precision divides by min(k, candidates), as unitxt's RetrievalAtK
+    expect(m.precision_at_5).toBe(1);
+    expect(m.precision_at_50).toBe(1);
     expect(m.recall_at_5).toBe(1);
     expect(m.match_at_5).toBe(1);
   });
@@ -160,7 +161,7 @@ describe('computeRankingMetrics edge cases (hand-computed)', () => {
     expectClose(m.ndcg_at_10, 1 / (1 + 1 / Math.log2(3) + 1 / Math.log2(4)), 'ndcg_at_10');
     expectClose(m.precision_at_10, 1 / 10, 'precision_at_10');
     expectClose(m.recall_at_10, 1 / 3, 'recall_at_10');
-    expectClose(m.precision_at_15, 3 / 15, 'precision_at_15');
+    expectClose(m.precision_at_15, 3 / 12, 'precision_at_15'); // 12 candidates in the top 15
     expectClose(m.recall_at_15, 1, 'recall_at_15');
   });
 

@@ -16,8 +16,9 @@
  *
  * Definitions: `ndcg` uses linear gain (1 per relevant candidate), discount 1/log2(rank + 1) and is
  * normalised by the ideal ranking's DCG, over the full ranking or the top 10. `precision_at_k` divides by
- * k even when there are fewer than k candidates (as the scikit-learn golden values and the reference's
- * unitxt `RetrievalAtK` do). `match_at_k` is 1 when any relevant candidate is in the top k.
+ * the number of candidates in the top k, min(k, n), as the reference's unitxt `RetrievalAtK` does (so a
+ * query with fewer than k candidates is not penalised for the missing ones; trec_eval's P@k divides by k
+ * instead). `match_at_k` is 1 when any relevant candidate is in the top k.
  *
  * Degenerate queries: with no relevant or no non-relevant candidate `roc_auc` is undefined and NaN (the
  * aggregates skip NaN and report how many values they used). With no relevant candidate every other
@@ -152,7 +153,7 @@ export function computeRankingMetrics(labels: ArrayLike<number>, scores: ArrayLi
   for (const k of CUTOFFS) {
     const stop = Math.min(k, n);
     for (; r < stop; r++) relevantInTop += rel[r];
-    metrics[`precision_at_${k}`] = relevantInTop / k;
+    metrics[`precision_at_${k}`] = stop === 0 ? 0 : relevantInTop / stop;
     metrics[`recall_at_${k}`] = numRelevant === 0 ? 0 : relevantInTop / numRelevant;
     metrics[`match_at_${k}`] = relevantInTop > 0 ? 1 : 0;
   }
