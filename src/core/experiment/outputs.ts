@@ -1,6 +1,6 @@
 import { row } from '../matrix';
 import { aggregateRuns, summarizeRun } from '../metrics/aggregate';
-import { METRIC_NAMES, type MetricName } from '../metrics/rankingMetrics';
+import { IR_MEASURES_NAMES, METRIC_NAMES, type MetricName } from '../metrics/rankingMetrics';
 import type { ComputationType } from './config';
 import { csvLine, float32Text } from './csv';
 import type { LatencyReport } from './latency';
@@ -73,6 +73,8 @@ export interface ExperimentSummary {
   queries: number;
   documents: number;
   types: Partial<Record<ComputationType, TypeSummary>>;
+  /** Each metric's ir_measures name (null: none), to recompute the numbers from the run and qrels files (absent in summaries written before it existed). */
+  ir_measures_names?: Readonly<Record<MetricName, string | null>>;
   timings_ms: Record<string, number>;
   /** Per-query latency of each stage, when measured (`--measure-latency`, `measureLatency`). */
   latency_ms?: LatencyReport;
@@ -113,6 +115,7 @@ export function summarize(result: ExperimentResult, experiment: string, seed: nu
     queries: result.dataset.queries.length,
     documents: result.dataset.documents.length,
     types,
+    ir_measures_names: IR_MEASURES_NAMES,
     timings_ms: result.timings,
   };
 }

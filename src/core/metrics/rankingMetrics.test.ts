@@ -2,7 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../rng';
-import { CUTOFFS, METRIC_NAMES, computeRankingMetrics, rankByScore, type MetricName } from './rankingMetrics';
+import {
+  CUTOFFS,
+  IR_MEASURES_NAMES,
+  METRIC_NAMES,
+  computeRankingMetrics,
+  rankByScore,
+  type MetricName,
+} from './rankingMetrics';
 
 interface GoldenCase {
   name: string;
@@ -201,5 +208,18 @@ describe('computeRankingMetrics edge cases (hand-computed)', () => {
       else expectClose(m.roc_auc, wins / pairs, `trial ${trial} roc_auc`);
       expectClose(m.map, ap, `trial ${trial} map`);
     }
+  });
+});
+
+describe('IR_MEASURES_NAMES', () => {
+  it('names every metric as ir_measures does, null where it has no equivalent', () => {
+    expect(Object.keys(IR_MEASURES_NAMES).sort()).toEqual([...METRIC_NAMES].sort());
+    expect(IR_MEASURES_NAMES.map).toBe('AP');
+    expect(IR_MEASURES_NAMES.mrr).toBe('RR');
+    expect(IR_MEASURES_NAMES.ndcg_at_10).toBe('nDCG@10');
+    expect(IR_MEASURES_NAMES.precision_at_15).toBe('P@15');
+    expect(IR_MEASURES_NAMES.recall_at_50).toBe('R@50');
+    expect(IR_MEASURES_NAMES.match_at_5).toBe('Success@5');
+    expect(IR_MEASURES_NAMES.roc_auc).toBeNull();
   });
 });

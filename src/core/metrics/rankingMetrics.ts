@@ -51,6 +51,28 @@ export const METRIC_NAMES: readonly MetricName[] = Object.freeze([
 
 export type RankingMetrics = Record<MetricName, number>;
 
+/**
+ * Each metric's name in ir_measures (trec_eval's measures under their ir_measures names), so that a reader
+ * can recompute our numbers from the written run and qrels files; null where ir_measures has no equivalent.
+ * Two differ in definition, not only in name: `map` is scikit-learn's average precision (tied scores form one
+ * threshold; AP is rank-based, so the two agree when scores are distinct), and `precision_at_k` divides by
+ * min(k, candidates) as unitxt does, where P@k divides by k (they agree when a query has at least k candidates).
+ */
+export const IR_MEASURES_NAMES: Readonly<Record<MetricName, string | null>> = Object.freeze({
+  roc_auc: null,
+  map: 'AP',
+  mrr: 'RR',
+  ndcg_at_10: 'nDCG@10',
+  ndcg: 'nDCG',
+  ...(Object.fromEntries(
+    CUTOFFS.flatMap((k) => [
+      [`precision_at_${k}`, `P@${k}`],
+      [`recall_at_${k}`, `R@${k}`],
+      [`match_at_${k}`, `Success@${k}`],
+    ]),
+  ) as Record<`${'precision' | 'recall' | 'match'}_at_${Cutoff}`, string>),
+});
+
 const NDCG_CUTOFF = 10;
 
 /**
