@@ -28,7 +28,6 @@ finished batch. Prints one JSON line with what was done.
   --data-dir DIR             folder holding the dataset folders (default: $DATA_DIR, else ./data)
   --no-download              do not download a registered dataset missing from the data folder
   --max-documents N          cap the corpus as npm run experiment does ("all" for no cap)
-  --random-seed N            seed of the document cap's sample (default 42)
   --queries                  embed the queries too (with the query template and the dataset's instruction)
   --list-models              print the model registry (pooling, templates, dtypes) and exit
   --server-url URL           remote:<model>: embed through this app server ("npm start"); without it the
@@ -46,7 +45,6 @@ async function main(argv: string[]): Promise<void> {
       'data-dir': { type: 'string' },
       'no-download': { type: 'boolean', default: false },
       'max-documents': { type: 'string' },
-      'random-seed': { type: 'string', default: '42' },
       queries: { type: 'boolean', default: false },
       'list-models': { type: 'boolean', default: false },
       'server-url': { type: 'string' },
@@ -63,9 +61,6 @@ async function main(argv: string[]): Promise<void> {
     throw new Error('--embedding-model: LSA is fitted on each corpus and not cached; give a neural model');
   if (!embedding.useCache)
     throw new Error('--no-embedding-cache makes embed-docs pointless: it stores the vectors');
-  const seed = Number(values['random-seed']);
-  if (!Number.isInteger(seed))
-    throw new Error(`--random-seed must be an integer, got "${values['random-seed']}"`);
   const maxText = values['max-documents'];
   const maxDocuments =
     maxText === undefined ? undefined : maxText.trim().toLowerCase() === 'all' ? Infinity : Number(maxText);
@@ -90,7 +85,7 @@ async function main(argv: string[]): Promise<void> {
   });
   if (source.spec.kind === 'named' && source.dataDir !== undefined)
     await ensureDatasetFiles(source.parser, source.dataDir, { download, signal: controller.signal });
-  const dataset = await loadDatasetFromSource(source, { seed, maxDocuments });
+  const dataset = await loadDatasetFromSource(source, { maxDocuments });
   process.stderr.write(
     `Dataset ${dataset.name}: ${dataset.documents.length} documents, ${dataset.queries.length} queries\n`,
   );
@@ -101,7 +96,7 @@ async function main(argv: string[]): Promise<void> {
     onLoadProgress: (e) => progress.update(e),
     onNote: (note) => process.stderr.write(`\nnote: ${note}\n`),
   });
-  const embedder = createEmbedder(name, seed, settings);
+  const embedder = createEmbedder(name, 0, settings); // the seed is LSA's; neural models have none
   if (!(embedder instanceof TransformersEmbedder || embedder instanceof RemoteEmbedder))
     throw new Error(`${name} is not a neural model`);
   const remote = embedder instanceof RemoteEmbedder;

@@ -1,7 +1,8 @@
 /**
  * A small seeded pseudo-random generator (mulberry32 seeded through splitmix32), so that every random
- * choice of the engine (sampling, noisy teachers, randomized SVD) is reproducible from one integer seed
- * in the browser, in workers and in Node alike.
+ * choice of the engine the reference does not make (noisy teachers, randomized SVD, UMAP, permutation tests)
+ * is reproducible from one integer seed in the browser, in workers and in Node alike. The reference's own
+ * draws (the teacher's documents, the corpus caps, the latency queries) use `PythonRandom`.
  */
 export class SeededRandom {
   private state: number;

@@ -41,7 +41,7 @@ export async function benchmarkDemo(
   embeddingModel = 'lsa-64',
 ): Promise<BrowserBenchmark> {
   const seed = 42;
-  const dataset = await loadDatasetSource({ kind: 'builtin', name: 'demo' }, { seed });
+  const dataset = await loadDatasetSource({ kind: 'builtin', name: 'demo' }, {});
   const embedder = createEmbedder(embeddingModel, seed);
   let start = performance.now();
   const texts = dataset.documents.map((d) => d.text);

@@ -1,31 +1,36 @@
-import { SeededRandom } from '../rng';
+import { PythonRandom } from '../pythonRandom';
+import { compareCodePoints } from './codePointOrder';
 import type { Dataset, DatasetQuery } from './types';
 
-/** The seed of the cap's sample when `ParseOptions.seed` is not given (the experiments' default seed). */
-export const DEFAULT_CAP_SEED = 42;
+/** The reference draws every corpus cap's sample with `random.Random(42)`, whatever the run's seed. */
+export const CAP_SEED = 42;
 
 /**
- * Caps a dataset at `maxDocuments` documents, as the reference does for large corpora (RealScholarQuery,
- * generic BEIR sets): every document that is a positive (label > 0) of any query is kept, and the rest are a
- * uniform sample without replacement drawn with `SeededRandom(seed)`. Kept documents stay in their original
- * order; each query keeps the candidates (and labels) that survive, in their order. The reference lists the
- * positives first, then its sample (Python's `random.Random(42)`); the set differs (another generator), the
- * rule is the same.
+ * The reference's sample for a corpus cap: `random.Random(42).sample(sorted(ids), k)`, the items ordered by
+ * their ids in Python's string order (code points) before CPython's draw. Items with equal ids keep their order.
+ */
+export function referenceCapSample<T>(items: readonly T[], idOf: (item: T) => string, k: number): T[] {
+  const sorted = [...items].sort((a, b) => compareCodePoints(idOf(a), idOf(b)));
+  return new PythonRandom(CAP_SEED).sample(sorted, k);
+}
+
+/**
+ * Caps a dataset at `maxDocuments` documents exactly as the reference does for large corpora
+ * (RealScholarQuery, generic BEIR sets): every document that is a positive (label > 0) of any query is kept,
+ * and the rest are `random.Random(42).sample(sorted(other ids), maxDocuments - positives)` — the other
+ * documents' ids in Python's string order (code points), drawn with CPython's generator — so the set kept is
+ * the reference's. Kept documents stay in their original order (the reference lists the positives first,
+ * then its sample; the order of documents changes no metric); each query keeps the candidates (and labels)
+ * that survive, in their order.
  *
  * `maxDocuments: Infinity` (or a dataset already within the cap) returns `dataset` itself. When the positives
  * alone exceed the cap, all of them are kept and nothing else: the dataset ends up over the cap and a note
- * says so (dropping positives would change what the queries are asked to find). Queries left with no
- * candidate (possible only for queries without positives) are dropped, with a note. Applying the same cap
- * twice changes nothing the second time.
+ * says so (the reference fails there; dropping positives would change what the queries are asked to find).
+ * Queries left with no candidate (possible only for queries without positives) are dropped, with a note.
+ * Applying the same cap twice changes nothing the second time.
  */
-export function capDocuments(
-  dataset: Dataset,
-  maxDocuments: number,
-  seed: number = DEFAULT_CAP_SEED,
-): Dataset {
-  if (!(maxDocuments === Infinity || (Number.isInteger(maxDocuments) && maxDocuments >= 1))) {
-    throw new Error(`the document cap must be a positive integer or Infinity, got ${maxDocuments}`);
-  }
+export function capDocuments(dataset: Dataset, maxDocuments: number): Dataset {
+  checkDocumentCap(maxDocuments);
   const n = dataset.documents.length;
   if (n <= maxDocuments) return dataset;
 
@@ -52,10 +57,11 @@ export function capDocuments(
   } else {
     const others: number[] = [];
     for (let d = 0; d < n; d++) if (positive[d] === 0) others.push(d);
-    for (const d of new SeededRandom(seed).sample(others, maxDocuments - positives)) keep[d] = 1;
+    const docs = dataset.documents;
+    for (const d of referenceCapSample(others, (i) => docs[i].id, maxDocuments - positives)) keep[d] = 1;
     notes.push(
-      `document cap ${maxDocuments}: kept ${maxDocuments} of ${n} documents (all ${positives} positives and a ` +
-        `random sample of the others, seed ${seed})`,
+      `document cap ${maxDocuments}: kept ${maxDocuments} of ${n} documents (all ${positives} positives and ` +
+        `the reference's sample of the others, Python's random.Random(${CAP_SEED}) over their sorted ids)`,
     );
   }
 
@@ -91,4 +97,11 @@ export function capDocuments(
     );
   }
   return { ...dataset, documents, queries, notes };
+}
+
+/** Throws unless `maxDocuments` is a positive integer or Infinity. */
+export function checkDocumentCap(maxDocuments: number): void {
+  if (!(maxDocuments === Infinity || (Number.isInteger(maxDocuments) && maxDocuments >= 1))) {
+    throw new Error(`the document cap must be a positive integer or Infinity, got ${maxDocuments}`);
+  }
 }

@@ -172,9 +172,18 @@ describe.each(FIXTURE_LOADERS)(
       ]);
     });
 
-    it('caps the documents with the seed, keeping every positive', async () => {
-      const capped = await loadFixture({ maxDocuments: 12, seed: 7 });
-      expect(capped.documents).toHaveLength(12);
+    it('caps the papers as the reference does, keeping its exact sample', async () => {
+      const capped = await loadFixture({ maxDocuments: 12 });
+      // The reference's all_data has 29 papers (one without an abstract, two sharing one); its gold set 10
+      // (2404.20002 has no abstract); random.Random(42).sample(sorted(the 19 others), 2) = ['2402.10925',
+      // '2401.10888'] (CPython 3.11). So 9 positive documents and those 2.
+      const sampled = ['2401.10888', '2402.10925'];
+      const expected = dataset.documents.filter(
+        (doc, d) =>
+          sampled.includes(doc.id) || dataset.queries.some((q) => q.labels[q.candidates.indexOf(d)] > 0),
+      );
+      expect(capped.documents.map((d) => d.id)).toEqual(expected.map((d) => d.id));
+      expect(capped.documents).toHaveLength(11);
       for (const id of [
         'RealScholarQuery_0',
         'RealScholarQuery_1',
@@ -182,26 +191,30 @@ describe.each(FIXTURE_LOADERS)(
         'RealScholarQuery_3',
       ]) {
         expect(positives(capped, id)).toEqual(positives(dataset, id));
-        expect(query(capped, id).candidates).toHaveLength(12);
+        expect(query(capped, id).candidates).toHaveLength(11);
       }
-      // Kept documents stay in document order.
-      const order = capped.documents.map((d) => dataset.documents.indexOf(d));
-      expect(order).toEqual([...order].sort((a, b) => a - b));
       expect(capped.notes?.at(-1)).toBe(
-        'document cap 12: kept 12 of 27 documents (all 9 positives and a random sample of the others, seed 7)',
+        "document cap 12: kept 12 of 29 papers (all 10 answer papers and the reference's sample of the " +
+          "others, Python's random.Random(42) over their sorted arXiv ids), 11 documents",
       );
-      const again = await loadFixture({ maxDocuments: 12, seed: 7 });
-      expect(again.documents.map((d) => d.id)).toEqual(capped.documents.map((d) => d.id));
-      const seeds = await Promise.all([1, 2, 3, 4].map((seed) => loadFixture({ maxDocuments: 12, seed })));
-      const samples = new Set(seeds.map((d) => d.documents.map((doc) => doc.id).join(' ')));
-      expect(samples.size).toBeGreaterThan(1);
+      // Cap 20: random.Random(42).sample(sorted(the 19 others), 10), all of them documents (CPython 3.11).
+      const roomier = await loadFixture({ maxDocuments: 20 });
+      expect(roomier.documents).toHaveLength(19);
+      expect(roomier.documents.map((d) => d.id)).toEqual(
+        expect.arrayContaining([
+          ...['2402.10925', '2401.10888', '2405.10592', '2405.10148', '2412.10851'],
+          ...['2402.10481', '2407.10222', '2402.10037', '2406.10629', '2409.10740'],
+        ]),
+      );
     });
 
-    it('keeps only the positives when they alone exceed the cap', async () => {
+    it('keeps only the answer papers when they alone exceed the cap', async () => {
       const capped = await loadFixture({ maxDocuments: 5 });
       expect(capped.documents).toHaveLength(9);
       expect(capped.queries).toHaveLength(4);
-      expect(capped.notes?.at(-1)).toMatch(/the 9 documents that are positives of some query exceed it/);
+      expect(capped.notes?.at(-1)).toBe(
+        'document cap 5: the 10 answer papers exceed it; kept all of them and no others (9 documents)',
+      );
       const uncapped = await loadFixture({ maxDocuments: Infinity });
       expect(uncapped.documents).toHaveLength(27);
     });

@@ -1,7 +1,7 @@
 import { Unzip, UnzipInflate, UnzipPassThrough, type UnzipFile } from 'fflate';
 import { compareCodePoints } from './codePointOrder';
 import { readDataText } from './dataText';
-import { capDocuments, DEFAULT_CAP_SEED } from './documentCap';
+import { CAP_SEED, checkDocumentCap, referenceCapSample } from './documentCap';
 import { DocumentTable } from './documentTable';
 import { jsonTextField, parseJsonLines } from './jsonLines';
 import type { DataFiles, Dataset, DatasetParser, DatasetQuery, ParseOptions } from './types';
@@ -33,11 +33,10 @@ const INSTRUCTION =
  * every zip entry is a paper whose arXiv id is found by its exact `title` in the reversed id2paper map (for a
  * title listed under several ids, the last id wins); documents are the papers' abstracts; every question is
  * a query whose candidates are all documents, labelled 1 for the papers in its `answer_arxiv_id`, else 0;
- * and the documents are capped at 25,000 by default (`REAL_SCHOLAR_QUERY_MAX_DOCUMENTS`), keeping every
- * positive and a sample of the rest seeded with the run's seed (`capDocuments`; the reference samples with
- * Python's `random.Random(42)`, so the sample differs, the rule is the same). The cap is applied while
- * parsing, before the query × document grid is built, so the full corpus never gets a grid;
- * `loadDatasetWith` then finds the dataset within the cap.
+ * and the papers are capped at 25,000 by default (`REAL_SCHOLAR_QUERY_MAX_DOCUMENTS`), keeping every answer
+ * paper and exactly the reference's sample of the rest (Python's `random.Random(42)` over the sorted arXiv
+ * ids, see `capPapers`). The cap is applied while parsing, before the query × document grid is built, so the
+ * full corpus never gets a grid; `loadDatasetWith` then finds the dataset within the cap.
  *
  * Deviations, each counted in `Dataset.notes`:
  * - a zip entry whose title id2paper does not list is skipped (the reference stops with a KeyError);
@@ -77,7 +76,7 @@ async function parseRealScholarQuery(files: DataFiles, options: ParseOptions): P
   const notes: string[] = [];
   const questions = await readQuestions(files, notes);
   const titleToId = await readTitleToId(files);
-  const abstracts = await readAbstracts(files, titleToId, notes);
+  const { abstracts, paperIds } = await readAbstracts(files, titleToId, notes);
 
   // Documents: the papers' abstracts in zip order, one per distinct text.
   const table = new DocumentTable();
@@ -99,10 +98,8 @@ async function parseRealScholarQuery(files: DataFiles, options: ParseOptions): P
   });
   reportSkippedAnswers(questions, docOfPaper, positivesOf, files, notes);
 
-  // The cap, on the document list only (see capDocuments; the same rule loadDatasetWith applies).
   const cap = options.maxDocuments ?? REAL_SCHOLAR_QUERY_MAX_DOCUMENTS;
-  const seed = options.seed ?? DEFAULT_CAP_SEED;
-  const kept = capDocumentList(table.documents, positivesOf, cap, seed, notes);
+  const kept = capPapers(paperIds, questions, docOfPaper, table.size, cap, notes);
 
   const n = kept.length;
   const allDocuments = new Int32Array(n);
@@ -134,37 +131,47 @@ async function parseRealScholarQuery(files: DataFiles, options: ParseOptions): P
 }
 
 /**
- * The indices of the documents the cap keeps, in document order, with `capDocuments` deciding: it gets one
- * query over all documents that is positive where any question is, so it keeps exactly what it would keep on
- * the full grid. Its note is added to `notes`.
+ * The indices of the documents the cap keeps, in document order. The reference caps papers, not abstracts:
+ * when the zip holds more papers than `cap`, it keeps the answer papers and `random.Random(42).sample(sorted(
+ * other paper ids), cap − answer papers)` (`referenceCapSample`), counting papers without an abstract and
+ * papers that share one. Drawing over the same ids keeps exactly its papers; a document is kept when one of
+ * its papers is. When the answer papers alone exceed the cap they are all kept (the reference fails). The
+ * documents then number at most the cap, so `loadDatasetWith`'s `capDocuments` finds nothing to do.
  */
-function capDocumentList(
-  documents: Dataset['documents'],
-  positivesOf: ReadonlyArray<ReadonlySet<number>>,
+function capPapers(
+  paperIds: ReadonlySet<string>,
+  questions: readonly Question[],
+  docOfPaper: ReadonlyMap<string, number>,
+  documents: number,
   cap: number,
-  seed: number,
   notes: string[],
 ): number[] {
-  const n = documents.length;
-  const all = Array.from({ length: n }, (_, i) => i);
-  if (n <= cap) return all;
-  const labels = new Float32Array(n);
-  for (const positives of positivesOf) for (const doc of positives) labels[doc] = 1;
-  const probe: Dataset = {
-    name: 'cap',
-    task: 'search',
-    instruction: '',
-    documents,
-    queries: [{ id: 'all', text: '', candidates: Int32Array.from(all), labels }],
-  };
-  const capped = capDocuments(probe, cap, seed);
-  notes.push(...(capped.notes ?? []));
-  const indexOf = new Map(documents.map((doc, i) => [doc, i]));
-  return capped.documents.map((doc) => {
-    const i = indexOf.get(doc);
-    if (i === undefined) throw new Error('internal: the document cap returned an unknown document');
-    return i;
-  });
+  checkDocumentCap(cap);
+  const all = Array.from({ length: documents }, (_, i) => i);
+  if (paperIds.size <= cap) return all;
+  const answers = new Set<string>();
+  for (const question of questions)
+    for (const id of question.answerIds) if (paperIds.has(id)) answers.add(id);
+  const keptPapers = [...answers];
+  if (answers.size <= cap) {
+    const others = [...paperIds].filter((id) => !answers.has(id));
+    keptPapers.push(...referenceCapSample(others, (id) => id, cap - answers.size));
+  }
+  const keep = new Uint8Array(documents);
+  for (const id of keptPapers) {
+    const doc = docOfPaper.get(id);
+    if (doc !== undefined) keep[doc] = 1;
+  }
+  const kept = all.filter((doc) => keep[doc] === 1);
+  notes.push(
+    answers.size <= cap
+      ? `document cap ${cap}: kept ${cap} of ${paperIds.size} papers (all ${answers.size} answer papers and the ` +
+          `reference's sample of the others, Python's random.Random(${CAP_SEED}) over their sorted arXiv ids), ` +
+          `${kept.length} documents`
+      : `document cap ${cap}: the ${answers.size} answer papers exceed it; kept all of them and no others ` +
+          `(${kept.length} documents)`,
+  );
+  return kept;
 }
 
 /** Notes (or, when no question has a positive left, an error) for answer ids without a paper abstract. */
@@ -258,15 +265,17 @@ async function readTitleToId(files: DataFiles): Promise<Map<string, string>> {
 
 /**
  * The papers of cs_paper_2nd.zip that have an abstract: arXiv id → abstract, in zip order (a later entry for
- * the same id replaces the abstract and keeps the position, as a Python dict does).
+ * the same id replaces the abstract and keeps the position, as a Python dict does); and the ids of all papers
+ * whose title id2paper lists, abstract or not (the reference's `all_data`, which its cap draws from).
  */
 async function readAbstracts(
   files: DataFiles,
   titleToId: ReadonlyMap<string, string>,
   notes: string[],
-): Promise<Map<string, string>> {
+): Promise<{ abstracts: Map<string, string>; paperIds: Set<string> }> {
   const zipName = `${files.location}/${PAPER_ZIP}`;
   const abstracts = new Map<string, string>();
+  const paperIds = new Set<string>();
   let entries = 0;
   const unknownTitles: string[] = [];
   let withoutAbstract = 0;
@@ -297,6 +306,7 @@ async function readAbstracts(
       unknownTitles.push(title);
       return;
     }
+    paperIds.add(arxivId);
     if (typeof abstract !== 'string' || abstract.trim() === '') {
       withoutAbstract++;
       abstracts.delete(arxivId);
@@ -327,7 +337,7 @@ async function readAbstracts(
     );
   }
   if (withoutAbstract > 0) notes.push(`skipped ${withoutAbstract} paper(s) without an abstract`);
-  return abstracts;
+  return { abstracts, paperIds };
 }
 
 /** Bytes pushed to the zip reader at a time (fflate's streaming `Unzip` advises few files per push). */

@@ -6,7 +6,8 @@ export interface DatasetDocument {
 
 /**
  * A query with its candidates: the indices (into `Dataset.documents`) of the documents it is ranked
- * against, and one graded gold label per candidate (0 = not relevant; > 0 relevant).
+ * against, and one gold label per candidate (0 = not relevant; > 0 relevant). A parser may give graded
+ * labels; `loadDatasetWith` makes them binary (0/1), as the reference does (see `referenceCandidates`).
  */
 export interface DatasetQuery {
   id: string;
@@ -56,11 +57,10 @@ export interface ReadChunksOptions {
 }
 
 export interface ParseOptions {
-  /** Seed of the document cap's random sample (the run's seed). */
-  seed?: number;
   /**
-   * Cap on the number of documents: every positive is kept and the rest are sampled with `seed`. Undefined
-   * means the dataset's own default cap (none for most); Infinity means no cap.
+   * Cap on the number of documents: every positive is kept and the rest are the reference's sample (always
+   * seed 42, see `capDocuments`). Undefined means the dataset's own default cap (none for most); Infinity
+   * means no cap.
    */
   maxDocuments?: number;
 }
@@ -71,8 +71,16 @@ export interface DatasetParser {
   task: DatasetTask;
   /** Folder name under the data directory. */
   folder: string;
-  /** Files (relative to the folder) that must exist; listed in the error when they do not. */
+  /**
+   * Files (relative to the folder) that must exist; listed in the error when they do not. For a parser that
+   * reads more than one layout, the files of the layout that gets downloaded.
+   */
   requiredFiles: string[];
+  /**
+   * Only for parsers that read more than one layout (FollowIR: JSONL or MTEB parquet): the files `files`
+   * still lacks, empty when one layout is complete (see `missingDatasetFiles`).
+   */
+  missingFiles?(files: DataFiles): Promise<string[]>;
   /** Where the files come from, for the "missing data" message. */
   sourceHint: string;
   /**

@@ -81,8 +81,9 @@ export function validateMethod(config: MethodConfig): void {
     problems.push(
       `scores-from-top (${config.scoresFromTop}) cannot exceed total-scores (${config.totalScores})`,
     );
-  if (!Number.isInteger(config.randomSeed))
-    problems.push(`random-seed must be an integer (got ${config.randomSeed})`);
+  // Python's generator takes any int; a JavaScript number is exact up to 2^53 - 1.
+  if (!Number.isSafeInteger(config.randomSeed))
+    problems.push(`random-seed must be an integer of at most 2^53 - 1 in size (got ${config.randomSeed})`);
   if (!Number.isInteger(config.recordEvery) || config.recordEvery < 0)
     problems.push(`record-every must be an integer ≥ 0 (got ${config.recordEvery})`);
   if (problems.length) throw new Error(problems.join('; '));

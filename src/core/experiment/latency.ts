@@ -4,8 +4,8 @@ import { computeRankingMetrics } from '../metrics/rankingMetrics';
 import { throwIfAborted, type LongTaskOptions } from '../progress';
 import { refineQueries } from '../refine/optimizer';
 import { CorpusScorer, gatherCandidateScores } from '../refine/rescoring';
+import { PythonRandom } from '../pythonRandom';
 import { sampleForTeacher } from '../refine/sampling';
-import { SeededRandom } from '../rng';
 import type { Teacher } from '../teachers/types';
 import type { MethodConfig } from './config';
 import { refinementProblem, type ExperimentResult } from './pipeline';
@@ -24,9 +24,11 @@ import { refinementProblem, type ExperimentResult } from './pipeline';
  * - `rescore`: cosine of the refined query against the corpus, the candidates' scores;
  * - `total`: the sum, one query end to end.
  *
- * Every GPU result is read back before the clock stops, so device work is inside the measured time. Warm-up:
- * the first `warmup` queries of the (seeded) order run the same path first and are not counted: they load
- * models and compile kernels, which a running service has already done. Each measured query is timed once
+ * The measured queries are the reference's: `random.seed(seed); random.sample(queries, min(50, Q))` over the
+ * queries in dataset order (sorted by text, as the reference's), with CPython's generator. Every GPU result is
+ * read back before the clock stops, so device work is inside the measured time. Warm-up: `warmup` queries
+ * that are not measured (where there are any) run the same path first and are not counted: they load models
+ * and compile kernels, which a running service has already done. Each measured query is timed once
  * (no per-query repeat: a repeat would hit caches and repeat work that a service does once).
  */
 
@@ -98,14 +100,13 @@ export async function measureLatency(
   const Q = dataset.queries.length;
   const measured = Math.max(1, Math.min(inputs.queries ?? 50, Q));
   const warmup = Math.max(0, inputs.warmup ?? 3);
-  const order = new SeededRandom(method.randomSeed).sample(
-    Array.from({ length: Q }, (_, i) => i),
-    Q,
-  );
-  // Warm-up queries come from the end of the order, so that they differ from the measured ones when the
-  // dataset is large enough.
-  const warmupQueries = Array.from({ length: warmup }, (_, k) => order[(Q - 1 - (k % Q) + Q) % Q]);
-  const measuredQueries = order.slice(0, measured);
+  const measuredQueries = new PythonRandom(method.randomSeed).sampleRange(0, Q, measured);
+  // Warm-up queries differ from the measured ones when the dataset is large enough, so that no measured call
+  // finds its own work cached.
+  const isMeasured = new Set(measuredQueries);
+  const spare = Array.from({ length: Q }, (_, i) => i).filter((i) => !isMeasured.has(i));
+  const warmupPool = spare.length > 0 ? spare : measuredQueries;
+  const warmupQueries = Array.from({ length: warmup }, (_, k) => warmupPool[k % warmupPool.length]);
   const sampling = {
     totalScores: method.totalScores,
     scoresFromTop: method.scoresFromTop,

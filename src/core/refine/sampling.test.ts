@@ -1,5 +1,20 @@
+// Tests run in Node and may read golden files; src/core's ban on Node built-ins is for engine code.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { rankOrder, sampleForTeacher } from './sampling';
+
+interface DocumentSample {
+  seed: number;
+  scores_from_top: number;
+  candidates: number;
+  total_scores: number;
+  /** Positions in the similarity ranking: `list(range(top)) + Random(seed).sample(range(top, n), total - top)`. */
+  indices: number[];
+}
+
+const golden = JSON.parse(
+  readFileSync(new URL('../../../../shared/reference/reference-golden.json', import.meta.url), 'utf8'),
+) as { document_samples: DocumentSample[] };
 
 describe('rankOrder', () => {
   it('sorts descending and keeps candidate order on ties', () => {
@@ -28,7 +43,30 @@ describe('sampleForTeacher', () => {
     expect(Array.from(sampleForTeacher(sims, { ...params, seed: 8 })).slice(10)).not.toEqual(a.slice(10));
   });
 
-  it('returns every candidate when there are fewer than asked for', () => {
+  it("draws exactly the reference's ranking positions for every golden case", () => {
+    expect(golden.document_samples.length).toBeGreaterThan(0);
+    for (const c of golden.document_samples) {
+      // Candidates listed in reverse rank order, so ranking position p is candidate n - 1 - p.
+      const n = c.candidates;
+      const similarities = Float64Array.from({ length: n }, (_, i) => i / n);
+      const sampled = sampleForTeacher(similarities, {
+        totalScores: c.total_scores,
+        scoresFromTop: c.scores_from_top,
+        seed: c.seed,
+      });
+      expect(
+        Array.from(sampled, (candidate) => n - 1 - candidate),
+        `seed ${c.seed}, n ${n}`,
+      ).toEqual(c.indices);
+    }
+  });
+
+  it('returns every candidate when there are fewer than asked for (the reference raises)', () => {
+    const sampled = Array.from(
+      sampleForTeacher([0.2, 0.3, 0.1, 0.4], { totalScores: 20, scoresFromTop: 2, seed: 1 }),
+    );
+    // The top two, then random.Random(1).sample(range(2, 4), 2) = [2, 3] through the ranking.
+    expect(sampled).toEqual([3, 1, 0, 2]);
     expect(sampleForTeacher([0.2, 0.3, 0.1], { totalScores: 20, scoresFromTop: 10, seed: 1 }).length).toBe(3);
   });
 

@@ -1,4 +1,4 @@
-import { SeededRandom } from '../rng';
+import { PythonRandom } from '../pythonRandom';
 
 export interface SamplingParams {
   /** How many candidates the teacher scores in all. */
@@ -16,10 +16,12 @@ export function rankOrder(scores: ArrayLike<number>): Int32Array {
 }
 
 /**
- * Chooses the candidates the teacher scores, as the reference does: the top `scoresFromTop` by similarity,
- * then `totalScores - scoresFromTop` drawn uniformly without replacement from the rest, with a generator
- * seeded by `seed` (the same seed for every query, as in the reference). Returns candidate positions, top
- * ones first in rank order. Queries with fewer candidates than asked for get all of them.
+ * Chooses the candidates the teacher scores, exactly as the reference does: the top `scoresFromTop` by
+ * similarity, then the ranking positions `random.Random(seed).sample(range(scoresFromTop, n), totalScores -
+ * scoresFromTop)` (CPython's generator, the same seed for every query), mapped through the ranking. Returns
+ * candidate positions, top ones first in rank order, then the drawn ones in draw order. A query with fewer
+ * candidates than asked for gets all of them, the rest in the order of a sample of all of them (the
+ * reference raises there).
  */
 export function sampleForTeacher(similarities: ArrayLike<number>, params: SamplingParams): Int32Array {
   if (params.scoresFromTop > params.totalScores)
@@ -27,8 +29,15 @@ export function sampleForTeacher(similarities: ArrayLike<number>, params: Sampli
       `scores-from-top (${params.scoresFromTop}) cannot exceed total-scores (${params.totalScores})`,
     );
   const order = rankOrder(similarities);
-  const top = Math.min(params.scoresFromTop, order.length);
-  const rest = Array.from(order.subarray(top));
-  const random = new SeededRandom(params.seed).sample(rest, params.totalScores - params.scoresFromTop);
-  return Int32Array.from([...order.subarray(0, top), ...random]);
+  const n = order.length;
+  const top = Math.min(params.scoresFromTop, n);
+  const drawn = new PythonRandom(params.seed).sampleRange(
+    top,
+    n,
+    Math.min(params.totalScores - params.scoresFromTop, n - top),
+  );
+  const chosen = new Int32Array(top + drawn.length);
+  chosen.set(order.subarray(0, top));
+  drawn.forEach((position, i) => (chosen[top + i] = order[position]));
+  return chosen;
 }
