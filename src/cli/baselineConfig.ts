@@ -1,10 +1,14 @@
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_VIEW, type ViewState } from '../app/url/urlState';
 import { parseDatasetSpec } from '../core/datasets/datasetSpec';
 import { getDatasetParser } from '../core/datasets/registry';
 import { DEFAULT_METHOD, type ComputationType } from '../core/experiment/config';
-import type { ExperimentSummary } from '../core/experiment/outputs';
+import { summarize, type ExperimentSummary } from '../core/experiment/outputs';
+import { projectConfigOfReference } from '../core/experiment/referenceLayout';
+import { readReferenceRun } from '../core/experiment/referenceRun';
+import { folderFiles } from './dataFolder';
 
 /** A baseline of the regression check: a run's summary.json and the config.json beside it. */
 export interface Baseline {
@@ -25,7 +29,25 @@ export async function readBaseline(reference: string): Promise<Baseline> {
     );
   }
   const summaryFile = info.isDirectory() ? path.join(target, 'summary.json') : target;
-  const configFile = path.join(path.dirname(summaryFile), 'config.json');
+  const folder = path.dirname(summaryFile);
+  const configFile = path.join(folder, 'config.json');
+  const referenceConfigFile = path.join(folder, 'experiment_config.json');
+  // A folder in the reference layout (the reference's own, or --output-layout reference) has
+  // experiment_config.json instead of config.json, and may lack summary.json: it is computed from its files.
+  if (!existsSync(configFile) && existsSync(referenceConfigFile)) {
+    const config = projectConfigOfReference(
+      await readJson(referenceConfigFile, 'the reference configuration'),
+    );
+    if (existsSync(summaryFile))
+      return {
+        summaryFile,
+        summary: (await readJson(summaryFile, 'the baseline summary')) as unknown as ExperimentSummary,
+        config,
+      };
+    const run = await readReferenceRun(folderFiles(folder));
+    const summary = summarize({ ...run, timings: {} }, path.basename(folder), num(config.random_seed) ?? 42);
+    return { summaryFile: referenceConfigFile, summary, config };
+  }
   const summary = await readJson(summaryFile, 'the baseline summary');
   const config = await readJson(configFile, 'the baseline configuration (config.json beside summary.json)');
   if (!isRecord(summary) || !isRecord(summary.types))

@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { initBackend } from '../core/compute/backend';
 import { createEmbedder } from '../core/embedding/embedderFactory';
+import { templatesConfig } from '../core/embedding/templates';
 import { releaseEmbeddingModels } from '../core/embedding/transformersRuntime';
 import { summarize } from '../core/experiment/outputs';
 import { runExperiment } from '../core/experiment/pipeline';
 import { releaseCrossEncoders } from '../core/teachers/crossEncoderModel';
 import { LlmHydeWriter } from '../core/teachers/llmHyde';
-import { createTeacher, llmTeacherModel } from '../core/teachers/teacherFactory';
+import { createTeacher, defaultJudgeMode, llmTeacherModel } from '../core/teachers/teacherFactory';
 import { nodeTeacherSettings, teacherConfig } from './crossEncoderOptions';
 import { loadDatasetFromSource, resolveDatasetSource } from './dataFolder';
 import { ensureDatasetFiles } from './downloadDataset';
@@ -48,11 +49,14 @@ async function main(argv: string[]): Promise<void> {
     seed: options.method.randomSeed,
     llm: llm?.service,
     mode: options.teacherMode,
+    thinking: options.thinking,
     crossEncoder: teacherSetup.crossEncoder,
   });
   if (teacherSetup.crossEncoder) process.stderr.write(`Teacher: ${teacher.id} (on the CPU)\n`);
   const hyde =
-    options.hydeModel && llm ? new LlmHydeWriter(llm.service, { model: options.hydeModel }) : undefined;
+    options.hydeModel && llm
+      ? new LlmHydeWriter(llm.service, { model: options.hydeModel, thinking: options.thinking })
+      : undefined;
 
   const started = performance.now();
   const progress = new ProgressBar();
@@ -76,10 +80,7 @@ async function main(argv: string[]): Promise<void> {
   process.stderr.write(`Backend: ${backend.name} (${backend.adapter})\n`);
 
   const loadStart = performance.now();
-  const dataset = await loadDatasetFromSource(source, {
-    seed: options.method.randomSeed,
-    maxDocuments: options.maxDocuments,
-  });
+  const dataset = await loadDatasetFromSource(source, { maxDocuments: options.maxDocuments });
   const loadMs = Math.round(performance.now() - loadStart);
   process.stderr.write(
     `Dataset ${dataset.name}: ${dataset.queries.length} queries, ${dataset.documents.length} documents, ` +
@@ -115,6 +116,7 @@ async function main(argv: string[]): Promise<void> {
             noise: options.teacherNoise,
             seed: options.method.randomSeed,
             mode: options.teacherMode,
+            thinking: options.thinking,
           },
           serverUrl: options.serverUrl,
           method,
@@ -132,9 +134,15 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(
       `  note: the teacher could not score ${unscored.length} documents (first: ${unscored[0]})\n`,
     );
+  const filtered = result.teacher.reduce((n, t) => n + (t.contentFiltered ?? 0), 0);
+  if (filtered)
+    process.stderr.write(
+      `  note: the upstream's content filter refused ${filtered} documents (scored 0.5 in yes/no mode, as the reference)\n`,
+    );
   result.timings.load_dataset = loadMs;
 
   const dir = path.resolve(options.outputDir, options.experimentName);
+  const llmTeacher = llmTeacherModel(options.teacher);
   const writeStart = performance.now();
   const summary = summarize(result, options.experimentName, options.method.randomSeed);
   if (latency) summary.latency_ms = latency;
@@ -151,8 +159,9 @@ async function main(argv: string[]): Promise<void> {
     teacher: teacher.id,
     teacher_spec: options.teacher,
     teacher_noise: options.teacher === 'noisy-gold' ? options.teacherNoise : null,
-    teacher_mode: llmTeacherModel(options.teacher) ? options.teacherMode : null,
+    teacher_mode: llmTeacher ? (options.teacherMode ?? defaultJudgeMode(llmTeacher)) : null,
     hyde_model: options.hydeModel ?? null,
+    llm_thinking: llm ? options.thinking : null,
     llm_via: llm?.via ?? null,
     computation_types: result.types,
     lr: options.method.lr,
@@ -164,6 +173,8 @@ async function main(argv: string[]): Promise<void> {
     record_every: options.method.recordEvery,
     save_tensors: options.saveTensors,
     save_embeddings: options.saveEmbeddings,
+    output_layout: options.outputLayout,
+    embedding_batch_size: options.embedding.batchSize ?? null,
     output_dir: path.resolve(options.outputDir),
     backend: backend.name,
     backend_adapter: backend.adapter,
@@ -173,6 +184,8 @@ async function main(argv: string[]): Promise<void> {
     ...embedderConfig(embedder),
     ...teacherConfig(teacher),
     task_instruction: dataset.instruction,
+    // The templates as the reference's config records them: the instruction filled in, `{text}` left.
+    ...templatesConfig(embedder),
     versions: packageVersions(),
     timestamp: new Date().toISOString(),
   };
@@ -196,6 +209,7 @@ async function main(argv: string[]): Promise<void> {
     summary,
     saveTensors: options.saveTensors,
     saveEmbeddings: options.saveEmbeddings,
+    layout: options.outputLayout,
   });
   summary.timings_ms.write_outputs = Math.round(performance.now() - writeStart);
   summary.timings_ms.total = Math.round(performance.now() - started);

@@ -13,9 +13,10 @@ import {
   validateMethod,
   type MethodConfig,
 } from '../core/experiment/config';
+import { OUTPUT_LAYOUTS, type OutputLayout } from '../core/experiment/runFiles';
 import { datasetSpecSlug, parseDatasetSpec } from '../core/datasets/datasetSpec';
 import { DEFAULT_CROSS_ENCODER_MODEL } from '../core/teachers/crossEncoderModel';
-import { JUDGE_MODES, type JudgeMode } from '../core/teachers/llmApi';
+import { JUDGE_MODES, THINKING_MODES, type JudgeMode, type ThinkingMode } from '../core/teachers/llmApi';
 
 /** Every option of `npm run experiment`, after parsing and validation. */
 export interface ExperimentOptions {
@@ -31,8 +32,10 @@ export interface ExperimentOptions {
   embedding: EmbeddingCliOptions;
   teacher: string;
   teacherNoise: number;
-  /** How `llm:<model>` teachers score: P(yes) from log-probabilities, or a verbalized 0–100 rating. */
-  teacherMode: JudgeMode;
+  /** How `llm:<model>` teachers score; undefined: the model's default (`defaultJudgeMode`). */
+  teacherMode?: JudgeMode;
+  /** The thinking switch sent with every LLM request (teacher and HyDE), whatever the server's THINKING. */
+  thinking: ThinkingMode;
   /** The LLM that writes HyDE passages; the `hyde` and `optimized_hyde` types need it. */
   hydeModel?: string;
   /** A running teacher proxy; undefined: the CLI calls the upstream itself (BASE_URL etc. from the environment). */
@@ -40,6 +43,8 @@ export interface ExperimentOptions {
   method: MethodConfig;
   saveTensors: boolean;
   saveEmbeddings: boolean;
+  /** Which files the run folder holds: this project's (default) or the reference code's. */
+  outputLayout: OutputLayout;
   /** `--measure-latency`: time single-query passes after the run (`measureLatency`); undefined: not asked. */
   latency?: { queries: number; warmup: number };
   experimentName: string;
@@ -62,8 +67,9 @@ Runs test-time query-embedding refinement over every query of a dataset and writ
   --data-dir DIR             folder holding the dataset folders (default: $DATA_DIR, else ./data)
   --no-download              do not download a registered dataset missing from the data folder (by
                              default it is fetched from its public source, or from $DATASET_MIRROR)
-  --max-documents N          cap the corpus at N documents, keeping every positive and a seeded sample of
-                             the rest; "all" for no cap (default: the dataset's own cap, if any)
+  --max-documents N          cap the corpus at N documents, keeping every positive and the reference's
+                             sample of the rest (random.Random(42), whatever --random-seed); "all" for no
+                             cap (default: the dataset's own cap, if any)
 ${EMBEDDING_USAGE}  --teacher NAME             gold | noisy-gold | cross-encoder[:MODEL] | llm:<model> (default gold;
                              with --refit, cross-encoder, as the reference's ReFIT setting)
                                cross-encoder[:MODEL]  a cross-encoder scores each (query, document)
@@ -73,8 +79,12 @@ ${EMBEDDING_USAGE}  --teacher NAME             gold | noisy-gold | cross-encoder
                                llm:<model>   llm:OpenAI/<model> uses OPENAI_API_KEY, llm:<model> and
                                              llm:LiteLLM/<model> the BASE_URL server
   --teacher-noise P          flip probability of noisy-gold labels (default 0.2)
-  --teacher-mode MODE        llm teachers: yesno (P(yes) from log-probabilities; default) or verbalized
-                             (a 0-100 rating)
+  --teacher-mode MODE        llm teachers: yesno (P(yes) from log-probabilities; the default), verbalized
+                             (a 0-100 rating) or truefalse (FollowIR-7B's P(true) on the completions
+                             endpoint; the default for exactly llm:jhu-clsp/FollowIR-7B, as the reference)
+  --thinking MODE            LLM teacher and HyDE: reference (as the reference code: thinking switched
+                             off only for model names containing "Qwen"), off (every model), on (never
+                             switched off); default reference
   --hyde-model MODEL         an LLM that writes a hypothetical document per query (HyDE): enables the
                              hyde and optimized_hyde types (same model prefixes as --teacher llm:)
   --server-url URL           reach LLMs and remote:<model> embeddings through a running app server
@@ -94,6 +104,10 @@ ${EMBEDDING_USAGE}  --teacher NAME             gold | noisy-gold | cross-encoder
   --record-every N           trajectory snapshot interval with --save-tensors (default 1)
   --save-tensors             write tensors/<query>/trajectory.json per query
   --save-embeddings          write embeddings/{docs,queries}.{f32,json}
+  --output-layout NAME       project (default) | reference: the reference code's files instead
+                             (experiment_config.json, <type>_results.csv, <type>_raw_scores.parquet,
+                             with --save-tensors tensors/<slug>/query_updates.pt for torch.load), plus
+                             summary.json
   --measure-latency          after the run, time queries one at a time (embed, rank, teacher, refine,
                              re-score; warm, per query) into summary.json's latency_ms (see the README)
   --latency-queries N        queries timed (default 50)
@@ -120,7 +134,8 @@ export function parseExperimentOptions(argv: string[], now = new Date()): Experi
       ...EMBEDDING_ARG_OPTIONS,
       teacher: { type: 'string' },
       'teacher-noise': { type: 'string', default: '0.2' },
-      'teacher-mode': { type: 'string', default: 'yesno' },
+      'teacher-mode': { type: 'string' },
+      thinking: { type: 'string', default: 'reference' },
       'hyde-model': { type: 'string' },
       'server-url': { type: 'string' },
       'computation-types': { type: 'string', default: 'all' },
@@ -133,6 +148,7 @@ export function parseExperimentOptions(argv: string[], now = new Date()): Experi
       'record-every': { type: 'string' },
       'save-tensors': { type: 'boolean', default: false },
       'save-embeddings': { type: 'boolean', default: false },
+      'output-layout': { type: 'string', default: 'project' },
       'measure-latency': { type: 'boolean', default: false },
       'latency-queries': { type: 'string' },
       'latency-warmup': { type: 'string' },
@@ -166,6 +182,10 @@ export function parseExperimentOptions(argv: string[], now = new Date()): Experi
     recordEvery: intOption('record-every', values['record-every'], DEFAULT_METHOD.recordEvery),
   };
   validateMethod(method);
+  const outputLayout = outputLayoutOption(values['output-layout']);
+  // The reference's query_updates.pt holds every step.
+  if (outputLayout === 'reference' && values['save-tensors'] && method.recordEvery !== 1)
+    throw new Error('--output-layout reference saves every step of a trajectory: leave --record-every at 1');
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
   return {
     dataset: values.dataset,
@@ -178,11 +198,13 @@ export function parseExperimentOptions(argv: string[], now = new Date()): Experi
     teacher: values.teacher?.trim() || (values.refit ? 'cross-encoder' : 'gold'),
     teacherNoise: numberOption('teacher-noise', values['teacher-noise']),
     teacherMode: teacherModeOption(values['teacher-mode']),
+    thinking: thinkingOption(values.thinking),
     hydeModel: values['hyde-model']?.trim() || undefined,
     serverUrl: serverUrlOption(values['server-url']),
     method,
     saveTensors: values['save-tensors'],
     saveEmbeddings: values['save-embeddings'],
+    outputLayout,
     latency: latencyOption(values),
     experimentName: values['experiment-name'] ?? `${datasetSpecSlug(spec)}_${stamp}`,
     outputDir: values['output-dir'],
@@ -197,10 +219,23 @@ function numberOption(name: string, text: string): number {
   return value;
 }
 
-function teacherModeOption(text: string): JudgeMode {
+function outputLayoutOption(text: string): OutputLayout {
+  if (!(OUTPUT_LAYOUTS as readonly string[]).includes(text))
+    throw new Error(`--output-layout must be one of ${OUTPUT_LAYOUTS.join(', ')}, got "${text}"`);
+  return text as OutputLayout;
+}
+
+function teacherModeOption(text: string | undefined): JudgeMode | undefined {
+  if (text === undefined) return undefined;
   if (!(JUDGE_MODES as readonly string[]).includes(text))
     throw new Error(`--teacher-mode must be one of ${JUDGE_MODES.join(', ')}, got "${text}"`);
   return text as JudgeMode;
+}
+
+function thinkingOption(text: string): ThinkingMode {
+  if (!(THINKING_MODES as readonly string[]).includes(text))
+    throw new Error(`--thinking must be one of ${THINKING_MODES.join(', ')}, got "${text}"`);
+  return text as ThinkingMode;
 }
 
 function serverUrlOption(text: string | undefined): string | undefined {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import type { ConfigColumns, ExperimentSummary } from '../core/experiment/outputs';
 import type { ExperimentResult } from '../core/experiment/pipeline';
-import { experimentFiles } from '../core/experiment/runFiles';
+import { experimentFiles, type OutputLayout } from '../core/experiment/runFiles';
 
 export interface WriteOptions {
   dir: string;
@@ -18,6 +18,10 @@ export interface WriteOptions {
   parquet?: boolean;
   /** `<type>_run.txt` and `qrels.txt` (default true). */
   trec?: boolean;
+  /** This project's files (default) or the reference code's (`experimentFiles`). */
+  layout?: OutputLayout;
+  /** Stops the writing (between files, and within a large one) with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -35,11 +39,13 @@ export async function writeExperiment(result: ExperimentResult, options: WriteOp
     embeddings: options.saveEmbeddings,
     parquet: options.parquet,
     trec: options.trec,
+    layout: options.layout,
   });
   const written: string[] = [];
   let trajectories = 0;
   const folders = new Set<string>();
   for (const file of files) {
+    options.signal?.throwIfAborted();
     const target = path.join(dir, ...file.path.split('/'));
     const folder = path.dirname(target);
     if (!folders.has(folder)) {
@@ -47,7 +53,7 @@ export async function writeExperiment(result: ExperimentResult, options: WriteOp
       folders.add(folder);
     }
     if (file.content.kind === 'binary') await writeFile(target, await file.content.bytes());
-    else await writeLines(target, file.content.chunks());
+    else await writeLines(target, file.content.chunks(), options.signal);
     if (file.path.startsWith('tensors/')) trajectories++;
     else written.push(file.path);
   }
@@ -59,11 +65,15 @@ export async function writeSummary(dir: string, summary: ExperimentSummary): Pro
   await writeFile(path.join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
 }
 
-async function writeLines(file: string, source: Iterable<string>): Promise<void> {
+async function writeLines(file: string, source: Iterable<string>, signal?: AbortSignal): Promise<void> {
   const out = createWriteStream(file);
   const failed = once(out, 'error').then(([e]) => Promise.reject(e as Error));
   for (const chunk of source) {
     if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);
+    if (signal?.aborted) {
+      out.destroy();
+      signal.throwIfAborted();
+    }
   }
   out.end();
   await Promise.race([once(out, 'finish'), failed]);

@@ -5,6 +5,7 @@ import type { ComputationType } from './config';
 import { csvLine, float32Text } from './csv';
 import type { LatencyReport } from './latency';
 import type { ExperimentResult } from './pipeline';
+import type { TeacherScores } from '../teachers/types';
 
 /**
  * The files of a finished experiment, as text, so that the CLI writes them to disk and the browser offers
@@ -76,11 +77,24 @@ export interface ExperimentSummary {
   /** Each metric's ir_measures name (null: none), to recompute the numbers from the run and qrels files (absent in summaries written before it existed). */
   ir_measures_names?: Readonly<Record<MetricName, string | null>>;
   timings_ms: Record<string, number>;
+  /**
+   * The teacher's sampled documents (both samples with `optimized_hyde`): how many it gave no score
+   * (`unscored`), and how many an LLM upstream's content filter refused (`content_filtered`: 0.5 in yes/no
+   * mode, as the reference; unscored in the other modes). Absent in summaries written before it existed.
+   */
+  teacher_scores?: { documents: number; unscored: number; content_filtered: number };
   /** Per-query latency of each stage, when measured (`--measure-latency`, `measureLatency`). */
   latency_ms?: LatencyReport;
 }
 
-export function summarize(result: ExperimentResult, experiment: string, seed: number): ExperimentSummary {
+export function summarize(
+  // What a run read back from the reference layout has too (no embeddings, no HyDE passages).
+  result: Pick<ExperimentResult, 'dataset' | 'types' | 'metrics' | 'teacher' | 'timings'> & {
+    hyde?: { teacher?: TeacherScores[] };
+  },
+  experiment: string,
+  seed: number,
+): ExperimentSummary {
   const types: Partial<Record<ComputationType, TypeSummary>> = {};
   for (const type of result.types) {
     const run = summarizeRun(result.metrics[type]);
@@ -117,6 +131,15 @@ export function summarize(result: ExperimentResult, experiment: string, seed: nu
     types,
     ir_measures_names: IR_MEASURES_NAMES,
     timings_ms: result.timings,
+    teacher_scores: teacherCounts([...result.teacher, ...(result.hyde?.teacher ?? [])]),
+  };
+}
+
+function teacherCounts(all: readonly TeacherScores[]): NonNullable<ExperimentSummary['teacher_scores']> {
+  return {
+    documents: all.reduce((n, t) => n + t.scores.length, 0),
+    unscored: all.reduce((n, t) => n + t.scores.filter((s) => s === null).length, 0),
+    content_filtered: all.reduce((n, t) => n + (t.contentFiltered ?? 0), 0),
   };
 }
 

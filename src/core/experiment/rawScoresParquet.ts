@@ -1,5 +1,5 @@
 import { compress, init } from '@bokuweb/zstd-wasm';
-import { parquetWriteBuffer } from 'hyparquet-writer';
+import { parquetWriteBuffer, type ParquetWriteOptions } from 'hyparquet-writer';
 import type { ComputationType } from './config';
 import type { ExperimentResult } from './pipeline';
 
@@ -55,7 +55,7 @@ export async function rawScoresParquet(result: ExperimentResult, type: Computati
       teacher[start + c] = s ?? null;
     });
   }
-  const buffer = parquetWriteBuffer({
+  return zstdParquet({
     columnData: [
       { name: 'query_id', data: queryIds, type: 'STRING', nullable: false },
       { name: 'doc_id', data: docIds, type: 'STRING', nullable: false },
@@ -63,13 +63,25 @@ export async function rawScoresParquet(result: ExperimentResult, type: Computati
       { name: 'score', data: score, type: 'FLOAT', nullable: false },
       { name: 'teacher_score', data: teacher, type: 'DOUBLE', nullable: true },
     ],
-    codec: 'ZSTD',
-    compressors: { ZSTD: (input) => compress(input, ZSTD_LEVEL) },
-    rowGroupSize: ROW_GROUP_SIZE,
     kvMetadata: [
       { key: 'refinement_explorer.dataset', value: result.dataset.name },
       { key: 'refinement_explorer.computation_type', value: type },
     ],
+  });
+}
+
+/**
+ * A Parquet file of the given columns (with `schema` when the columns' basic types do not say enough, e.g.
+ * an int8 column), zstd-compressed, in row groups of about a million rows. `loadZstd` must have run.
+ */
+export function zstdParquet(
+  options: Pick<ParquetWriteOptions, 'columnData' | 'schema' | 'kvMetadata'>,
+): Uint8Array {
+  const buffer = parquetWriteBuffer({
+    ...options,
+    codec: 'ZSTD',
+    compressors: { ZSTD: (input) => compress(input, ZSTD_LEVEL) },
+    rowGroupSize: ROW_GROUP_SIZE,
     createdBy: 'refinement-explorer (hyparquet-writer)',
   });
   return new Uint8Array(buffer);

@@ -9,6 +9,7 @@ import {
 } from './outputs';
 import type { ExperimentResult } from './pipeline';
 import { rawScoresParquet } from './rawScoresParquet';
+import { referenceExperimentFiles } from './referenceRunFiles';
 import { trecQrelsFile, trecRunFile } from './trecRun';
 
 /**
@@ -45,7 +46,18 @@ export interface RunFilesOptions {
   trec?: boolean;
   /** The run tag of TREC lines is `<trecTagPrefix><type>` (default: no prefix). */
   trecTagPrefix?: string;
+  /**
+   * `project` (default): this project's files. `reference`: the reference code's files instead
+   * (`referenceExperimentFiles`), plus summary.json, and hyde_documents.jsonl and embeddings when they apply.
+   */
+  layout?: OutputLayout;
 }
+
+export const OUTPUT_LAYOUTS = ['project', 'reference'] as const;
+export type OutputLayout = (typeof OUTPUT_LAYOUTS)[number];
+
+/** Files of the project layout that the reference layout keeps: they hold what the reference's files lack. */
+const KEPT_IN_REFERENCE_LAYOUT = /^(summary\.json|hyde_documents\.jsonl|embeddings\/.*)$/;
 
 /** The config.json keys appended to results rows, as the reference appends its arguments. */
 export const CONFIG_COLUMN_KEYS = [
@@ -85,6 +97,13 @@ const jsonText = (value: unknown, indent?: number): RunFileContent => ({
  * hyde_documents.jsonl (HyDE runs); trajectories and embeddings when asked for.
  */
 export function experimentFiles(result: ExperimentResult, options: RunFilesOptions): RunFile[] {
+  if (options.layout === 'reference') {
+    const kept = experimentFiles(result, { ...options, layout: 'project', trajectories: false });
+    return [
+      ...referenceExperimentFiles(result, options),
+      ...kept.filter((file) => KEPT_IN_REFERENCE_LAYOUT.test(file.path)),
+    ];
+  }
   const files: RunFile[] = [{ path: 'config.json', content: jsonText(options.config, 2) }];
   const columns = options.configColumns ?? configColumnsOf(options.config);
   const parquet = options.parquet ?? true;
