@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MemoryEmbeddingCache } from '../src/core/embedding/embeddingCache';
 import { decodeEmbeddings, embeddingsFromJson } from '../src/core/embedding/embeddingWire';
 import { EMBED_LIMITS, type RemoteEmbedRequest } from '../src/core/embedding/remoteEmbeddingApi';
 import { RemoteEmbedder } from '../src/core/embedding/remoteEmbedder';
@@ -70,7 +71,8 @@ async function embed(url: string, body: unknown, options: { json?: boolean } = {
   return { status: response.status, json, type };
 }
 
-const queryText = (text: string) => `Instruct: ${FALLBACK_INSTRUCTION}\nQuery: ${text}`;
+/** What the upstream embeds for a query: templated, the newline made a space (as the reference's embedder). */
+const queryText = (text: string) => `Instruct: ${FALLBACK_INSTRUCTION} Query: ${text}`;
 
 function expectRows(vectors: Float32Array | undefined, dims: number, expected: Float32Array[]): void {
   expect(vectors).toBeDefined();
@@ -546,6 +548,40 @@ describe('the embedding cache', () => {
       DIMS,
       [...texts, texts[0]].map((t) => pseudoEmbedding(t, DIMS)),
     );
+  });
+});
+
+describe('the texts the upstream embeds', () => {
+  it('are the reference embedder’s: templated, then every newline a space (RemoteEmbedder over HTTP)', async () => {
+    const golden = JSON.parse(
+      readFileSync(new URL('../../shared/reference/reference-golden.json', import.meta.url), 'utf8'),
+    ) as {
+      instructions: Record<string, { instruction: string }>;
+      embedded_queries: Array<{ dataset: string; text: string; embedded: string }>;
+      embedded_documents: Array<{ text: string; embedded: string }>;
+    };
+    const client = new RemoteEmbeddingHttpClient(main.url, (u, init) => fetch(u, init));
+    const cache = new MemoryEmbeddingCache();
+    for (const c of golden.embedded_queries) {
+      upstream.reset();
+      const embedder = new RemoteEmbedder('remote:Qwen/Qwen3-Embedding-8B', {
+        service: client,
+        instruction: golden.instructions[c.dataset].instruction,
+        cache,
+      });
+      const vectors = await embedder.embedQueries([c.text]);
+      expect(upstream.inputs).toEqual([c.embedded]);
+      expect(Array.from(vectors.data)).toEqual(Array.from(pseudoEmbedding(c.embedded, DIMS)));
+    }
+    upstream.reset();
+    const embedder = new RemoteEmbedder('remote:Qwen/Qwen3-Embedding-8B', { service: client, cache });
+    await embedder.embedDocuments(golden.embedded_documents.map((d) => d.text));
+    expect(upstream.inputs).toEqual(golden.embedded_documents.map((d) => d.embedded));
+    // The local cache is keyed by the text embedded: the same text without its newlines is found there.
+    upstream.reset();
+    await embedder.embedDocuments(golden.embedded_documents.map((d) => d.embedded));
+    expect(embedder.lastRun.cached).toBe(golden.embedded_documents.length);
+    expect(upstream.inputs).toEqual([]);
   });
 });
 

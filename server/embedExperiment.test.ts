@@ -95,12 +95,17 @@ describe('npm run experiment -- --embedding-model remote:<model>', () => {
       embedding_dims: 256,
       embedding_via: server.url,
       embedding_registered_model: 'Qwen3-Embedding-8B',
-      query_template: 'Instruct: {instruction}\nQuery: {text}',
+      // As the reference's config: the template with the dataset's instruction filled in.
+      query_template:
+        'Instruct: Given an argument, identify utterances from debates that convey this argument.\nQuery: {text}',
       document_template: '{text}',
+      task_instruction: 'Given an argument, identify utterances from debates that convey this argument.',
     });
     const instruction = String(config.task_instruction);
     const inputs = upstream.inputs;
-    expect(inputs.some((t) => t.startsWith(`Instruct: ${instruction}\nQuery: `))).toBe(true);
+    // What the reference's embedder gets: the newline of the template made a space.
+    expect(inputs.some((t) => t.startsWith(`Instruct: ${instruction} Query: `))).toBe(true);
+    expect(inputs.some((t) => t.includes('\n'))).toBe(false);
     expect(upstream.requests.every((q) => q.authorization === `Bearer ${EMBED_KEY}`)).toBe(true);
     expect(upstream.requests.every((q) => q.body.model === 'Qwen/Qwen3-Embedding-8B')).toBe(true);
     expect(r.stdout + r.stderr + JSON.stringify(config)).not.toContain(EMBED_KEY);

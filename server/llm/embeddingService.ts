@@ -5,7 +5,7 @@ import type {
   RemoteEmbedResult,
 } from '../../src/core/embedding/remoteEmbeddingApi';
 import { remoteTemplates } from '../../src/core/embedding/remoteModels';
-import { applyTemplate, FALLBACK_INSTRUCTION, validateTemplate } from '../../src/core/embedding/templates';
+import { embedderInput, FALLBACK_INSTRUCTION, validateTemplate } from '../../src/core/embedding/templates';
 import { LlmServiceError } from '../../src/core/teachers/llmApi';
 import type { UpstreamConfig } from '../config';
 import { EmbeddingStore } from './embeddingStore';
@@ -71,7 +71,8 @@ export class ProxyEmbeddingService implements RemoteEmbeddingService {
       throw new LlmServiceError((error as Error).message, 400);
     }
     const instruction = request.instruction?.trim() || FALLBACK_INSTRUCTION;
-    const templated = request.texts.map((t) => applyTemplate(template, t, instruction));
+    // What the upstream embeds, and the cache key: templated, newlines made spaces (as the reference's embedder).
+    const templated = request.texts.map((t) => embedderInput(template, t, instruction));
     const unique = [...new Set(templated)];
     const keys = unique.map((t) => cacheKey([EMBED_CACHE_VERSION, request.model, t]));
     const vectors: (Float32Array | undefined)[] = this.store?.get(keys) ?? new Array(unique.length);
@@ -164,9 +165,14 @@ export class ProxyEmbeddingService implements RemoteEmbeddingService {
     return { vectors: out, count: templated.length, dims, cached };
   }
 
-  /** Stops every upstream call in flight and closes the cache. */
-  close(): void {
+  /** Stops every upstream call in flight and waiting (shutdown: the requests then answer at once). */
+  cancel(): void {
     this.closing.abort(new Error('the embedding service is shutting down'));
+  }
+
+  /** Stops every upstream call and closes the cache. */
+  close(): void {
+    this.cancel();
     this.store?.close();
   }
 

@@ -154,6 +154,7 @@ export function experimentArgsFromConfig(
   put('--teacher-noise', num(config.teacher_noise));
   put('--teacher-mode', str(config.teacher_mode));
   put('--hyde-model', str(config.hyde_model));
+  put('--thinking', str(config.llm_thinking));
   const via = str(config.llm_via);
   if (via && /^https?:\/\//.test(via)) put('--server-url', via);
   const types = Array.isArray(config.computation_types)

@@ -46,11 +46,12 @@ describe('npm run datasets on the shared data folder', () => {
       positives: 13_083,
     });
     expect(byName('ArgKP21').statistics).toMatchObject({ queries: 243, pairs: 24_093, positives: 4_998 });
+    // One document per distinct text and binary labels, as the reference (see nfcorpus.test.ts).
     expect(byName('NFCorpus').statistics).toEqual({
       queries: 323,
-      documents: 3_395,
-      pairs: 323 * 3_395,
-      positives: 12_334,
+      documents: 3_356,
+      pairs: 323 * 3_356,
+      positives: 12_180,
     });
     for (const name of ['Clinc150', 'Banking77', 'ArgKP21', 'NFCorpus']) {
       expect(byName(name)).toMatchObject({
@@ -76,7 +77,7 @@ describe('npm run datasets on the shared data folder', () => {
   it('prints a table by default, and fails with one line on a missing data folder', async () => {
     const table = await datasets(['--data-dir', dataDir]);
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/NFCorpus\s+search\s+available\s+323\s+3,395\s+1,096,585\s+12,334/);
+    expect(table.stdout).toMatch(/NFCorpus\s+search\s+available\s+323\s+3,356\s+1,083,988\s+12,180/);
     const bad = await datasets(['--data-dir', '/no/such/dir']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('data folder /no/such/dir does not exist; pass --data-dir or set DATA_DIR');

@@ -2,7 +2,12 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { datasetStatistics, type DatasetStatistics } from '../core/datasets/datasetStatistics';
-import { DATASET_PARSERS, getDatasetParser, loadDatasetWith } from '../core/datasets/registry';
+import {
+  DATASET_PARSERS,
+  getDatasetParser,
+  loadDatasetWith,
+  missingDatasetFiles,
+} from '../core/datasets/registry';
 import { REMOTE_DATASETS, remoteDataset } from '../core/datasets/sources';
 import type { DatasetParser } from '../core/datasets/types';
 import { folderFiles, resolveDataDir } from './dataFolder';
@@ -125,8 +130,7 @@ async function download(names: string[], dataDirOption: string | undefined, forc
 async function inspect(parser: DatasetParser, dataDir: string): Promise<DatasetAvailability> {
   const folder = path.join(dataDir, parser.folder);
   const files = folderFiles(folder);
-  const present = await Promise.all(parser.requiredFiles.map((file) => files.exists(file)));
-  const missing = parser.requiredFiles.filter((_, i) => !present[i]);
+  const missing = await missingDatasetFiles(parser, files);
   const row: DatasetAvailability = {
     name: parser.name,
     task: parser.task,

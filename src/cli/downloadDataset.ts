@@ -8,6 +8,7 @@ import {
   type DownloadSink,
   type FetchFunction,
 } from '../core/datasets/download';
+import { missingDatasetFiles } from '../core/datasets/registry';
 import { remoteDataset, type RemoteDataset } from '../core/datasets/sources';
 import { abortableDelay } from '../core/progress';
 import type { DatasetParser } from '../core/datasets/types';
@@ -233,8 +234,7 @@ export async function ensureDatasetFiles(
 ): Promise<DownloadReport | undefined> {
   const folder = path.join(dataDir, parser.folder);
   const files = folderFiles(folder);
-  const present = await Promise.all(parser.requiredFiles.map((file) => files.exists(file)));
-  const missing = parser.requiredFiles.filter((_, i) => !present[i]);
+  const missing = await missingDatasetFiles(parser, files);
   if (missing.length === 0 && !options.overwrite) return undefined;
   const remote = remoteDataset(parser.name);
   if (remote === undefined) return undefined;

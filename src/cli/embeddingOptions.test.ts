@@ -107,7 +107,9 @@ describe('embedding options', () => {
     const first = config('first');
     expect(first.embedding_model).toMatch(/^folder:.*@local-[0-9a-f]{16}:fp32:mean$/);
     expect(first.embedding_dims).toBe(32);
-    expect(first.query_template).toBe('Instruct: {instruction}\nQuery: {text}');
+    // As the reference's config: the template with the dataset's instruction filled in.
+    expect(first.query_template).toBe(`Instruct: ${first.task_instruction}\nQuery: {text}`);
+    expect(first.document_template).toBe('{text}');
     expect(first.embedding_cache.cached).toBe(0);
     expect(first.embedding_cache.embedded).toBeGreaterThan(300);
     expect(config('second').embedding_cache).toEqual({ cached: first.embedding_cache.embedded, embedded: 0 });

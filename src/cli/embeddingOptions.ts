@@ -233,8 +233,6 @@ export function embedderConfig(embedder: unknown): Record<string, unknown> {
     embedding_device: embedder.device,
     embedding_max_length: embedder.maxLength ?? null,
     embedding_pooling: embedder.spec.pooling,
-    query_template: embedder.spec.templates.query,
-    document_template: embedder.spec.templates.document,
     embedding_notes: embedder.notes,
     /** Texts (distinct, documents and queries) whose vectors came from the cache, and those embedded. */
     embedding_cache: { cached: embedder.totals.cached, embedded: embedder.totals.embedded },

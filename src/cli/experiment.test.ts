@@ -74,6 +74,10 @@ describe('npm run experiment on ArgKP21 (real data, LSA, gold teacher)', () => {
       backend: 'wasm',
       optimizer_implementation: 'cpu-kernel',
       record_every: 10,
+      task_instruction: 'Given an argument, identify utterances from debates that convey this argument.',
+      // LSA embeds the texts as they are: no template ran.
+      query_template: null,
+      document_template: null,
     });
     expect(config.versions).toHaveProperty('tfjs');
     expect(typeof config.timestamp).toBe('string');

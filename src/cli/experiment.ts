@@ -1,5 +1,11 @@
+import { freemem, totalmem } from 'node:os';
 import path from 'node:path';
 import { initBackend } from '../core/compute/backend';
+import {
+  BYTES_PER_CANDIDATE_PAIR,
+  gigabytes,
+  tooManyCandidatePairs,
+} from '../core/datasets/candidatePairMemory';
 import { createEmbedder } from '../core/embedding/embedderFactory';
 import { templatesConfig } from '../core/embedding/templates';
 import { releaseEmbeddingModels } from '../core/embedding/transformersRuntime';
@@ -18,6 +24,7 @@ import { connectLlm } from './llmConnection';
 import { ProgressBar } from './progressBar';
 import { quietTfjsNodeHint } from './quietTfjs';
 import { runCli } from './runCli';
+import { commitRunFolder, discardStaging, openStaging, planRunFolder } from './runFolder';
 import { writeExperiment, writeSummary } from './writeExperiment';
 import { packageVersions } from './versions';
 import { chooseImplementation } from '../core/refine/optimizer';
@@ -29,7 +36,9 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(EXPERIMENT_USAGE);
     return;
   }
-  // Fail on names and paths before loading anything.
+  // Fail on names and paths before loading anything; the output folder is checked before any work (which
+  // may be paid LLM calls) starts.
+  const runFolder = planRunFolder(options.outputDir, options.experimentName, options.overwrite);
   const source = resolveDatasetSource(options.dataset, options.dataDir, process.env, options.download);
   // The embedding model (a name, Hub id or folder) is checked now; it is created with the dataset's instruction below.
   const early = nodeEmbedderSettings(options.embedding, { serverUrl: options.serverUrl });
@@ -61,11 +70,18 @@ async function main(argv: string[]): Promise<void> {
   const started = performance.now();
   const progress = new ProgressBar();
   const controller = new AbortController();
-  process.once('SIGINT', () => {
+  // Until the run folder is in place, stopping leaves nothing under its name (see runFolder.ts).
+  const cancel = (signal: NodeJS.Signals) => {
     progress.finish();
     process.stderr.write('Cancelling ...\n');
-    controller.abort(new Error('Cancelled by the user (Ctrl-C); nothing was written.'));
-  });
+    controller.abort(
+      new Error(
+        `Cancelled (${signal === 'SIGINT' ? 'Ctrl-C' : signal}); nothing was written to ${runFolder.final}`,
+      ),
+    );
+  };
+  process.once('SIGINT', cancel);
+  process.once('SIGTERM', cancel);
 
   // A registered dataset missing from the data folder is downloaded first (unless --no-download).
   if (source.spec.kind === 'named' && source.dataDir !== undefined) {
@@ -80,12 +96,17 @@ async function main(argv: string[]): Promise<void> {
   process.stderr.write(`Backend: ${backend.name} (${backend.adapter})\n`);
 
   const loadStart = performance.now();
-  const dataset = await loadDatasetFromSource(source, { maxDocuments: options.maxDocuments });
+  const dataset = await loadDatasetFromSource(source, {
+    maxDocuments: options.maxDocuments,
+    memoryBytes: totalmem(),
+  });
   const loadMs = Math.round(performance.now() - loadStart);
+  const pairs = dataset.queries.reduce((n, q) => n + q.candidates.length, 0);
   process.stderr.write(
     `Dataset ${dataset.name}: ${dataset.queries.length} queries, ${dataset.documents.length} documents, ` +
-      `${dataset.queries.reduce((n, q) => n + q.candidates.length, 0)} candidate pairs (${loadMs} ms)\n`,
+      `${pairs} candidate pairs, about ${gigabytes(pairs * BYTES_PER_CANDIDATE_PAIR)} in memory (${loadMs} ms)\n`,
   );
+  checkCandidatePairs(dataset.name, pairs);
   for (const note of dataset.notes ?? []) process.stderr.write(`  note: ${note}\n`);
   const maxDocuments = options.maxDocuments ?? source.parser.defaultMaxDocuments ?? Infinity;
   const neural = nodeEmbedderSettings(options.embedding, {
@@ -141,7 +162,8 @@ async function main(argv: string[]): Promise<void> {
     );
   result.timings.load_dataset = loadMs;
 
-  const dir = path.resolve(options.outputDir, options.experimentName);
+  controller.signal.throwIfAborted();
+  const staging = await openStaging(runFolder);
   const llmTeacher = llmTeacherModel(options.teacher);
   const writeStart = performance.now();
   const summary = summarize(result, options.experimentName, options.method.randomSeed);
@@ -202,23 +224,46 @@ async function main(argv: string[]): Promise<void> {
     refit: config.refit,
     backend: config.backend,
   };
-  await writeExperiment(result, {
-    dir,
-    config,
-    configColumns,
-    summary,
-    saveTensors: options.saveTensors,
-    saveEmbeddings: options.saveEmbeddings,
-    layout: options.outputLayout,
-  });
-  summary.timings_ms.write_outputs = Math.round(performance.now() - writeStart);
-  summary.timings_ms.total = Math.round(performance.now() - started);
-  // Re-written with the final timings (writing the large CSVs is part of the run's cost).
-  await writeSummary(dir, summary);
+  let dir: string;
+  try {
+    await writeExperiment(result, {
+      dir: staging,
+      signal: controller.signal,
+      config,
+      configColumns,
+      summary,
+      saveTensors: options.saveTensors,
+      saveEmbeddings: options.saveEmbeddings,
+      layout: options.outputLayout,
+    });
+    summary.timings_ms.write_outputs = Math.round(performance.now() - writeStart);
+    summary.timings_ms.total = Math.round(performance.now() - started);
+    // Re-written with the final timings (writing the large CSVs is part of the run's cost).
+    await writeSummary(staging, summary);
+    controller.signal.throwIfAborted();
+    dir = await commitRunFolder(runFolder, staging);
+  } catch (error) {
+    await discardStaging(staging);
+    throw error;
+  }
+  // The run is complete in its folder: a signal from now on just ends the process.
+  process.off('SIGINT', cancel);
+  process.off('SIGTERM', cancel);
+  if (dir !== runFolder.final)
+    process.stderr.write(`note: ${runFolder.final} appeared while this run was writing; it is in ${dir}\n`);
 
   printHeadline(summary);
   if (latency) process.stdout.write(formatLatency(latency));
   process.stdout.write(`Results in ${dir}\n`);
+}
+
+/** Refuses a run whose candidate pairs cannot fit in memory, and warns when they exceed the free memory. */
+function checkCandidatePairs(name: string, pairs: number): void {
+  const how = 'lower --max-documents (every positive is kept) or use a smaller dataset';
+  const refusal = tooManyCandidatePairs(pairs, totalmem(), `dataset ${name}`, how);
+  if (refusal) throw new Error(refusal);
+  const tight = tooManyCandidatePairs(pairs, freemem(), `dataset ${name}`, how);
+  if (tight) process.stderr.write(`  warning: ${tight.replace('this machine has', 'is free')}\n`);
 }
 
 function printHeadline(summary: ReturnType<typeof summarize>): void {

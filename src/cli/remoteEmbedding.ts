@@ -89,8 +89,6 @@ export function remoteEmbedderConfig(embedder: RemoteEmbedder): Record<string, u
   return {
     embedding_via: embedder.via,
     embedding_registered_model: embedder.registered ?? null,
-    query_template: embedder.templates.query,
-    document_template: embedder.templates.document,
     /** Distinct texts found in the local cache, sent to the server, and of those answered from its cache. */
     embedding_cache: {
       cached: embedder.totals.cached,

@@ -1,5 +1,6 @@
 import type { BackendInfo, BackendPreference } from '../../core/compute/backend';
 import { createEmbedder } from '../../core/embedding/embedderFactory';
+import { templatesConfig } from '../../core/embedding/templates';
 import { TransformersEmbedder } from '../../core/embedding/transformersEmbedder';
 import { HYDE_TYPES, type ComputationType, type MethodConfig } from '../../core/experiment/config';
 import { summarize, type ExperimentSummary } from '../../core/experiment/outputs';
@@ -268,7 +269,6 @@ async function runAll(request: ExperimentRequest, context: CallContext): Promise
   const seed = request.method.randomSeed;
   context.onProgress({ stage: 'load dataset', done: 0, total: 1 });
   const dataset = await loadDatasetSource(request.source, {
-    seed,
     signal: context.signal,
     onProgress: context.onProgress,
   });
@@ -340,7 +340,7 @@ function browserRunConfig(
   request: ExperimentRequest,
   dataset: string,
   instruction: string,
-  embedder: { id: string; dims: number },
+  embedder: Embedder,
   teacher: string,
   method: MethodConfig,
   result: ExperimentResult,
@@ -364,6 +364,8 @@ function browserRunConfig(
     optimizer_implementation: chooseImplementation(),
     embedding_dims: embedder.dims,
     task_instruction: instruction,
+    // The templates as the reference's config records them: the instruction filled in, `{text}` left.
+    ...templatesConfig(embedder),
     versions: { tfjs: tf.version.tfjs },
     timestamp: new Date().toISOString(),
     source: 'browser',

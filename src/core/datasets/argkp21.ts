@@ -103,7 +103,8 @@ async function parseArgKP21(files: DataFiles): Promise<Dataset> {
   return {
     name: argkp21Parser.name,
     task: argkp21Parser.task,
-    instruction: 'Given a key point of a debate, retrieve the arguments that this key point summarizes',
+    // The reference's instruction for KPM (instruction_templates.yaml).
+    instruction: 'Given an argument, identify utterances from debates that convey this argument.',
     documents: table.documents,
     queries,
   };

@@ -48,8 +48,8 @@ async function parseBanking77(files: DataFiles): Promise<Dataset> {
   return {
     name: banking77Parser.name,
     task: banking77Parser.task,
-    instruction:
-      'Given the name of an online banking intent, retrieve customer messages that express this intent',
+    // The reference's instruction (instruction_templates.yaml).
+    instruction: 'Given an intent category, identify utterances that express this intent.',
     documents,
     queries,
   };

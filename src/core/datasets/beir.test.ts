@@ -61,10 +61,14 @@ describe('BEIR parser', () => {
       ['q1', 'query one'],
     ]);
     for (const query of dataset.queries) expect([...query.candidates]).toEqual([0, 1, 2, 3]);
-    expect([...dataset.queries[0].labels]).toEqual([1, 0, 2, 0]);
+    // The parser reads the qrels scores; loading makes them binary, as the reference (score 2 → 1).
+    expect([...(await parser.parse(folder(), {})).queries[0].labels]).toEqual([1, 0, 2, 0]);
+    expect([...dataset.queries[0].labels]).toEqual([1, 0, 1, 0]);
     expect([...dataset.queries[1].labels]).toEqual([1, 0, 0, 0]); // d4 judged 0, d2 unjudged
     expect(dataset.notes).toEqual([
       '1 of the 3 queries in queries.jsonl have no judgments in qrels/test.tsv and are not used',
+      'graded labels were made binary (relevant = label > 0), as the reference does: the metrics, the gold ' +
+        'teacher and qrels.txt use 0/1',
     ]);
   });
 
@@ -81,7 +85,7 @@ describe('BEIR parser', () => {
     );
     expect(dataset.documents).toHaveLength(4);
     expect(dataset.queries.map((q) => q.id)).toEqual(['q3']);
-    expect([...dataset.queries[0].labels]).toEqual([0, 3, 0, 0]);
+    expect([...dataset.queries[0].labels]).toEqual([0, 1, 0, 0]); // score 3, made binary
   });
 
   it('caps a generic BEIR folder at 5,000 documents by default, keeping positives', async () => {
@@ -96,7 +100,7 @@ describe('BEIR parser', () => {
     expect(dataset.queries[0].candidates).toHaveLength(5_000);
     expect(dataset.notes?.at(-1)).toMatch(/^document cap 5000: kept 5000 of 6000 documents/);
 
-    const small = await loadDatasetWith(parser, folder(files), { maxDocuments: 10, seed: 1 });
+    const small = await loadDatasetWith(parser, folder(files), { maxDocuments: 10 });
     expect(small.documents).toHaveLength(10);
     const whole = await loadDatasetWith(parser, folder(files), { maxDocuments: Infinity });
     expect(whole.documents).toHaveLength(6_000);
@@ -182,13 +186,16 @@ describe('BEIR parser on bad input', () => {
       'query-id\tcorpus-id\tscore\nq1\td1\t1\nq1\tgone\t1\nq2\tgone\t2\nq2\talso-gone\t1\nq9\td1\t1\nq1\td1\t2\n';
     const dataset = await load({ 'qrels/test.tsv': qrels });
     expect(dataset.queries.map((q) => q.id)).toEqual(['q1']);
-    expect(dataset.queries[0].labels[0]).toBe(2); // the repeated pair keeps its last score
+    // The repeated pair keeps its last score (the parser's label; loading then makes it binary).
+    expect((await parser.parse(folder({ 'qrels/test.tsv': qrels }), {})).queries[0].labels[0]).toBe(2);
     expect(dataset.notes).toEqual([
       'qrels/test.tsv: skipped 1 judgment(s) naming 1 query id(s) missing from queries.jsonl ("q9")',
       'qrels/test.tsv: skipped 3 judgment(s) naming 2 document id(s) missing from corpus.jsonl ("gone", "also-gone")',
       'qrels/test.tsv: 1 judgment(s) repeat an earlier (query, document) pair; the last score was kept',
       'dropped 1 query(ies) none of whose judged documents is in corpus.jsonl ("q2")',
       '1 of the 3 queries in queries.jsonl have no judgments in qrels/test.tsv and are not used',
+      'graded labels were made binary (relevant = label > 0), as the reference does: the metrics, the gold ' +
+        'teacher and qrels.txt use 0/1',
     ]);
   });
 

@@ -31,11 +31,10 @@ export interface BeirDatasetOptions {
  * - queries: the queries that have judgments in the split, in order of their first qrels line (the order of
  *   BEIR's loader), id `_id`, text `text`;
  * - candidates: the whole corpus (after the document cap) for every query, label = the qrels score, 0 when
- *   unjudged. Labels stay graded (the metrics binarise at > 0, as the reference's `1 if label > 0`).
- *
- * Deviation: the reference keys documents by text, so corpus lines with the same text become one document
- * (and its sample draws with Python's generator). Here documents are keyed by `_id`: NFCorpus has 39 pairs of
- * ids with identical text (the same paper listed twice), which stay two documents each.
+ *   unjudged. The parser keeps the scores; `loadDatasetWith` then makes them binary (`1 if label > 0`) and
+ *   keeps one document per text, as the reference (which keys documents by text): NFCorpus has 39 pairs of
+ *   ids with identical text (the same paper listed twice), so 3,356 of its 3,395 lines are ranked (see
+ *   `referenceCandidates`).
  *
  * Bad input: malformed JSON lines, missing fields, empty files and repeated ids throw with file and line;
  * qrels lines naming unknown queries or documents are skipped with a note, and a query none of whose judged

@@ -51,7 +51,8 @@ async function parseClinc150(files: DataFiles): Promise<Dataset> {
   return {
     name: clinc150Parser.name,
     task: clinc150Parser.task,
-    instruction: 'Given a description of a user intent, retrieve utterances that express this intent',
+    // The reference's instruction (instruction_templates.yaml).
+    instruction: 'Given an intent description, identify utterances that express this intent.',
     documents,
     queries,
   };

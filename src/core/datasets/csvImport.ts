@@ -1,7 +1,8 @@
 import { parseCsvRecords } from './csvRecords';
 import { readDataText } from './dataText';
 import { buildFullGrid, type LabelledText } from './fullGrid';
-import type { DataFiles, Dataset, DatasetParser } from './types';
+import { tooManyCandidatePairs } from './candidatePairMemory';
+import type { DataFiles, Dataset, DatasetParser, ParseOptions } from './types';
 
 const COLUMNS = ['text', 'label'];
 
@@ -24,7 +25,7 @@ export function csvImportParser(fileName: string, name: string = csvDatasetName(
     folder: '',
     requiredFiles: [fileName],
     sourceHint: 'a CSV file whose header has the columns text and label, one labelled text per row',
-    parse: (files) => parseCsvImport(files, fileName, parser),
+    parse: (files, options) => parseCsvImport(files, fileName, parser, options),
   };
   return parser;
 }
@@ -34,7 +35,12 @@ export function csvDatasetName(fileName: string): string {
   return fileName.replace(/\.csv$/i, '') || fileName;
 }
 
-async function parseCsvImport(files: DataFiles, fileName: string, parser: DatasetParser): Promise<Dataset> {
+async function parseCsvImport(
+  files: DataFiles,
+  fileName: string,
+  parser: DatasetParser,
+  options: ParseOptions = {},
+): Promise<Dataset> {
   const where = `${files.location}/${fileName}`;
   const records = parseCsvRecords(await readDataText(files, fileName), where, COLUMNS);
   const rows: LabelledText[] = [];
@@ -52,6 +58,18 @@ async function parseCsvImport(files: DataFiles, fileName: string, parser: Datase
     });
   });
   if (rows.length === 0) throw new Error(`${where} has no data row with both a text and a label`);
+  if (options.memoryBytes !== undefined) {
+    const labels = new Set(rows.map((row) => row.queryText)).size;
+    const texts = new Set(rows.map((row) => row.text)).size;
+    const refusal = tooManyCandidatePairs(
+      labels * texts,
+      options.memoryBytes,
+      `${fileName} (${labels.toLocaleString('en-US')} labels × ${texts.toLocaleString('en-US')} texts)`,
+      // Every text is a positive of its label, so --max-documents (which keeps positives) cannot shrink it.
+      'cut the file down to fewer labels or rows (--max-documents keeps every labelled text)',
+    );
+    if (refusal) throw new Error(refusal);
+  }
 
   const { documents, queries } = buildFullGrid(rows);
   const notes: string[] = [];

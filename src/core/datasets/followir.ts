@@ -2,6 +2,7 @@ import { compareCodePoints } from './codePointOrder';
 import { readDataText } from './dataText';
 import { DocumentTable } from './documentTable';
 import { jsonIdField, jsonTextField, parseJsonLines, type JsonLine } from './jsonLines';
+import { hasParquetSubset, parquetSubsetHint, readParquetSubset } from './followirParquet';
 import type { DataFiles, Dataset, DatasetParser, DatasetQuery } from './types';
 
 /**
@@ -10,11 +11,12 @@ import type { DataFiles, Dataset, DatasetParser, DatasetQuery } from './types';
  * The reference loader (IBM/task-aware-embedding-refinement, `dataset_loaders.FollowIR`) loads each of
  * mteb's `Core17InstructionRetrieval`, `Robust04InstructionRetrieval` and `News21InstructionRetrieval` with
  * `RetrievalDatasetLoader` (mteb v2: `mteb/Core17InstructionRetrieval`,
- * `jhu-clsp/robust04-instructions-mteb`, `mteb/News21InstructionRetrieval`). Those repositories are parquet only (configs corpus, queries,
- * instruction, default = qrels, qrel_diff, top_ranked; query ids `<topic>-og` and `<topic>-changed`), and
- * parquet cannot be read here. What is read instead is the JSONL layout of the same data that the FollowIR
- * authors published first and that mteb 1.x loaded (`HFDataLoaderInstructions`; e.g. Core17 at revision
- * e39ff896cf3efbbdeeb950e6bd7c79f266995b07): the Hugging Face repos `jhu-clsp/core17-instructions`,
+ * `jhu-clsp/robust04-instructions-mteb`, `mteb/News21InstructionRetrieval`). Those repositories are parquet
+ * only (configs corpus, queries, instruction, default = qrels, qrel_diff, top_ranked; query ids `<topic>-og`
+ * and `<topic>-changed`); that layout is read by `followirParquet.ts`. Each subset folder may instead hold the
+ * JSONL layout of the same data that the FollowIR authors published first and that mteb 1.x loaded
+ * (`HFDataLoaderInstructions`; e.g. Core17 at revision e39ff896cf3efbbdeeb950e6bd7c79f266995b07), which is
+ * what the downloader fetches: the Hugging Face repos `jhu-clsp/core17-instructions`,
  * `jhu-clsp/robust04-instructions` and `jhu-clsp/news21-instructions`, whose dataset cards list
  *
  *   corpus.jsonl              {"_id", "title", "text"}
@@ -24,7 +26,8 @@ import type { DataFiles, Dataset, DatasetParser, DatasetQuery } from './types';
  *   qrels_changed/test.jsonl  {"query-id", "corpus-id", "score"}  (judgements, changed instruction)
  *   top_ranked.jsonl          {"qid", "pid"}  (not read: the candidates are the judged documents)
  *
- * Each subset's files go in `FollowIR/<Core17|Robust04|News21>/`. Every JSONL topic becomes two queries, as
+ * Each subset's files go in `FollowIR/<Core17|Robust04|News21>/` (a folder with the JSONL files is read as
+ * JSONL, else as parquet). Every JSONL topic becomes two queries, as
  * in the mteb v2 data (Core17 20 → 40, Robust04 52 → 104, News21 32 → 64): `<_id>-og` with text
  * `text + "\n" + instruction_og` judged by qrels_og, and `<_id>-changed` with text
  * `text + "\n" + instruction_changed` judged by qrels_changed. As in the reference, a document's text is
@@ -44,8 +47,7 @@ import type { DataFiles, Dataset, DatasetParser, DatasetQuery } from './types';
  * No document cap by default (the candidates are already the judged documents); an explicit
  * `ParseOptions.maxDocuments` is applied by `loadDatasetWith` like for any dataset.
  *
- * Not supported: the parquet layouts (`*-instructions-mteb`, `mteb/*InstructionRetrieval`), the `test.tsv`
- * copies of the qrels, and mFollowIR. A document whose title is missing or null counts as an empty title (the
+ * Not supported: the `test.tsv` copies of the qrels, and mFollowIR. A document whose title is missing or null counts as an empty title (the
  * reference would fail on it).
  */
 
@@ -78,7 +80,22 @@ function sourceHint(subsets: readonly FollowIRSubset[]): string {
   const repos = subsets
     .map((s) => `${s}/ holds https://huggingface.co/datasets/${SOURCE_REPOS[s]} (JSONL layout)`)
     .join('; ');
-  return `${repos}: corpus.jsonl, queries.jsonl, qrels_og/test.jsonl and qrels_changed/test.jsonl`;
+  return (
+    `${repos}: corpus.jsonl, queries.jsonl, qrels_og/test.jsonl and qrels_changed/test.jsonl; or each ` +
+    `holds mteb's parquet repository of the subset (e.g. ${parquetSubsetHint(subsets[0])})`
+  );
+}
+
+/** Per subset: complete when its JSONL files are all there or its parquet layout is; else the JSONL files missing. */
+async function missingSubsetFiles(files: DataFiles, subsets: readonly FollowIRSubset[]): Promise<string[]> {
+  const missing: string[] = [];
+  for (const subset of subsets) {
+    const jsonl = subsetFiles(subset);
+    const present = await Promise.all(jsonl.map((file) => files.exists(file)));
+    if (present.every(Boolean) || (await hasParquetSubset(files, subset))) continue;
+    missing.push(...jsonl.filter((_, i) => !present[i]));
+  }
+  return missing;
 }
 
 function makeFollowIRParser(name: string, subsets: readonly FollowIRSubset[]): DatasetParser {
@@ -87,6 +104,7 @@ function makeFollowIRParser(name: string, subsets: readonly FollowIRSubset[]): D
     task: 'search',
     folder: 'FollowIR',
     requiredFiles: subsets.flatMap(subsetFiles),
+    missingFiles: (files) => missingSubsetFiles(files, subsets),
     sourceHint: sourceHint(subsets),
     parse: (files) => parseFollowIR(files, name, subsets),
   };
@@ -108,6 +126,23 @@ interface QueryRows {
   id: string;
   text: string;
   rows: Judgement[];
+}
+
+/** A query version with its qrels rows (document id, binary label), in file order. */
+export interface JudgedQuery {
+  id: string;
+  text: string;
+  rows: Array<{ docId: string; label: number }>;
+}
+
+/** What one subset's files give, in either layout. */
+export interface FollowIRSubsetSource {
+  /** The query versions in the order of their qrels rows (ids without the subset prefix). */
+  judged: JudgedQuery[];
+  /** The corpus file (relative to the dataset folder), for messages. */
+  corpusFile: string;
+  /** Calls `visit` with every corpus row (id, title, text) in file order. */
+  readCorpus(visit: (id: string, title: string, text: string) => void): Promise<void>;
 }
 
 async function parseFollowIR(
@@ -147,7 +182,7 @@ async function parseFollowIR(
 
 /**
  * One subset's queries (merged by text within the subset), with their judged documents added to `table` in
- * corpus order.
+ * corpus order. The JSONL layout is read when its files are there, else the parquet layout.
  */
 async function readSubset(
   files: DataFiles,
@@ -155,29 +190,28 @@ async function readSubset(
   prefix: string,
   table: DocumentTable,
 ): Promise<QueryRows[]> {
-  const topics = await readTopics(files, `${subset}/${QUERIES_FILE}`);
+  const jsonl = await Promise.all(subsetFiles(subset).map((file) => files.exists(file)));
+  const source = jsonl.every(Boolean)
+    ? await readJsonlSubset(files, subset)
+    : await readParquetSubset(files, subset);
+  const judged = source.judged.map((query) => ({ ...query, id: `${prefix}${query.id}` }));
 
-  /** qrels rows per query version, before documents get their indices */
-  const judged: Array<{ id: string; text: string; rows: Array<{ docId: string; label: number }> }> = [];
   const judgedDocIds = new Set<string>();
-  for (const version of INSTRUCTION_VERSIONS) {
-    const qrelsPath = `${subset}/${version.qrelsFile}`;
-    const rowsByTopic = await readQrels(files, qrelsPath, topics);
-    for (const [topicId, rows] of rowsByTopic) {
-      const topic = topics.get(topicId);
-      if (topic === undefined) throw new Error(`internal: topic ${topicId} vanished`);
-      const instruction = topic.instructions[version.suffix];
-      judged.push({
-        id: `${prefix}${topicId}-${version.suffix}`,
-        // The reference: "\n".join((query text, instruction)).
-        text: `${topic.text}\n${instruction}`,
-        rows,
-      });
-      for (const row of rows) judgedDocIds.add(row.docId);
-    }
+  for (const query of judged) for (const row of query.rows) judgedDocIds.add(row.docId);
+  const docIndex = new Map<string, number>();
+  await source.readCorpus((id, title, text) => {
+    if (!judgedDocIds.has(id) || docIndex.has(id)) return;
+    // The reference: "\n".join((title, text)).
+    docIndex.set(id, table.add(`${prefix}${id}`, `${title}\n${text}`));
+  });
+  const missing = [...judgedDocIds].filter((id) => !docIndex.has(id));
+  if (missing.length > 0) {
+    const shown = missing.slice(0, 5).join(', ');
+    const more = missing.length > 5 ? ` and ${missing.length - 5} more` : '';
+    throw new Error(
+      `${files.location}/${source.corpusFile} lacks judged document(s) ${shown}${more} named in the qrels files`,
+    );
   }
-
-  const docIndex = await readJudgedDocuments(files, `${subset}/${CORPUS_FILE}`, judgedDocIds, prefix, table);
 
   const byText = new Map<string, QueryRows>();
   for (const query of judged) {
@@ -191,6 +225,40 @@ async function readSubset(
     else known.rows.push(...rows);
   }
   return [...byText.values()];
+}
+
+/** One subset in the JSONL layout: every topic twice (`-og`, `-changed`), each judged by its qrels file. */
+async function readJsonlSubset(files: DataFiles, subset: FollowIRSubset): Promise<FollowIRSubsetSource> {
+  const topics = await readTopics(files, `${subset}/${QUERIES_FILE}`);
+  const judged: JudgedQuery[] = [];
+  for (const version of INSTRUCTION_VERSIONS) {
+    const rowsByTopic = await readQrels(files, `${subset}/${version.qrelsFile}`, topics);
+    for (const [topicId, rows] of rowsByTopic) {
+      const topic = topics.get(topicId);
+      if (topic === undefined) throw new Error(`internal: topic ${topicId} vanished`);
+      // The reference: "\n".join((query text, instruction)).
+      judged.push({
+        id: `${topicId}-${version.suffix}`,
+        text: `${topic.text}\n${topic.instructions[version.suffix]}`,
+        rows,
+      });
+    }
+  }
+  const corpusPath = `${subset}/${CORPUS_FILE}`;
+  return {
+    judged,
+    corpusFile: corpusPath,
+    readCorpus: async (visit) => {
+      const fileName = `${files.location}/${corpusPath}`;
+      for (const record of parseJsonLines(await readDataText(files, corpusPath), fileName)) {
+        visit(
+          jsonIdField(record, ['_id'], fileName),
+          jsonTextField(record, 'title', fileName, false),
+          jsonTextField(record, 'text', fileName, true),
+        );
+      }
+    },
+  };
 }
 
 interface Topic {
@@ -241,36 +309,6 @@ async function readQrels(
     rows.push({ docId, label: score > 0 ? 1 : 0 });
   }
   return byTopic;
-}
-
-/**
- * corpus.jsonl: adds the judged documents to `table` in file order and returns document id → table index.
- * Throws when a judged document is not in the corpus.
- */
-async function readJudgedDocuments(
-  files: DataFiles,
-  relativePath: string,
-  judged: ReadonlySet<string>,
-  prefix: string,
-  table: DocumentTable,
-): Promise<Map<string, number>> {
-  const fileName = `${files.location}/${relativePath}`;
-  const index = new Map<string, number>();
-  for (const record of parseJsonLines(await readDataText(files, relativePath), fileName)) {
-    const id = jsonIdField(record, ['_id'], fileName);
-    if (!judged.has(id) || index.has(id)) continue;
-    const title = jsonTextField(record, 'title', fileName, false);
-    const text = jsonTextField(record, 'text', fileName, true);
-    // The reference: "\n".join((title, text)).
-    index.set(id, table.add(`${prefix}${id}`, `${title}\n${text}`));
-  }
-  const missing = [...judged].filter((id) => !index.has(id));
-  if (missing.length > 0) {
-    const shown = missing.slice(0, 5).join(', ');
-    const more = missing.length > 5 ? ` and ${missing.length - 5} more` : '';
-    throw new Error(`${fileName} lacks judged document(s) ${shown}${more} named in the qrels files`);
-  }
-  return index;
 }
 
 /** A number field (a JSON number, or a string holding one), e.g. a qrels score. */

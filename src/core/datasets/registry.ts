@@ -2,7 +2,7 @@ import { argkp21Parser } from './argkp21';
 import { banking77Parser } from './banking77';
 import { clinc150Parser } from './clinc150';
 import { demoParser } from './demo/demoParser';
-import { capDocuments, DEFAULT_CAP_SEED } from './documentCap';
+import { capDocuments } from './documentCap';
 import {
   followIRCore17Parser,
   followIRNews21Parser,
@@ -11,6 +11,7 @@ import {
 } from './followir';
 import { nfcorpusParser } from './nfcorpus';
 import { realScholarQueryParser } from './realScholarQuery';
+import { referenceCandidates } from './referenceCandidates';
 import type { DataFiles, Dataset, DatasetParser, ParseOptions } from './types';
 
 /** Every dataset the engine can load. Adding a dataset: write its parser file and add it here. */
@@ -53,15 +54,15 @@ export async function loadDataset(
 /**
  * Loads a dataset with `parser` (registered or an import, see `datasetSpec.ts`) from `files`: checks the
  * required files, parses, then applies the document cap — `options.maxDocuments`, else the parser's
- * `defaultMaxDocuments`, else none — with `options.seed` (see `capDocuments`).
+ * `defaultMaxDocuments`, else none — drawn as the reference draws it (see `capDocuments`), and last builds
+ * the candidates as the reference does: one per document text, binary labels (see `referenceCandidates`).
  */
 export async function loadDatasetWith(
   parser: DatasetParser,
   files: DataFiles,
   options: ParseOptions = {},
 ): Promise<Dataset> {
-  const present = await Promise.all(parser.requiredFiles.map((path) => files.exists(path)));
-  const missing = parser.requiredFiles.filter((_, i) => !present[i]);
+  const missing = await missingDatasetFiles(parser, files);
   if (missing.length > 0) {
     throw new Error(
       `dataset ${parser.name}: missing ${missing.join(', ')} in ${files.location}. ` +
@@ -70,5 +71,15 @@ export async function loadDatasetWith(
   }
   const dataset = await parser.parse(files, options);
   const cap = options.maxDocuments ?? parser.defaultMaxDocuments ?? Infinity;
-  return capDocuments(dataset, cap, options.seed ?? DEFAULT_CAP_SEED);
+  return referenceCandidates(capDocuments(dataset, cap));
+}
+
+/**
+ * The files `parser` needs that `files` lacks (empty: the folder is complete): the parser's own answer when
+ * it reads more than one layout (`DatasetParser.missingFiles`), else its `requiredFiles` that do not exist.
+ */
+export async function missingDatasetFiles(parser: DatasetParser, files: DataFiles): Promise<string[]> {
+  if (parser.missingFiles) return parser.missingFiles(files);
+  const present = await Promise.all(parser.requiredFiles.map((path) => files.exists(path)));
+  return parser.requiredFiles.filter((_, i) => !present[i]);
 }

@@ -56,11 +56,13 @@ describe('TREC importer', () => {
     expect([...q301.candidates].map((d) => dataset.documents[d].id)).toEqual(['D3', 'D1', 'D4']);
     expect([...q301.labels]).toEqual([1, 0, 1]);
     expect([...q302.candidates].map((d) => dataset.documents[d].id)).toEqual(['D2', 'D3']);
-    expect([...q302.labels]).toEqual([2, 0]);
+    expect([...q302.labels]).toEqual([1, 0]); // relevance 2, made binary as the reference does
     expect(dataset.notes).toEqual([
       '1 of the 3 queries in queries.tsv have no judgments in qrels.txt and are not used',
       '1 of the 5 documents in corpus.jsonl are judged for no query and were left out (candidates are each ' +
         "query's judged documents)",
+      'graded labels were made binary (relevant = label > 0), as the reference does: the metrics, the gold ' +
+        'teacher and qrels.txt use 0/1',
     ]);
   });
 
@@ -79,7 +81,7 @@ describe('TREC importer', () => {
     const files = folderFiles(
       trecFolder({ 'qrels.txt': QRELS, 'corpus.jsonl': CORPUS_JSONL, 'queries.tsv': QUERIES_TSV }),
     );
-    const capped = await loadDatasetWith(parser, files, { maxDocuments: 3, seed: 5 });
+    const capped = await loadDatasetWith(parser, files, { maxDocuments: 3 });
     expect(capped.documents.map((d) => d.id)).toEqual(expect.arrayContaining(['D2', 'D3', 'D4']));
     expect(capped.documents).toHaveLength(3);
     expect(capped.queries[0].candidates).toHaveLength(2);

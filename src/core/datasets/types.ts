@@ -63,6 +63,11 @@ export interface ParseOptions {
    * means no cap.
    */
   maxDocuments?: number;
+  /**
+   * The memory the run may use, in bytes: a parser that ranks every query against every document (a CSV
+   * import) refuses a grid that would not fit before building it (see `candidatePairMemory.ts`).
+   */
+  memoryBytes?: number;
 }
 
 /** One source format. Adding a dataset to the registry means writing one of these. */

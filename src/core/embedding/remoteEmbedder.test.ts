@@ -4,9 +4,9 @@ import { MemoryEmbeddingCache } from './embeddingCache';
 import type { RemoteEmbeddingService, RemoteEmbedRequest, RemoteEmbedResult } from './remoteEmbeddingApi';
 import { RemoteEmbedder } from './remoteEmbedder';
 import { findRemoteModel, remoteModelName, remoteTemplates, REMOTE_EMBEDDING_MODELS } from './remoteModels';
-import { applyTemplate, FALLBACK_INSTRUCTION, validateTemplate } from './templates';
+import { embedderInput, FALLBACK_INSTRUCTION, validateTemplate } from './templates';
 
-/** A service in memory: a vector per templated text from its characters; records what it was sent. */
+/** A service in memory, templating as the server does: a vector per embedded text from its characters. */
 class FakeService implements RemoteEmbeddingService {
   readonly via = 'fake';
   readonly requests: RemoteEmbedRequest[] = [];
@@ -27,7 +27,7 @@ class FakeService implements RemoteEmbeddingService {
       const template = request.template ?? '{text}';
       const out = new Float32Array(request.texts.length * this.dims);
       request.texts.forEach((t, r) =>
-        out.set(vectorOf(applyTemplate(template, t, request.instruction ?? ''), this.dims), r * this.dims),
+        out.set(vectorOf(embedderInput(template, t, request.instruction ?? ''), this.dims), r * this.dims),
       );
       return { vectors: out, count: request.texts.length, dims: this.dims, cached: 0 };
     } finally {
@@ -111,7 +111,7 @@ describe('RemoteEmbedder', () => {
     expect(service.maxInFlight).toBe(2);
     texts.forEach((t, r) =>
       expect(Array.from(out.data.subarray(r * 4, r * 4 + 4))).toEqual(
-        Array.from(vectorOf(`Instruct: Find intents\nQuery: ${t}`, 4)),
+        Array.from(vectorOf(`Instruct: Find intents Query: ${t}`, 4)),
       ),
     );
     expect(progress[0]).toBe(0);
@@ -120,9 +120,13 @@ describe('RemoteEmbedder', () => {
 
     await embedder.embedDocuments(['x']);
     expect(service.requests.at(-1)).toMatchObject({ kind: 'document', template: '{text}' });
-    expect(embedder.templateQuery('q')).toBe('Instruct: Find intents\nQuery: q');
+    expect(embedder.templateQuery('q')).toBe('Instruct: Find intents Query: q');
+    expect(embedder.templates).toEqual({
+      query: 'Instruct: Find intents\nQuery: {text}',
+      document: '{text}',
+    });
     const plain = new RemoteEmbedder('remote:m', { service });
-    expect(plain.templateQuery('q')).toBe(`Instruct: ${FALLBACK_INSTRUCTION}\nQuery: q`);
+    expect(plain.templateQuery('q')).toBe(`Instruct: ${FALLBACK_INSTRUCTION} Query: q`);
   });
 
   it('stops between chunks when cancelled, and resumes from its local cache without resending a chunk', async () => {

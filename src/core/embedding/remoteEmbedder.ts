@@ -8,7 +8,7 @@ import {
 } from './embeddingCache';
 import type { EmbedKind, RemoteEmbeddingService } from './remoteEmbeddingApi';
 import { findRemoteModel, REMOTE_PREFIX, remoteModelName, remoteTemplates } from './remoteModels';
-import { applyTemplate, FALLBACK_INSTRUCTION, type EmbeddingTemplates } from './templates';
+import { embedderInput, FALLBACK_INSTRUCTION, fillInstruction, type EmbeddingTemplates } from './templates';
 import type { Embedder } from './types';
 
 export interface RemoteEmbedderOptions {
@@ -53,7 +53,10 @@ export class RemoteEmbedder implements Embedder {
   readonly id: string;
   /** The server's model name (`OpenAI/…`, `LiteLLM/…` or bare). */
   readonly model: string;
+  /** The templates with the task instruction filled in (what config.json records). */
   readonly templates: EmbeddingTemplates;
+  /** The templates as given (the registry's or the options'), sent to the server with the instruction. */
+  private readonly rawTemplates: EmbeddingTemplates;
   lastRun: RemoteEmbedStats = { texts: 0, unique: 0, cached: 0, embedded: 0, serverCached: 0 };
   readonly totals: RemoteEmbedStats = { texts: 0, unique: 0, cached: 0, embedded: 0, serverCached: 0 };
   private readonly instruction: string;
@@ -68,8 +71,9 @@ export class RemoteEmbedder implements Embedder {
   ) {
     this.model = remoteModelName(name);
     this.id = `${REMOTE_PREFIX}${this.model}`;
-    this.templates = remoteTemplates(this.model, options);
+    this.rawTemplates = remoteTemplates(this.model, options);
     this.instruction = options.instruction?.trim() || FALLBACK_INSTRUCTION;
+    this.templates = fillInstruction(this.rawTemplates, this.instruction);
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     for (const [what, value] of [
@@ -105,12 +109,14 @@ export class RemoteEmbedder implements Embedder {
 
   async fit(): Promise<void> {}
 
+  /** The text the upstream embeds for a query (the server templates it the same way: `embedderInput`). */
   templateQuery(text: string): string {
-    return applyTemplate(this.templates.query, text, this.instruction);
+    return embedderInput(this.rawTemplates.query, text, this.instruction);
   }
 
+  /** The text the upstream embeds for a document. */
   templateDocument(text: string): string {
-    return applyTemplate(this.templates.document, text, this.instruction);
+    return embedderInput(this.rawTemplates.document, text, this.instruction);
   }
 
   embedDocuments(texts: string[], options: LongTaskOptions = {}): Promise<Matrix> {
@@ -126,9 +132,10 @@ export class RemoteEmbedder implements Embedder {
     throwIfAborted(signal);
     const cache = this.options.cache;
     const unique = [...new Set(texts)];
-    const template = kind === 'query' ? this.templates.query : this.templates.document;
+    const template = kind === 'query' ? this.rawTemplates.query : this.rawTemplates.document;
+    // Keyed by the text the upstream embeds, so a vector embedded before newlines became spaces is not reused.
     const keys = cache
-      ? unique.map((t) => embeddingCacheKey(this.keyParts, applyTemplate(template, t, this.instruction)))
+      ? unique.map((t) => embeddingCacheKey(this.keyParts, embedderInput(template, t, this.instruction)))
       : [];
     // A cached vector of another width (the server's model changed under the same name) is fetched again.
     const looked = await lookUpCachedVectors(cache, keys, unique.length, this.knownDims);

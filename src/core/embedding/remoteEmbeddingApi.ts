@@ -12,7 +12,7 @@ export type EmbedKind = (typeof EMBED_KINDS)[number];
 export interface RemoteEmbedRequest {
   /** `OpenAI/<model>`, `LiteLLM/<model>` or a bare name (the EMBED_BASE_URL or BASE_URL server's). */
   model: string;
-  /** The raw texts; the server applies the template. */
+  /** The raw texts; the server applies the template, then makes newlines spaces (`embedderInput`). */
   texts: string[];
   kind: EmbedKind;
   /** Fills `{instruction}` in a query template; default "Given a query, retrieve relevant documents". */

@@ -1,3 +1,5 @@
+import type { Embedder } from './types';
+
 /**
  * Instruction templates, the reference's scheme: a query is embedded as its model's query template filled
  * with the dataset's task instruction and the query text; a document as the document template filled with
@@ -35,6 +37,39 @@ export function applyTemplate(template: string, text: string, instruction: strin
   return template.replace(PLACEHOLDER, (whole, name: string) =>
     name === 'text' ? text : name === 'instruction' ? instruction : whole,
   );
+}
+
+/**
+ * The text an embedding model is given: `template` filled in (`applyTemplate`), then every "\n" replaced by
+ * a space, as the reference's embedder does (langchain's `HuggingFaceEmbeddings.embed_documents` replaces
+ * newlines after the reference templated the text). Every neural embedder (transformers.js and remote)
+ * embeds this text and keys its caches by it; LSA does not use templates.
+ */
+export function embedderInput(template: string, text: string, instruction: string): string {
+  return applyTemplate(template, text, instruction).replaceAll('\n', ' ');
+}
+
+/**
+ * The templates with `{instruction}` filled in and `{text}` left, as the reference's config records its
+ * `query_template` and `document_template`.
+ */
+export function fillInstruction(templates: EmbeddingTemplates, instruction: string): EmbeddingTemplates {
+  const fill = (template: string) => template.replaceAll('{instruction}', instruction);
+  return { query: fill(templates.query), document: fill(templates.document) };
+}
+
+/**
+ * What config.json records of the templates a run embedded with (instruction filled in; see
+ * `Embedder.templates`): null for an embedder that takes texts as they are (LSA).
+ */
+export function templatesConfig(embedder: Embedder): {
+  query_template: string | null;
+  document_template: string | null;
+} {
+  return {
+    query_template: embedder.templates?.query ?? null,
+    document_template: embedder.templates?.document ?? null,
+  };
 }
 
 /** Turns the escapes `\n`, `\t` and `\\` typed on a command line into the characters they stand for. */

@@ -1,14 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, readdir, rm, writeFile, cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FIXTURE_HIDDEN, FIXTURE_MAX_LENGTH, writeFixtureModel } from '../../../scripts/make-fixture-model';
 import { DEMO_DATA } from '../datasets/demo/demoData';
 import { row } from '../matrix';
 import { createEmbedder } from './embedderFactory';
 import { MemoryEmbeddingCache } from './embeddingCache';
 import { TransformersEmbedder } from './transformersEmbedder';
-import { releaseEmbeddingModels } from './transformersRuntime';
+import { loadEmbeddingModel, releaseEmbeddingModels } from './transformersRuntime';
 
 // The fixture model (scripts/make-fixture-model.ts) from a local folder on onnxruntime-node, as the CLI runs it.
 let root: string;
@@ -70,7 +71,8 @@ describe('TransformersEmbedder on the fixture model (Node, local folder)', () =>
 
   it('applies the query template with the instruction, and pooling changes the vectors', async () => {
     const e = embedder({ instruction: 'Find travel help' });
-    expect(e.templateQuery('lost bag')).toBe('Instruct: Find travel help\nQuery: lost bag');
+    expect(e.templateQuery('lost bag')).toBe('Instruct: Find travel help Query: lost bag');
+    expect(e.templates).toEqual({ query: 'Instruct: Find travel help\nQuery: {text}', document: '{text}' });
     const q = await e.embedQueries(['lost bag']);
     const d = await e.embedDocuments(['Instruct: Find travel help\nQuery: lost bag']);
     expect(maxAbsDiff(q.data, d.data)).toBe(0);
@@ -78,6 +80,35 @@ describe('TransformersEmbedder on the fixture model (Node, local folder)', () =>
     const last = await embedder({ pooling: 'last_token' }).embedDocuments(['lost bag']);
     expect(maxAbsDiff(cls.data, d.data)).toBeGreaterThan(1e-3);
     expect(maxAbsDiff(last.data, cls.data)).toBeGreaterThan(1e-3);
+  });
+
+  it('feeds the model the reference embedder’s text (newlines made spaces) and caches it under that text', async () => {
+    const golden = JSON.parse(
+      readFileSync(new URL('../../../../shared/reference/reference-golden.json', import.meta.url), 'utf8'),
+    ) as {
+      instructions: Record<string, { instruction: string }>;
+      embedded_queries: Array<{ dataset: string; text: string; embedded: string }>;
+      embedded_documents: Array<{ text: string; embedded: string }>;
+    };
+    const followIR = golden.embedded_queries.find((c) => c.dataset === 'FollowIR')!;
+    const cache = new MemoryEmbeddingCache();
+    const e = embedder({ instruction: golden.instructions.FollowIR.instruction, cache });
+    // The embedder shares the loaded model: watch what its tokenizer gets.
+    const model = await loadEmbeddingModel(e.spec, 'cpu', 'fp32');
+    const encode = vi.spyOn(model, 'encode');
+    try {
+      await e.embedQueries([followIR.text]);
+      await e.embedDocuments(golden.embedded_documents.map((d) => d.text));
+      const fed = encode.mock.calls.flatMap(([batch]) => batch);
+      expect(fed.sort()).toEqual(
+        [followIR.embedded, ...golden.embedded_documents.map((d) => d.embedded)].sort(),
+      );
+    } finally {
+      encode.mockRestore();
+    }
+    const again = embedder({ cache });
+    await again.embedDocuments(golden.embedded_documents.map((d) => d.embedded));
+    expect(again.lastRun.cached).toBe(golden.embedded_documents.length);
   });
 
   it('runs the fp16 and q8 weight files close to fp32', async () => {

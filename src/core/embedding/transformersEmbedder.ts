@@ -8,7 +8,7 @@ import {
 } from './embeddingCache';
 import type { EmbeddingDtype, EmbeddingModelSpec } from './modelRegistry';
 import { poolTokens } from './pooling';
-import { applyTemplate, FALLBACK_INSTRUCTION } from './templates';
+import { embedderInput, FALLBACK_INSTRUCTION, fillInstruction, type EmbeddingTemplates } from './templates';
 import { describeModel, modelLocation } from './transformersModelLoading';
 import { TransformersModelRunner } from './transformersModelRunner';
 import {
@@ -53,13 +53,16 @@ const DEFAULT_BATCH_SIZE = 32;
 
 /**
  * A neural embedder on transformers.js: a Hub model or a local folder, on ONNX Runtime (CPU in Node,
- * WebGPU or WASM in browsers). Texts are templated (queries with the dataset's instruction), looked up in
- * the cache by content, and only the missing ones are embedded, in batches (longest first), with progress
- * and cancellation between batches; each finished batch is cached at once. The model is loaded only when
+ * WebGPU or WASM in browsers). Texts are templated (queries with the dataset's instruction; newlines become
+ * spaces, as in the reference), looked up in the cache by that final text, and only the missing ones are
+ * embedded, in batches (longest first), with progress and cancellation between batches; each finished batch
+ * is cached at once. The model is loaded only when
  * something needs embedding, so a fully cached corpus loads nothing.
  */
 export class TransformersEmbedder implements Embedder {
   readonly id: string;
+  /** The spec's templates with the task instruction filled in. */
+  readonly templates: EmbeddingTemplates;
   /** Fallbacks and other things the user should know, in order. */
   readonly notes: string[] = [];
   /** What the last `embedDocuments` / `embedQueries` call did. */
@@ -95,6 +98,7 @@ export class TransformersEmbedder implements Embedder {
         `${describeModel(spec)} has no ${this.dtype} weights; it has ${spec.dtypes.join(', ')}`,
       );
     this.instruction = options.instruction?.trim() || FALLBACK_INSTRUCTION;
+    this.templates = fillInstruction(spec.templates, this.instruction);
     this.knownDims = spec.dims;
     this.keyParts = {
       model: modelLocation(spec.source),
@@ -125,14 +129,14 @@ export class TransformersEmbedder implements Embedder {
 
   async fit(): Promise<void> {}
 
-  /** The text the model sees for a query. */
+  /** The text the model sees for a query (templated, newlines made spaces: see `embedderInput`). */
   templateQuery(text: string): string {
-    return applyTemplate(this.spec.templates.query, text, this.instruction);
+    return embedderInput(this.spec.templates.query, text, this.instruction);
   }
 
-  /** The text the model sees for a document. */
+  /** The text the model sees for a document (templated, newlines made spaces: see `embedderInput`). */
   templateDocument(text: string): string {
-    return applyTemplate(this.spec.templates.document, text, this.instruction);
+    return embedderInput(this.spec.templates.document, text, this.instruction);
   }
 
   embedDocuments(texts: string[], options: LongTaskOptions = {}): Promise<Matrix> {

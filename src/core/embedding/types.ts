@@ -1,5 +1,6 @@
 import type { Matrix } from '../matrix';
 import type { LongTaskOptions } from '../progress';
+import type { EmbeddingTemplates } from './templates';
 
 /**
  * Turns texts into embedding rows. Some embedders (LSA) are fitted on the corpus first; neural ones
@@ -10,6 +11,11 @@ export interface Embedder {
   readonly id: string;
   /** Known after construction (neural) or after `fit` (LSA). */
   readonly dims: number;
+  /**
+   * The query and document templates the texts are embedded with, the task instruction filled in (what
+   * config.json records, see `templatesConfig`); absent for an embedder that takes texts as they are (LSA).
+   */
+  readonly templates?: EmbeddingTemplates;
   /** Prepares the embedder on the corpus documents; a no-op for pretrained models. */
   fit(documents: string[], options?: LongTaskOptions): Promise<void>;
   embedDocuments(texts: string[], options?: LongTaskOptions): Promise<Matrix>;

@@ -3,7 +3,10 @@ import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../compute/backend';
+import { beirParser } from '../datasets/beir';
 import { buildDemoDataset } from '../datasets/demo/demoParser';
+import { memoryFiles } from '../datasets/memoryFiles';
+import { loadDatasetWith } from '../datasets/registry';
 import { LsaEmbedder } from '../embedding/lsaEmbedder';
 import { rankByScore } from '../metrics/rankingMetrics';
 import { GoldTeacher } from '../teachers/goldTeacher';
@@ -88,6 +91,38 @@ describe('TREC run files', () => {
     const judged = qrels.filter((l) => l.startsWith(`${trecId(q0.id)} `)).map((l) => l.split(' '));
     expect(judged.map((f) => Number(f[3]))).toEqual(Array.from(q0.labels));
     expect(judged.every((f) => f[1] === '0')).toBe(true);
+  });
+
+  it('restate the binary labels the metrics used, for a source with graded labels and a repeated text', async () => {
+    const corpus = ['heart disease and statins', 'statins lower cholesterol', 'heart disease and statins']
+      .concat(Array.from({ length: 9 }, (_, i) => `unrelated note ${i} on gardening`))
+      .map((text, i) => JSON.stringify({ _id: `d${i}`, title: '', text }))
+      .join('\n');
+    const files = memoryFiles('/mem/graded', {
+      'corpus.jsonl': corpus,
+      'queries.jsonl': JSON.stringify({ _id: 'q1', text: 'do statins prevent heart disease' }),
+      // Graded as BEIR's NFCorpus (2, 1); d2 repeats d0's text and is judged differently.
+      'qrels/test.tsv': 'query-id\tcorpus-id\tscore\nq1\td1\t2\nq1\td0\t0\nq1\td2\t1\nq1\td5\t1\n',
+    });
+    const dataset = await loadDatasetWith(beirParser({ name: 'graded', folder: 'graded' }), files);
+    const run = await runExperiment({
+      dataset,
+      embedder: new LsaEmbedder({ dims: 4, seed: 42 }),
+      teacher: new GoldTeacher(),
+      method: { ...DEFAULT_METHOD, numSteps: 5, totalScores: 4, scoresFromTop: 4 },
+    });
+    const qrels = joined(trecQrelsFile(run))
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split(' '));
+    // d2 went with its text (d0's, first, label 0); d1's 2 became 1.
+    expect(qrels.map((f) => f[2])).toEqual(['d0', 'd1', ...Array.from({ length: 9 }, (_, i) => `d${i + 3}`)]);
+    expect(qrels.map((f) => f[3])).toEqual(['0', '1', '0', '0', '1', ...Array(6).fill('0')]);
+    const labels = Array.from(run.dataset.queries[0].labels);
+    expect(qrels.map((f) => Number(f[3]))).toEqual(labels);
+    // The metrics count exactly these relevant documents: recall@50 reaches 1 with both found.
+    expect(run.metrics.original[0].recall_at_50).toBe(1);
+    expect(labels.filter((l) => l === 1)).toHaveLength(2);
   });
 });
 

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { LsaEmbedder } from './lsaEmbedder';
+import { resolveEmbeddingModel } from './modelRegistry';
+import { remoteTemplates } from './remoteModels';
+import {
+  DEFAULT_DOCUMENT_TEMPLATE,
+  DEFAULT_QUERY_TEMPLATE,
+  embedderInput,
+  fillInstruction,
+  templatesConfig,
+} from './templates';
+
+const GOLDEN = JSON.parse(
+  readFileSync(new URL('../../../../shared/reference/reference-golden.json', import.meta.url), 'utf8'),
+) as {
+  instructions: Record<string, { instruction: string }>;
+  templates: { query: string; document: string };
+  embedded_queries: Array<{ dataset: string; text: string; embedded: string }>;
+  embedded_documents: Array<{ text: string; embedded: string }>;
+};
+
+describe('the text a neural embedder is given', () => {
+  it('uses the reference’s default templates where a model has none of its own', () => {
+    expect(DEFAULT_QUERY_TEMPLATE).toBe(GOLDEN.templates.query);
+    expect(DEFAULT_DOCUMENT_TEMPLATE).toBe(GOLDEN.templates.document);
+    const reference = { query: GOLDEN.templates.query, document: GOLDEN.templates.document };
+    expect(resolveEmbeddingModel('someone/encoder', { pooling: 'mean' }).templates).toEqual(reference);
+    expect(remoteTemplates('my-server-model')).toEqual(reference);
+  });
+
+  it('is the reference embedder’s text for every golden query and document: templated, newlines made spaces', () => {
+    expect(GOLDEN.embedded_queries).toHaveLength(6);
+    for (const c of GOLDEN.embedded_queries)
+      expect(embedderInput(DEFAULT_QUERY_TEMPLATE, c.text, GOLDEN.instructions[c.dataset].instruction)).toBe(
+        c.embedded,
+      );
+    for (const c of GOLDEN.embedded_documents)
+      expect(embedderInput(DEFAULT_DOCUMENT_TEMPLATE, c.text, 'unused')).toBe(c.embedded);
+  });
+
+  it('is recorded as the reference’s config records it: instruction filled in, {text} left', () => {
+    const instruction = GOLDEN.instructions.NFCorpus.instruction;
+    const filled = fillInstruction(
+      { query: GOLDEN.templates.query, document: GOLDEN.templates.document },
+      instruction,
+    );
+    expect(filled).toEqual({ query: `Instruct: ${instruction}\nQuery: {text}`, document: '{text}' });
+    expect(
+      templatesConfig(Object.assign(new LsaEmbedder({ dims: 8, seed: 1 }), { templates: filled })),
+    ).toEqual({
+      query_template: `Instruct: ${instruction}\nQuery: {text}`,
+      document_template: '{text}',
+    });
+    // LSA embeds texts as they are: no template to record.
+    expect(templatesConfig(new LsaEmbedder({ dims: 8, seed: 1 }))).toEqual({
+      query_template: null,
+      document_template: null,
+    });
+  });
+});
