@@ -11,7 +11,7 @@ describe('parseServerConfig', () => {
       concurrency: 30,
       timeoutMs: 60_000,
       retries: 3,
-      thinking: 'auto',
+      thinking: 'reference',
       openaiBaseUrl: 'https://api.openai.com/v1',
       cacheDir: path.resolve('.cache/teacher'),
       build: true,
@@ -38,10 +38,10 @@ describe('parseServerConfig', () => {
       dataDir: '/srv/data',
     });
     const flags = parseServerConfig(
-      ['--port', '0', '--concurrency', '2', '--no-cache', '--thinking', 'never'],
+      ['--port', '0', '--concurrency', '2', '--no-cache', '--thinking', 'off'],
       env,
     );
-    expect(flags).toMatchObject({ port: 0, concurrency: 2, thinking: 'never' });
+    expect(flags).toMatchObject({ port: 0, concurrency: 2, thinking: 'off' });
     expect(flags.cacheDir).toBeUndefined();
   });
 
@@ -49,7 +49,7 @@ describe('parseServerConfig', () => {
     expect(() => parseServerConfig(['--port', 'x'], {})).toThrow(/--port \(PORT\) must be a number/);
     expect(() => parseServerConfig([], { CONCURRENCY: '0' })).toThrow(/CONCURRENCY/);
     expect(() => parseServerConfig([], { RETRIES: '1.5' })).toThrow(/whole number/);
-    expect(() => parseServerConfig([], { THINKING: 'sometimes' })).toThrow(/auto, always, never/);
+    expect(() => parseServerConfig([], { THINKING: 'sometimes' })).toThrow(/reference, off, on/);
     expect(() => parseServerConfig([], { BASE_URL: 'localhost:4000' })).toThrow(/BASE_URL must be an http/);
     expect(() => parseServerConfig([], { BASE_URL: 'not a url' })).toThrow(/BASE_URL must be a URL/);
   });

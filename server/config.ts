@@ -1,10 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { publicUrl } from './llm/redact';
-
-/** How the thinking of "thinking" models is switched off (see `upstream.ts`). */
-export const THINKING_SWITCHES = ['auto', 'always', 'never'] as const;
-export type ThinkingSwitch = (typeof THINKING_SWITCHES)[number];
+import { THINKING_MODES, type ThinkingMode } from '../src/core/teachers/llmApi';
 
 /** Everything the server and the CLI's direct mode need to reach the upstream LLMs. */
 export interface UpstreamConfig {
@@ -18,12 +15,17 @@ export interface UpstreamConfig {
   concurrency: number;
   /** Per upstream call. */
   timeoutMs: number;
+  /**
+   * Per teacher-proxy request, over all its upstream calls and their retries: what is not done by then is
+   * given up, so that one request to a hung upstream cannot hold the shared concurrency slots for minutes.
+   */
+  requestTimeoutMs: number;
   /** Retries of a call that failed with 429, 5xx, a time-out, a connection error or a malformed reply. */
   retries: number;
   /** First retry delay; doubles each retry (with jitter), unless the upstream sends Retry-After. */
   retryDelayMs: number;
-  /** `auto`: send the switch to model families known to think; `always`; `never`. */
-  thinking: ThinkingSwitch;
+  /** The thinking switch of requests that name none (`ThinkingMode`; see upstream.ts). */
+  thinking: ThinkingMode;
   /** SQLite cache folder; undefined: no cache. */
   cacheDir?: string;
   /** OpenAI-compatible server for remote embeddings of `LiteLLM/<model>` and bare names; default baseUrl. */
@@ -39,6 +41,13 @@ export interface UpstreamConfig {
 export interface ServerConfig extends UpstreamConfig {
   port: number;
   host: string;
+  /**
+   * Host names (beyond localhost, 127.0.0.1, [::1] and `host`) that requests may name in their Host and
+   * Origin headers; anything else is refused (DNS rebinding, see hostCheck.ts).
+   */
+  allowedHosts: string[];
+  /** The model mirror's folder, served at /hf/ (see routes/modelMirror.ts). */
+  modelsDir: string;
   /** Served read-only at /data/* (the browser loads shared datasets from it); undefined: /data answers 404. */
   dataDir?: string;
   /** The built app (`vite build`), served at /. */
@@ -59,6 +68,8 @@ given as the environment variable in brackets (keys are best given that way).
 
   --port N             [PORT]            default ${DEFAULT_PORT} (0: any free port)
   --host ADDR          [HOST]            default 127.0.0.1 (only this machine can connect)
+  --allowed-hosts LIST [ALLOWED_HOSTS]   comma-separated host names the browser may use to reach the
+                                         server besides localhost, 127.0.0.1, [::1] and HOST
   --base-url URL       [BASE_URL]        OpenAI-compatible server for LiteLLM/<model> and bare model names
                                          (LiteLLM, vLLM, llama.cpp, Ollama; "/v1" is appended when missing)
   --api-key KEY        [API_KEY]         its key, if it needs one
@@ -67,12 +78,15 @@ given as the environment variable in brackets (keys are best given that way).
   --cache-dir DIR      [CACHE_DIR]       SQLite caches of scores, passages, embeddings (default ${DEFAULT_CACHE_DIR})
   --no-cache                             no cache
   --data-dir DIR       [DATA_DIR]        folder served read-only at /data/ (default: none)
+  --models-dir DIR     [MODELS_DIR]      model folders served read-only at /hf/ (default models)
   --dist-dir DIR       [DIST_DIR]        the built app (default dist)
   --concurrency N      [CONCURRENCY]     upstream calls in flight (default 30)
   --timeout S          [TIMEOUT]         seconds per upstream call (default 60)
+  --request-timeout S  [REQUEST_TIMEOUT] seconds per /api request, retries included (default 300)
   --retries N          [RETRIES]         retries on 429, 5xx, time-outs, connection errors (default 3)
   --retry-delay-ms N   [RETRY_DELAY_MS]  first retry delay, doubled each time (default 500)
-  --thinking MODE      [THINKING]        switch off "thinking": auto (known thinking models), always, never
+  --thinking MODE      [THINKING]        thinking switch for requests that name none: reference (default:
+                                         enable_thinking false for model names with "Qwen"), off (all), on
   --embed-base-url URL [EMBED_BASE_URL]  OpenAI-compatible embeddings server for remote:<model> embeddings
                                          (vLLM, text-embeddings-inference, LiteLLM; default BASE_URL)
   --embed-api-key KEY  [EMBED_API_KEY]   its key (default API_KEY when it is the same server as BASE_URL)
@@ -100,6 +114,7 @@ export function parseServerConfig(argv: string[], env: Env = process.env): Serve
     options: {
       port: { type: 'string' },
       host: { type: 'string' },
+      'allowed-hosts': { type: 'string' },
       'base-url': { type: 'string' },
       'api-key': { type: 'string' },
       'openai-api-key': { type: 'string' },
@@ -107,9 +122,11 @@ export function parseServerConfig(argv: string[], env: Env = process.env): Serve
       'cache-dir': { type: 'string' },
       'no-cache': { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
+      'models-dir': { type: 'string' },
       'dist-dir': { type: 'string' },
       concurrency: { type: 'string' },
       timeout: { type: 'string' },
+      'request-timeout': { type: 'string' },
       retries: { type: 'string' },
       'retry-delay-ms': { type: 'string' },
       thinking: { type: 'string' },
@@ -126,11 +143,9 @@ export function parseServerConfig(argv: string[], env: Env = process.env): Serve
   const pick = (flag: string | undefined, name: string): string | undefined =>
     nonEmpty(flag) ?? nonEmpty(env[name]);
 
-  const thinking = pick(values.thinking, 'THINKING') ?? 'auto';
-  if (!(THINKING_SWITCHES as readonly string[]).includes(thinking))
-    throw new Error(
-      `--thinking (THINKING) must be one of ${THINKING_SWITCHES.join(', ')}, got "${thinking}"`,
-    );
+  const thinking = pick(values.thinking, 'THINKING') ?? 'reference';
+  if (!(THINKING_MODES as readonly string[]).includes(thinking))
+    throw new Error(`--thinking (THINKING) must be one of ${THINKING_MODES.join(', ')}, got "${thinking}"`);
   const baseUrl = pick(values['base-url'], 'BASE_URL');
   if (baseUrl !== undefined) checkUrl('BASE_URL', baseUrl);
   const openaiBaseUrl = pick(values['openai-base-url'], 'OPENAI_BASE_URL') ?? 'https://api.openai.com/v1';
@@ -146,6 +161,10 @@ export function parseServerConfig(argv: string[], env: Env = process.env): Serve
     ...(values.help ? { help: true as const } : {}),
     port: integer('--port (PORT)', pick(values.port, 'PORT'), DEFAULT_PORT, 0, 65535),
     host: pick(values.host, 'HOST') ?? '127.0.0.1',
+    allowedHosts: (pick(values['allowed-hosts'], 'ALLOWED_HOSTS') ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== ''),
     baseUrl,
     apiKey: pick(values['api-key'], 'API_KEY'),
     openaiApiKey: pick(values['openai-api-key'], 'OPENAI_API_KEY'),
@@ -153,9 +172,20 @@ export function parseServerConfig(argv: string[], env: Env = process.env): Serve
     cacheDir: cacheDir === undefined ? undefined : path.resolve(cacheDir),
     dataDir: dataDir === undefined ? undefined : path.resolve(dataDir),
     distDir: path.resolve(pick(values['dist-dir'], 'DIST_DIR') ?? 'dist'),
+    modelsDir: path.resolve(pick(values['models-dir'], 'MODELS_DIR') ?? 'models'),
     concurrency: integer('--concurrency (CONCURRENCY)', pick(values.concurrency, 'CONCURRENCY'), 30, 1, 1000),
     timeoutMs: Math.round(
       1000 * number('--timeout (TIMEOUT)', pick(values.timeout, 'TIMEOUT'), 60, 0.001, 3600),
+    ),
+    requestTimeoutMs: Math.round(
+      1000 *
+        number(
+          '--request-timeout (REQUEST_TIMEOUT)',
+          pick(values['request-timeout'], 'REQUEST_TIMEOUT'),
+          300,
+          0.001,
+          86_400,
+        ),
     ),
     retries: integer('--retries (RETRIES)', pick(values.retries, 'RETRIES'), 3, 0, 20),
     retryDelayMs: integer(
@@ -165,7 +195,7 @@ export function parseServerConfig(argv: string[], env: Env = process.env): Serve
       0,
       60_000,
     ),
-    thinking: thinking as ThinkingSwitch,
+    thinking: thinking as ThinkingMode,
     embedBaseUrl,
     embedApiKey: pick(values['embed-api-key'], 'EMBED_API_KEY'),
     embedBatchSize: integer(

@@ -87,11 +87,13 @@ describe('npm run experiment -- --teacher llm:<model> through the teacher proxy'
       ['hyde', 'optimized', 'optimized_hyde', 'original', 'rerank_only', 'rocchio'].sort(),
     );
     expect(summary.queries).toBe(10);
+    expect(summary.teacher_scores).toMatchObject({ unscored: 0, content_filtered: 0 });
     const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
     expect(config).toMatchObject({
       teacher: 'llm:test-model',
       teacher_mode: 'yesno',
       hyde_model: 'test-model',
+      llm_thinking: 'reference',
       llm_via: server.url,
       num_steps: 20,
     });
@@ -114,7 +116,9 @@ describe('npm run experiment -- --teacher llm:<model> through the teacher proxy'
     expect(judged.length).toBeGreaterThan(50);
     // The demo is a classification dataset: its task instruction is in the judge prompt.
     const prompt = (judged[0].body.messages as { content: string }[])[0].content;
-    expect(prompt).toContain('Judge relevance for this task:');
+    expect(prompt).toContain('Judge the relevance according to the following task:');
+    expect(judged[0].body).toMatchObject({ max_tokens: 5, top_logprobs: 5, seed: 42 });
+    expect(judged[0].body).not.toHaveProperty('temperature');
     expect(judged[0].authorization).toBe(`Bearer ${API_KEY}`);
     expect(r.stdout + r.stderr).not.toContain(API_KEY);
   });
@@ -194,6 +198,41 @@ describe('npm run experiment -- --teacher llm:<model> calling the upstream direc
     ) as ExperimentSummary;
     expect(summary.queries).toBe(243);
     expect(Object.keys(summary.types)).toEqual(['original', 'optimized']);
+  });
+
+  it('picks the truefalse mode for llm:jhu-clsp/FollowIR-7B, on the completions endpoint', async () => {
+    const out = path.join(scratch, 'followir');
+    upstream.reset();
+    const r = await experiment(
+      [
+        '--dataset',
+        'demo',
+        '--teacher',
+        'llm:jhu-clsp/FollowIR-7B',
+        '--thinking',
+        'off',
+        '--computation-types',
+        'original,optimized',
+        '--num-steps',
+        '5',
+        '--output-dir',
+        out,
+        '--experiment-name',
+        'followir',
+      ],
+      { BASE_URL: upstream.url },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const config = JSON.parse(readFileSync(path.join(out, 'followir', 'config.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(config).toMatchObject({ teacher_mode: 'truefalse', llm_thinking: 'off', llm_via: 'direct' });
+    expect(upstream.requests.length).toBeGreaterThan(0);
+    expect(upstream.requests.every((q) => q.path === '/v1/completions')).toBe(true);
+    expect(String(upstream.requests[0].body.prompt)).toMatch(
+      /^<s> \[INST\] You are an expert Google searcher/,
+    );
   });
 
   it('says what to set when nothing is configured, or the server URL is wrong', async () => {

@@ -1,7 +1,11 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { z } from 'zod';
-import { LlmServiceError } from '../../src/core/teachers/llmApi';
-import { TOP_LOGPROBS, type GeneratedToken } from '../../src/core/teachers/llmScoring';
+import { LlmServiceError, type ThinkingMode } from '../../src/core/teachers/llmApi';
+import {
+  isContentFilterMessage,
+  TOP_LOGPROBS,
+  type GeneratedToken,
+} from '../../src/core/teachers/llmScoring';
 import type { UpstreamConfig } from '../config';
 import { publicUrl, type Redactor } from './redact';
 import { Semaphore } from './semaphore';
@@ -9,6 +13,8 @@ import {
   basicAuthorization,
   cleanMessage,
   connectionError,
+  cutOffError,
+  isCutOff,
   splitModelName,
   statusError,
   timeoutError,
@@ -29,10 +35,27 @@ import {
 export interface ChatRequest {
   prompt: string;
   maxTokens: number;
-  temperature: number;
+  /** Undefined: no temperature is sent (the server's default), as the reference's judges. */
+  temperature?: number;
   seed: number;
   /** Ask for the generated tokens' top log-probabilities. */
   logprobs: boolean;
+  /** Which models are asked to switch their thinking off (see `thinkingSwitch`). */
+  thinking: ThinkingMode;
+}
+
+/** A raw-prompt completion (`/v1/completions`, no chat template), for FollowIR-7B. */
+export interface CompletionRequest {
+  prompt: string;
+  maxTokens: number;
+  /** How many top log-probabilities of each generated token (the completions API's `logprobs: N`). */
+  logprobs: number;
+}
+
+export interface CompletionReply {
+  text: string | null;
+  /** The first generated token's top log-probabilities, `{token text: logprob}`; null when none came. */
+  topLogprobs: Record<string, number> | null;
 }
 
 export interface ChatReply {
@@ -41,9 +64,6 @@ export interface ChatReply {
   tokens: GeneratedToken[] | null;
 }
 
-/** Model families that think before answering unless told not to (`THINKING=auto`). */
-const THINKING_MODELS =
-  /qwen3|qwq|deepseek-(?:r1|v3\.[1-9]|reasoner)|glm-?4\.[5-9]|glm-?[5-9]|granite|magistral|hunyuan|seed-oss|kimi|nemotron|reasoning|think|smollm3/i;
 /** OpenAI's reasoning models: no way to switch thinking off, but it can be made minimal. */
 const OPENAI_REASONING_MODELS = /^(?:o\d|gpt-5)/i;
 
@@ -72,6 +92,29 @@ const Completion = z.object({
     )
     .min(1),
 });
+const TextCompletion = z.object({
+  choices: z
+    .array(
+      z.object({
+        text: z.string().nullable().optional(),
+        logprobs: z
+          .object({
+            top_logprobs: z.array(z.record(z.string(), z.number()).nullable()).nullable().optional(),
+          })
+          .nullable()
+          .optional(),
+      }),
+    )
+    .min(1),
+});
+
+/**
+ * The field that bounds the reply's length: as the reference, `max_completion_tokens` when the API is at
+ * api.openai.com (its newer models refuse max_tokens), `max_tokens` everywhere else.
+ */
+export function maxTokensField(apiRoot: string): 'max_completion_tokens' | 'max_tokens' {
+  return new URL(apiRoot).hostname === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens';
+}
 
 export class Upstream {
   readonly semaphore: Semaphore;
@@ -81,10 +124,16 @@ export class Upstream {
 
   constructor(
     private readonly config: UpstreamConfig,
-    private readonly redactor: Redactor,
+    /** Every text that quotes an upstream (errors, a model's reply) goes through it before it is shown. */
+    readonly redactor: Redactor,
     private readonly warn: (message: string) => void = () => {},
   ) {
     this.semaphore = new Semaphore(config.concurrency);
+  }
+
+  /** The thinking switch of requests that name none (THINKING). */
+  get defaultThinking(): ThinkingMode {
+    return this.config.thinking;
   }
 
   /** Which provider serves `name`; a 503 LlmServiceError saying what to set when none is configured. */
@@ -114,13 +163,15 @@ export class Upstream {
 
   /** One chat completion, retried as configured; throws an UpstreamError. */
   async chat(resolved: ResolvedModel, request: ChatRequest, signal?: AbortSignal): Promise<ChatReply> {
-    return withRetries(() => this.semaphore.run(() => this.attempt(resolved, request, signal)), {
+    return withRetries(() => this.semaphore.run(() => this.attempt(resolved, request, signal), signal), {
       retries: this.config.retries,
       retryDelayMs: this.config.retryDelayMs,
       redactor: this.redactor,
       signal,
       recover: (error) =>
-        error instanceof UpstreamError && error.kind === 'bad_request' && this.refusedSwitch(resolved, error)
+        error instanceof UpstreamError &&
+        error.kind === 'bad_request' &&
+        this.refusedSwitch(resolved, request.thinking, error)
           ? 'again'
           : undefined,
     });
@@ -134,16 +185,15 @@ export class Upstream {
     const body: Record<string, unknown> = {
       model: resolved.model,
       messages: [{ role: 'user', content: request.prompt }],
-      temperature: request.temperature,
       seed: request.seed,
     };
-    // OpenAI's newer models take max_completion_tokens; other servers know max_tokens (as the reference).
-    body[resolved.provider === 'openai' ? 'max_completion_tokens' : 'max_tokens'] = request.maxTokens;
+    if (request.temperature !== undefined) body.temperature = request.temperature;
+    body[maxTokensField(this.apiRoot(resolved.provider))] = request.maxTokens;
     if (request.logprobs) {
       body.logprobs = true;
       body.top_logprobs = TOP_LOGPROBS;
     }
-    Object.assign(body, this.thinkingSwitch(resolved));
+    Object.assign(body, this.thinkingSwitch(resolved, request.thinking));
 
     let raw: unknown;
     try {
@@ -171,26 +221,81 @@ export class Upstream {
     };
   }
 
-  /** The request fields that switch thinking off, for models that would think first. */
-  private thinkingSwitch(resolved: ResolvedModel): Record<string, unknown> {
-    const { thinking } = this.config;
-    if (thinking === 'never' || this.switchRefused.has(`${resolved.provider}/${resolved.model}`)) return {};
-    if (resolved.provider === 'openai') {
-      return thinking === 'always' || OPENAI_REASONING_MODELS.test(resolved.model)
-        ? { reasoning_effort: 'minimal' }
-        : {};
+  /**
+   * One raw-prompt completion (`POST /v1/completions`: the prompt goes to the model as it is, with no chat
+   * template), retried as configured; throws an UpstreamError. Neither temperature nor seed is sent: only the
+   * first token's log-probabilities are read.
+   */
+  async complete(
+    resolved: ResolvedModel,
+    request: CompletionRequest,
+    signal?: AbortSignal,
+  ): Promise<CompletionReply> {
+    return withRetries(
+      () => this.semaphore.run(() => this.attemptCompletion(resolved, request, signal), signal),
+      {
+        retries: this.config.retries,
+        retryDelayMs: this.config.retryDelayMs,
+        redactor: this.redactor,
+        signal,
+      },
+    );
+  }
+
+  private async attemptCompletion(
+    resolved: ResolvedModel,
+    request: CompletionRequest,
+    signal?: AbortSignal,
+  ): Promise<CompletionReply> {
+    const body = {
+      model: resolved.model,
+      prompt: request.prompt,
+      max_tokens: request.maxTokens,
+      logprobs: request.logprobs,
+    };
+    let raw: unknown;
+    try {
+      raw = await this.client(resolved.provider).completions.create(body, {
+        signal,
+        timeout: this.config.timeoutMs,
+        maxRetries: 0,
+      });
+    } catch (error) {
+      throw this.classify(error, resolved);
     }
-    // vLLM, SGLang and llama.cpp hand chat_template_kwargs to the chat template: Qwen3 and most hybrid
-    // models read enable_thinking, DeepSeek-V3.1 and Granite read thinking. LiteLLM forwards it.
-    return thinking === 'always' || THINKING_MODELS.test(resolved.model)
-      ? { chat_template_kwargs: { enable_thinking: false, thinking: false } }
-      : {};
+    const parsed = TextCompletion.safeParse(raw);
+    if (!parsed.success)
+      throw new UpstreamError(
+        `${this.describe(resolved.provider)} sent a reply that is not a text completion ` +
+          `(${typeof raw === 'string' ? 'not JSON' : 'fields missing'}); the truefalse mode needs an ` +
+          'OpenAI-compatible /v1/completions endpoint (vLLM)',
+        'malformed',
+      );
+    const choice = parsed.data.choices[0];
+    return { text: choice.text ?? null, topLogprobs: choice.logprobs?.top_logprobs?.[0] ?? null };
+  }
+
+  /**
+   * The request fields that switch thinking off. `reference`: as the reference code, chat_template_kwargs
+   * {enable_thinking: false} for model names that contain "Qwen" (case as written), whatever the provider.
+   * `off`: every model; vLLM, SGLang and llama.cpp hand chat_template_kwargs to the chat template (Qwen3 and
+   * most hybrid models read enable_thinking, DeepSeek-V3.1 and Granite read thinking; LiteLLM forwards it);
+   * OpenAI takes none, but its reasoning models can be made to reason minimally. `on`: nothing is sent.
+   */
+  private thinkingSwitch(resolved: ResolvedModel, mode: ThinkingMode): Record<string, unknown> {
+    if (mode === 'on' || this.switchRefused.has(`${resolved.provider}/${resolved.model}`)) return {};
+    if (mode === 'reference')
+      return resolved.model.includes('Qwen') ? { chat_template_kwargs: { enable_thinking: false } } : {};
+    if (resolved.provider === 'openai')
+      return OPENAI_REASONING_MODELS.test(resolved.model) ? { reasoning_effort: 'minimal' } : {};
+    return { chat_template_kwargs: { enable_thinking: false, thinking: false } };
   }
 
   /** True (and the switch is dropped for this model) when a 400 says the server does not take the switch. */
-  private refusedSwitch(resolved: ResolvedModel, failure: UpstreamError): boolean {
+  private refusedSwitch(resolved: ResolvedModel, mode: ThinkingMode, failure: UpstreamError): boolean {
     const key = `${resolved.provider}/${resolved.model}`;
-    if (this.switchRefused.has(key) || Object.keys(this.thinkingSwitch(resolved)).length === 0) return false;
+    if (this.switchRefused.has(key) || Object.keys(this.thinkingSwitch(resolved, mode)).length === 0)
+      return false;
     if (
       !/chat_template_kwargs|enable_thinking|reasoning_effort|unrecognized|unsupported|extra/i.test(
         failure.message,
@@ -206,6 +311,10 @@ export class Upstream {
 
   private baseUrl(): string {
     return v1Root(this.config.baseUrl ?? 'http://localhost');
+  }
+
+  private apiRoot(provider: ProviderName): string {
+    return provider === 'openai' ? this.config.openaiBaseUrl : this.baseUrl();
   }
 
   private client(provider: ProviderName): OpenAI {
@@ -236,6 +345,7 @@ export class Upstream {
     const where = this.describe(resolved.provider);
     if (error instanceof APIUserAbortError) return new UpstreamError('cancelled', 'cancelled');
     if (error instanceof APIConnectionTimeoutError) return timeoutError(where, this.config.timeoutMs);
+    if (isCutOff(error)) return cutOffError(where);
     if (error instanceof APIConnectionError)
       return connectionError(
         where,
@@ -246,6 +356,15 @@ export class Upstream {
       );
     if (error instanceof SyntaxError)
       return new UpstreamError(`${where} sent malformed JSON instead of a chat completion`, 'malformed');
+    // As the reference (which looks for the words in the whole error), whatever the status.
+    if (
+      error instanceof APIError &&
+      isContentFilterMessage(`${error.message} ${JSON.stringify(error.error)}`)
+    )
+      return new UpstreamError(
+        `${where} refused the prompt with its content filter: ${cleanMessage(error.message, this.redactor)}`,
+        'content_filter',
+      );
     if (error instanceof APIError) {
       // No header must mean "back off as usual", not Number(null) = 0 (an immediate retry).
       const header = error.headers?.get('retry-after');

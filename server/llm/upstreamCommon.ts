@@ -34,6 +34,8 @@ export type UpstreamErrorKind =
   | 'not_found'
   | 'bad_request'
   | 'malformed'
+  /** The upstream's content filter refused the prompt (not retried; the judge scores it as the reference). */
+  | 'content_filter'
   | 'cancelled'
   | 'internal';
 
@@ -102,6 +104,26 @@ export function timeoutError(where: string, timeoutMs: number): UpstreamError {
   return new UpstreamError(
     `${where} did not answer within ${timeoutMs / 1000} s (raise TIMEOUT if it is just slow)`,
     'timeout',
+  );
+}
+
+/**
+ * Whether `error` is a reply whose body stopped before its end (undici's "terminated": the connection closed
+ * mid-body). It is retried like a failed connection.
+ */
+export function isCutOff(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  return (
+    error instanceof TypeError &&
+    (error.message === 'terminated' || cause?.code === 'UND_ERR_SOCKET' || cause?.code === 'ECONNRESET')
+  );
+}
+
+export function cutOffError(where: string): UpstreamError {
+  return new UpstreamError(
+    `${where} cut its reply off before the end (the connection closed mid-body); check the upstream's logs, ` +
+      'or a proxy between it and this machine',
+    'connection',
   );
 }
 

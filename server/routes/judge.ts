@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { JUDGE_MODES, LLM_LIMITS, type JudgeRequest } from '../../src/core/teachers/llmApi';
+import { JUDGE_MODES, LLM_LIMITS, THINKING_MODES, type JudgeRequest } from '../../src/core/teachers/llmApi';
 import type { RouteModule } from '../app';
+import { requestSignal } from './requestSignal';
 import { parseBody } from './validation';
 
 export const modelName = z
@@ -15,12 +16,13 @@ const JudgeBody: z.ZodType<JudgeRequest> = z.strictObject({
   instruction: z.string().max(LLM_LIMITS.maxInstructionChars).optional(),
   query: z.string().min(1).max(LLM_LIMITS.maxQueryChars),
   documents: z.array(z.string().max(LLM_LIMITS.maxDocumentChars)).min(1).max(LLM_LIMITS.maxDocuments),
+  thinking: z.enum(THINKING_MODES).optional(),
 });
 
 /** `POST /api/judge`: one relevance score per document (DESIGN.md, "The teacher proxy"). */
-export const judgeRoutes: RouteModule = (app, { llm }) => {
-  app.post('/api/judge', async (request) => {
+export const judgeRoutes: RouteModule = (app, { llm, config }) => {
+  app.post('/api/judge', async (request, reply) => {
     const body = parseBody(JudgeBody, request.body);
-    return llm.judge(body);
+    return llm.judge(body, requestSignal(reply, config.requestTimeoutMs));
   });
 };

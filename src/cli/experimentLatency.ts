@@ -9,6 +9,7 @@ import type { MethodConfig } from '../core/experiment/config';
 import { LATENCY_STAGES, measureLatency, type LatencyReport } from '../core/experiment/latency';
 import type { ExperimentResult } from '../core/experiment/pipeline';
 import type { LongTaskOptions } from '../core/progress';
+import type { JudgeMode, ThinkingMode } from '../core/teachers/llmApi';
 import { createTeacher, crossEncoderTeacherModel, llmTeacherModel } from '../core/teachers/teacherFactory';
 import type { Teacher } from '../core/teachers/types';
 
@@ -21,7 +22,7 @@ export interface RunLatencyInputs {
   /** The run's teacher and how it was made (to make an uncached LLM teacher). */
   teacher: Teacher;
   teacherName: string;
-  teacherOptions: { noise: number; seed: number; mode: 'yesno' | 'verbalized' };
+  teacherOptions: { noise: number; seed: number; mode?: JudgeMode; thinking?: ThinkingMode };
   /** The teacher proxy the run used, if any (its cache cannot be bypassed from here). */
   serverUrl?: string;
   method: MethodConfig;

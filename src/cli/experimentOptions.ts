@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { joinNegativeOptionValues } from './negativeOptionValues';
 import {
   EMBEDDING_ARG_OPTIONS,
   EMBEDDING_USAGE,
@@ -49,6 +50,8 @@ export interface ExperimentOptions {
   latency?: { queries: number; warmup: number };
   experimentName: string;
   outputDir: string;
+  /** `--overwrite`: replace an existing run folder of the same name (whole); otherwise it is refused. */
+  overwrite: boolean;
   backend: BackendPreference;
 }
 
@@ -112,8 +115,9 @@ ${EMBEDDING_USAGE}  --teacher NAME             gold | noisy-gold | cross-encoder
                              re-score; warm, per query) into summary.json's latency_ms (see the README)
   --latency-queries N        queries timed (default 50)
   --latency-warmup N         warm-up queries run first and not counted (default 3)
-  --experiment-name NAME     output sub-folder (default <dataset>_<timestamp>)
+  --experiment-name NAME     output sub-folder (default <dataset>_<timestamp>); an existing one is refused
   --output-dir DIR           default output/
+  --overwrite                replace an existing <output-dir>/<experiment-name> (the whole folder)
   --backend NAME             cpu | wasm | webgpu (default: the fastest available)
   -h, --help                 this text
 `;
@@ -123,7 +127,7 @@ const BACKENDS = ['auto', 'cpu', 'wasm', 'webgpu'];
 /** Parses argv (without node and script). Throws an Error with a readable message on a bad option. */
 export function parseExperimentOptions(argv: string[], now = new Date()): ExperimentOptions | 'help' {
   const { values, positionals } = parseArgs({
-    args: argv,
+    args: joinNegativeOptionValues(argv),
     allowPositionals: true,
     strict: true,
     options: {
@@ -154,6 +158,7 @@ export function parseExperimentOptions(argv: string[], now = new Date()): Experi
       'latency-warmup': { type: 'string' },
       'experiment-name': { type: 'string' },
       'output-dir': { type: 'string', default: 'output' },
+      overwrite: { type: 'boolean', default: false },
       backend: { type: 'string', default: 'auto' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -208,6 +213,7 @@ export function parseExperimentOptions(argv: string[], now = new Date()): Experi
     latency: latencyOption(values),
     experimentName: values['experiment-name'] ?? `${datasetSpecSlug(spec)}_${stamp}`,
     outputDir: values['output-dir'],
+    overwrite: values.overwrite,
     backend: values.backend as BackendPreference,
   };
 }

@@ -4,9 +4,20 @@
  * engine reaches it through `LlmHttpClient`, or (CLI in Node) calls the server's implementation in-process.
  */
 
-export const JUDGE_MODES = ['yesno', 'verbalized'] as const;
-/** `yesno`: P(yes) / (P(yes) + P(no)) from the first tokens' log-probabilities; `verbalized`: a 0–100 rating. */
+export const JUDGE_MODES = ['yesno', 'verbalized', 'truefalse'] as const;
+/**
+ * `yesno`: P(yes) / (P(yes) + P(no)) from the first tokens' log-probabilities; `verbalized`: a 0–100 rating;
+ * `truefalse`: FollowIR-7B's P(true) / (P(true) + P(false)) from its raw prompt on the completions endpoint.
+ */
 export type JudgeMode = (typeof JUDGE_MODES)[number];
+
+/**
+ * Whether the proxy asks the upstream to switch a model's thinking off (`chat_template_kwargs`):
+ * `reference` as the reference code, only for model names containing "Qwen"; `off` for every model;
+ * `on` never (the model thinks if it does by default).
+ */
+export const THINKING_MODES = ['reference', 'off', 'on'] as const;
+export type ThinkingMode = (typeof THINKING_MODES)[number];
 
 export interface JudgeRequest {
   /** `OpenAI/<model>`, `LiteLLM/<model>` or a bare model name (the `BASE_URL` server's). */
@@ -16,6 +27,8 @@ export interface JudgeRequest {
   instruction?: string;
   query: string;
   documents: string[];
+  /** Default: the server's THINKING setting (itself `reference` by default). */
+  thinking?: ThinkingMode;
 }
 
 export interface JudgeResponse {
@@ -24,6 +37,11 @@ export interface JudgeResponse {
   errors: (string | null)[];
   /** How many scores came from the cache. */
   cached: number;
+  /**
+   * How many documents the upstream's content filter refused: each scores 0.5 in yes/no mode (as the
+   * reference), and is null with the reason in the other modes.
+   */
+  content_filtered: number;
 }
 
 export interface GenerateRequest {
@@ -37,6 +55,8 @@ export interface GenerateRequest {
   temperature?: number;
   /** Default 42. */
   seed?: number;
+  /** Default: the server's THINKING setting (itself `reference` by default). */
+  thinking?: ThinkingMode;
 }
 
 export interface GenerateResponse {

@@ -1,5 +1,5 @@
 import { throwIfAborted, type LongTaskOptions } from '../progress';
-import { GENERATE_DEFAULTS, type LlmService } from './llmApi';
+import { GENERATE_DEFAULTS, type LlmService, type ThinkingMode } from './llmApi';
 
 /** Writes one hypothetical document per query (HyDE): the `hyde` and `optimized_hyde` computation types. */
 export interface HydeWriter {
@@ -13,6 +13,8 @@ export interface LlmHydeOptions {
   maxTokens?: number;
   temperature?: number;
   seed?: number;
+  /** The thinking switch sent with each request; undefined: the server's THINKING setting. */
+  thinking?: ThinkingMode;
   /** Queries per `/api/generate` request (progress is reported per request). */
   queriesPerRequest?: number;
 }
@@ -49,6 +51,7 @@ export class LlmHydeWriter implements HydeWriter {
           max_tokens: this.options.maxTokens ?? GENERATE_DEFAULTS.max_tokens,
           temperature: this.options.temperature ?? GENERATE_DEFAULTS.temperature,
           seed: this.options.seed ?? GENERATE_DEFAULTS.seed,
+          ...(this.options.thinking ? { thinking: this.options.thinking } : {}),
         },
         options.signal,
       );

@@ -1,52 +1,35 @@
-import type { JudgeMode } from './llmApi';
+import { pythonRound } from './pythonRound';
 
 /**
- * The pure part of the LLM teacher, shared by the server and the CLI's direct mode: prompts, truncation,
- * the yes/no score from token log-probabilities, the verbalized rating parser, thinking segments.
+ * The pure part of the LLM teacher, shared by the server and the CLI's direct mode: the reference code's
+ * generation settings and scoring (generative_llms.py, rerankers.py), and the skipping of thinking segments.
+ * The prompts are in llmPrompts.ts.
  */
 
-/** Part of every cache key: bump it when a prompt or the scoring changes, so old cached scores are not reused. */
-export const SCORING_VERSION = 1;
+/** Part of every cache key: bump it when a prompt, a setting or the scoring changes. */
+export const SCORING_VERSION = 2;
 
-/** As the reference: a document is cut so that prompt + query + document stay within this many characters. */
-export const MAX_PROMPT_CHARS = 500_000;
-
-/** The first generated tokens whose top log-probabilities are searched for yes/no (as the reference). */
-export const YESNO_TOKENS_TO_CHECK = 2;
-/** Below this total probability of yes and no variants a token position does not count (as the reference). */
-export const YESNO_MIN_MASS = 1e-4;
-/** `top_logprobs` asked of the upstream (the OpenAI API allows up to 20). */
+/** Sent with every chat completion, as the reference's OpenAIStyleMixin (random_seed=42, whatever the run's seed). */
+export const LLM_SEED = 42;
+/** Yes/no and verbalized judges: the reference's max_new_tokens=5 (no temperature is sent: the server's default). */
+export const JUDGE_MAX_TOKENS = 5;
+/** Yes/no: `top_logprobs` asked of the upstream (the reference's top_n_tokens). */
 export const TOP_LOGPROBS = 5;
-/** Enough for a short answer after an empty thinking segment (`<think>\n\n</think>\n\nYes`). */
-export const JUDGE_MAX_TOKENS = 8;
+/** Yes/no: the first generated tokens whose top log-probabilities are searched (the reference's num_tokens_to_check). */
+export const YESNO_TOKENS_TO_CHECK = 2;
+/** Yes/no: a token position counts only when its yes and no variants hold more than this probability. */
+export const YESNO_MIN_MASS = 1e-4;
+/** Yes/no: the score is rounded to this many decimals (Python's round). */
+export const YESNO_ROUND_DECIMALS = 5;
+/** Yes/no: the neutral score of a document the upstream's content filter refused (as the reference). */
+export const CONTENT_FILTER_SCORE = 0.5;
+/** FollowIR (`truefalse`): one token, and the most top log-probabilities the completions API gives. */
+export const TRUEFALSE_MAX_TOKENS = 1;
+export const TRUEFALSE_LOGPROBS = 20;
 
-/** The judge prompt for one document. The instruction is only given for classification datasets. */
-export function buildJudgePrompt(mode: JudgeMode, query: string, document: string, instruction = ''): string {
-  const task = instruction.trim() ? `Judge relevance for this task: ${instruction.trim()}\n` : '';
-  const [head, tail] =
-    mode === 'yesno'
-      ? [
-          `You decide whether a document is relevant to a query.\n${task}`,
-          '\nIs the document relevant to the query? Reply with one word, Yes or No, and nothing before it.\nAnswer:',
-        ]
-      : [
-          `You rate how relevant a document is to a query, from 0 (unrelated) to 100 (fully relevant).\n${task}`,
-          '\nReply with the rating, a whole number from 0 to 100, and nothing before it.\nRating (0-100):',
-        ];
-  const frame = `${head}Query: ${query}\nDocument: `;
-  const room = MAX_PROMPT_CHARS - frame.length - tail.length;
-  const doc = document.length > room ? document.slice(0, Math.max(0, room)) : document;
-  return `${frame}${doc}${tail}`;
-}
-
-/** The HyDE prompt: one passage that a relevant document could contain (the reference's idea, own wording). */
-export function buildHydePrompt(query: string): string {
-  return (
-    'Write a short passage, in the style of a document from the collection being searched, that would be a ' +
-    'relevant answer to the query below. Use the key concepts and terms such a document would contain. ' +
-    'Reply with the passage only.\n\n' +
-    `Query: ${query}\n\nPassage:`
-  );
+/** As the reference: an upstream error whose text holds this is a content-filter refusal (Azure OpenAI's words). */
+export function isContentFilterMessage(text: string): boolean {
+  return text.includes('The response was filtered');
 }
 
 /** One generated token with its most likely alternatives, as in `choices[0].logprobs.content[]`. */
@@ -103,14 +86,15 @@ export function answerStart(tokens: readonly GeneratedToken[]): number {
   return -1;
 }
 
-// A token "is" a word when only separators surround it: white space, punctuation, symbols, and the
-// tokenizers' space and newline markers (SentencePiece '▁', byte-level BPE 'Ġ' and 'Ċ', which are letters
-// in Unicode). Longer words ("yesterday", "Nope") never match.
-const SEPARATOR = String.raw`(?:[^\p{L}\p{N}]|[ĠĊ])*`;
+// The reference's `(\W|Ġ|_)*yes(\W|Ġ|_)*`, full match, ignoring case. Python's \w is Unicode-aware: letters,
+// numbers and the underscore, i.e. [\p{L}\p{N}_]; so a separator is anything but a letter or a number, or the
+// byte-level BPE space marker 'Ġ' (a letter). The SentencePiece marker '▁' is a symbol, hence a separator;
+// the BPE newline marker 'Ċ' is a letter and is not ("Ċyes" does not count, as in the reference).
+const SEPARATOR = String.raw`(?:[^\p{L}\p{N}]|Ġ)*`;
 const YES = new RegExp(`^${SEPARATOR}yes${SEPARATOR}$`, 'iu');
 const NO = new RegExp(`^${SEPARATOR}no${SEPARATOR}$`, 'iu');
 
-/** True when a token is a variant of the word yes / no: case, leading space or marker, punctuation. */
+/** True when a token is a variant of the word yes / no as the reference counts them. */
 export function isYesToken(token: string): boolean {
   return YES.test(token);
 }
@@ -119,9 +103,10 @@ export function isNoToken(token: string): boolean {
 }
 
 /**
- * P(yes) / (P(yes) + P(no)) from the top log-probabilities of the first `YESNO_TOKENS_TO_CHECK` answer
- * tokens (after a thinking segment), summing every variant of each word; the first position where yes and
- * no variants hold more than `YESNO_MIN_MASS` counts. Rounded to 5 decimals, as the reference.
+ * The reference's yes/no score: at each of the first YESNO_TOKENS_TO_CHECK generated tokens (after a
+ * thinking segment, which this project skips), the probabilities of the top alternatives that are yes and no
+ * variants are summed; the first position with any, whose total exceeds YESNO_MIN_MASS, gives
+ * P(yes) / (P(yes) + P(no)) rounded to 5 decimals with Python's round.
  */
 export function yesNoScore(tokens: readonly GeneratedToken[] | null | undefined): ScoreOutcome {
   if (!tokens || tokens.length === 0)
@@ -136,23 +121,21 @@ export function yesNoScore(tokens: readonly GeneratedToken[] | null | undefined)
     return {
       score: null,
       error:
-        `the model was still thinking after ${tokens.length} tokens; switch its thinking off on the ` +
-        'upstream (e.g. chat_template_kwargs {"enable_thinking": false}) or use a non-thinking model',
+        `the model was still thinking after ${tokens.length} tokens (the reference asks for ` +
+        `${JUDGE_MAX_TOKENS}): switch its thinking off (--thinking off) or use a non-thinking model`,
     };
-  const answer = tokens.slice(start, start + YESNO_TOKENS_TO_CHECK);
-  for (const position of answer) {
-    const alternatives = [...position.top_logprobs];
-    // The sampled token normally heads its own top list; count it when a server leaves it out.
-    if (position.logprob !== undefined && !alternatives.some((a) => a.token === position.token))
-      alternatives.push({ token: position.token, logprob: position.logprob });
+  for (const position of tokens.slice(start, start + YESNO_TOKENS_TO_CHECK)) {
     let yes = 0;
     let no = 0;
-    for (const { token, logprob } of alternatives) {
-      if (!Number.isFinite(logprob)) continue;
+    let found = false;
+    for (const { token, logprob } of position.top_logprobs) {
       if (isYesToken(token)) yes += Math.exp(logprob);
       else if (isNoToken(token)) no += Math.exp(logprob);
+      else continue;
+      found = true;
     }
-    if (yes + no > YESNO_MIN_MASS) return { score: Math.round((yes / (yes + no)) * 1e5) / 1e5 };
+    if (found && yes + no > YESNO_MIN_MASS)
+      return { score: pythonRound(yes / (yes + no), YESNO_ROUND_DECIMALS) };
   }
   const reply = tokens.map((t) => t.token).join('');
   return {
@@ -161,122 +144,142 @@ export function yesNoScore(tokens: readonly GeneratedToken[] | null | undefined)
   };
 }
 
-const NUMBER_WORDS: Record<string, number> = {
-  zero: 0,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  thirteen: 13,
-  fourteen: 14,
-  fifteen: 15,
-  sixteen: 16,
-  seventeen: 17,
-  eighteen: 18,
-  nineteen: 19,
-  twenty: 20,
-  thirty: 30,
-  forty: 40,
-  fifty: 50,
-  sixty: 60,
-  seventy: 70,
-  eighty: 80,
-  ninety: 90,
-};
-
-const LEAD_IN_WORDS = new Set([
-  'rating',
-  'score',
-  'relevance',
-  'i',
-  'would',
-  'rate',
-  'it',
-  'is',
-  'a',
-  'about',
-]);
-
-/** "seventy-five" → 75, "one hundred" → 100; undefined when the text starts with no number word. */
-function numberFromWords(text: string): number | undefined {
-  const words = text
-    .toLowerCase()
-    .split(/[^a-z]+/)
-    .filter(Boolean);
-  // Only a leading number word counts ("seventy", "Rating: seventy"), not one inside prose.
-  let first = 0;
-  while (first < words.length && LEAD_IN_WORDS.has(words[first])) first++;
-  if (first === words.length || !(words[first] in NUMBER_WORDS || words[first] === 'hundred'))
-    return undefined;
-  const [a, b] = words.slice(first);
-  if (a === 'hundred' || (a === 'one' && b === 'hundred')) return 100;
-  const value = NUMBER_WORDS[a];
-  if (value >= 20 && value < 100 && b !== undefined && NUMBER_WORDS[b] !== undefined && NUMBER_WORDS[b] < 10)
-    return value + NUMBER_WORDS[b];
-  return value;
+/**
+ * The reply as the reference's get_generated_text reads it: a reply that starts with "{" must be JSON with a
+ * "score" field, whose value is taken (a string, or what JSON gave); anything else is the text itself.
+ */
+function generatedText(content: string): { value: unknown } | { error: string } {
+  if (!content.startsWith('{')) return { value: content };
+  try {
+    const parsed: unknown = JSON.parse(content);
+    if (parsed !== null && typeof parsed === 'object' && 'score' in parsed)
+      return { value: (parsed as { score: unknown }).score };
+  } catch {
+    // the reference's "ERROR parsing json"
+  }
+  return { error: `the reply starts with "{" but is not JSON with a "score" field: ${quote(content)}` };
 }
 
+// The reference's parse: the first run of (minus signs, digits, dotted digit groups) or of word characters.
+const RATING = /([-]*[0-9]+(\.([0-9]+))*)|([\p{L}\p{N}_]+)/u;
+
 /**
- * The 0–100 rating in a reply, scaled to [0, 1]: the first number (a `{"score": n}` JSON reply, "85",
- * "85/100", "8.5/10" and a leading thinking segment are understood), else a number in words
- * ("seventy-five"). Null with the reason when there is none or it is out of range.
+ * The verbalized rating, scaled from the reference's 0–100 to [0, 1]: float() of the first match of the
+ * reference's regular expression, as Python reads it ("85" → 0.85, "-5" → -0.05, "150" → 1.5; "Rating: 85"
+ * matches "Rating" and has no rating, as in the reference). A JSON reply's "score" must be a string, as the
+ * reference's regular expression needs one. NaN and infinities, which Python's float() would give for "nan"
+ * or "inf", are refused.
  */
 export function parseVerbalizedRating(reply: string | null | undefined): ScoreOutcome {
-  if (reply === null || reply === undefined || reply.trim() === '')
-    return { score: null, error: 'the model gave an empty reply' };
+  if (reply === null || reply === undefined) return { score: null, error: 'the model gave no reply' };
   const { text, unterminated } = stripThinking(reply);
   if (unterminated)
     return {
       score: null,
       error:
-        'the model was still thinking when its token budget ran out; switch its thinking off on the ' +
-        'upstream (e.g. chat_template_kwargs {"enable_thinking": false})',
+        `the model was still thinking when its ${JUDGE_MAX_TOKENS} tokens ran out: switch its thinking off ` +
+        '(--thinking off) or use a non-thinking model',
     };
-  let body = text.trim();
-  if (body.startsWith('{')) {
-    try {
-      const parsed: unknown = JSON.parse(body);
-      const score = (parsed as { score?: unknown }).score;
-      if (typeof score === 'number' || typeof score === 'string') body = String(score);
-    } catch {
-      // not JSON after all: read it as text
-    }
-  }
-  let value: number | undefined;
-  const number = /(-?\d+(?:\.\d+)?)\s*(?:\/\s*(\d+))?/.exec(body);
-  if (number) {
-    value = Number(number[1]);
-    const outOf = number[2] === undefined ? 100 : Number(number[2]);
-    if (outOf > 0 && outOf !== 100) value = (value / outOf) * 100;
-  } else {
-    value = numberFromWords(body);
-  }
-  if (value === undefined || !Number.isFinite(value))
-    return { score: null, error: `no 0-100 rating in the reply ${quote(body)}` };
-  if (value < 0 || value > 100)
-    return { score: null, error: `the rating ${value} in the reply ${quote(body)} is outside 0-100` };
+  const generated = generatedText(text);
+  if ('error' in generated) return { score: null, error: generated.error };
+  if (typeof generated.value !== 'string')
+    return {
+      score: null,
+      error: `the JSON reply's "score" is not a string (the reference reads only text): ${quote(text)}`,
+    };
+  const body = generated.value;
+  const match = RATING.exec(body);
+  const value = match ? pythonFloat(match[0]) : undefined;
+  if (value === undefined)
+    return {
+      score: null,
+      error: `no rating at the start of the reply ${quote(body)} (read as the reference: the first number or word)`,
+    };
+  if (!Number.isFinite(value))
+    return { score: null, error: `the reply ${quote(body)} reads as ${value}, not a rating` };
   return { score: value / 100 };
 }
 
-/** The generated text of a HyDE reply: without a thinking segment, trimmed; null with the reason if empty. */
+/**
+ * Python's float() of a match of RATING (no white space, sign only as leading minus signs): a decimal
+ * number, or (for a word) Unicode decimal digits with underscores between them and an optional exponent,
+ * or nan / inf / infinity; undefined where float() raises.
+ */
+function pythonFloat(text: string): number | undefined {
+  if (/^[-0-9]/.test(text)) return /^-?[0-9]+(\.[0-9]+)?$/.test(text) ? Number(text) : undefined;
+  if (/^nan$/i.test(text)) return NaN;
+  if (/^inf(inity)?$/i.test(text)) return Infinity;
+  const ascii = Array.from(text, decimalToAscii).join('');
+  return /^[0-9](_?[0-9])*([eE][0-9](_?[0-9])*)?$/.test(ascii) ? Number(ascii.replace(/_/g, '')) : undefined;
+}
+
+/**
+ * A Unicode decimal digit (e.g. full-width '８', Arabic-Indic '٨') as its ASCII digit, as Python's float()
+ * reads it; other characters unchanged. Unicode encodes decimal digits in runs of ten from zero, so a
+ * digit's value is its distance from the start of its run, modulo ten.
+ */
+function decimalToAscii(char: string): string {
+  if (!/^\p{Nd}$/u.test(char) || /^[0-9]$/.test(char)) return char;
+  let code = char.codePointAt(0)!;
+  let distance = 0;
+  while (/^\p{Nd}$/u.test(String.fromCodePoint(code - 1))) {
+    code--;
+    distance++;
+  }
+  return String(distance % 10);
+}
+
+/**
+ * The text of a HyDE reply, as the reference uses it: as it came (not trimmed), read as get_generated_text
+ * reads replies (a reply starting with "{" must be JSON with a "score" field), after skipping a thinking
+ * segment; null with the reason when there is none.
+ */
 export function hydeText(reply: string | null | undefined): { text: string } | { text: null; error: string } {
-  const { text, unterminated } = stripThinking(reply ?? '');
+  if (reply === null || reply === undefined) return { text: null, error: 'the model gave no reply' };
+  const { text, unterminated } = stripThinking(reply);
   if (unterminated)
     return {
       text: null,
       error:
-        'the model was still thinking when its token budget ran out; switch its thinking off or raise max_tokens',
+        'the model was still thinking when its token budget ran out; switch its thinking off (--thinking off)',
     };
-  const trimmed = text.trim();
-  return trimmed ? { text: trimmed } : { text: null, error: 'the model gave an empty reply' };
+  const generated = generatedText(text);
+  if ('error' in generated) return { text: null, error: generated.error };
+  const value = generated.value;
+  if (typeof value !== 'string' && typeof value !== 'number')
+    return { text: null, error: `the JSON reply's "score" is not text: ${quote(text)}` };
+  const passage = String(value);
+  return passage.trim() ? { text: passage } : { text: null, error: 'the model gave an empty reply' };
+}
+
+/**
+ * FollowIR-7B's score, P(true) / (P(true) + P(false)), from the first generated token's top log-probabilities
+ * of the completions API (`{token: logprob}`): the same as the reference's softmax over the two logits,
+ * since both log-probabilities share one normaliser. Only the exact tokens "true" and "false" count, as the
+ * reference reads the vocabulary entries "true" and "false" (vLLM reports a token as its text, so the
+ * SentencePiece entry "▁true" arrives as " true": another token, not counted). When one of the two is
+ * missing from the top list its probability is taken as 0 (it is below the last one listed); when both are,
+ * the score is null with the reason.
+ */
+export function trueFalseScore(top: Readonly<Record<string, number>> | null | undefined): ScoreOutcome {
+  if (!top)
+    return {
+      score: null,
+      error:
+        'the upstream returned no log-probabilities; the truefalse mode needs a completions endpoint that ' +
+        'supports logprobs (vLLM serving jhu-clsp/FollowIR-7B)',
+    };
+  const logTrue = top.true;
+  const logFalse = top.false;
+  if (logTrue === undefined && logFalse === undefined)
+    return {
+      score: null,
+      error: `neither "true" nor "false" among the ${Object.keys(top).length} top tokens (${quote(Object.keys(top).join(' | '))})`,
+    };
+  if (logTrue === undefined) return { score: 0 };
+  if (logFalse === undefined) return { score: 1 };
+  // The two-way softmax, computed stably.
+  return { score: 1 / (1 + Math.exp(logFalse - logTrue)) };
 }
 
 function quote(text: string): string {

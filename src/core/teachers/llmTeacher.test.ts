@@ -10,7 +10,7 @@ import {
 } from './llmApi';
 import { LlmHydeWriter } from './llmHyde';
 import { LlmTeacher } from './llmTeacher';
-import { createTeacher } from './teacherFactory';
+import { createTeacher, defaultJudgeMode } from './teacherFactory';
 import type { TeacherBatch } from './types';
 
 /** An in-memory LlmService: scores a document by its length parity, fails where told. */
@@ -23,6 +23,7 @@ class FakeService implements LlmService {
     scores: r.documents.map((d) => (d.includes('good') ? 0.9 : 0.1)),
     errors: r.documents.map(() => null),
     cached: 0,
+    content_filtered: 0,
   });
 
   async judge(request: JudgeRequest, signal?: AbortSignal): Promise<JudgeResponse> {
@@ -91,6 +92,20 @@ describe('LlmTeacher', () => {
     expect(service.judged[0].instruction).toBe('Given an intent, find utterances');
     expect(service.judged[0].mode).toBe('verbalized');
     expect(service.judged[1].instruction).toBe('');
+    expect(service.judged[0].thinking).toBeUndefined();
+  });
+
+  it("sends FollowIR's truefalse mode without an instruction, and the thinking switch asked for", async () => {
+    const service = new FakeService();
+    const teacher = new LlmTeacher(service, {
+      model: 'jhu-clsp/FollowIR-7B',
+      mode: 'truefalse',
+      thinking: 'off',
+    });
+    const [scored] = await teacher.score(batch('classification', 1, 2));
+    expect(scored.scores).toEqual([0.1, 0.9]);
+    expect(teacher.relevanceThreshold).toBe(0.5);
+    expect(service.judged[0]).toMatchObject({ mode: 'truefalse', instruction: '', thinking: 'off' });
   });
 
   it('splits a query with more documents than one request may hold', async () => {
@@ -108,10 +123,13 @@ describe('LlmTeacher', () => {
       scores: r.documents.map((_, i) => (i === 0 ? null : 0.5)),
       errors: r.documents.map((_, i) => (i === 0 ? 'neither yes nor no' : null)),
       cached: 0,
+      // The server counts the 0.5 scores its upstream's content filter caused.
+      content_filtered: 2,
     });
     const out = await new LlmTeacher(service, { model: 'm', mode: 'yesno' }).score(batch('search', 2, 3));
     expect(out[1].scores).toEqual([null, 0.5, 0.5]);
     expect(out[1].errors[0]).toBe('neither yes nor no');
+    expect(out.map((o) => o.contentFiltered)).toEqual([2, 2]);
   });
 
   it('fails with the reason when no document at all got a score', async () => {
@@ -120,6 +138,7 @@ describe('LlmTeacher', () => {
       scores: r.documents.map(() => null),
       errors: r.documents.map(() => 'the upstream returned no log-probabilities; use the verbalized mode'),
       cached: 0,
+      content_filtered: 0,
     });
     await expect(
       new LlmTeacher(service, { model: 'm', mode: 'yesno' }).score(batch('search', 2, 3)),
@@ -159,6 +178,24 @@ describe('createTeacher("llm:<model>")', () => {
       mode: 'verbalized',
     });
     expect(teacher.id).toBe('llm:OpenAI/gpt-4o-mini');
+    expect((teacher as LlmTeacher).mode).toBe('verbalized');
+    // As the reference's get_reranker: FollowIR by exact model name, yes/no for every other model.
+    const mode = (name: string) =>
+      (createTeacher(name, { noise: 0, seed: 1, llm: service }) as LlmTeacher).mode;
+    expect(mode('llm:jhu-clsp/FollowIR-7B')).toBe('truefalse');
+    expect(mode('llm:LiteLLM/jhu-clsp/FollowIR-7B')).toBe('yesno');
+    expect(mode('llm:Qwen/Qwen3-8B')).toBe('yesno');
+    expect(defaultJudgeMode('jhu-clsp/FollowIR-7B')).toBe('truefalse');
+    expect(
+      (
+        createTeacher('llm:jhu-clsp/FollowIR-7B', {
+          noise: 0,
+          seed: 1,
+          llm: service,
+          mode: 'yesno',
+        }) as LlmTeacher
+      ).mode,
+    ).toBe('yesno');
     expect(() => createTeacher('llm:m', { noise: 0, seed: 1 })).toThrow(/teacher proxy/);
     expect(() => createTeacher('llm:', { noise: 0, seed: 1, llm: service })).toThrow(/needs a model name/);
     expect(() => createTeacher('cross', { noise: 0, seed: 1 })).toThrow(/llm:<model>/);
@@ -173,7 +210,10 @@ describe('LlmHydeWriter', () => {
     expect(texts).toEqual(['passage about a', 'passage about b', 'passage about c']);
     expect(service.generated.map((r) => r.queries)).toEqual([['a', 'b'], ['c']]);
     expect(service.generated[0]).toMatchObject({ max_tokens: 256, temperature: 0.7, seed: 42 });
+    expect(service.generated[0].thinking).toBeUndefined();
     expect(writer.id).toBe('hyde:m');
+    await new LlmHydeWriter(service, { model: 'm', thinking: 'on' }).write(['d']);
+    expect(service.generated.at(-1)!.thinking).toBe('on');
   });
 
   it('fails the run when a passage is missing, with the reason', async () => {

@@ -1,11 +1,13 @@
 import { throwIfAborted, type LongTaskOptions } from '../progress';
-import { LLM_LIMITS, type JudgeMode, type LlmService } from './llmApi';
+import { LLM_LIMITS, type JudgeMode, type LlmService, type ThinkingMode } from './llmApi';
 import type { Teacher, TeacherBatch, TeacherScores } from './types';
 
 export interface LlmTeacherOptions {
   /** `OpenAI/<model>`, `LiteLLM/<model>` or a bare name (see DESIGN.md, "The teacher proxy"). */
   model: string;
   mode: JudgeMode;
+  /** Sent with every request; undefined: the server's THINKING setting. */
+  thinking?: ThinkingMode;
   /** Judge requests (one per query) in flight at once; the service bounds the upstream calls itself. */
   parallelRequests?: number;
 }
@@ -15,11 +17,14 @@ export interface LlmTeacherOptions {
  * score each query's sampled documents. Yes/no scores are P(yes) in [0, 1]; verbalized ratings, which the
  * proxy returns scaled to [0, 1], are handed to the optimizer on the reference's own 0–100 scale (its
  * softmax target is far sharper on 0–100 than on [0, 1]). The task instruction is given for classification
- * datasets only (as the reference). Documents the LLM could not score are null with the reason; a run where
- * it scored none fails with the first reason, which says what to fix.
+ * datasets only (as the reference's get_llm_task_instruction); the truefalse mode's fixed prompt has none.
+ * Documents the LLM could not score are null with the reason; a run where it scored none fails with the
+ * first reason, which says what to fix. Content-filter refusals (0.5 in yes/no mode) are counted per query.
  */
 export class LlmTeacher implements Teacher {
   readonly id: string;
+  /** How it scores (config.json records it). */
+  readonly mode: JudgeMode;
   /** Half the scale: P(yes) > 0.5, or a rating > 50. */
   readonly relevanceThreshold: number;
   private readonly parallel: number;
@@ -31,16 +36,19 @@ export class LlmTeacher implements Teacher {
   ) {
     if (!options.model.trim()) throw new Error('the LLM teacher needs a model name (llm:<model>)');
     this.id = `llm:${options.model}`;
+    this.mode = options.mode;
     this.parallel = Math.max(1, options.parallelRequests ?? 4);
     this.scale = options.mode === 'verbalized' ? 100 : 1;
     this.relevanceThreshold = 0.5 * this.scale;
   }
 
   async score(batch: TeacherBatch, options: LongTaskOptions = {}): Promise<TeacherScores[]> {
-    const instruction = batch.task === 'classification' ? batch.instruction : '';
+    const instruction =
+      batch.task === 'classification' && this.options.mode !== 'truefalse' ? batch.instruction : '';
     const results: TeacherScores[] = batch.items.map((item) => ({
       scores: item.documents.map(() => null),
       errors: item.documents.map(() => null),
+      contentFiltered: 0,
     }));
     const jobs: { item: number; from: number; to: number }[] = [];
     batch.items.forEach((item, i) => {
@@ -70,6 +78,7 @@ export class LlmTeacher implements Teacher {
               instruction,
               query: item.queryText,
               documents: item.documents.slice(job.from, job.to).map((d) => d.text),
+              ...(this.options.thinking ? { thinking: this.options.thinking } : {}),
             },
             stop.signal,
           );
@@ -84,6 +93,8 @@ export class LlmTeacher implements Teacher {
                 ? (response.errors[k - job.from] ?? 'the teacher server returned no score')
                 : null;
           }
+          results[job.item].contentFiltered =
+            (results[job.item].contentFiltered ?? 0) + response.content_filtered;
         } catch (error) {
           if (failure === undefined) failure = error;
           stop.abort(error);

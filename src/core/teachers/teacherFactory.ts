@@ -1,7 +1,8 @@
 import { DEFAULT_CROSS_ENCODER_MODEL, resolveCrossEncoderModel } from './crossEncoderModel';
 import { CrossEncoderTeacher, type CrossEncoderTeacherOptions } from './crossEncoderTeacher';
 import { GoldTeacher } from './goldTeacher';
-import { JUDGE_MODES, type JudgeMode, type LlmService } from './llmApi';
+import { JUDGE_MODES, type JudgeMode, type LlmService, type ThinkingMode } from './llmApi';
+import { FOLLOWIR_MODEL } from './llmPrompts';
 import { LlmTeacher } from './llmTeacher';
 import { NoisyGoldTeacher } from './noisyGoldTeacher';
 import type { Teacher } from './types';
@@ -14,10 +15,20 @@ export interface TeacherOptions {
   seed: number;
   /** How `llm:<model>` reaches the LLM: the teacher proxy over HTTP, or the server's code in-process. */
   llm?: LlmService;
-  /** `llm:<model>` scoring: P(yes) from log-probabilities (default) or a verbalized 0–100 rating. */
+  /** `llm:<model>` scoring; undefined: `defaultJudgeMode(model)`. */
   mode?: JudgeMode;
+  /** `llm:<model>`: the thinking switch sent with each request; undefined: the server's THINKING setting. */
+  thinking?: ThinkingMode;
   /** How `cross-encoder[:<model>]` runs (device, dtype, batch size, progress) and its Hub revision. */
   crossEncoder?: CrossEncoderTeacherOptions & { revision?: string; maxLength?: number };
+}
+
+/**
+ * The mode an `llm:<model>` teacher scores in unless told: as the reference's get_reranker, `truefalse` for
+ * exactly jhu-clsp/FollowIR-7B (no prefix), P(yes) from log-probabilities (`yesno`) for every other model.
+ */
+export function defaultJudgeMode(model: string): JudgeMode {
+  return model === FOLLOWIR_MODEL ? 'truefalse' : 'yesno';
 }
 
 /** The model of an `llm:<model>` teacher name (everything after the first colon), else undefined. */
@@ -49,12 +60,12 @@ export function createTeacher(name: string, options: TeacherOptions): Teacher {
   const model = llmTeacherModel(name);
   if (model !== undefined) {
     if (!model) throw new Error('teacher "llm:" needs a model name, e.g. llm:OpenAI/gpt-4o-mini');
-    const mode = options.mode ?? 'yesno';
+    const mode = options.mode ?? defaultJudgeMode(model);
     if (!JUDGE_MODES.includes(mode))
       throw new Error(`unknown teacher mode "${mode}"; known: ${JUDGE_MODES.join(', ')}`);
     if (!options.llm)
       throw new Error(`teacher "${name}" needs the teacher proxy: start it ("npm start") and give its URL`);
-    return new LlmTeacher(options.llm, { model, mode });
+    return new LlmTeacher(options.llm, { model, mode, thinking: options.thinking });
   }
   switch (name) {
     case 'gold':

@@ -30,4 +30,6 @@ export interface Teacher {
 export interface TeacherScores {
   scores: (number | null)[];
   errors: (string | null)[];
+  /** LLM teachers: how many documents the upstream's content filter refused (scored 0.5 in yes/no mode). */
+  contentFiltered?: number;
 }

@@ -1,0 +1,253 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { GenerateResponse, JudgeResponse } from '../src/core/teachers/llmApi';
+import type { GeneratedToken } from '../src/core/teachers/llmScoring';
+import { FakeUpstream } from './testing/fakeUpstream';
+import { standInConfig, startTestServer, type TestServer } from './testing/testServer';
+
+/**
+ * Reference parity of the teacher proxy, through the real server on a real port and a stand-in upstream that
+ * records what it receives: the prompts of ../shared/reference/reference-golden.json character for
+ * character, the reference's request parameters, and its scores from given log-probabilities.
+ */
+
+interface Golden {
+  llm_prompts: {
+    dataset: string;
+    task_instruction: string;
+    query: string;
+    document: string;
+    yesno: string;
+    verbalized: string;
+  }[];
+  hyde_prompts: { query: string; prompt: string }[];
+  llm_settings: {
+    yesno: {
+      max_new_tokens: number;
+      top_logprobs: number;
+      round_decimals: number;
+      content_filter_score: number;
+    };
+    verbalized: { max_new_tokens: number };
+    hyde: { max_new_tokens: number; temperature: number };
+  };
+}
+
+const golden = JSON.parse(
+  readFileSync(new URL('../../shared/reference/reference-golden.json', import.meta.url), 'utf8'),
+) as Golden;
+
+const upstream = new FakeUpstream();
+const scratch = mkdtempSync(path.join(tmpdir(), 'judge-parity-'));
+let server: TestServer;
+
+beforeAll(async () => {
+  await upstream.start();
+  // No cache: every request reaches the stand-in.
+  server = await startTestServer(
+    standInConfig(
+      { upstreamUrl: upstream.url, apiKey: 'k', openaiApiKey: 'sk-parity', scratch },
+      { cacheDir: undefined },
+    ),
+  );
+});
+beforeEach(() => upstream.reset());
+afterAll(async () => {
+  await server.app.close();
+  await upstream.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+async function post<T>(route: string, body: unknown): Promise<{ status: number; json: T }> {
+  const response = await fetch(`${server.url}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, json: (await response.json()) as T };
+}
+
+function judge(body: Record<string, unknown>) {
+  return post<JudgeResponse>('/api/judge', { model: 'test-model', mode: 'yesno', query: 'q', ...body });
+}
+
+const ln = Math.log;
+function position(top: [string, number][]): GeneratedToken {
+  return {
+    token: top[0][0],
+    logprob: top[0][1],
+    top_logprobs: top.map(([token, logprob]) => ({ token, logprob })),
+  };
+}
+
+describe('what the proxy sends upstream (reference-golden.json)', () => {
+  it('yes/no: the golden prompt as the only user message; max_tokens 5, logprobs, top_logprobs 5, seed 42, no temperature', async () => {
+    const settings = golden.llm_settings.yesno;
+    for (const c of golden.llm_prompts) {
+      upstream.reset();
+      const r = await judge({ instruction: c.task_instruction, query: c.query, documents: [c.document] });
+      expect(r.status).toBe(200);
+      expect(upstream.requests).toHaveLength(1);
+      expect(upstream.requests[0].path).toBe('/v1/chat/completions');
+      // The whole body: nothing else is sent (no temperature: the server's default, as the reference).
+      expect(upstream.requests[0].body, c.dataset).toEqual({
+        model: 'test-model',
+        messages: [{ role: 'user', content: c.yesno }],
+        seed: 42,
+        max_tokens: settings.max_new_tokens,
+        logprobs: true,
+        top_logprobs: settings.top_logprobs,
+      });
+    }
+  });
+
+  it('verbalized: the golden prompt; max_tokens 5, seed 42, nothing else', async () => {
+    for (const c of golden.llm_prompts) {
+      upstream.reset();
+      const r = await judge({
+        mode: 'verbalized',
+        instruction: c.task_instruction,
+        query: c.query,
+        documents: [c.document],
+      });
+      expect(r.status).toBe(200);
+      expect(upstream.requests[0].body, c.dataset).toEqual({
+        model: 'test-model',
+        messages: [{ role: 'user', content: c.verbalized }],
+        seed: 42,
+        max_tokens: golden.llm_settings.verbalized.max_new_tokens,
+      });
+    }
+  });
+
+  it('HyDE: the golden prompt; max_tokens 256, temperature 0.7, seed 42', async () => {
+    const r = await post<GenerateResponse>('/api/generate', {
+      model: 'test-model',
+      queries: golden.hyde_prompts.map((c) => c.query),
+    });
+    expect(r.status).toBe(200);
+    const sent = new Map(
+      upstream.requests.map((q) => [(q.body.messages as { content: string }[])[0].content, q.body]),
+    );
+    for (const c of golden.hyde_prompts)
+      expect(sent.get(c.prompt)).toEqual({
+        model: 'test-model',
+        messages: [{ role: 'user', content: c.prompt }],
+        seed: 42,
+        max_tokens: golden.llm_settings.hyde.max_new_tokens,
+        temperature: golden.llm_settings.hyde.temperature,
+      });
+    expect(r.json.texts[0]).toBe(
+      `A passage on ${golden.hyde_prompts[0].query}: it discusses ${golden.hyde_prompts[0].query} in detail.`,
+    );
+  });
+
+  it('truefalse (FollowIR): the raw prompt to /v1/completions; max_tokens 1, logprobs 20, no instruction', async () => {
+    upstream.script = () => ({ topLogprobs: { true: -0.4, false: -1.6, ' true': -3, True: -4 } });
+    const r = await judge({
+      model: 'jhu-clsp/FollowIR-7B',
+      mode: 'truefalse',
+      instruction: 'Given an intent category, identify utterances that express this intent.',
+      query: 'radon health effects',
+      documents: ['Radon is a gas.'],
+    });
+    expect(r.status).toBe(200);
+    expect(upstream.requests[0].path).toBe('/v1/completions');
+    expect(upstream.requests[0].body).toEqual({
+      model: 'jhu-clsp/FollowIR-7B',
+      prompt:
+        '<s> [INST] You are an expert Google searcher, whose job is to determine if the following document is ' +
+        'relevant to the query (true/false). Answer using only one word, one of those two choices.\n\n' +
+        'Query: radon health effects\nDocument: Radon is a gas.\n' +
+        'Relevant (only output one word, either "true" or "false"): [/INST] ',
+      max_tokens: 1,
+      logprobs: 20,
+    });
+    // softmax([logit_false, logit_true])[1] = 1 / (1 + exp(lp_false - lp_true)).
+    expect(r.json.scores[0]).toBeCloseTo(1 / (1 + Math.exp(-1.2)), 15);
+
+    upstream.script = () => ({ topLogprobs: { ' true': -0.1, True: -2 } });
+    const none = await judge({ model: 'jhu-clsp/FollowIR-7B', mode: 'truefalse', documents: ['x'] });
+    expect(none.json.scores).toEqual([null]);
+    expect(none.json.errors[0]).toMatch(/neither "true" nor "false" among the 2 top tokens/);
+  });
+});
+
+describe('the score from given log-probabilities', () => {
+  it("rounds with Python's round (a tie to even), checks 2 tokens, and needs a mass above 1e-4", async () => {
+    const replies: Record<string, GeneratedToken[]> = {
+      // P(yes) = 1/64 exactly: python3 round(0.015625, 5) == 0.01562.
+      tie: [
+        position([
+          ['No', -0.015748356968142467],
+          ['Yes', -4.158883083359675],
+        ]),
+      ],
+      second: [
+        position([
+          ['\n', ln(0.97)],
+          ['"', ln(0.02)],
+        ]),
+        position([
+          ['No', ln(0.6)],
+          ['Yes', ln(0.3)],
+          ['Maybe', ln(0.1)],
+        ]),
+      ],
+      // At most 1e-4 of yes/no mass at the first token: it does not count, the second does.
+      mass: [
+        position([
+          ['The', ln(0.99)],
+          ['No', ln(0.00004)],
+          ['Yes', ln(0.00004)],
+        ]),
+        position([
+          [' yes', ln(0.8)],
+          [' no', ln(0.2)],
+        ]),
+      ],
+      // Yes and no only at the third token: not counted (the reference checks 2).
+      third: [
+        position([['The', ln(0.99)]]),
+        position([[' answer', ln(0.99)]]),
+        position([
+          [' Yes', ln(0.9)],
+          [' No', ln(0.1)],
+        ]),
+      ],
+    };
+    upstream.script = (body) => {
+      const prompt = (body.messages as { content: string }[])[0].content;
+      const name = /Document: (\w+)/.exec(prompt)![1];
+      return { content: replies[name].map((t) => t.token).join(''), tokens: replies[name] };
+    };
+    const r = await judge({ documents: ['tie', 'second', 'mass', 'third'] });
+    expect(r.json.scores).toEqual([0.01562, 0.33333, 0.8, null]);
+    expect(r.json.errors[3]).toMatch(/neither yes nor no/);
+    expect(r.json.content_filtered).toBe(0);
+  });
+
+  it('scores a content-filter refusal 0.5 in yes/no mode, counts it, and does not retry it', async () => {
+    upstream.plan = (body) =>
+      String((body.messages as { content: string }[])[0].content).includes('Document: forbidden')
+        ? 'content_filter'
+        : 'answer';
+    const documents = ['forbidden words', 'cheap flights to paris', 'forbidden again'];
+    const r = await judge({ query: 'cheap flights to paris', documents });
+    expect(r.status).toBe(200);
+    expect(r.json.scores[0]).toBe(golden.llm_settings.yesno.content_filter_score);
+    expect(r.json.scores[2]).toBe(0.5);
+    expect(r.json.scores[1]).toBeGreaterThan(0.9);
+    expect(r.json.errors).toEqual([null, null, null]);
+    expect(r.json.content_filtered).toBe(2);
+    expect(upstream.requests).toHaveLength(3);
+
+    // Verbalized: the reference has no score for it (ERR); null with the upstream's reason, still counted.
+    const v = await judge({ mode: 'verbalized', query: 'cheap flights to paris', documents });
+    expect(v.json.scores[0]).toBeNull();
+    expect(v.json.errors[0]).toMatch(/content filter.*The response was filtered/);
+    expect(v.json.content_filtered).toBe(2);
+  });
+});
