@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
 import { LLM_LIMITS, LlmServiceError } from '../src/core/teachers/llmApi';
 import type { ServerConfig } from './config';
+import { hostCheck } from './hostCheck';
 import { embeddingSecrets } from './llm/embeddingService';
 import { ProxyLlmService } from './llm/proxyService';
 import { Redactor } from './llm/redact';
@@ -13,6 +14,7 @@ import { generateRoutes } from './routes/generate';
 import { healthRoutes } from './routes/health';
 import { judgeRoutes } from './routes/judge';
 import { modelMirrorRoutes } from './routes/modelMirror';
+import { runsRoutes } from './routes/runs';
 
 /** What every route module gets: the configuration and the shared services. */
 export interface ServerContext {
@@ -35,6 +37,7 @@ export const ROUTES: readonly RouteModule[] = [
   judgeRoutes,
   generateRoutes,
   dataRoutes,
+  runsRoutes,
   modelMirrorRoutes,
   embedRoutes,
   appRoutes,
@@ -63,7 +66,11 @@ export async function buildServer(
   const cache = config.cacheDir ? new TeacherCache(config.cacheDir) : null;
   const upstream = new Upstream(config, redactor, (message) => app.log.warn(redactor.redact(message)));
   const llm = new ProxyLlmService(upstream, cache);
+  // Shutdown: upstream calls stop first, so that requests waiting on a hung upstream answer at once and
+  // the server closes within seconds; the cache (every finished row) is closed last.
+  app.addHook('preClose', async () => llm.cancel());
   app.addHook('onClose', async () => llm.close());
+  app.addHook('onRequest', hostCheck(config));
 
   app.addHook('onResponse', async (request, reply) => {
     if (request.url.startsWith('/api/'))
@@ -99,6 +106,7 @@ const STATUS_TEXT: Record<number, string> = {
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 /** The body of every error answer (Fastify's own shape): the message says what to do. */

@@ -50,6 +50,8 @@ export interface ServerConfig extends UpstreamConfig {
   modelsDir: string;
   /** Served read-only at /data/* (the browser loads shared datasets from it); undefined: /data answers 404. */
   dataDir?: string;
+  /** Finished runs (the CLI's output folders), listed at /api/runs and served read-only at /runs/*. */
+  runsDir: string;
   /** The built app (`vite build`), served at /. */
   distDir: string;
   /** Fastify's (pino) log level; 'silent' in tests. */
@@ -78,6 +80,7 @@ given as the environment variable in brackets (keys are best given that way).
   --cache-dir DIR      [CACHE_DIR]       SQLite caches of scores, passages, embeddings (default ${DEFAULT_CACHE_DIR})
   --no-cache                             no cache
   --data-dir DIR       [DATA_DIR]        folder served read-only at /data/ (default: none)
+  --runs-dir DIR       [RUNS_DIR]        run folders listed at /api/runs, served at /runs/ (default output)
   --models-dir DIR     [MODELS_DIR]      model folders served read-only at /hf/ (default models)
   --dist-dir DIR       [DIST_DIR]        the built app (default dist)
   --concurrency N      [CONCURRENCY]     upstream calls in flight (default 30)
@@ -122,6 +125,7 @@ export function parseServerConfig(argv: string[], env: Env = process.env): Serve
       'cache-dir': { type: 'string' },
       'no-cache': { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
+      'runs-dir': { type: 'string' },
       'models-dir': { type: 'string' },
       'dist-dir': { type: 'string' },
       concurrency: { type: 'string' },
@@ -171,6 +175,7 @@ export function parseServerConfig(argv: string[], env: Env = process.env): Serve
     openaiBaseUrl,
     cacheDir: cacheDir === undefined ? undefined : path.resolve(cacheDir),
     dataDir: dataDir === undefined ? undefined : path.resolve(dataDir),
+    runsDir: path.resolve(pick(values['runs-dir'], 'RUNS_DIR') ?? 'output'),
     distDir: path.resolve(pick(values['dist-dir'], 'DIST_DIR') ?? 'dist'),
     modelsDir: path.resolve(pick(values['models-dir'], 'MODELS_DIR') ?? 'models'),
     concurrency: integer('--concurrency (CONCURRENCY)', pick(values.concurrency, 'CONCURRENCY'), 30, 1, 1000),
@@ -259,6 +264,7 @@ export function describeUpstreams(config: ServerConfig): string {
       ? `  embeddings (remote:<model>, LiteLLM/ or bare): ${publicUrl(config.embedBaseUrl)}${config.embedApiKey ? ' with EMBED_API_KEY' : ''}`
       : `  embeddings (remote:<model>, LiteLLM/ or bare): ${config.baseUrl ? 'the LLM server above' : 'not configured (set EMBED_BASE_URL or BASE_URL)'}`,
     `  cache: ${config.cacheDir ?? 'off'}; data folder at /data/: ${config.dataDir ?? 'none (set DATA_DIR)'}`,
+    `  finished runs at /runs/ (RUNS_DIR): ${config.runsDir}`,
   ];
   return `${lines.join('\n')}\n`;
 }

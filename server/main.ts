@@ -38,6 +38,12 @@ async function main(): Promise<void> {
 
   const stop = () => {
     process.stderr.write('Stopping ...\n');
+    // Closing cancels the upstream calls, so it takes a moment; a client that keeps its connection open
+    // must not hold the shutdown. Finished cache rows are already committed (SQLite WAL).
+    setTimeout(() => {
+      process.stderr.write('Not stopped within 5 s: exiting anyway\n');
+      process.exit(1);
+    }, 5000).unref();
     void app.close().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);

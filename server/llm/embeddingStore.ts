@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { ensureFolder } from '../ensureFolder';
 
 /**
  * Embedding vectors the upstream already gave, in SQLite under `CACHE_DIR` (a file of its own beside the
@@ -23,7 +23,7 @@ export class EmbeddingStore {
   constructor(dir: string) {
     this.file = path.join(dir, EmbeddingStore.FILE);
     try {
-      mkdirSync(dir, { recursive: true });
+      ensureFolder(dir);
       this.db = new Database(this.file);
     } catch (error) {
       throw new Error(

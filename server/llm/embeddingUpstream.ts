@@ -110,17 +110,20 @@ export class EmbeddingUpstream {
     signal?: AbortSignal,
     expectedDims?: number,
   ): Promise<Float32Array[]> {
-    return withRetries(() => this.semaphore.run(() => this.attempt(resolved, texts, signal, expectedDims)), {
-      retries: this.config.retries,
-      retryDelayMs: this.config.retryDelayMs,
-      redactor: this.redactor,
-      signal,
-      recover: (error) => {
-        if (error instanceof EncodingRefused) return 'again';
-        if (error instanceof BatchTooLarge) return this.split(resolved, texts, error, signal, expectedDims);
-        return undefined;
+    return withRetries(
+      () => this.semaphore.run(() => this.attempt(resolved, texts, signal, expectedDims), signal),
+      {
+        retries: this.config.retries,
+        retryDelayMs: this.config.retryDelayMs,
+        redactor: this.redactor,
+        signal,
+        recover: (error) => {
+          if (error instanceof EncodingRefused) return 'again';
+          if (error instanceof BatchTooLarge) return this.split(resolved, texts, error, signal, expectedDims);
+          return undefined;
+        },
       },
-    });
+    );
   }
 
   /** A batch the upstream refused as too large, in smaller parts (the limit it named, else halves). */

@@ -39,7 +39,8 @@ export class Redactor {
         .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***@')
         .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, '$1 ***')
         .replace(/\bsk-[A-Za-z0-9_*.…-]{3,}/g, 'sk-***')
-        .replace(/(api[ _-]?key[^:=\n]{0,20}[:=]\s*)\S+/gi, '$1***')
+        // "api_key=…" with a value that looks like a key (8+ characters, a digit), not "API_KEY: set it".
+        .replace(/(api[ _-]?key[^:=\n]{0,20}[:=]\s*)(?=[^\s"',;]*\d)[^\s"',;]{8,}/gi, '$1***')
         // A partly masked key ("lm-stu****CDEF"), whatever its format.
         .replace(/[^\s"'*]*\*{3,}[^\s"'*.,;]*/g, '***')
     );

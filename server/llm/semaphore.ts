@@ -12,10 +12,12 @@ export class Semaphore {
     return this.active;
   }
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
+  /** `task` once a slot is free; a `signal` that aborts while it waits takes it out of the queue (rejects). */
+  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    signal?.throwIfAborted();
     if (this.active < this.limit) this.active++;
     // A finishing task hands its slot straight to the next waiter, so `active` never exceeds the limit.
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else await this.queue(signal);
     this.peak = Math.max(this.peak, this.active);
     try {
       return await task();
@@ -24,5 +26,21 @@ export class Semaphore {
       if (next) next();
       else this.active--;
     }
+  }
+
+  private queue(signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const take = () => {
+        signal?.removeEventListener('abort', leave);
+        resolve();
+      };
+      const leave = () => {
+        const at = this.waiting.indexOf(take);
+        if (at >= 0) this.waiting.splice(at, 1);
+        reject(signal?.reason instanceof Error ? signal.reason : new Error('Cancelled'));
+      };
+      this.waiting.push(take);
+      signal?.addEventListener('abort', leave, { once: true });
+    });
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { ensureFolder } from '../ensureFolder';
 
 /** The cache key of a list of fields: SHA-256 of their JSON (unambiguous, unlike joining with a separator). */
 export function cacheKey(fields: readonly (string | number)[]): string {
@@ -24,7 +24,7 @@ export class TeacherCache {
   constructor(dir: string) {
     const file = path.join(dir, TeacherCache.FILE);
     try {
-      mkdirSync(dir, { recursive: true });
+      ensureFolder(dir);
       this.db = new Database(file);
     } catch (error) {
       throw new Error(

@@ -37,6 +37,7 @@ export const embedRoutes: RouteModule = (app, { config }) => {
     via: 'server',
     warn: (message) => app.log.warn(message),
   });
+  app.addHook('preClose', async () => service.cancel());
   app.addHook('onClose', async () => service.close());
 
   app.post('/api/embed', async (request, reply) => {

@@ -1,9 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureModelFiles, writeFixtureModel } from '../../scripts/make-fixture-model';
+import { parseServerConfig } from '../config';
+import { startTestServer } from '../testing/testServer';
 import { registerModelMirror, resolveMirrorPath } from './modelMirror';
 
 let modelsDir: string;
@@ -47,6 +49,47 @@ describe('model mirror (/hf/<id>/resolve/<revision>/<file>)', () => {
     expect(resolveMirrorPath(modelsDir, 'a/b/resolve/main/onnx/model.onnx')).toEqual({
       file: path.join(modelsDir, 'a', 'b', 'onnx', 'model.onnx'),
       modelId: 'a/b',
+      name: 'onnx/model.onnx',
     });
+  });
+
+  it('serves nothing a link takes out of the folder, no hidden file, and names no server path', async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'mirror-outside-'));
+    const model = path.join(modelsDir, 'fixture', 'tiny-bert');
+    await writeFile(path.join(outside, 'shadow'), 'root:SECRET-HASH:19000::::::\n');
+    await symlink(outside, path.join(model, 'linked'));
+    await symlink(path.join(outside, 'shadow'), path.join(model, 'shadow.json'));
+    await mkdir(path.join(model, '.git'));
+    await writeFile(
+      path.join(model, '.git', 'config'),
+      '[remote "origin"]\n\turl = https://user:SECRET-TOKEN@hub\n',
+    );
+    // A link that stays inside (as a Hub cache's snapshot links to its blobs) is served.
+    await symlink(path.join(model, 'config.json'), path.join(model, 'config-link.json'));
+    const server = await startTestServer({
+      ...parseServerConfig([], {}),
+      logLevel: 'silent',
+      cacheDir: undefined,
+      modelsDir,
+    });
+    try {
+      const get = async (file: string) => {
+        const response = await fetch(`${server.url}/hf/fixture/tiny-bert/resolve/main/${file}`);
+        return { status: response.status, text: await response.text() };
+      };
+      for (const file of ['linked/shadow', 'shadow.json', '.git/config', 'onnx/model_q4.onnx']) {
+        const r = await get(file);
+        expect(r.status, file).toBe(404);
+        expect(r.text).not.toMatch(/SECRET/);
+        expect(r.text).not.toContain(modelsDir);
+        expect(JSON.parse(r.text).message).toBe(
+          `fixture/tiny-bert/${file} is not in the model mirror (MODELS_DIR): copy the model folder there`,
+        );
+      }
+      expect((await get('config-link.json')).status).toBe(200);
+    } finally {
+      await server.app.close();
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { errorBody, type RouteModule } from '../app';
@@ -11,10 +11,11 @@ import { errorBody, type RouteModule } from '../app';
  * with ONNX weights, in the Hub's own layout) without reaching the Hub; the tests serve the fixture model
  * this way so that the real download path runs. One revision per folder: `<revision>` is not looked at.
  *
- * The folder is the MODELS_DIR environment variable, else `./models`.
+ * The folder is MODELS_DIR (`--models-dir`), else `./models`. As the data folder, it serves only what is really
+ * inside it: a link (a symlinked folder in a cloned repository) that resolves outside is refused, and so are
+ * hidden files and folders (`.git/config`, `.env`); no answer names a server path.
  */
-export const modelMirrorRoutes: RouteModule = (app) =>
-  registerModelMirror(app, process.env.MODELS_DIR?.trim() || 'models');
+export const modelMirrorRoutes: RouteModule = (app, { config }) => registerModelMirror(app, config.modelsDir);
 
 export const MODEL_MIRROR_PREFIX = '/hf/';
 
@@ -22,7 +23,7 @@ export const MODEL_MIRROR_PREFIX = '/hf/';
 export function resolveMirrorPath(
   modelsDir: string,
   urlPath: string,
-): { file: string; modelId: string } | { error: string; status: 400 | 404 } {
+): { file: string; modelId: string; name: string } | { error: string; status: 400 | 404 } {
   let decoded: string;
   try {
     decoded = decodeURIComponent(urlPath);
@@ -35,10 +36,12 @@ export function resolveMirrorPath(
   const parts = [...modelId.split('/'), ...file.split('/')];
   if (parts.some((p) => p === '' || p === '.' || p === '..' || p.includes('\\') || p.includes('\0')))
     return { status: 400, error: 'bad path' };
+  // Hidden files and folders (.git, .env, .cache) are a repository's, not the model's.
+  if (parts.some((p) => p.startsWith('.'))) return { status: 404, error: notInMirror(modelId, file) };
   const root = path.resolve(modelsDir);
   const full = path.resolve(root, ...parts);
   if (!full.startsWith(root + path.sep)) return { status: 400, error: 'bad path' };
-  return { file: full, modelId };
+  return { file: full, modelId, name: file };
 }
 
 /** Serves `folder` under /hf/ on `app`. */
@@ -48,16 +51,31 @@ export function registerModelMirror(app: FastifyInstance, folder: string): void 
     const rest = (request.params as { '*': string })['*'];
     const target = resolveMirrorPath(modelsDir, rest);
     if ('error' in target) return reply.code(target.status).send(errorBody(target.status, target.error));
-    const info = await stat(target.file).catch(() => undefined);
-    if (!info?.isFile()) {
-      const message = `${rest} is not in the model mirror (${path.join(modelsDir, target.modelId)})`;
-      return reply.code(404).send(errorBody(404, message));
-    }
+    // Real paths, so that a link pointing out of the folder is refused (as /data does).
+    const real = await realFileInside(modelsDir, target.file);
+    if (!real) return reply.code(404).send(errorBody(404, notInMirror(target.modelId, target.name)));
     // Content-Length lets transformers.js report download progress.
     return reply
-      .header('content-length', info.size)
+      .header('content-length', real.size)
       .header('content-type', 'application/octet-stream')
       .header('cache-control', 'no-cache')
-      .send(createReadStream(target.file));
+      .send(createReadStream(real.path));
   });
+}
+
+/** `file`'s real path and size when it is a file really inside `folder` (links resolved); else undefined. */
+async function realFileInside(
+  folder: string,
+  file: string,
+): Promise<{ path: string; size: number } | undefined> {
+  const root = await realpath(folder).catch(() => undefined);
+  const real = await realpath(file).catch(() => undefined);
+  if (!root || !real?.startsWith(root + path.sep)) return undefined;
+  const info = await stat(real).catch(() => undefined);
+  return info?.isFile() ? { path: real, size: info.size } : undefined;
+}
+
+/** The 404 message: the model id and file as the URL named them, never a path on the server. */
+function notInMirror(modelId: string, file: string): string {
+  return `${modelId}/${file} is not in the model mirror (MODELS_DIR): copy the model folder there`;
 }

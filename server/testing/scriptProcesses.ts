@@ -82,3 +82,34 @@ export function startServerProcess(env: NodeJS.ProcessEnv): Promise<ServerProces
     proc.once('exit', (code) => reject(new Error(`the server exited (${code}):\n${output}`)));
   });
 }
+
+export interface ScriptProcess {
+  proc: ChildProcess;
+  /** Everything it printed so far (stdout and stderr). */
+  output: () => string;
+  /** Its exit code (null: ended by a signal), once it exits. */
+  exited: Promise<number | null>;
+}
+
+/**
+ * `node --import tsx <script> <args>` (one process, as `npm run experiment` runs it) started in the
+ * background, for tests that signal it while it runs. With `group`, in a process group of its own, so that
+ * a test can signal it as a terminal's Ctrl-C does (`kill(-pid)`).
+ */
+export function spawnScript(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { group?: boolean } = {},
+): ScriptProcess {
+  const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: repoRoot,
+    env,
+    detached: options.group ?? false,
+  });
+  let output = '';
+  proc.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  proc.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => proc.once('close', (code) => resolve(code)));
+  return { proc, output: () => output, exited };
+}

@@ -118,7 +118,9 @@ async function rerunInNode(baseline: Baseline, options: CheckOptions): Promise<E
   const outputDir = options.keepOutput
     ? path.resolve(options.keepOutput)
     : await mkdtemp(path.join(tmpdir(), 'check-'));
-  const runArgs = [...args, '--output-dir', outputDir, '--experiment-name', 'check'];
+  // A kept folder holds the previous check's run: it is replaced (the experiment runner refuses otherwise).
+  const keep = options.keepOutput ? ['--overwrite'] : [];
+  const runArgs = [...args, '--output-dir', outputDir, '--experiment-name', 'check', ...keep];
   log(`Re-running the baseline's configuration:\n  ${commandLine(runArgs)}`);
   try {
     const outcome = await runCliProcess(runArgs);

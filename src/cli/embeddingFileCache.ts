@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ensureFolder } from '../../server/ensureFolder';
 import type { EmbeddingCache, EmbeddingCacheEntry } from '../core/embedding/embeddingCache';
 
 /** Files read or written at once. */
@@ -43,7 +44,7 @@ export class EmbeddingFileCache implements EmbeddingCache {
       const file = this.fileOf(key);
       const dir = path.dirname(file);
       if (!this.madeDirs.has(dir)) {
-        await mkdir(dir, { recursive: true });
+        ensureFolder(dir);
         this.madeDirs.add(dir);
       }
       const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

@@ -71,7 +71,19 @@ async function main(argv: string[]): Promise<void> {
   const progress = new ProgressBar();
   const controller = new AbortController();
   // Until the run folder is in place, stopping leaves nothing under its name (see runFolder.ts).
+  let cancelledAt: number | undefined;
   const cancel = (signal: NodeJS.Signals) => {
+    if (cancelledAt !== undefined) {
+      // One Ctrl-C can arrive twice (the terminal signals tsx and this process, and tsx relays it); a
+      // later one stops at once.
+      if (performance.now() - cancelledAt < 1000) return;
+      process.stderr.write(
+        `Stopped at once: nothing is under ${runFolder.final}; partial files may remain in a hidden ` +
+          `.${path.basename(runFolder.final)}.partial-* folder beside it\n`,
+      );
+      process.exit(130);
+    }
+    cancelledAt = performance.now();
     progress.finish();
     process.stderr.write('Cancelling ...\n');
     controller.abort(
@@ -80,8 +92,8 @@ async function main(argv: string[]): Promise<void> {
       ),
     );
   };
-  process.once('SIGINT', cancel);
-  process.once('SIGTERM', cancel);
+  process.on('SIGINT', cancel);
+  process.on('SIGTERM', cancel);
 
   // A registered dataset missing from the data folder is downloaded first (unless --no-download).
   if (source.spec.kind === 'named' && source.dataDir !== undefined) {

@@ -1,10 +1,9 @@
-import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { once } from 'node:events';
 import type { ConfigColumns, ExperimentSummary } from '../core/experiment/outputs';
 import type { ExperimentResult } from '../core/experiment/pipeline';
-import { experimentFiles, type OutputLayout } from '../core/experiment/runFiles';
+import { experimentFiles, type OutputLayout, type RunFile } from '../core/experiment/runFiles';
+import { writeRunFilesInParallel } from './runFileWorkers';
 
 export interface WriteOptions {
   dir: string;
@@ -14,12 +13,16 @@ export interface WriteOptions {
   summary: ExperimentSummary;
   saveTensors: boolean;
   saveEmbeddings: boolean;
+  /** `<type>_raw_scores.csv` (default true). */
+  csv?: boolean;
   /** `<type>_raw_scores.parquet` (default true). */
   parquet?: boolean;
   /** `<type>_run.txt` and `qrels.txt` (default true). */
   trec?: boolean;
   /** This project's files (default) or the reference code's (`experimentFiles`). */
   layout?: OutputLayout;
+  /** Worker threads for the large tables (`writeRunFilesInParallel`); default one per core, 0: none. */
+  workers?: number;
   /** Stops the writing (between files, and within a large one) with the signal's reason. */
   signal?: AbortSignal;
 }
@@ -31,50 +34,31 @@ export interface WriteOptions {
 export async function writeExperiment(result: ExperimentResult, options: WriteOptions): Promise<string[]> {
   const { dir } = options;
   await mkdir(dir, { recursive: true });
-  const files = experimentFiles(result, {
+  const filesOptions = {
     config: options.config,
     configColumns: options.configColumns,
     summary: options.summary,
     trajectories: options.saveTensors,
     embeddings: options.saveEmbeddings,
+    csv: options.csv,
     parquet: options.parquet,
     trec: options.trec,
     layout: options.layout,
+  };
+  const files = experimentFiles(result, filesOptions);
+  const targetOf = (file: RunFile) => path.join(dir, ...file.path.split('/'));
+  const folders = new Set(files.map((file) => path.dirname(targetOf(file))));
+  for (const folder of folders) await mkdir(folder, { recursive: true });
+  await writeRunFilesInParallel(result, filesOptions, files, targetOf, {
+    workers: options.workers,
+    signal: options.signal,
   });
-  const written: string[] = [];
-  let trajectories = 0;
-  const folders = new Set<string>();
-  for (const file of files) {
-    options.signal?.throwIfAborted();
-    const target = path.join(dir, ...file.path.split('/'));
-    const folder = path.dirname(target);
-    if (!folders.has(folder)) {
-      await mkdir(folder, { recursive: true });
-      folders.add(folder);
-    }
-    if (file.content.kind === 'binary') await writeFile(target, await file.content.bytes());
-    else await writeLines(target, file.content.chunks(), options.signal);
-    if (file.path.startsWith('tensors/')) trajectories++;
-    else written.push(file.path);
-  }
+  const written = files.filter((f) => !f.path.startsWith('tensors/')).map((f) => f.path);
+  const trajectories = files.length - written.length;
   if (trajectories) written.push(`tensors/ (${trajectories} trajectories)`);
   return written;
 }
 
 export async function writeSummary(dir: string, summary: ExperimentSummary): Promise<void> {
   await writeFile(path.join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-}
-
-async function writeLines(file: string, source: Iterable<string>, signal?: AbortSignal): Promise<void> {
-  const out = createWriteStream(file);
-  const failed = once(out, 'error').then(([e]) => Promise.reject(e as Error));
-  for (const chunk of source) {
-    if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);
-    if (signal?.aborted) {
-      out.destroy();
-      signal.throwIfAborted();
-    }
-  }
-  out.end();
-  await Promise.race([once(out, 'finish'), failed]);
 }

@@ -68,13 +68,32 @@ export function parseComputationTypes(text: string, options: { hyde?: boolean } 
   return COMPUTATION_TYPES.filter((t) => t === 'original' || names.includes(t));
 }
 
+/**
+ * Upper bounds far above any useful run, so that a typo (`--lr 1e308`, `--num-steps 1e12`) is refused
+ * before the work starts instead of running for days or turning every query into NaN.
+ */
+export const METHOD_LIMITS = { maxLr: 10, maxNumSteps: 1_000_000, maxTotalScores: 100_000 } as const;
+
 export function validateMethod(config: MethodConfig): void {
   const problems: string[] = [];
-  if (!(config.lr > 0)) problems.push(`lr must be positive (got ${config.lr})`);
-  if (!Number.isInteger(config.numSteps) || config.numSteps < 0)
-    problems.push(`num-steps must be an integer ≥ 0 (got ${config.numSteps})`);
-  if (!Number.isInteger(config.totalScores) || config.totalScores < 1)
-    problems.push(`total-scores must be an integer ≥ 1 (got ${config.totalScores})`);
+  if (!(config.lr > 0 && config.lr <= METHOD_LIMITS.maxLr))
+    problems.push(`lr must be positive and at most ${METHOD_LIMITS.maxLr} (got ${config.lr})`);
+  if (
+    !Number.isInteger(config.numSteps) ||
+    config.numSteps < 0 ||
+    config.numSteps > METHOD_LIMITS.maxNumSteps
+  )
+    problems.push(
+      `num-steps must be an integer from 0 to ${METHOD_LIMITS.maxNumSteps} (got ${config.numSteps})`,
+    );
+  if (
+    !Number.isInteger(config.totalScores) ||
+    config.totalScores < 1 ||
+    config.totalScores > METHOD_LIMITS.maxTotalScores
+  )
+    problems.push(
+      `total-scores must be an integer from 1 to ${METHOD_LIMITS.maxTotalScores} (got ${config.totalScores})`,
+    );
   if (!Number.isInteger(config.scoresFromTop) || config.scoresFromTop < 0)
     problems.push(`scores-from-top must be an integer ≥ 0 (got ${config.scoresFromTop})`);
   if (config.scoresFromTop > config.totalScores)

@@ -64,7 +64,14 @@ export interface PairedComparison {
   ties: number;
 }
 
-/** Per-query differences treatment − baseline (NaN where either is NaN). */
+/**
+ * Differences no larger than this, relative to the values, are float noise and count as 0 (a tie): the same
+ * ranking quality computed along two paths differs in the last bits (MAP 1.0 as 0.9999999999999998), which
+ * must not become "wins" or a significant p-value. Any real change of a metric is far larger.
+ */
+export const FLOAT_NOISE = 1e-10;
+
+/** Per-query differences treatment − baseline (NaN where either is NaN; 0 within float noise). */
 export function pairedDeltas(baseline: readonly number[], treatment: readonly number[]): number[] {
   if (baseline.length !== treatment.length) {
     throw new RangeError(
@@ -72,7 +79,10 @@ export function pairedDeltas(baseline: readonly number[], treatment: readonly nu
         `treatment has ${treatment.length}.`,
     );
   }
-  return baseline.map((b, i) => treatment[i] - b);
+  return baseline.map((b, i) => {
+    const d = treatment[i] - b;
+    return Math.abs(d) <= FLOAT_NOISE * Math.max(1, Math.abs(b), Math.abs(treatment[i])) ? 0 : d;
+  });
 }
 
 export function pairedComparison(

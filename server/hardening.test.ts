@@ -1,0 +1,266 @@
+import { request as httpRequest } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { once } from 'node:events';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { JudgeResponse } from '../src/core/teachers/llmApi';
+import type { ServerConfig } from './config';
+import { TeacherCache } from './llm/teacherCache';
+import { FakeUpstream } from './testing/fakeUpstream';
+import { isolatedEnv, runScript, startServerProcess } from './testing/scriptProcesses';
+import { standInConfig, startTestServer, type TestServer } from './testing/testServer';
+
+/**
+ * The server as a hostile-but-fair user tries it (issue 14): requests from other sites (DNS rebinding),
+ * keys quoted by the upstream, replies cut off, clients that go away, a hung upstream, shutdown, and a
+ * cache folder that cannot be made. Every test talks to a real server on a real port.
+ */
+
+const API_KEY = 'lm-hardening-key-3c9e17ab52Q';
+const upstream = new FakeUpstream();
+const scratch = mkdtempSync(path.join(tmpdir(), 'hardening-'));
+let counter = 0;
+const uniq = (text: string) => `${text} #${++counter}`;
+
+function configFor(overrides: Partial<ServerConfig> = {}): ServerConfig {
+  const setup = {
+    upstreamUrl: upstream.url,
+    apiKey: API_KEY,
+    openaiApiKey: 'sk-hardening-0123456789',
+    scratch,
+  };
+  return standInConfig(setup, overrides);
+}
+
+/** One HTTP request with the headers exactly as given (fetch would set Host and Origin itself). */
+function send(
+  url: string,
+  options: { method?: string; path: string; headers?: Record<string, string>; body?: unknown },
+): Promise<{ status: number; text: string }> {
+  const { port } = new URL(url);
+  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port: Number(port),
+        path: options.path,
+        method: options.method ?? 'GET',
+        headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...options.headers },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function judge(
+  url: string,
+  documents: string[],
+  options: { model?: string; signal?: AbortSignal } = {},
+): Promise<{ status: number; json: JudgeResponse & { message?: string } }> {
+  const response = await fetch(`${url}/api/judge`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: options.model ?? 'm', mode: 'yesno', query: uniq('q'), documents }),
+    signal: options.signal,
+  });
+  return { status: response.status, json: (await response.json()) as JudgeResponse & { message?: string } };
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  if (!condition()) throw new Error(`timed out waiting for ${what}`);
+}
+
+let main: TestServer;
+
+beforeAll(async () => {
+  await upstream.start();
+  main = await startTestServer(configFor());
+});
+beforeEach(() => upstream.reset());
+afterAll(async () => {
+  await main.app.close();
+  await upstream.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('only requests that name the server are answered (DNS rebinding)', () => {
+  it('refuses a Host that is not the server, naming ALLOWED_HOSTS, and takes the local names', async () => {
+    const port = new URL(main.url).port;
+    const evil = await send(main.url, { path: '/api/health', headers: { host: `rebind.example:${port}` } });
+    expect(evil.status).toBe(403);
+    expect(JSON.parse(evil.text).message).toMatch(/Host header "rebind\.example:\d+".*ALLOWED_HOSTS/);
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, 'LOCALHOST'])
+      expect((await send(main.url, { path: '/api/health', headers: { host } })).status, host).toBe(200);
+
+    const lab = await startTestServer(configFor({ allowedHosts: ['lab.example'] }));
+    try {
+      const ok = await send(lab.url, { path: '/api/health', headers: { host: `lab.example:${port}` } });
+      expect(ok.status).toBe(200);
+      const other = await send(lab.url, { path: '/api/health', headers: { host: 'other.example' } });
+      expect(other.status).toBe(403);
+    } finally {
+      await lab.app.close();
+    }
+  });
+
+  it('refuses a state-changing request from another site before it reaches the upstream', async () => {
+    const body = { model: 'm', mode: 'yesno', query: uniq('q'), documents: ['d'] };
+    const evil = await send(main.url, {
+      method: 'POST',
+      path: '/api/judge',
+      headers: { origin: 'http://rebind.example:8787' },
+      body,
+    });
+    expect(evil.status).toBe(403);
+    expect(JSON.parse(evil.text).message).toMatch(/rebind\.example.*ALLOWED_HOSTS/);
+    const opaque = await send(main.url, {
+      method: 'POST',
+      path: '/api/judge',
+      headers: { origin: 'null' },
+      body,
+    });
+    expect(opaque.status).toBe(403);
+    expect(upstream.requests).toHaveLength(0);
+    // The app served by the server, or by Vite's dev server (npm run dev), is local.
+    for (const origin of [main.url, 'http://localhost:5173']) {
+      const ok = await send(main.url, { method: 'POST', path: '/api/judge', headers: { origin }, body });
+      expect(ok.status, origin).toBe(200);
+    }
+  });
+});
+
+describe('keys quoted by an upstream are redacted', () => {
+  it("redacts a key inside a model's reply in errors[], and leaves ordinary words alone", async () => {
+    upstream.plan = (_body, n) => (n === 0 ? 'answer' : 'echo_key');
+    const r = await judge(main.url, ['first document', 'second document']);
+    expect(r.status).toBe(200);
+    expect(r.json.errors[1]).toMatch(/over quota/);
+    expect(JSON.stringify(r.json)).not.toContain(API_KEY);
+
+    const bare = await startTestServer(configFor({ openaiApiKey: undefined }));
+    try {
+      const refused = await judge(bare.url, ['d'], { model: 'OpenAI/gpt-4o-mini' });
+      expect(refused.status).toBe(503);
+      expect(refused.json.message).toContain('needs OPENAI_API_KEY: set it in the environment');
+    } finally {
+      await bare.app.close();
+    }
+  });
+
+  it("redacts it on the CLI's stderr (direct mode)", async () => {
+    upstream.plan = (_body, n) => (n % 2 ? 'echo_key' : 'answer');
+    const out = path.join(scratch, 'cli-out');
+    const r = await runScript(
+      'src/cli/experiment.ts',
+      ['--dataset', 'demo', '--teacher', 'llm:m', '--num-steps', '5', '--output-dir', out],
+      isolatedEnv(path.join(scratch, 'cli-cache'), { BASE_URL: upstream.url, API_KEY }),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/could not score \d+ documents \(first: .*over quota/);
+    expect(r.stderr + r.stdout).not.toContain(API_KEY);
+  });
+});
+
+describe('faults of the upstream', () => {
+  it('retries a chat reply cut off mid-body, and says so when it keeps happening', async () => {
+    upstream.plan = (_body, n) => (n === 0 ? 'cut_off' : 'answer');
+    const recovered = await judge(main.url, ['d']);
+    expect(recovered.status).toBe(200);
+    expect(recovered.json.scores[0]).not.toBeNull();
+    expect(upstream.requests).toHaveLength(2);
+
+    upstream.reset();
+    upstream.plan = () => 'cut_off';
+    const failed = await judge(main.url, ['d']);
+    expect(failed.status).toBe(502);
+    expect(failed.json.message).toMatch(/cut its reply off before the end.*after 2 retries/);
+  });
+
+  it("cancels a client's queued and in-flight upstream calls when it goes away", async () => {
+    const server = await startTestServer(configFor({ concurrency: 2, timeoutMs: 120_000, retries: 0 }));
+    try {
+      upstream.plan = () => 'hang';
+      const client = new AbortController();
+      const gone = judge(server.url, ['a', 'b', 'c', 'd', 'e', 'f'], { signal: client.signal }).catch(
+        () => 'aborted',
+      );
+      await until(() => upstream.inFlight === 2, 'two calls in flight');
+      client.abort();
+      expect(await gone).toBe('aborted');
+      // The calls in flight are closed, and the four queued ones are never sent.
+      await until(() => upstream.inFlight === 0, 'the hung calls to be cancelled');
+      upstream.plan = () => 'answer';
+      const next = await judge(server.url, ['g']);
+      expect(next.status).toBe(200);
+      expect(upstream.requests).toHaveLength(3);
+    } finally {
+      await server.app.close();
+    }
+  });
+
+  it('gives up a request after its time budget (REQUEST_TIMEOUT), freeing the shared slots', async () => {
+    const server = await startTestServer(
+      configFor({ concurrency: 1, timeoutMs: 120_000, retries: 3, requestTimeoutMs: 300 }),
+    );
+    try {
+      upstream.plan = () => 'hang';
+      const stuck = await judge(server.url, ['a', 'b']);
+      expect(stuck.status).toBe(504);
+      expect(stuck.json.message).toMatch(/longer than REQUEST_TIMEOUT \(0\.3 s\)/);
+      await until(() => upstream.inFlight === 0, 'the hung call to be cancelled');
+      upstream.plan = () => 'answer';
+      expect((await judge(server.url, ['c'])).status).toBe(200);
+      expect(upstream.requests).toHaveLength(2);
+    } finally {
+      await server.app.close();
+    }
+  });
+});
+
+describe('npm start', () => {
+  it('stops at once on SIGTERM with a hung upstream call, keeping every finished cache row', async () => {
+    const cacheDir = path.join(scratch, 'sigterm-cache');
+    const server = await startServerProcess(
+      isolatedEnv(cacheDir, { BASE_URL: upstream.url, TIMEOUT: '600' }),
+    );
+    try {
+      expect((await judge(server.url, ['one', 'two', 'three'])).status).toBe(200);
+      upstream.plan = () => 'hang';
+      void judge(server.url, ['four']).catch(() => undefined);
+      await until(() => upstream.inFlight === 1, 'the hung call');
+      server.proc.kill('SIGTERM');
+      const [code] = (await once(server.proc, 'exit')) as [number | null];
+      expect(code, server.output()).toBe(0);
+    } finally {
+      server.proc.kill('SIGKILL');
+    }
+    const cache = new TeacherCache(cacheDir);
+    expect(cache.counts().scores).toBe(3);
+    cache.close();
+  });
+
+  it('fails at once, in one line, on a CACHE_DIR that cannot be created', async () => {
+    const started = startServerProcess(isolatedEnv('/proc/no-such-folder/cache', { BASE_URL: upstream.url }));
+    const error = await started.then(
+      (server) => {
+        server.proc.kill('SIGKILL');
+        return new Error('it started');
+      },
+      (e: unknown) => e as Error,
+    );
+    expect(error.message).toMatch(/exited \(1\)/);
+    const errorLines = error.message.split('\n').filter((line) => line.startsWith('Error: '));
+    expect(errorLines).toHaveLength(1);
+    expect(errorLines[0]).toMatch(/\/proc\/no-such-folder\/cache.*set CACHE_DIR to a writable folder/);
+  });
+});

@@ -1,0 +1,187 @@
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  watch,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ExperimentSummary } from '../core/experiment/outputs';
+import { isolatedEnv, runScript, spawnScript, repoRoot } from '../../server/testing/scriptProcesses';
+
+/**
+ * `npm run experiment` as a hostile-but-fair user runs it (issue 14): a run folder is never half-written
+ * or silently overwritten, its name cannot leave --output-dir, the output folder and the options are
+ * checked before any work, a dataset too large for the machine is refused before loading, and float noise
+ * is no win.
+ */
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'experiment-safety-'));
+const env = isolatedEnv(path.join(scratch, 'cache'));
+const dataDir = path.resolve(repoRoot, '../shared/data');
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function experiment(args: string[]) {
+  return runScript('src/cli/experiment.ts', args, env);
+}
+
+/** A folder of its own for one test's runs. */
+function outputDir(name: string): string {
+  const dir = path.join(scratch, name);
+  mkdirSync(dir);
+  return dir;
+}
+
+describe('the run folder', () => {
+  it('refuses an --experiment-name that leaves --output-dir', async () => {
+    const out = outputDir('escape');
+    for (const name of ['../escaped', path.join(scratch, 'absolute'), 'a/../../b']) {
+      const r = await experiment(['--dataset', 'demo', '--output-dir', out, '--experiment-name', name]);
+      expect(r.code, name).toBe(1);
+      expect(r.stderr).toContain('--experiment-name must name a folder inside --output-dir');
+      expect(r.stderr).not.toContain('Backend:');
+    }
+    expect(readdirSync(scratch).sort()).toEqual(['escape']);
+  });
+
+  it('checks that the output folder can be written before any work', async () => {
+    const file = path.join(scratch, 'a-file');
+    writeFileSync(file, 'not a folder');
+    const r = await experiment(['--dataset', 'demo', '--output-dir', path.join(file, 'out')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Error: cannot write the run into .*a-file.*pass --output-dir/);
+    expect(r.stderr).not.toMatch(/Backend:|Dataset /);
+  });
+
+  it('never overwrites a run silently; --overwrite replaces the folder whole', async () => {
+    const out = outputDir('overwrite');
+    const run = path.join(out, 'run');
+    mkdirSync(run);
+    writeFileSync(path.join(run, 'stale_results.csv'), 'from an older run');
+    const args = ['--dataset', 'demo', '--num-steps', '5', '--output-dir', out, '--experiment-name', 'run'];
+    const refused = await experiment(args);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/run already exists: pick another --experiment-name, or pass --overwrite/);
+    expect(refused.stderr).not.toContain('Backend:');
+    expect(readdirSync(run)).toEqual(['stale_results.csv']);
+
+    const replaced = await experiment([...args, '--overwrite']);
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(readdirSync(run)).toContain('summary.json');
+    expect(readdirSync(run)).not.toContain('stale_results.csv');
+    expect(readdirSync(out)).toEqual(['run']);
+  });
+});
+
+/**
+ * Starts a run that writes many files (ArgKP21 with trajectories), and sends `signal` to its process group
+ * (as a terminal's Ctrl-C does) as soon as the first folder of the run appears in `out`.
+ */
+async function signalWhileWriting(out: string, signal: NodeJS.Signals) {
+  const args = ['--dataset', 'argkp21', '--data-dir', dataDir, '--save-tensors', '--output-dir', out];
+  const run = spawnScript('src/cli/experiment.ts', [...args, '--experiment-name', 'run'], env, {
+    group: true,
+  });
+  const appeared = new Promise<string>((resolve) => {
+    const watcher = watch(out, (_event, name) => {
+      // The writable-folder check at the start makes and removes a `.run.check-*` folder: not the run.
+      if (!name || name.includes('.check-') || !existsSync(path.join(out, name))) return;
+      process.kill(-run.proc.pid!, signal);
+      watcher.close();
+      resolve(name);
+    });
+  });
+  const first = await appeared;
+  const code = await run.exited;
+  return { first, code, output: run.output() };
+}
+
+describe('a run stopped while it writes', () => {
+  it('leaves no half folder under the final name when killed (SIGKILL)', async () => {
+    const out = outputDir('killed');
+    const { first } = await signalWhileWriting(out, 'SIGKILL');
+    expect(first).toMatch(/^\.run\.partial-/);
+    expect(existsSync(path.join(out, 'run'))).toBe(false);
+    // The partial files are in the hidden folder beside it (as the README says).
+    expect(readdirSync(out)).toEqual([first]);
+  });
+
+  it('on Ctrl-C stops, removes the partial files, and says nothing was written', async () => {
+    const out = outputDir('interrupted');
+    const { code, output } = await signalWhileWriting(out, 'SIGINT');
+    expect(code, output).toBe(1);
+    expect(output).toContain(`Error: Cancelled (Ctrl-C); nothing was written to ${path.join(out, 'run')}`);
+    expect(output).not.toContain('Results in');
+    expect(readdirSync(out)).toEqual([]);
+  });
+});
+
+describe('options and datasets are checked before any work', () => {
+  it('gives negative numbers the real message, and refuses absurd values', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--lr', '-1'], /lr must be positive and at most 10 \(got -1\)/],
+      [['--num-steps', '-1'], /num-steps must be an integer from 0 to 1000000 \(got -1\)/],
+      [['--lr', '1e308'], /lr must be positive and at most 10 \(got 1e\+308\)/],
+      [['--num-steps', '1e12'], /num-steps must be an integer from 0 to 1000000 \(got 1000000000000\)/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await experiment(['--dataset', 'demo', ...args, '--output-dir', scratch]);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/ambiguous|Backend:/);
+    }
+  });
+
+  it('refuses a CSV whose candidate pairs cannot fit in memory, before building them', async () => {
+    // 100,000 labels × 100,000 texts: 10^10 pairs, about 1.1 TB.
+    const lines = ['text,label'];
+    for (let i = 0; i < 100_000; i++) lines.push(`text number ${i},label_${i}`);
+    const csv = path.join(scratch, 'huge.csv');
+    writeFileSync(csv, `${lines.join('\n')}\n`);
+    const r = await experiment(['--dataset', `csv:${csv}`, '--output-dir', outputDir('huge')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /huge\.csv \(100,000 labels × 100,000 texts\) makes 10,000,000,000 candidate pairs, about 1100\.0 GB of memory, more than this machine has/,
+    );
+    expect(r.stderr).toContain('cut the file down to fewer labels or rows');
+  });
+});
+
+describe('wins, losses and the paired tests', () => {
+  it('count no difference below float noise (MAP 1.0 before and after is a tie)', async () => {
+    // Five labels, each retrieved perfectly: every type's MAP is 1, up to the last bits.
+    const rows = ['text,label'];
+    for (const [label, words] of Object.entries({
+      apple: 'apple fruit orchard',
+      boat: 'boat sail harbor',
+      chess: 'chess knight bishop',
+      drum: 'drum rhythm beat',
+      eagle: 'eagle feather nest',
+    }))
+      for (let i = 0; i < 10; i++) rows.push(`"${words} ${label} item${i}",${label}`);
+    const csv = path.join(scratch, 'perfect.csv');
+    writeFileSync(csv, `${rows.join('\n')}\n`);
+    const out = outputDir('perfect');
+    const r = await experiment(['--dataset', `csv:${csv}`, '--output-dir', out, '--experiment-name', 'run']);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(
+      readFileSync(path.join(out, 'run', 'summary.json'), 'utf8'),
+    ) as ExperimentSummary;
+    for (const type of ['optimized', 'rerank_only', 'rocchio'] as const) {
+      expect(summary.types[type]?.mean.map, type).toBeCloseTo(1, 12);
+      expect(summary.types[type]?.vs_original?.map, type).toMatchObject({
+        wins: 0,
+        losses: 0,
+        ties: 5,
+        mean_delta: 0,
+        p_randomization: 1,
+      });
+    }
+  });
+});
