@@ -5,11 +5,13 @@
  */
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
-import { chromium } from '@playwright/test';
+import { chromium, type Browser } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromiumLaunch';
 
 const PORT = Number(process.env.BENCH_PORT ?? 4199);
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'wasm,webgpu,cpu').split(',');
+/** A run folder to time "Open run…" on (e.g. a Clinc150 CLI run); the case is skipped without one. */
+const OPEN_RUN = process.env.BENCH_OPEN_RUN;
 
 async function waitForServer(url: string, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -52,15 +54,52 @@ try {
     results.push(result);
     await page.close();
   }
+  const openRun = OPEN_RUN
+    ? await timeOpenRun(browser, url, OPEN_RUN)
+    : { skipped: 'set BENCH_OPEN_RUN=<run folder>' };
+  process.stderr.write(`open run: ${JSON.stringify(openRun)}\n`);
   const report = {
     benchmark: 'refinement-explorer browser',
     timestamp: new Date().toISOString(),
     browser: `Chromium ${browser.version()}`,
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length },
     results,
+    open_run: openRun,
   };
   await browser.close();
   process.stdout.write(JSON.stringify(report, null, 2) + '\n');
 } finally {
   server.kill();
+}
+
+/**
+ * "Open run…" on a run folder, as a user picks it: from the click to the run's summary on screen
+ * (`page_ms`), and the worker's own reading and parsing (`worker_ms`), with the page's longest main-thread
+ * task while it opened (`longest_task_ms`: the page must not freeze).
+ */
+async function timeOpenRun(browser: Browser, url: string, folder: string) {
+  const page = await browser.newPage();
+  await page.goto(`${url}?steps=0&backend=wasm`);
+  await page.waitForSelector('[data-testid="refinement-status"][data-state="done"]', { timeout: 120_000 });
+  await page.evaluate(() => {
+    const w = window as unknown as { longestTask: number };
+    w.longestTask = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.longestTask = Math.max(w.longestTask, e.duration);
+    }).observe({ type: 'longtask' });
+  });
+  await page.getByTestId('open-run').click();
+  const start = Date.now();
+  await page.getByTestId('open-run-folder').setInputFiles(folder);
+  const opened = page.getByTestId('opened-run');
+  await opened.waitFor({ timeout: 600_000 });
+  const result = {
+    run: folder,
+    page_ms: Date.now() - start,
+    worker_ms: Number(await opened.getAttribute('data-open-ms')),
+    queries: await page.getByTestId('query-row').count(),
+    longest_task_ms: await page.evaluate(() => (window as unknown as { longestTask: number }).longestTask),
+  };
+  await page.close();
+  return result;
 }

@@ -4,7 +4,7 @@ import { selectForDisplay } from '../projection/displayBudget';
 import { fitProjection, type Projection } from '../projection/umapProjection';
 import { placeByNeighbours } from '../projection/placeByNeighbours';
 import { SeededRandom } from '../rng';
-import type { RefinementSession } from './session';
+import type { ExperimentResult } from './pipeline';
 import { ranksOf } from './session';
 
 /** The map of one query: its drawn candidates in 2-D and the query's path over them. */
@@ -28,6 +28,15 @@ export interface QueryProjection {
   /** All candidates of the query, drawn or not. */
   total: number;
   truncated: boolean;
+  /** How the map was made when it is not a UMAP of the documents' embeddings (a run opened without them). */
+  note?: string;
+}
+
+/** What a map is made from: the run's candidates and embeddings, and each query's path (a live session or an opened run). */
+export interface ProjectableRun {
+  readonly result: Pick<ExperimentResult, 'dataset' | 'scores' | 'sampled' | 'docEmbeddings'>;
+  /** The query vector at every recorded step (step 0 = original), rows in step order. */
+  trajectory(index: number): Matrix;
 }
 
 export interface ProjectionSettings {
@@ -53,7 +62,7 @@ export class QueryProjector {
   private readonly fits = new Map<string, Promise<Fitted>>();
 
   constructor(
-    private readonly session: RefinementSession,
+    private readonly session: ProjectableRun,
     private readonly settings: ProjectionSettings,
   ) {}
 
@@ -62,7 +71,7 @@ export class QueryProjector {
     const q = result.dataset.queries[index];
     const fit = await this.fitFor(q.candidates, options);
     const before = ranksOf(result.scores.original[index]);
-    const after = ranksOf(result.scores.optimized[index]);
+    const after = ranksOf((result.scores.optimized ?? result.scores.original)[index]);
     const sampledIndex = new Map<number, number>();
     result.sampled[index].forEach((c, k) => sampledIndex.set(c, k));
 

@@ -48,7 +48,8 @@ export interface QueryView {
  * of its refinement with edited teacher scores. Requires the `optimized` type with trajectories.
  */
 export class RefinementSession {
-  private readonly scorer: CorpusScorer;
+  /** The corpus on the compute backend, for re-scoring refined queries and trajectory snapshots. */
+  readonly scorer: CorpusScorer;
   private readonly originalTeacher: (number | null)[][];
 
   constructor(
@@ -63,50 +64,9 @@ export class RefinementSession {
 
   view(index: number, topK = 20): QueryView {
     const { result } = this;
-    const q = this.query(index);
-    const before = result.scores.original[index];
-    const after = result.scores.optimized[index];
-    const rankBefore = ranksOf(before);
-    const rankAfter = ranksOf(after);
-    const sampled = new Map<number, number>();
-    result.sampled[index].forEach((c, k) => sampled.set(c, k));
-    const teacher = result.teacher[index].scores;
-    const shown = new Set<number>(sampled.keys());
-    for (let c = 0; c < q.candidates.length; c++)
-      if (rankBefore[c] <= topK || rankAfter[c] <= topK) shown.add(c);
-    const documents = [...shown]
-      .map((c): RankedDocument => {
-        const doc = result.dataset.documents[q.candidates[c]];
-        return {
-          candidate: c,
-          docId: doc.id,
-          text: doc.text,
-          label: q.labels[c],
-          sampled: sampled.has(c),
-          sampledIndex: sampled.get(c) ?? null,
-          teacherScore: sampled.has(c) ? teacher[sampled.get(c)!] : null,
-          scoreBefore: before[c],
-          scoreAfter: after[c],
-          rankBefore: rankBefore[c],
-          rankAfter: rankAfter[c],
-        };
-      })
-      .sort((a, b) => a.rankAfter - b.rankAfter);
-    const t = result.trajectories!;
-    return {
-      index,
-      id: q.id,
-      text: q.text,
-      candidateCount: q.candidates.length,
-      relevantCount: q.labels.reduce((n, l) => n + (l > 0 ? 1 : 0), 0),
-      topK,
-      documents,
-      metricsBefore: result.metrics.original[index],
-      metricsAfter: result.metrics.optimized[index],
-      lossPerStep: Array.from(row(t.lossPerStep, index)),
-      steps: t.steps,
-      edited: result.teacher[index].scores.some((s, k) => s !== this.originalTeacher[index][k]),
-    };
+    this.query(index);
+    const edited = result.teacher[index].scores.some((s, k) => s !== this.originalTeacher[index][k]);
+    return queryViewOf(result, index, topK, edited);
   }
 
   /** The query vector at every recorded step (step 0 = original), rows in step order. */
@@ -183,6 +143,71 @@ export class RefinementSession {
     if (!q) throw new Error(`no query ${index}; the dataset has ${this.result.dataset.queries.length}`);
     return q;
   }
+}
+
+/** What a query's view is drawn from: a finished run's scores, sample and (optional) trajectories. */
+export type QueryViewSource = Pick<
+  ExperimentResult,
+  'dataset' | 'scores' | 'metrics' | 'sampled' | 'teacher' | 'trajectories'
+>;
+
+/**
+ * One query's view of a finished run: the union of the top k before and after plus the sampled documents.
+ * Shared by the live session and runs opened from their files, which may lack the optimized type (then
+ * "after" is the original ranking) or trajectories (then one step and no losses).
+ */
+export function queryViewOf(
+  result: QueryViewSource,
+  index: number,
+  topK: number,
+  edited: boolean,
+): QueryView {
+  const q = result.dataset.queries[index];
+  if (!q) throw new Error(`no query ${index}; the dataset has ${result.dataset.queries.length}`);
+  const before = result.scores.original[index];
+  const refined = result.scores.optimized ? 'optimized' : 'original';
+  const after = result.scores[refined][index];
+  const rankBefore = ranksOf(before);
+  const rankAfter = ranksOf(after);
+  const sampled = new Map<number, number>();
+  result.sampled[index].forEach((c, k) => sampled.set(c, k));
+  const teacher = result.teacher[index].scores;
+  const shown = new Set<number>(sampled.keys());
+  for (let c = 0; c < q.candidates.length; c++)
+    if (rankBefore[c] <= topK || rankAfter[c] <= topK) shown.add(c);
+  const documents = [...shown]
+    .map((c): RankedDocument => {
+      const doc = result.dataset.documents[q.candidates[c]];
+      return {
+        candidate: c,
+        docId: doc.id,
+        text: doc.text,
+        label: q.labels[c],
+        sampled: sampled.has(c),
+        sampledIndex: sampled.get(c) ?? null,
+        teacherScore: sampled.has(c) ? teacher[sampled.get(c)!] : null,
+        scoreBefore: before[c],
+        scoreAfter: after[c],
+        rankBefore: rankBefore[c],
+        rankAfter: rankAfter[c],
+      };
+    })
+    .sort((a, b) => a.rankAfter - b.rankAfter);
+  const t = result.trajectories;
+  return {
+    index,
+    id: q.id,
+    text: q.text,
+    candidateCount: q.candidates.length,
+    relevantCount: q.labels.reduce((n, l) => n + (l > 0 ? 1 : 0), 0),
+    topK,
+    documents,
+    metricsBefore: result.metrics.original[index],
+    metricsAfter: result.metrics[refined][index],
+    lossPerStep: t ? Array.from(row(t.lossPerStep, index)) : [],
+    steps: t ? t.steps : [0],
+    edited,
+  };
 }
 
 /** 1-based rank of every candidate under `scores` (ties keep candidate order). */

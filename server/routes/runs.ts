@@ -1,0 +1,126 @@
+import { createReadStream } from 'node:fs';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RouteModule } from '../app';
+import { errorBody } from '../app';
+
+/**
+ * Finished runs on the server: `GET /api/runs` lists the run folders in RUNS_DIR (default `./output`, the
+ * CLI's default output folder) and `GET /runs/<name>/<file>` serves a run's files read-only, so that the app
+ * opens a run (`?run=<name>`) and a link reopens it. As `/data`: only what is really inside the folder
+ * (links resolved; `..` refused), no hidden files, and no answer names a server path.
+ */
+
+/** What the list says of a run: enough to pick one, nothing of the server's paths. */
+export interface ServerRunEntry {
+  name: string;
+  layout: 'project' | 'reference';
+  dataset: string | null;
+  embedding_model: string | null;
+  teacher: string | null;
+  queries: number | null;
+  /** The run's own timestamp, else the folder's modification time (ISO). */
+  created: string;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.json': 'application/json; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.jsonl': 'application/x-ndjson; charset=utf-8',
+};
+
+const isFile = (file: string) =>
+  stat(file).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+const readJson = async (file: string): Promise<Record<string, unknown> | undefined> =>
+  readFile(file, 'utf8').then(
+    (text) => JSON.parse(text) as Record<string, unknown>,
+    () => undefined,
+  );
+const text = (value: unknown) => (typeof value === 'string' ? value : null);
+
+/** The list entry of the run folder `folder` (a real path inside the runs folder), or null if not a run. */
+async function runEntry(name: string, folder: string): Promise<ServerRunEntry | null> {
+  const has = (file: string) => isFile(path.join(folder, file));
+  const project =
+    (await has('config.json')) &&
+    ((await has('original_raw_scores.parquet')) || (await has('original_raw_scores.csv')));
+  const reference = !project && (await has('embeddings_raw_scores.parquet'));
+  if (!project && !reference) return null;
+  const config =
+    (await readJson(path.join(folder, project ? 'config.json' : 'experiment_config.json'))) ?? {};
+  const summary = await readJson(path.join(folder, 'summary.json'));
+  const stamp = text(config.timestamp) ?? (await stat(folder)).mtime.toISOString();
+  return {
+    name,
+    layout: project ? 'project' : 'reference',
+    dataset: text(config.dataset) ?? text(summary?.dataset),
+    embedding_model: text(config.embedding_model),
+    teacher: project
+      ? text(config.teacher)
+      : config.optimize_with_gold === true
+        ? 'gold'
+        : text(config.reranker_model),
+    queries: typeof summary?.queries === 'number' ? summary.queries : null,
+    created: stamp,
+  };
+}
+
+export const runsRoutes: RouteModule = (app, { config }) => {
+  const rootOf = () => realpath(config.runsDir).catch(() => undefined);
+
+  app.get('/api/runs', async () => {
+    const root = await rootOf();
+    if (!root)
+      return {
+        runs: [],
+        message: 'no runs folder yet: run an experiment (npm run experiment) or set RUNS_DIR',
+      };
+    const runs: ServerRunEntry[] = [];
+    for (const entry of await readdir(root, { withFileTypes: true })) {
+      if (entry.name.startsWith('.')) continue;
+      const real = await realpath(path.join(root, entry.name)).catch(() => undefined);
+      if (!real || !real.startsWith(root + path.sep)) continue;
+      if (!(await stat(real)).isDirectory()) continue;
+      const run = await runEntry(entry.name, real);
+      if (run) runs.push(run);
+    }
+    runs.sort((a, b) => b.created.localeCompare(a.created) || a.name.localeCompare(b.name));
+    return { runs };
+  });
+
+  const serveFile = async (request: FastifyRequest, reply: FastifyReply) => {
+    // The raw path, decoded here: the router's own decoding is not relied on for the security check.
+    const rawPath = request.url.split('?')[0].replace(/^\/runs\/?/, '');
+    let relative: string;
+    try {
+      relative = decodeURIComponent(rawPath);
+    } catch {
+      return reply.code(400).send(errorBody(400, 'the path is not valid percent-encoding'));
+    }
+    const segments = relative.split(/[/\\]/).filter((s) => s !== '');
+    if (segments.some((s) => s === '..') || relative.includes('\0') || path.isAbsolute(relative))
+      return reply.code(403).send(errorBody(403, 'refused: the path leaves the runs folder'));
+    const missing = () =>
+      reply.code(404).send(errorBody(404, `no such file in the runs folder: ${relative}`));
+    if (segments.length < 2 || segments.some((s) => s.startsWith('.'))) return missing();
+    const root = await rootOf();
+    if (!root) return missing();
+    const target = await realpath(path.join(root, ...segments)).catch(() => undefined);
+    if (!target) return missing();
+    if (!target.startsWith(root + path.sep))
+      return reply.code(403).send(errorBody(403, 'refused: the path leaves the runs folder'));
+    const info = await stat(target);
+    if (!info.isFile()) return missing();
+    reply
+      .type(CONTENT_TYPES[path.extname(target).toLowerCase()] ?? 'application/octet-stream')
+      .header('content-length', info.size)
+      .header('cache-control', 'no-cache');
+    return reply.send(createReadStream(target));
+  };
+  app.get('/runs/*', serveFile);
+};

@@ -1,0 +1,174 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../compute/backend';
+import { buildDemoDataset } from '../datasets/demo/demoParser';
+import { memoryFiles } from '../datasets/memoryFiles';
+import { LsaEmbedder } from '../embedding/lsaEmbedder';
+import { row } from '../matrix';
+import { GoldTeacher } from '../teachers/goldTeacher';
+import { DEFAULT_METHOD } from './config';
+import { readRunFolder, OpenedRunSession } from './openedRun';
+import { summarize } from './outputs';
+import { pcaPath } from './pathMap';
+import { runExperiment, type ExperimentResult } from './pipeline';
+import { experimentFiles, type RunFile, type RunFilesOptions } from './runFiles';
+
+let result: ExperimentResult;
+
+beforeAll(async () => {
+  await initBackend('cpu');
+  result = await runExperiment({
+    dataset: buildDemoDataset(),
+    embedder: new LsaEmbedder({ dims: 32, seed: 42 }),
+    teacher: new GoldTeacher(),
+    method: { ...DEFAULT_METHOD, numSteps: 20, recordEvery: 1 },
+  });
+});
+
+/** The run's folder as the CLI writes it, held in memory (the browser's way in). */
+async function folderOf(options: Partial<RunFilesOptions>, drop: RegExp = /^$/) {
+  const config = { experiment_name: 'demo-run', dataset: 'demo', random_seed: 42, teacher: 'gold' };
+  const files: RunFile[] = experimentFiles(result, {
+    config,
+    summary: summarize(result, 'demo-run', 42),
+    ...options,
+  });
+  const contents: Record<string, Uint8Array | string> = {};
+  for (const f of files) {
+    if (drop.test(f.path)) continue;
+    contents[f.path] = await contentOf(f.content);
+  }
+  return memoryFiles('demo-run', contents);
+}
+
+/** A file's bytes, whether its content is given whole or in (text or byte) chunks. */
+async function contentOf(content: RunFile['content']): Promise<Uint8Array> {
+  if ('bytes' in content) return content.bytes();
+  const parts: Uint8Array[] = [];
+  const chunks = content.chunks() as Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
+  for await (const part of chunks)
+    parts.push(typeof part === 'string' ? new TextEncoder().encode(part) : part);
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+const settings = { budget: 2000, seed: 42 };
+
+describe('readRunFolder, project layout', () => {
+  it('reads back every query, type, metric, sample and trajectory the run wrote', async () => {
+    const run = await readRunFolder(await folderOf({ trajectories: true, embeddings: true }), 'folder');
+    expect(run.layout).toBe('project');
+    expect(run.name).toBe('demo-run');
+    expect(run.result.types).toEqual(result.types);
+    expect(run.result.dataset.queries.map((q) => [q.id, q.text])).toEqual(
+      result.dataset.queries.map((q) => [q.id, q.text]),
+    );
+    for (const type of result.types)
+      result.dataset.queries.forEach((q, i) => {
+        expect(run.result.scores[type][i]).toEqual(result.scores[type][i]);
+        // The metrics are the results table's, which prints doubles exactly.
+        expect(run.result.metrics[type][i]).toEqual(result.metrics[type][i]);
+      });
+    expect(run.result.sampled).toEqual(result.sampled);
+    expect(run.result.teacher.map((t) => t.scores)).toEqual(result.teacher.map((t) => t.scores));
+    expect(run.result.trajectories!.steps).toEqual(result.trajectories!.steps);
+    expect(run.result.trajectories!.snapshots.data).toEqual(result.trajectories!.snapshots.data);
+    expect(run.result.trajectories!.lossPerStep.data).toEqual(result.trajectories!.lossPerStep.data);
+    expect(run.docEmbeddings!.data).toEqual(result.docEmbeddings.data);
+    expect(run.queryEmbeddings!.data).toEqual(result.queryEmbeddings.data);
+    expect(run.summary.types.optimized!.mean.map).toBe(summarize(result, 'x', 42).types.optimized!.mean.map);
+    expect(run.notes).toEqual([]);
+
+    const session = new OpenedRunSession(run, settings);
+    const view = session.view(0, 20);
+    expect(view.metricsAfter).toEqual(result.metrics.optimized[0]);
+    expect(view.lossPerStep).toEqual(Array.from(row(result.trajectories!.lossPerStep, 0)));
+  });
+
+  it('recomputes what a folder lacks: the results tables and summary; reads the CSV without Parquet', async () => {
+    const files = await folderOf({ parquet: false }, /_results\.csv$|^summary\.json$/);
+    const run = await readRunFolder(files, 'bare');
+    expect(run.name).toBe('demo-run');
+    result.dataset.queries.forEach((_, i) =>
+      expect(run.result.metrics.optimized[i].map).toBeCloseTo(result.metrics.optimized[i].map, 6),
+    );
+    expect(run.summary.types.optimized!.vs_original!.map.mean_delta).toBeCloseTo(
+      summarize(result, 'x', 42).types.optimized!.vs_original!.map.mean_delta,
+      6,
+    );
+    expect(run.result.trajectories).toBeUndefined();
+    expect(run.notes.some((n) => /optimized_results\.csv is missing/.test(n))).toBe(true);
+  });
+
+  it('maps a query without embeddings from its own path, never an empty map', async () => {
+    const run = await readRunFolder(await folderOf({ trajectories: true }), 'folder');
+    const map = await new OpenedRunSession(run, settings).project(0);
+    expect(map.note).toMatch(/PCA of the query.s trajectory/);
+    expect(map.trajectory.length).toBe(2 * result.trajectories!.steps.length);
+    expect(map.candidates.length).toBeGreaterThanOrEqual(result.sampled[0].length);
+    expect([...map.coords].every(Number.isFinite)).toBe(true);
+    // The path runs left to right.
+    expect(map.trajectory[map.trajectory.length - 2]).toBeGreaterThan(map.trajectory[0]);
+    const bare = await readRunFolder(await folderOf({}), 'bare');
+    const scatter = await new OpenedRunSession(bare, settings).project(0);
+    expect(scatter.note).toMatch(/neither document embeddings nor trajectories/);
+    expect(scatter.coords[0]).toBe(result.scores.original[0][scatter.candidates[0]]);
+  });
+
+  it('says what a folder that is not a run is', async () => {
+    await expect(readRunFolder(memoryFiles('x', { 'notes.txt': 'hi' }), 'holiday')).rejects.toThrow(
+      /"holiday" is not a run folder: expected config\.json/,
+    );
+    const corrupt = memoryFiles('x', {
+      'config.json': '{}',
+      'original_raw_scores.parquet': new Uint8Array([1, 2, 3]),
+    });
+    await expect(readRunFolder(corrupt, 'x')).rejects.toThrow(
+      /original_raw_scores\.parquet is not a readable Parquet/,
+    );
+  });
+});
+
+describe('readRunFolder, reference layout', () => {
+  it('opens the reference fixture with its summary computed and maps from the path', async () => {
+    const fixture = path.resolve(
+      new URL('../../..', import.meta.url).pathname,
+      '../shared/reference/reference-run',
+    );
+    const names = [
+      'experiment_config.json',
+      'embeddings_raw_scores.parquet',
+      'optimized_embeddings_raw_scores.parquet',
+      'tensors/What_is_the_baggage_allowance/query_updates.pt',
+      'tensors/How_do_I_get_a_refund_for_a_cancelled_flight/query_updates.pt',
+      'tensors/Renting_a_car__what_do_I_need/query_updates.pt',
+    ];
+    const files = memoryFiles(
+      'reference-run',
+      Object.fromEntries(names.map((f) => [f, new Uint8Array(readFileSync(path.join(fixture, f)))])),
+    );
+    const run = await readRunFolder(files, 'reference-run');
+    expect(run.layout).toBe('reference');
+    expect(run.config).toMatchObject({ dataset: 'fixture', lr: 0.05, teacher: 'gold' });
+    expect(run.summary.queries).toBe(3);
+    expect(run.summary.types.optimized!.vs_original).toBeDefined();
+    const map = await new OpenedRunSession(run, settings).project(1);
+    expect(map.trajectory.length).toBe(2 * 21);
+    expect(map.note).toMatch(/PCA/);
+  });
+});
+
+describe('pcaPath', () => {
+  it('lays a straight path along x, start to end left to right', () => {
+    const points = { rows: 3, cols: 2, data: Float32Array.of(0, 0, 0, -1, 0, -2) };
+    const xy = pcaPath(points);
+    expect(xy[4] - xy[0]).toBeCloseTo(2, 5);
+    expect(Math.abs(xy[1]) + Math.abs(xy[3]) + Math.abs(xy[5])).toBeLessThan(1e-5);
+  });
+});

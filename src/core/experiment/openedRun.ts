@@ -1,0 +1,115 @@
+import type { DataFiles } from '../datasets/types';
+import { matrix, row, type Matrix } from '../matrix';
+import type { LongTaskOptions } from '../progress';
+import { summarize, type ExperimentSummary } from './outputs';
+import { pathMap } from './pathMap';
+import { isProjectRun, readProjectRun } from './projectRunReader';
+import { QueryProjector, type ProjectionSettings, type QueryProjection } from './queryProjection';
+import { projectConfigOfReference, type RunScores } from './referenceLayout';
+import { readReferenceRun } from './referenceRun';
+import { queryViewOf, type QueryView } from './session';
+
+/**
+ * A finished run opened from its files, whichever layout wrote them (this project's, or the reference
+ * code's), as one in-memory shape: what the explorer shows of a run without recomputing it.
+ */
+export interface OpenedRun {
+  layout: 'project' | 'reference';
+  /** The experiment's name (config), else the folder's. */
+  name: string;
+  /** The run's settings with this project's config.json keys (a reference run's arguments mapped). */
+  config: Record<string, unknown>;
+  /** summary.json, or computed from the metrics when the folder has none (means, deltas, significance). */
+  summary: ExperimentSummary;
+  result: RunScores;
+  docEmbeddings?: Matrix;
+  queryEmbeddings?: Matrix;
+  notes: string[];
+}
+
+/** Reads the run folder in `files` (either layout); a folder that is neither says what a run holds. */
+export async function readRunFolder(
+  files: DataFiles,
+  name: string,
+  options: LongTaskOptions = {},
+): Promise<OpenedRun> {
+  if (await isProjectRun(files)) {
+    const run = await readProjectRun(files, options);
+    const seed = Number(run.config.random_seed ?? 42);
+    return {
+      layout: 'project',
+      name: typeof run.config.experiment_name === 'string' ? run.config.experiment_name : name,
+      config: run.config,
+      summary: run.summary ?? summarize({ ...run.result, timings: {} }, name, seed),
+      result: run.result,
+      docEmbeddings: run.docEmbeddings,
+      queryEmbeddings: run.queryEmbeddings,
+      notes: run.notes,
+    };
+  }
+  if (await files.exists('embeddings_raw_scores.parquet')) {
+    options.onProgress?.({ stage: 'read the reference run', done: 0, total: 1 });
+    const run = await readReferenceRun(files);
+    options.onProgress?.({ stage: 'read the reference run', done: 1, total: 1 });
+    const config = run.config ? projectConfigOfReference(run.config) : {};
+    const experiment = typeof run.config?.experiment_name === 'string' ? run.config.experiment_name : name;
+    const summary = (await files.exists('summary.json'))
+      ? (JSON.parse(await files.readText('summary.json')) as ExperimentSummary)
+      : summarize({ ...run, timings: {} }, experiment, Number(config.random_seed ?? 42));
+    return { layout: 'reference', name: experiment, config, summary, result: run, notes: run.notes };
+  }
+  throw new Error(
+    `"${name}" is not a run folder: expected config.json and original_raw_scores.parquet (this project's ` +
+      'layout, what npm run experiment writes and the app exports) or embeddings_raw_scores.parquet (the ' +
+      "reference code's layout)",
+  );
+}
+
+/**
+ * The explorer's side of an opened run: query views and maps, read-only. With document embeddings the map
+ * is the same UMAP as a live run's; without, the map of the query's own path (`pathMap`).
+ */
+export class OpenedRunSession {
+  private readonly projector?: QueryProjector;
+
+  constructor(
+    readonly run: OpenedRun,
+    settings: ProjectionSettings,
+  ) {
+    const docEmbeddings = run.docEmbeddings;
+    // The UMAP places the query's path by its neighbours: it needs the query's vectors too.
+    if (docEmbeddings && (run.result.trajectories || run.queryEmbeddings))
+      this.projector = new QueryProjector(
+        { result: { ...run.result, docEmbeddings }, trajectory: (i) => this.trajectory(i)! },
+        settings,
+      );
+  }
+
+  view(index: number, topK: number): QueryView {
+    return queryViewOf(this.run.result, index, topK, false);
+  }
+
+  /** The query at every recorded step; without trajectories, the original query alone when saved. */
+  trajectory(index: number): Matrix | undefined {
+    const { result, queryEmbeddings } = this.run;
+    const t = result.trajectories;
+    if (t) {
+      const Q = result.dataset.queries.length;
+      const d = t.snapshots.cols;
+      const out = matrix(t.steps.length, d);
+      t.steps.forEach((_, s) => out.data.set(row(t.snapshots, s * Q + index), s * d));
+      return out;
+    }
+    return queryEmbeddings && matrix(1, queryEmbeddings.cols, row(queryEmbeddings, index).slice());
+  }
+
+  async project(index: number, options: LongTaskOptions = {}): Promise<QueryProjection> {
+    if (!this.projector) return pathMap(this.run.result, index, this.trajectory(index));
+    const map = await this.projector.project(index, options);
+    if (this.run.result.trajectories) return map;
+    return {
+      ...map,
+      note: 'This run saved no trajectories (--save-tensors): the map shows the original query only.',
+    };
+  }
+}
