@@ -31,6 +31,8 @@ export default defineConfig({
       DATA_DIR: '../shared/data',
       CACHE_DIR: 'test-results/e2e-cache',
       MODELS_DIR: '.cache/fixture-models',
+      // Finished runs the app opens with ?run=<name> (e2e/openRun.spec.ts writes one there).
+      RUNS_DIR: 'test-results/e2e-runs',
     },
     url: 'http://127.0.0.1:4173',
     reuseExistingServer: !process.env.CI,

@@ -1,4 +1,6 @@
 import { expect, test } from '@playwright/test';
+import { ExperimentPage } from './pages/ExperimentPage';
+import { ExplorerPage } from './pages/ExplorerPage';
 
 test('the built-in demo runs on first open, with no server and no network', async ({ page }) => {
   const errors: string[] = [];
@@ -7,16 +9,15 @@ test('the built-in demo runs on first open, with no server and no network', asyn
   page.on('request', (r) => {
     if (!r.url().startsWith('http://127.0.0.1:4173/')) external.push(r.url());
   });
+  const explorer = new ExplorerPage(page);
   await page.goto('/');
-  await expect(page.getByTestId('refinement-status')).toHaveAttribute('data-state', 'done');
-  await expect(page.getByTestId('backend-status')).toHaveAttribute('data-backend', /^(wasm|webgpu|cpu)$/);
-  await page.getByTestId('tab-experiment').click();
-  const summary = page.getByTestId('summary-table');
-  const mapOf = async (type: string) =>
-    Number(await summary.locator(`tr[data-type="${type}"] td[data-metric="map"]`).innerText());
-  expect(await mapOf('optimized')).toBeGreaterThan(await mapOf('original'));
-  await expect(page.getByTestId('gain-scatter')).toBeVisible();
-  await expect(page.getByTestId('history-row').first()).toBeVisible();
+  await explorer.waitUntilRefined();
+  await expect(explorer.backendStatus).toHaveAttribute('data-backend', /^(wasm|webgpu|cpu)$/);
+  await explorer.experimentTab.click();
+  const experiment = new ExperimentPage(page);
+  expect(await experiment.mean('optimized', 'map')).toBeGreaterThan(await experiment.mean('original', 'map'));
+  await expect(experiment.gainScatter).toBeVisible();
+  await expect(experiment.historyRows.first()).toBeVisible();
   expect(errors).toEqual([]);
   expect(external).toEqual([]);
 });

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { initBackend } from '../src/core/compute/backend';
 import path from 'node:path';
 import { folderFiles } from '../src/cli/dataFolder';
@@ -10,6 +10,8 @@ import { DEFAULT_METHOD } from '../src/core/experiment/config';
 import { runExperiment } from '../src/core/experiment/pipeline';
 import type { RankingMetrics } from '../src/core/metrics/rankingMetrics';
 import { GoldTeacher } from '../src/core/teachers/goldTeacher';
+import { ExperimentPage } from './pages/ExperimentPage';
+import { ExplorerPage } from './pages/ExplorerPage';
 
 const sharedData = path.resolve(new URL('.', import.meta.url).pathname, '../../shared/data');
 
@@ -60,14 +62,6 @@ async function engineMetrics(c: ExplorerCase): Promise<{ before: RankingMetrics;
   return { before: result.metrics.original[i], after: result.metrics.optimized[i] };
 }
 
-async function shownMetrics(page: Page, which: 'before' | 'after'): Promise<Record<string, number>> {
-  const cells = page.getByTestId(`metric-${which}`);
-  const out: Record<string, number> = {};
-  for (const cell of await cells.all())
-    out[(await cell.getAttribute('data-metric'))!] = Number(await cell.getAttribute('data-value'));
-  return out;
-}
-
 for (const c of CASES) {
   test.describe(c.name, () => {
     test('opens from a URL, matches the engine, scrubs, plays and answers a what-if', async ({ page }) => {
@@ -76,17 +70,15 @@ for (const c of CASES) {
       page.on('pageerror', (e) => errors.push(e.message));
       const expected = await engineMetrics(c);
       const backend = c.backend;
+      const explorer = new ExplorerPage(page);
 
-      await page.goto(`/?backend=${backend}&query=${c.query}${c.url}`);
-      await expect(page.getByTestId('backend-status')).toHaveAttribute('data-backend', backend);
-      await expect(page.getByTestId('refinement-status')).toHaveAttribute('data-state', 'done', {
-        timeout: 240_000,
-      });
-      await expect(page.getByTestId('query-title')).toContainText(c.title);
+      await explorer.open(`backend=${backend}&query=${c.query}${c.url}`);
+      await expect(explorer.backendStatus).toHaveAttribute('data-backend', backend);
+      await expect(explorer.queryTitle).toContainText(c.title);
 
       // Metrics before/after equal the engine's own numbers for the same query (computed in Node above).
-      const before = await shownMetrics(page, 'before');
-      const after = await shownMetrics(page, 'after');
+      const before = await explorer.metrics('before');
+      const after = await explorer.metrics('after');
       expect(Object.keys(before).length).toBe(26);
       const tolerance = backend === 'webgpu' ? 1e-3 : 1e-9;
       for (const [m, v] of Object.entries(expected.before))
@@ -96,75 +88,62 @@ for (const c of CASES) {
       expect(after.map).toBeGreaterThan(before.map);
 
       // The map draws the candidates (a display budget for large sets); the slider scrubs the path.
-      const map = page.getByTestId('projection-map');
+      const map = explorer.map;
       await expect(map).toBeVisible({ timeout: 120_000 });
       expect(c.points(Number(await map.getAttribute('data-points')))).toBe(true);
       const shot = c.name.replace(/[^a-z0-9]+/gi, '-');
       await page.screenshot({ path: `test-results/e2e/explorer-${shot}.png`, fullPage: true });
-      const slider = page.getByTestId('trajectory-slider');
-      await slider.fill('0');
-      await expect(map).toHaveAttribute('data-step', '0');
-      await expect(page.getByTestId('step-label')).toContainText('step 0 / 100');
-      await slider.fill('50');
-      await expect(page.getByTestId('step-label')).toContainText('step 50 / 100');
-      await page.getByTestId('play').click();
-      await expect(page.getByTestId('step-label')).toContainText('step 100 / 100', { timeout: 10_000 });
+      await explorer.showStep(0);
+      await expect(explorer.stepLabel).toContainText('step 0 / 100');
+      await explorer.showStep(50);
+      await expect(explorer.stepLabel).toContainText('step 50 / 100');
+      await explorer.play.click();
+      await expect(explorer.stepLabel).toContainText('step 100 / 100', { timeout: 10_000 });
 
       // Hovering a point shows its document.
-      const box = (await map.locator('canvas').boundingBox())!;
+      const box = (await explorer.mapCanvas.boundingBox())!;
       for (let i = 0; i < 40 && !(await page.getByTestId('map-tooltip').isVisible()); i++)
         await page.mouse.move(box.x + box.width * (0.2 + 0.015 * i), box.y + box.height * 0.5);
 
       // What-if: flip the teacher's score of the top relevant sampled document; the ranking changes.
-      const rowsBefore = await rankSignature(page);
-      const firstScored = page
-        .getByTestId('rank-row')
-        .filter({ has: page.getByTestId('teacher-score') })
-        .first();
+      const rowsBefore = await explorer.rankSignature();
+      const firstScored = explorer.rankRows.filter({ has: page.getByTestId('teacher-score') }).first();
       const docId = await firstScored.getAttribute('data-doc-id');
       await firstScored.getByTestId('teacher-score').click();
       await expect(page.getByTestId('reset-what-if')).toBeVisible();
-      await expect(page.getByTestId('refinement-status')).toHaveAttribute('data-state', 'done');
-      expect(await rankSignature(page)).not.toEqual(rowsBefore);
-      const flipped = page.locator(`[data-testid="rank-row"][data-doc-id="${docId}"]`);
+      await explorer.waitUntilRefined();
+      expect(await explorer.rankSignature()).not.toEqual(rowsBefore);
+      const flipped = explorer.rankRow(docId!);
       await expect(flipped.getByTestId('teacher-score')).toHaveText('0.00');
       await page.screenshot({ path: `test-results/e2e/explorer-what-if-${shot}.png`, fullPage: true });
       await page.getByTestId('reset-what-if').click();
       await expect(page.getByTestId('reset-what-if')).toHaveCount(0);
-      expect(await rankSignature(page)).toEqual(rowsBefore);
+      expect(await explorer.rankSignature()).toEqual(rowsBefore);
 
       // The experiment summary view, then back to the explorer with the browser's Back button.
-      await page.getByTestId('tab-experiment').click();
-      await expect(page.getByTestId('summary-table')).toBeVisible();
+      await explorer.experimentTab.click();
+      await expect(new ExperimentPage(page).summaryTable).toBeVisible();
       await page.screenshot({ path: `test-results/e2e/experiment-${shot}.png`, fullPage: true });
       await page.goBack();
-      await expect(page.getByTestId('projection-map')).toBeVisible();
+      await expect(explorer.map).toBeVisible();
       expect(errors).toEqual([]);
     });
   });
 }
 
 test('selecting another query updates the URL; the URL reopens it', async ({ page }) => {
-  await page.goto('/?backend=wasm');
-  await expect(page.getByTestId('refinement-status')).toHaveAttribute('data-state', 'done');
-  await page.locator('[data-testid="query-row"][data-query-id="car_rental"]').click();
+  const explorer = new ExplorerPage(page);
+  await explorer.open('backend=wasm');
+  await explorer.queryRow('car_rental').click();
   await expect(page).toHaveURL(/query=car_rental/);
-  await expect(page.getByTestId('query-title')).toContainText('Renting a car');
+  await expect(explorer.queryTitle).toContainText('Renting a car');
   await page.goBack();
-  await expect(page.getByTestId('query-title')).not.toContainText('Renting a car');
+  await expect(explorer.queryTitle).not.toContainText('Renting a car');
   await page.goForward();
-  await expect(page.getByTestId('query-title')).toContainText('Renting a car');
+  await expect(explorer.queryTitle).toContainText('Renting a car');
   await page.reload();
-  await expect(page.getByTestId('query-title')).toContainText('Renting a car');
+  await expect(explorer.queryTitle).toContainText('Renting a car');
 });
-
-async function rankSignature(page: Page): Promise<string[]> {
-  return page
-    .getByTestId('rank-row')
-    .evaluateAll((rows) =>
-      rows.map((r) => `${r.getAttribute('data-doc-id')}:${r.getAttribute('data-rank-after')}`),
-    );
-}
 
 test('a neural embedding model from the server’s mirror runs the explorer end to end', async ({ page }) => {
   const { FIXTURE_MODEL_ID, writeFixtureModel } = await import('../scripts/make-fixture-model');
@@ -174,12 +153,11 @@ test('a neural embedding model from the server’s mirror runs the explorer end 
   await page.goto(
     `/?backend=wasm&models=server&device=wasm&pooling=mean&embedding=${encodeURIComponent(FIXTURE_MODEL_ID)}`,
   );
-  await expect(page.getByTestId('refinement-status')).toHaveAttribute('data-state', 'done');
+  const explorer = new ExplorerPage(page);
+  await explorer.waitUntilRefined();
   await expect(page.getByTestId('embedding-model-id')).toHaveValue(FIXTURE_MODEL_ID);
-  await expect(page.getByTestId('projection-map')).toBeVisible();
-  const after = Number(
-    await page.locator('[data-testid="metric-after"][data-metric="map"]').getAttribute('data-value'),
-  );
+  await expect(explorer.map).toBeVisible();
+  const after = await explorer.metric('after', 'map');
   expect(after).toBeGreaterThan(0);
   await page.screenshot({ path: 'test-results/e2e/explorer-neural.png', fullPage: true });
   expect(errors).toEqual([]);

@@ -2,13 +2,17 @@ import { useEffect } from 'react';
 import { Header } from './components/Header';
 import { LossCurve } from './components/LossCurve';
 import { MetricsPanel } from './components/MetricsPanel';
+import { OpenRun } from './components/OpenRun';
 import { ProjectionMap } from './components/ProjectionMap';
 import { QueryList } from './components/QueryList';
 import { RankChanges } from './components/RankChanges';
 import { ExperimentView } from './components/experiment/ExperimentView';
 import { SettingsPanel } from './components/SettingsPanel';
 import { TrajectoryControls } from './components/TrajectoryControls';
+import { TeachingPanels } from './components/TeachingPanels';
 import { useExplorer } from './stores/explorerStore';
+import { useAppliedTheme } from './theme/theme';
+import './theme/theme.css';
 import './app.css';
 
 /**
@@ -22,6 +26,7 @@ export function App() {
   const status = useExplorer((s) => s.status);
   const error = useExplorer((s) => s.error);
   const experiment = useExplorer((s) => s.experiment);
+  useAppliedTheme();
 
   useEffect(() => {
     syncFromUrl();
@@ -34,6 +39,7 @@ export function App() {
     <div className="app">
       <Header />
       <SettingsPanel />
+      <OpenRun />
       {status === 'error' && (
         <p className="error banner" role="alert" data-testid="run-error">
           The run failed: {error}
@@ -100,7 +106,14 @@ function ExplorerView() {
             <div className="detail-grid">
               <div className="map-column">
                 {projection && projection.index === query.index ? (
-                  <ProjectionMap key={projection.index} projection={projection} query={query} step={step} />
+                  <>
+                    <ProjectionMap key={projection.index} projection={projection} query={query} step={step} />
+                    {projection.note && (
+                      <p className="note map-note" data-testid="map-note">
+                        {projection.note}
+                      </p>
+                    )}
+                  </>
                 ) : projectionStatus === 'error' ? (
                   <p className="error panel" role="alert">
                     The map could not be computed: {projectionError}
@@ -117,6 +130,7 @@ function ExplorerView() {
               </div>
               <MetricsPanel query={query} />
             </div>
+            <TeachingPanels query={query} step={step} />
             <RankChanges query={query} />
           </>
         )}

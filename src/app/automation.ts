@@ -3,6 +3,7 @@ import type { OptimizerParams, RefineImplementation, RefinementProblem } from '.
 import type { EmbeddingDevicePreference } from './compute/embeddingDevice';
 import type { EmbeddingRunOptions } from './workers/embeddingService';
 import { engineClient, useExplorer } from './stores/explorerStore';
+import { useTeaching } from './stores/teachingStore';
 
 /**
  * The automation surface for Playwright and other headless checks (documented in the README): the same
@@ -43,8 +44,21 @@ export const automation = {
   clearEmbeddingCache: () => engineClient().call('clearEmbeddingCache', undefined),
   /** Times embedding, projection and refinement of the demo on a backend (the browser benchmark). */
   benchmark: (backend: BackendPreference) => engineClient().call('benchmark', { backend }),
-  /** The selected query's view as the engine computed it (metrics before/after, ranks, loss). */
-  currentQuery: () => useExplorer.getState().query,
+  /**
+   * The selected query's view as the engine computed it (metrics before/after, ranks, loss), with its
+   * teaching views once computed: `teacherStudent` (teacher scores, p, and per recorded step the cosines,
+   * r and KL) and `rankTrajectory` (ranks of the relevant and sampled documents at every step).
+   */
+  currentQuery: () => {
+    const query = useExplorer.getState().query;
+    if (!query) return undefined;
+    const { teacherStudent, rankTrajectory } = useTeaching.getState();
+    return {
+      ...query,
+      teacherStudent: teacherStudent?.index === query.index ? teacherStudent : undefined,
+      rankTrajectory: rankTrajectory?.index === query.index ? rankTrajectory : undefined,
+    };
+  },
   /** The whole run's summary. */
   summary: () => useExplorer.getState().experiment?.summary,
 };

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { DATASET_PARSERS } from '../../core/datasets/registry';
 import { DOWNLOADABLE_DATASETS } from '../data/datasetSource';
 import { filesFromDrop, filesFromInput, localDatasetFromFiles } from '../data/readUserFiles';
+import { runSourceOf } from '../runs/detectRun';
 import { LOCAL_PREFIX, useExplorer } from '../stores/explorerStore';
 
 const BUILT_IN = DATASET_PARSERS.filter((p) => p.requiredFiles.length === 0).map((p) => p.name);
@@ -17,6 +18,7 @@ export function DatasetPicker() {
   const local = useExplorer((s) => s.localDataset);
   const openLocal = useExplorer((s) => s.openLocalDataset);
   const discover = useExplorer((s) => s.discoverServerData);
+  const openRun = useExplorer((s) => s.openRun);
   const [error, setError] = useState<string>();
   const [dragging, setDragging] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -31,7 +33,11 @@ export function DatasetPicker() {
   ) => {
     setError(undefined);
     try {
-      openLocal(await localDatasetFromFiles(await read()));
+      const files = await read();
+      // A finished run (a CLI or reference run folder, or its zip) opens as a run, anything else as a dataset.
+      const run = await runSourceOf(files);
+      if (run) return void (await openRun(run));
+      openLocal(await localDatasetFromFiles(files));
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
@@ -140,7 +146,10 @@ export function DatasetPicker() {
         </p>
       )}
       {dragging && (
-        <div className="drop-overlay">Drop a dataset folder, a .zip of one, or a .csv (text,label)</div>
+        <div className="drop-overlay">
+          Drop a dataset folder, a .zip of one, or a .csv (text,label); or a finished run&apos;s folder or
+          .zip
+        </div>
       )}
     </div>
   );

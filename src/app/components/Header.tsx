@@ -1,4 +1,5 @@
 import { useExplorer } from '../stores/explorerStore';
+import { ViewToggles } from './ViewToggles';
 
 /** Title, compute backend in use and the state of the selected query's refinement. */
 export function Header() {
@@ -16,6 +17,7 @@ export function Header() {
         </p>
       </div>
       <div className="status-block">
+        <ViewToggles />
         <span className="backend" data-testid="backend-status" data-backend={backend?.name ?? ''}>
           {backend ? `${backend.name} · ${backend.adapter}` : 'compute: starting'}
         </span>

@@ -1,12 +1,14 @@
 import { METRIC_NAMES } from '../../core/metrics/rankingMetrics';
 import type { QueryView } from '../../core/experiment/session';
 import { formatDelta, formatMetric } from './format';
+import { PanelCaption } from './PanelCaption';
 
 /** Every metric of the selected query before and after refinement, with deltas. */
 export function MetricsPanel({ query }: { query: QueryView }) {
   return (
     <section className="panel metrics-panel" aria-label="Metrics">
       <h3>Metrics</h3>
+      <PanelCaption>This query’s ranking against the gold labels, before and after refinement.</PanelCaption>
       <table>
         <thead>
           <tr>

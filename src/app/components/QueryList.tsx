@@ -1,11 +1,16 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { METRIC_NAMES, type MetricName } from '../../core/metrics/rankingMetrics';
+import { useKeyCommands } from '../keyboard/useKeyCommands';
 import { useExplorer } from '../stores/explorerStore';
 import { formatDelta, formatMetric } from './format';
+import { PanelCaption } from './PanelCaption';
 
 type Sort = 'gain' | 'loss' | 'before' | 'name';
 
-/** Every query with its metric before and after refinement: searchable, sortable by gain; click to open. */
+/**
+ * Every query with its metric before and after refinement: searchable, sortable by gain; click to open.
+ * Keyboard: j/k open the next/previous query in the list's order.
+ */
 export function QueryList() {
   const experiment = useExplorer((s) => s.experiment);
   const selected = useExplorer((s) => s.view.query);
@@ -35,9 +40,25 @@ export function QueryList() {
     return filtered.sort(key[sort]);
   }, [experiment, metric, search, sort]);
 
+  const move = (by: number) => {
+    if (rows.length === 0) return;
+    const at = rows.findIndex((r) => r.id === selected);
+    const next = at < 0 ? 0 : Math.min(rows.length - 1, Math.max(0, at + by));
+    if (rows[next].id !== selected) selectQuery(rows[next].id);
+  };
+  useKeyCommands({ 'next-query': () => move(1), 'previous-query': () => move(-1) });
+  const listRef = useRef<HTMLUListElement>(null);
+  // Keep the selected query in sight when j/k (or a link) selects one outside the scrolled list.
+  useEffect(() => {
+    listRef.current?.querySelector('button.selected')?.scrollIntoView({ block: 'nearest' });
+  }, [selected, rows]);
+
   if (!experiment) return <aside className="query-list panel">Queries appear here after the run.</aside>;
   return (
     <aside className="query-list panel" aria-label="Queries">
+      <PanelCaption>
+        Every query, its metric before and after refinement; j/k step through the list.
+      </PanelCaption>
       <div className="query-list-controls">
         <input
           type="search"
@@ -72,7 +93,7 @@ export function QueryList() {
         <span>after</span>
         <span>Δ</span>
       </div>
-      <ul>
+      <ul ref={listRef}>
         {rows.map((r) => (
           <li key={r.id}>
             <button

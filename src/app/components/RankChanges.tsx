@@ -1,5 +1,7 @@
 import type { QueryView, RankedDocument } from '../../core/experiment/session';
 import { useExplorer } from '../stores/explorerStore';
+import { usePalette } from '../theme/theme';
+import { PanelCaption } from './PanelCaption';
 import { formatScore } from './format';
 import { flippedScore } from './whatIfScore';
 
@@ -15,6 +17,7 @@ const RIGHT = WIDTH - 70;
  */
 export function RankChanges({ query }: { query: QueryView }) {
   const k = query.topK;
+  const palette = usePalette();
   const inChart = query.documents.filter((d) => d.rankBefore <= k || d.rankAfter <= k);
   const height = (k + 2) * ROW + 24;
   const y = (rank: number) => 22 + (Math.min(rank, k + 1) - 0.5) * ROW;
@@ -29,6 +32,10 @@ export function RankChanges({ query }: { query: QueryView }) {
           {entered} entered, {left} left the top {k}
         </small>
       </h3>
+      <PanelCaption>
+        Where the top {k} documents were before refinement (left) and are after it (right); the table lists
+        them with the teacher’s score beside the gold label.
+      </PanelCaption>
       <div className="rank-layout">
         <svg
           width={WIDTH}
@@ -46,7 +53,7 @@ export function RankChanges({ query }: { query: QueryView }) {
             below top {k}
           </text>
           {inChart.map((d) => {
-            const colour = d.label > 0 ? '#ea580c' : '#94a3b8';
+            const colour = d.label > 0 ? palette.relevant : palette.irrelevant;
             const y1 = y(d.rankBefore);
             const y2 = y(d.rankAfter);
             return (

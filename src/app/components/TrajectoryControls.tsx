@@ -1,14 +1,23 @@
 import { useEffect } from 'react';
 import type { QueryView } from '../../core/experiment/session';
+import { useKeyCommands } from '../keyboard/useKeyCommands';
 import { useExplorer } from '../stores/explorerStore';
 
-/** Play/pause and a step slider for the query's path; playback advances one recorded step per frame. */
+/**
+ * Play/pause and a step slider for the query's path; playback advances one recorded step per frame.
+ * Keyboard: ←/→ step, space plays or pauses.
+ */
 export function TrajectoryControls({ query }: { query: QueryView }) {
   const step = useExplorer((s) => s.step);
   const playing = useExplorer((s) => s.playing);
   const setStep = useExplorer((s) => s.setStep);
   const setPlaying = useExplorer((s) => s.setPlaying);
   const last = query.steps.length - 1;
+  useKeyCommands({
+    'previous-step': () => setStep(Math.max(0, useExplorer.getState().step - 1)),
+    'next-step': () => setStep(Math.min(last, useExplorer.getState().step + 1)),
+    'toggle-play': () => setPlaying(!useExplorer.getState().playing),
+  });
 
   useEffect(() => {
     if (!playing) return;

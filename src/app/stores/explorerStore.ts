@@ -8,11 +8,16 @@ import type { QueryProjection } from '../../core/experiment/queryProjection';
 import type { LatencyReport } from '../../core/experiment/latency';
 import type { DatasetSpec } from '../../core/datasets/datasetSpec';
 import { getDatasetParser } from '../../core/datasets/registry';
+import { clearestGain } from '../../core/experiment/clearestGain';
 import { serverDatasets, type DatasetSource } from '../data/datasetSource';
 import { listServerDataFolders } from '../data/httpDataFiles';
 import { runHistory, type SavedRun } from '../storage/runHistory';
 import { CancelledError } from '../workers/rpc';
 import { startEngine, type EngineClient } from '../workers/engineClient';
+import type { OpenedRunInfo } from '../workers/openRunService';
+import { runSourceLabel, type RunSource } from '../runs/runSource';
+import { listServerRuns, type ServerRun } from '../runs/serverRuns';
+import { rerunUnavailable, runSettingsOf } from '../runs/rerunSettings';
 
 type Status = 'idle' | 'running' | 'done' | 'cancelled' | 'error';
 
@@ -80,6 +85,19 @@ interface ExplorerState {
   deleteRun(id: string): Promise<void>;
   /** What-if: the teacher's score of sampled document k becomes `score` (null: restore all). */
   editTeacherScore(k: number | null, score?: number): Promise<void>;
+  /** The finished run shown, when it was opened from its files (read-only) instead of run here. */
+  openedRun?: OpenedRunInfo;
+  /** The run being opened (its name), while `status` is running. */
+  opening?: string;
+  /** The server's finished runs (`GET /api/runs`); null until asked. */
+  serverRuns: ServerRun[] | null;
+  listServerRuns(): Promise<void>;
+  /** Opens a finished run's files in the worker (progress and cancel as a run's). */
+  openRun(source: RunSource): Promise<void>;
+  /** Runs the opened run's settings in this browser, then compares the two runs side by side. */
+  rerunInBrowser(): void;
+  /** Two history runs the run history compares side by side (after "Re-run in the browser"). */
+  compareRunIds?: [string, string];
 }
 
 let engine: EngineClient | undefined;
@@ -87,6 +105,8 @@ let runController: AbortController | undefined;
 let queryController: AbortController | undefined;
 let initialisedBackend: string | undefined;
 let configuredHost: string | undefined = 'hub';
+/** The history id of the opened run whose settings are being re-run here, to compare the two after. */
+let rerunOf: string | undefined;
 /** The one question to the server about its data folder (the first run waits for the answer). */
 let serverDiscovery: Promise<void> | undefined;
 
@@ -184,6 +204,7 @@ export const useExplorer = create<ExplorerState>((set, get) => {
   return {
     view: DEFAULT_VIEW,
     serverDatasets: null,
+    serverRuns: null,
     history: [],
     exportStatus: 'idle',
     latencyStatus: 'idle',
@@ -195,7 +216,14 @@ export const useExplorer = create<ExplorerState>((set, get) => {
 
     update(patch, options = {}) {
       const before = get().view;
-      const next = { ...before, ...patch };
+      let next = { ...before, ...patch };
+      // Changing a setting leaves an opened server run: the new settings run here.
+      if (
+        next.run &&
+        !('run' in patch) &&
+        !sameRun({ ...before, run: undefined }, { ...next, run: undefined })
+      )
+        next = { ...next, run: undefined };
       const url = `${location.pathname}${serializeViewState(next)}`;
       if (options.replace) history.replaceState(null, '', url);
       else history.pushState(null, '', url);
@@ -278,6 +306,7 @@ export const useExplorer = create<ExplorerState>((set, get) => {
 
     async run() {
       const { view } = get();
+      if (view.run) return get().openRun({ kind: 'server', name: view.run, origin: location.origin });
       runController?.abort();
       queryController?.abort();
       const controller = (runController = new AbortController());
@@ -322,8 +351,12 @@ export const useExplorer = create<ExplorerState>((set, get) => {
         );
         if (controller.signal.aborted) return;
         const currentRunId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+        const compared = rerunOf;
+        rerunOf = undefined;
         set({
           status: 'done',
+          openedRun: undefined,
+          compareRunIds: compared ? [compared, currentRunId] : get().compareRunIds,
           experiment,
           query: undefined,
           projection: undefined,
@@ -332,9 +365,11 @@ export const useExplorer = create<ExplorerState>((set, get) => {
           latencyStatus: 'idle',
         });
         void saveRun(currentRunId, view, get().backend?.name ?? '', experiment);
-        // Keep the selected query when it exists in this dataset; otherwise select the first.
+        // A re-run of an opened run: show the two side by side (the run history compares them).
+        if (compared) get().update({ tab: 'experiment' }, { replace: true });
+        // Keep the selected query when it exists in this dataset; otherwise open the clearest gain.
         const known = experiment.queries.some((q) => q.id === view.query);
-        if (!known) get().update({ query: experiment.queries[0]?.id }, { replace: true });
+        if (!known) get().update({ query: clearestGain(experiment.queries) }, { replace: true });
         else void loadQuery();
       } catch (e) {
         if (e instanceof CancelledError) set({ status: 'cancelled' });
@@ -344,6 +379,93 @@ export const useExplorer = create<ExplorerState>((set, get) => {
 
     cancel() {
       runController?.abort();
+    },
+
+    async listServerRuns() {
+      set({ serverRuns: await listServerRuns(location.origin) });
+    },
+
+    async openRun(source) {
+      runController?.abort();
+      queryController?.abort();
+      const controller = (runController = new AbortController());
+      const label = runSourceLabel(source);
+      // A run from files is not in the URL (a reload asks for them again); a server run is (?run=).
+      const { view } = get();
+      const run = source.kind === 'server' ? source.name : undefined;
+      if (view.run !== run) {
+        const next = { ...view, run, query: run ? view.query : undefined };
+        history.replaceState(null, '', `${location.pathname}${serializeViewState(next)}`);
+        set({ view: next });
+      }
+      set({
+        status: 'running',
+        opening: label,
+        error: undefined,
+        progress: undefined,
+        queryStatus: 'idle',
+        projectionStatus: 'idle',
+      });
+      try {
+        const client = engineClient();
+        // The map of a run with embeddings finds neighbours on the compute backend.
+        if (initialisedBackend !== view.backend) {
+          set({ backend: await client.call('init', view.backend) });
+          initialisedBackend = view.backend;
+        }
+        const response = await client.call(
+          'openRun',
+          { source },
+          { signal: controller.signal, onProgress: (progress) => set({ progress }) },
+        );
+        if (controller.signal.aborted) return;
+        const currentRunId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+        set({
+          status: 'done',
+          opening: undefined,
+          experiment: response,
+          openedRun: response.opened,
+          query: undefined,
+          projection: undefined,
+          currentRunId,
+          latency: undefined,
+          latencyStatus: 'idle',
+        });
+        const settings = runSettingsOf(response.opened.config);
+        void saveRun(
+          currentRunId,
+          { ...get().view, ...settings },
+          `opened: ${response.opened.name}`,
+          response,
+        );
+        const wanted = get().view.query;
+        const known = response.queries.some((q) => q.id === wanted);
+        if (!known) get().update({ query: response.queries[0]?.id }, { replace: true });
+        else void loadQuery();
+      } catch (e) {
+        set({ opening: undefined });
+        if (e instanceof CancelledError) set({ status: 'cancelled' });
+        else set({ status: 'error', error: `cannot open ${label}: ${messageOf(e)}` });
+      }
+    },
+
+    rerunInBrowser() {
+      const { openedRun, currentRunId, serverDatasets } = get();
+      if (!openedRun) return;
+      const settings = runSettingsOf(openedRun.config);
+      const reason = rerunUnavailable(settings, serverDatasets);
+      if (reason) return set({ status: 'error', error: `cannot re-run ${openedRun.name} here: ${reason}` });
+      rerunOf = currentRunId;
+      const { dataset, embeddingModel, teacher, teacherNoise, method } = settings;
+      get().update({
+        dataset,
+        embeddingModel,
+        teacher,
+        teacherNoise,
+        method,
+        run: undefined,
+        query: undefined,
+      });
     },
 
     selectQuery(id) {

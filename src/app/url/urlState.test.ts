@@ -28,6 +28,9 @@ describe('URL view state', () => {
       tab: 'experiment' as const,
       metric: 'ndcg_at_10' as const,
       topK: 10,
+      theme: 'dark' as const,
+      explain: false,
+      follow: true,
     };
     expect(parseViewState(serializeViewState(state))).toEqual(state);
   });
@@ -54,10 +57,23 @@ describe('URL view state', () => {
     expect(s.metric).toBe('map');
     expect(s.topK).toBe(20);
     expect(s.teacherNoise).toBe(0.2);
+    expect(parseViewState('?theme=sepia').theme).toBe('auto');
   });
 
   it('tells selection changes from changes that need a new run', () => {
     expect(sameRun(DEFAULT_VIEW, { ...DEFAULT_VIEW, query: 'x', tab: 'experiment' })).toBe(true);
+    expect(sameRun(DEFAULT_VIEW, { ...DEFAULT_VIEW, theme: 'dark', explain: false, follow: true })).toBe(
+      true,
+    );
     expect(sameRun(DEFAULT_VIEW, { ...DEFAULT_VIEW, method: { ...DEFAULT_VIEW.method, lr: 1 } })).toBe(false);
+  });
+
+  it('keeps a server run in the link; opening another run is a new run', () => {
+    const state = { ...DEFAULT_VIEW, run: 'clinc-lsa', query: 'greeting' };
+    expect(serializeViewState(state)).toBe('?run=clinc-lsa&query=greeting');
+    expect(parseViewState('?run=clinc-lsa&query=greeting')).toEqual(state);
+    expect(parseViewState('?run=').run).toBeUndefined();
+    expect(sameRun(DEFAULT_VIEW, state)).toBe(false);
+    expect(sameRun(state, { ...state, run: 'other' })).toBe(false);
   });
 });

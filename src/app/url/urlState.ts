@@ -25,13 +25,23 @@ export interface ViewState {
   method: MethodConfig;
   /** The selected query's id. */
   query?: string;
+  /** A finished run in the server's runs folder (`/api/runs`), opened instead of running the settings. */
+  run?: string;
   tab: 'explorer' | 'experiment';
   /** A mirror standing in for the datasets' public hosts; when set, datasets download through it. */
   mirror: string;
   /** The metric shown in the query list. */
   metric: MetricName;
   topK: number;
+  /** Colour theme; `auto` follows the system's prefers-color-scheme. */
+  theme: ThemePreference;
+  /** Explain mode: a one-line caption on each panel saying what it shows (for teaching). */
+  explain: boolean;
+  /** Zoom the map to the query's path and its sampled documents. */
+  follow: boolean;
 }
+
+export type ThemePreference = 'auto' | 'light' | 'dark';
 
 export const DEFAULT_VIEW: ViewState = {
   dataset: 'demo',
@@ -51,6 +61,9 @@ export const DEFAULT_VIEW: ViewState = {
   mirror: '',
   metric: 'map',
   topK: 20,
+  theme: 'auto',
+  explain: true,
+  follow: false,
 };
 
 const BACKENDS: BackendPreference[] = ['auto', 'webgpu', 'wasm', 'cpu'];
@@ -92,10 +105,14 @@ export function parseViewState(search: string): ViewState {
       randomSeed: num('seed', DEFAULT_METHOD.randomSeed, Number.isInteger),
     },
     query: p.get('query') ?? undefined,
+    run: p.get('run') || undefined,
     tab: p.get('tab') === 'experiment' ? 'experiment' : 'explorer',
     mirror: p.get('mirror') ?? '',
     metric,
     topK: num('topk', DEFAULT_VIEW.topK, (x) => int(x) && x > 0),
+    theme: (['light', 'dark'] as const).find((t) => t === p.get('theme')) ?? 'auto',
+    explain: p.get('explain') !== '0',
+    follow: p.get('follow') === '1',
   };
 }
 
@@ -123,11 +140,15 @@ export function serializeViewState(s: ViewState): string {
   put('total', s.method.totalScores, DEFAULT_METHOD.totalScores);
   put('top', s.method.scoresFromTop, DEFAULT_METHOD.scoresFromTop);
   put('seed', s.method.randomSeed, DEFAULT_METHOD.randomSeed);
+  if (s.run) p.set('run', s.run);
   if (s.query) p.set('query', s.query);
   put('tab', s.tab, d.tab);
   put('mirror', s.mirror, d.mirror);
   put('metric', s.metric, d.metric);
   put('topk', s.topK, d.topK);
+  put('theme', s.theme, d.theme);
+  if (!s.explain) p.set('explain', '0');
+  if (s.follow) p.set('follow', '1');
   const text = p.toString();
   return text ? `?${text}` : '';
 }
@@ -142,6 +163,7 @@ export function sameRun(a: ViewState, b: ViewState): boolean {
       s.teacher === 'noisy-gold' ? s.teacherNoise : 0,
       s.backend,
       s.method,
+      s.run ?? null,
     ]);
   return key(a) === key(b);
 }

@@ -12,6 +12,12 @@ import type { Teacher } from '../../core/teachers/types';
 import * as tf from '@tensorflow/tfjs';
 import { QueryProjector, type QueryProjection } from '../../core/experiment/queryProjection';
 import { RefinementSession, type QueryView } from '../../core/experiment/session';
+import {
+  rankTrajectoryView,
+  teacherStudentView,
+  type RankTrajectoryView,
+  type TeacherStudentView,
+} from '../../core/experiment/queryTeaching';
 import type { RankingMetrics } from '../../core/metrics/rankingMetrics';
 import {
   chooseImplementation,
@@ -39,6 +45,9 @@ import type { CallContext } from './rpc';
 import { isRemoteEmbeddingModel, remoteBrowserEmbedderSettings } from './remoteEmbedding';
 import { browserCrossEncoderSettings, crossEncodeTexts } from './crossEncoderService';
 import { benchmarkDemo, type BrowserBenchmark } from './engineBenchmark';
+import type { OpenedRunSession } from '../../core/experiment/openedRun';
+import type { RunSource } from '../runs/runSource';
+import { openRunSession, type OpenedRunResponse } from './openRunService';
 
 export interface ExperimentRequest {
   source: DatasetSource;
@@ -85,12 +94,22 @@ let lastRun:
     }
   | undefined;
 let projector: QueryProjector | undefined;
+/** A finished run opened from its files (read-only); while it is open there is no live session. */
+let opened: OpenedRunSession | undefined;
 
 /** Documents fitted on the map at most; relevant and sampled ones are always added. */
 const MAP_BUDGET = 2000;
 
+function noSessionError(): Error {
+  return new Error(
+    opened
+      ? 'this run was opened from its files and is read-only: use "Re-run in the browser" to refine, edit or export it here'
+      : 'no experiment has run yet: run the dataset first',
+  );
+}
+
 function currentSession(): RefinementSession {
-  if (!session) throw new Error('no experiment has run yet: run the dataset first');
+  if (!session) throw noSessionError();
   return session;
 }
 
@@ -126,7 +145,9 @@ export const engineApi = {
   },
 
   async queryView(request: { index: number; topK: number }): Promise<QueryView> {
-    return exclusive(async () => currentSession().view(request.index, request.topK));
+    return exclusive(async () =>
+      opened ? opened.view(request.index, request.topK) : currentSession().view(request.index, request.topK),
+    );
   },
 
   /** Re-runs one query with edited teacher scores (null: the teacher's own) and returns its new view. */
@@ -143,8 +164,9 @@ export const engineApi = {
   /** The UMAP map of a query's candidates and the query's path over it (fitted once per candidate set). */
   async projectQuery(request: { index: number }, context: CallContext): Promise<QueryProjection> {
     return exclusive(async () => {
-      if (!projector) throw new Error('no experiment has run yet: run the dataset first');
-      const map = await projector.project(request.index, {
+      const mapper = opened ?? projector;
+      if (!mapper) throw noSessionError();
+      const map = await mapper.project(request.index, {
         signal: context.signal,
         onProgress: context.onProgress,
       });
@@ -155,6 +177,16 @@ export const engineApi = {
     });
   },
 
+  /** Teacher vs student: p and r over the query's sampled documents at every recorded step (and the KL). */
+  async teacherStudent(request: { index: number }): Promise<TeacherStudentView> {
+    return exclusive(async () => teacherStudentView(currentSession(), request.index));
+  },
+
+  /** Ranks over steps: the query's relevant and sampled documents re-ranked at every trajectory snapshot. */
+  async rankTrajectory(request: { index: number }): Promise<RankTrajectoryView> {
+    return exclusive(() => rankTrajectoryView(currentSession(), request.index));
+  },
+
   /**
    * The current run as one zip with exactly the files the CLI writes (config.json, results, raw scores as
    * CSV and Parquet, TREC run files and qrels, summary.json, trajectories). What-if edits are included,
@@ -162,7 +194,7 @@ export const engineApi = {
    */
   async exportRun(request: { name: string }, context: CallContext): Promise<Uint8Array> {
     return exclusive(async () => {
-      if (!session || !lastRun) throw new Error('no experiment has run yet: run the dataset first');
+      if (!session || !lastRun) throw noSessionError();
       const config = {
         ...lastRun.config,
         experiment_name: request.name,
@@ -192,7 +224,7 @@ export const engineApi = {
     context: CallContext,
   ): Promise<LatencyReport> {
     return exclusive(async () => {
-      if (!session || !lastRun) throw new Error('no experiment has run yet: run the dataset first');
+      if (!session || !lastRun) throw noSessionError();
       const run = lastRun;
       const neural = run.embedder instanceof TransformersEmbedder;
       const report = await measureLatency(
@@ -217,6 +249,26 @@ export const engineApi = {
       );
       run.latency = report;
       return report;
+    });
+  },
+
+  /**
+   * Opens a finished run from its files (a CLI folder, an exported zip, a reference run, a server run):
+   * parsed here, Parquet a row group at a time with progress, cancellable. It replaces the live session.
+   */
+  async openRun(request: { source: RunSource }, context: CallContext): Promise<OpenedRunResponse> {
+    return exclusive(async () => {
+      const { session: next, response } = await openRunSession(
+        request.source,
+        { budget: MAP_BUDGET, seed: 42 },
+        context,
+      );
+      session?.dispose();
+      session = undefined;
+      lastRun = undefined;
+      projector = undefined;
+      opened = next;
+      return response;
     });
   },
 
@@ -300,6 +352,7 @@ async function runAll(request: ExperimentRequest, context: CallContext): Promise
   const result = await runExperiment({ dataset, embedder, teacher, method, hyde }, options);
   session?.dispose();
   session = new RefinementSession(result, method);
+  opened = undefined;
   lastRun = {
     config: browserRunConfig(
       request,

@@ -55,28 +55,41 @@ export function packBatch(problems: RefinementProblem[], refit: boolean): Refine
  * double precision and stored as float32 (the reference's tensors are float32).
  */
 export function teacherTarget(scores: ArrayLike<number>, refit: boolean): Float32Array {
-  const n = scores.length;
-  const t = Float64Array.from(scores);
-  if (refit) {
-    let min = Infinity;
-    let max = -Infinity;
-    for (let k = 0; k < n; k++) {
-      min = Math.min(min, t[k]);
-      max = Math.max(max, t[k]);
-    }
-    const scale = max - min + MINMAX_EPS;
-    for (let k = 0; k < n; k++) t[k] = (t[k] - min) / scale / REFIT_TEMPERATURE;
-  }
+  return Float32Array.from(softmax(teacherLogits(scores, refit)));
+}
+
+/** The values whose softmax is the teacher's target: the scores, or for ReFIT min-max(s) / temperature. */
+export function teacherLogits(scores: ArrayLike<number>, refit: boolean): Float64Array {
+  if (!refit) return Float64Array.from(scores);
+  return minMaxNormalised(scores).map((x) => x / REFIT_TEMPERATURE);
+}
+
+/** ReFIT's normalisation, (x − min) / (max − min + 1e-8), in double precision. */
+export function minMaxNormalised(values: ArrayLike<number>): Float64Array {
+  const t = Float64Array.from(values);
+  let min = Infinity;
   let max = -Infinity;
-  for (let k = 0; k < n; k++) max = Math.max(max, t[k]);
+  for (let k = 0; k < t.length; k++) {
+    min = Math.min(min, t[k]);
+    max = Math.max(max, t[k]);
+  }
+  const scale = max - min + MINMAX_EPS;
+  for (let k = 0; k < t.length; k++) t[k] = (t[k] - min) / scale;
+  return t;
+}
+
+/** softmax in double precision (the maximum subtracted first, so that large values do not overflow). */
+export function softmax(values: ArrayLike<number>): Float64Array {
+  const t = Float64Array.from(values);
+  let max = -Infinity;
+  for (let k = 0; k < t.length; k++) max = Math.max(max, t[k]);
   let sum = 0;
-  for (let k = 0; k < n; k++) {
+  for (let k = 0; k < t.length; k++) {
     t[k] = Math.exp(t[k] - max);
     sum += t[k];
   }
-  const p = new Float32Array(n);
-  for (let k = 0; k < n; k++) p[k] = t[k] / sum;
-  return p;
+  for (let k = 0; k < t.length; k++) t[k] /= sum;
+  return t;
 }
 
 /**

@@ -13,6 +13,8 @@ import { SummaryTable } from './SummaryTable';
  */
 export function ExperimentView({ result }: { result: ExperimentResponse }) {
   const metric = useExplorer((s) => s.view.metric);
+  // An opened run is its files already: nothing to export until it is re-run here.
+  const opened = useExplorer((s) => s.openedRun !== undefined);
   return (
     <section className="experiment-view">
       <div className="experiment-head">
@@ -21,7 +23,7 @@ export function ExperimentView({ result }: { result: ExperimentResponse }) {
           {result.summary.documents.toLocaleString()} documents
           <small> (embedding dims {result.embeddingDims})</small>
         </h2>
-        <ExportButton />
+        {!opened && <ExportButton />}
       </div>
       <SummaryTable types={result.summary.types} />
       <div className="chart-row">

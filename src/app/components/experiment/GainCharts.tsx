@@ -13,11 +13,13 @@ import {
 } from 'recharts';
 import type { MetricName } from '../../../core/metrics/rankingMetrics';
 import { useExplorer } from '../../stores/explorerStore';
+import { usePalette } from '../../theme/theme';
 import type { ExperimentResponse } from '../../workers/engineApi';
 import { formatDelta, formatMetric } from '../format';
 
 export function GainScatter({ result, metric }: { result: ExperimentResponse; metric: MetricName }) {
   const update = useExplorer((s) => s.update);
+  const palette = usePalette();
   const data = result.queries.map((q) => ({
     id: q.id,
     text: q.text,
@@ -32,7 +34,7 @@ export function GainScatter({ result, metric }: { result: ExperimentResponse; me
       </h3>
       <ResponsiveContainer width="100%" height={300}>
         <ScatterChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
-          <CartesianGrid stroke="#e5e7eb" />
+          <CartesianGrid stroke={palette.grid} />
           <XAxis type="number" dataKey="x" domain={[0, 1]} tick={{ fontSize: 11 }} name="original" />
           <YAxis type="number" dataKey="y" domain={[0, 1]} tick={{ fontSize: 11 }} name="optimized" />
           <ReferenceLine
@@ -40,7 +42,7 @@ export function GainScatter({ result, metric }: { result: ExperimentResponse; me
               { x: 0, y: 0 },
               { x: 1, y: 1 },
             ]}
-            stroke="#94a3b8"
+            stroke={palette.irrelevant}
             strokeDasharray="4 4"
           />
           <Tooltip
@@ -59,7 +61,7 @@ export function GainScatter({ result, metric }: { result: ExperimentResponse; me
           />
           <Scatter
             data={data}
-            fill="#6d28d9"
+            fill={palette.path}
             fillOpacity={0.7}
             isAnimationActive={false}
             onClick={(point: { payload?: { id?: string } }) =>
@@ -88,17 +90,18 @@ export function GainHistogram({ result, metric }: { result: ExperimentResponse; 
       label: (Math.abs(b.from + width / 2) < 5e-4 ? 0 : b.from + width / 2).toFixed(3),
     }));
   }, [result, metric]);
+  const palette = usePalette();
   return (
     <div className="panel chart" data-testid="gain-histogram">
       <h3>Distribution of {metric} gains (optimized − original)</h3>
       <ResponsiveContainer width="100%" height={300}>
         <BarChart data={bins} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
-          <CartesianGrid stroke="#e5e7eb" />
+          <CartesianGrid stroke={palette.grid} />
           <XAxis dataKey="label" tick={{ fontSize: 10 }} interval={4} />
           <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
           <Tooltip formatter={(v) => [v, 'queries']} labelFormatter={(l) => `gain ≈ ${l}`} />
-          <ReferenceLine x={bins[Math.floor(bins.length / 2)].label} stroke="#94a3b8" />
-          <Bar dataKey="queries" fill="#0f766e" isAnimationActive={false} />
+          <ReferenceLine x={bins[Math.floor(bins.length / 2)].label} stroke={palette.irrelevant} />
+          <Bar dataKey="queries" fill={palette.histogram} isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>
     </div>

@@ -12,6 +12,13 @@ export function RunHistory() {
   const remove = useExplorer((s) => s.deleteRun);
   const current = useExplorer((s) => s.currentRunId);
   const [selected, setSelected] = useState<string[]>([]);
+  // After "Re-run in the browser": the opened run and its re-run, side by side.
+  const compareRunIds = useExplorer((s) => s.compareRunIds);
+  const [shownCompare, setShownCompare] = useState<[string, string]>();
+  if (compareRunIds !== shownCompare) {
+    setShownCompare(compareRunIds);
+    if (compareRunIds) setSelected([...compareRunIds]);
+  }
 
   useEffect(() => {
     void refresh();

@@ -1,0 +1,197 @@
+import { useMemo, useState } from 'react';
+import type { TeacherStudentView } from '../../core/experiment/queryTeaching';
+import { useExplorer } from '../stores/explorerStore';
+import { usePalette } from '../theme/theme';
+import { formatScore } from './format';
+import { PanelCaption } from './PanelCaption';
+import { useElementWidth } from './useElementWidth';
+
+const CHART_HEIGHT = 96;
+const TOP = 6;
+const LEFT = 34;
+const RIGHT = 8;
+
+/**
+ * The loss made visible: the teacher's distribution p over the sampled documents (fixed) above the
+ * student's r at the shown step, one column per document in the same order (the teacher's favourites
+ * first), on one scale, with the KL between them. Moves with the step slider and Play.
+ */
+export function TeacherStudentBars({ view, stepIndex }: { view: TeacherStudentView; stepIndex: number }) {
+  const palette = usePalette();
+  const threshold = useExplorer((s) => s.experiment?.teacherThreshold ?? 0.5);
+  const [ref, width] = useElementWidth<HTMLDivElement>(480, 240);
+  const [hover, setHover] = useState<number | null>(null);
+  const K = view.p.length;
+  const s = Math.min(stepIndex, view.perStep.length - 1);
+  const student = view.perStep[s];
+  const stepNumber = view.steps[s];
+
+  // Columns: highest p first, then the closest documents at the start; kept for every step.
+  const order = useMemo(
+    () =>
+      Array.from({ length: K }, (_, k) => k).sort(
+        (a, b) => view.p[b] - view.p[a] || view.perStep[0].cosines[b] - view.perStep[0].cosines[a],
+      ),
+    [view, K],
+  );
+  // One scale for both charts and all steps, so that bars grow and shrink as the query moves.
+  const top = useMemo(() => Math.max(...view.p, ...view.perStep.flatMap((step) => step.r)), [view]);
+
+  if (K === 0 || !student)
+    return (
+      <section className="panel teacher-student" aria-label="Teacher vs student">
+        <h3>Teacher vs student</h3>
+        <p className="note">The teacher scored none of this query’s sampled documents: nothing to match.</p>
+      </section>
+    );
+
+  const plotWidth = width - LEFT - RIGHT;
+  const column = plotWidth / K;
+  const barWidth = Math.max(1, column * 0.72);
+  const y = (v: number) => TOP + CHART_HEIGHT * (1 - v / top);
+  const x = (position: number) => LEFT + position * column + (column - barWidth) / 2;
+  const hovered = hover === null ? null : view.documents[hover];
+
+  const axis = (
+    <>
+      <line x1={LEFT} x2={width - RIGHT} y1={y(0)} y2={y(0)} stroke={palette.border} />
+      <text x={LEFT - 4} y={y(top) + 4} textAnchor="end" className="axis-label">
+        {top.toFixed(2)}
+      </text>
+      <text x={LEFT - 4} y={y(0)} textAnchor="end" className="axis-label">
+        0
+      </text>
+    </>
+  );
+  const hoverBand = (position: number, k: number) => (
+    <rect
+      key={`hover-${k}`}
+      x={LEFT + position * column}
+      y={0}
+      width={column}
+      height={CHART_HEIGHT + TOP + 8}
+      fill={hover === k ? palette.hover : 'transparent'}
+      onMouseEnter={() => setHover(k)}
+    />
+  );
+
+  return (
+    <section className="panel teacher-student" aria-label="Teacher vs student">
+      <h3>
+        Teacher vs student at step {stepNumber}{' '}
+        <small data-testid="step-kl" data-step={stepNumber} data-value={student.kl}>
+          KL(p‖r) = {student.kl.toPrecision(4)}
+        </small>
+      </h3>
+      <PanelCaption>
+        {view.refit
+          ? 'ReFIT: p = softmax(min-max(s) ÷ 2), r = softmax(min-max(cos)); the loss is the gap between the rows.'
+          : 'p = softmax(teacher scores), r = softmax(query–document cosines); the loss is the gap between the rows.'}
+      </PanelCaption>
+      <div ref={ref} className="bars-wrap" onMouseLeave={() => setHover(null)}>
+        <div className="bars-label">teacher p{view.refit ? ' (ReFIT)' : ''}</div>
+        <svg
+          width={width}
+          height={CHART_HEIGHT + TOP + 8}
+          data-testid="teacher-distribution"
+          data-step={stepNumber}
+          role="img"
+          aria-label="the teacher's distribution over the sampled documents"
+        >
+          {order.map((k, position) => hoverBand(position, k))}
+          {axis}
+          {order.map((k, position) => (
+            <rect
+              key={k}
+              data-testid="teacher-bar"
+              data-doc-id={view.documents[k].docId}
+              data-value={view.p[k]}
+              x={x(position)}
+              y={y(view.p[k])}
+              width={barWidth}
+              height={y(0) - y(view.p[k])}
+              fill={view.teacherScores[k] > threshold ? palette.teacherYes : palette.teacherNo}
+              pointerEvents="none"
+            />
+          ))}
+        </svg>
+        <div className="bars-label">student r at step {stepNumber}</div>
+        <svg
+          width={width}
+          height={CHART_HEIGHT + TOP + 8}
+          data-testid="student-distribution"
+          data-step={stepNumber}
+          role="img"
+          aria-label="the student's distribution over the sampled documents at the shown step"
+        >
+          {order.map((k, position) => hoverBand(position, k))}
+          {axis}
+          {order.map((k, position) => (
+            <g key={k} pointerEvents="none">
+              <rect
+                data-testid="student-bar"
+                data-doc-id={view.documents[k].docId}
+                data-value={student.r[k]}
+                x={x(position)}
+                y={y(student.r[k])}
+                width={barWidth}
+                height={y(0) - y(student.r[k])}
+                fill={palette.path}
+              />
+              {/* The teacher's p for the same document: the target the bar is pulled towards. */}
+              <line
+                x1={x(position) - 1}
+                x2={x(position) + barWidth + 1}
+                y1={y(view.p[k])}
+                y2={y(view.p[k])}
+                stroke={palette.text}
+                strokeWidth={1.5}
+              />
+              <circle
+                cx={x(position) + barWidth / 2}
+                cy={CHART_HEIGHT + TOP + 4}
+                r={2.5}
+                fill={view.documents[k].label > 0 ? palette.relevant : palette.irrelevant}
+              />
+            </g>
+          ))}
+        </svg>
+        {hovered && hover !== null && (
+          <div className="bars-tooltip" data-testid="bars-tooltip">
+            <div className="doc-id">
+              {hovered.docId} · {hovered.label > 0 ? 'relevant' : 'not relevant'} · teacher{' '}
+              {formatScore(view.teacherScores[hover])}
+              {view.refit && ` → ${formatScore(view.teacherLogits[hover])}`}
+            </div>
+            <div>
+              p = {view.p[hover].toPrecision(3)} · cos = {student.cosines[hover].toPrecision(3)}
+              {view.refit && ` → ${student.logits[hover].toPrecision(3)}`} · r ={' '}
+              {student.r[hover].toPrecision(3)}
+            </div>
+            <div className="doc-text">{hovered.text}</div>
+          </div>
+        )}
+      </div>
+      <p className="legend">
+        <span className="legend-item">
+          <span className="swatch teacher-yes" /> teacher: relevant
+        </span>
+        <span className="legend-item">
+          <span className="swatch teacher-no" /> teacher: not relevant
+        </span>
+        <span className="legend-item">
+          <span className="swatch student" /> student (the query)
+        </span>
+        <span className="legend-item">
+          <span className="target-mark" /> teacher’s p
+        </span>
+        <span className="legend-item">
+          <span className="swatch relevant small" /> gold relevant
+        </span>
+        <span className="legend-item">
+          <span className="swatch irrelevant small" /> gold not relevant
+        </span>
+      </p>
+    </section>
+  );
+}
