@@ -125,7 +125,7 @@ fi
 command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader >&2 || true
 cd "$WORK"
 if [ $# -eq 0 ]; then
-  set -- --backends webgpu --sections golden,refine,rescore,knn --golden "$HERE/optimizer-golden.json"
+  set -- --backends webgpu --sections golden,refine,rescore,knn,pipeline --golden "$HERE/optimizer-golden.json"
 fi
 if [ -n "$OUT" ]; then
   ./node bench.mjs "$@" > "$OUT/bench-gpu.json"

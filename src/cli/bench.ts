@@ -15,6 +15,8 @@ import { CorpusScorer } from '../core/refine/rescoring';
 import { refineTensorsOnWebGpu, webGpuAdapterIsSoftware } from '../core/refine/webgpuKernel';
 import { SeededRandom } from '../core/rng';
 import { checkGolden, GOLDEN_TOLERANCE, loadGoldenCases, type GoldenCheck } from './benchGolden';
+import { benchOutputs } from './benchOutputs';
+import { pipelineInputs, runPipeline } from './benchPipeline';
 import { enableNodeWebGpu } from './nodeWebGpu';
 import { quietTfjsNodeHint } from './quietTfjs';
 import { runCli } from './runCli';
@@ -31,7 +33,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --backends LIST         tfjs backends: cpu, wasm, webgpu (Node: Dawn over Vulkan); default cpu,wasm
   --implementations LIST  optimizer implementations: cpu-kernel, webgpu-kernel, autodiff; default all that
                           run on the backends (cpu-kernel once: it uses no tfjs backend)
-  --sections LIST         golden, refine, rescore, knn, lsa, embedding; default all
+  --sections LIST         golden, refine, rescore, knn, pipeline, outputs, lsa, embedding; default all
   --golden FILE           the PyTorch golden cases for the golden section (default
                           ../shared/reference/optimizer-golden.json)
   --repeats N             timed runs per case after one warm-up (default 3)
@@ -58,7 +60,7 @@ interface Sample {
   warm?: { gpu_kernel_ms: number | null; median_ms?: number; samples_ms?: number[] };
 }
 
-const SECTIONS = ['golden', 'refine', 'rescore', 'knn', 'lsa', 'embedding'] as const;
+const SECTIONS = ['golden', 'refine', 'rescore', 'knn', 'pipeline', 'outputs', 'lsa', 'embedding'] as const;
 const IMPLEMENTATIONS: RefineImplementationName[] = ['cpu-kernel', 'webgpu-kernel', 'autodiff'];
 
 async function main(argv: string[]): Promise<void> {
@@ -197,6 +199,17 @@ async function main(argv: string[]): Promise<void> {
           x.dispose();
         }
       }
+    if (sections.includes('pipeline'))
+      for (const d of dims) {
+        const shape = { queries: values.quick ? 30 : 150, documents: values.quick ? 3_000 : 15_000, dims: d };
+        const inputs = pipelineInputs(shape);
+        await measure(
+          'pipeline',
+          name,
+          { Q: shape.queries, N: shape.documents, d, on_device: name === 'webgpu' },
+          () => runPipeline(inputs),
+        );
+      }
     if (sections.includes('knn') && knnBackends.includes(name) && (!software || explicitKnn)) {
       const points = randomMatrix(new SeededRandom(3), knnDocs, 1024);
       const warmRows = Math.min(1000, knnDocs);
@@ -211,6 +224,10 @@ async function main(argv: string[]): Promise<void> {
     }
   }
 
+  // Files of a run (no device involved): the time to produce each large file, and the Parquet tuning.
+  const outputs = sections.includes('outputs')
+    ? await benchOutputs(repeats, values.quick).catch((e: Error) => ({ skipped: e.message }))
+    : { skipped: 'not asked' };
   const lsa = sections.includes('lsa')
     ? await benchLsa(values['data-dir'], repeats)
     : { skipped: 'not asked' };
@@ -242,6 +259,7 @@ async function main(argv: string[]): Promise<void> {
       : null,
     results,
     goals: goals(results, backends),
+    outputs,
     lsa_fit: lsa,
     embedding_throughput: embedding,
   };

@@ -25,6 +25,7 @@ import { ProgressBar } from './progressBar';
 import { quietTfjsNodeHint } from './quietTfjs';
 import { runCli } from './runCli';
 import { commitRunFolder, discardStaging, openStaging, planRunFolder } from './runFolder';
+import { outputKinds } from './outputsOption';
 import { writeExperiment, writeSummary } from './writeExperiment';
 import { packageVersions } from './versions';
 import { chooseImplementation } from '../core/refine/optimizer';
@@ -208,6 +209,7 @@ async function main(argv: string[]): Promise<void> {
     save_tensors: options.saveTensors,
     save_embeddings: options.saveEmbeddings,
     output_layout: options.outputLayout,
+    outputs: outputKinds(options.outputs),
     embedding_batch_size: options.embedding.batchSize ?? null,
     output_dir: path.resolve(options.outputDir),
     backend: backend.name,
@@ -247,6 +249,7 @@ async function main(argv: string[]): Promise<void> {
       saveTensors: options.saveTensors,
       saveEmbeddings: options.saveEmbeddings,
       layout: options.outputLayout,
+      ...options.outputs,
     });
     summary.timings_ms.write_outputs = Math.round(performance.now() - writeStart);
     summary.timings_ms.total = Math.round(performance.now() - started);

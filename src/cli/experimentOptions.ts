@@ -1,3 +1,4 @@
+import { parseOutputsOption, type OutputSelection } from './outputsOption';
 import { parseArgs } from 'node:util';
 import { joinNegativeOptionValues } from './negativeOptionValues';
 import {
@@ -46,6 +47,8 @@ export interface ExperimentOptions {
   saveEmbeddings: boolean;
   /** Which files the run folder holds: this project's (default) or the reference code's. */
   outputLayout: OutputLayout;
+  /** `--outputs`: which large files (raw scores as CSV and Parquet, TREC runs) the run writes. */
+  outputs: OutputSelection;
   /** `--measure-latency`: time single-query passes after the run (`measureLatency`); undefined: not asked. */
   latency?: { queries: number; warmup: number };
   experimentName: string;
@@ -107,6 +110,8 @@ ${EMBEDDING_USAGE}  --teacher NAME             gold | noisy-gold | cross-encoder
   --record-every N           trajectory snapshot interval with --save-tensors (default 1)
   --save-tensors             write tensors/<query>/trajectory.json per query
   --save-embeddings          write embeddings/{docs,queries}.{f32,json}
+  --outputs LIST             the large files to write: csv (raw scores), parquet (raw scores), trec (run
+                             files and qrels), all (default) or none; results, config and summary always
   --output-layout NAME       project (default) | reference: the reference code's files instead
                              (experiment_config.json, <type>_results.csv, <type>_raw_scores.parquet,
                              with --save-tensors tensors/<slug>/query_updates.pt for torch.load), plus
@@ -153,6 +158,7 @@ export function parseExperimentOptions(argv: string[], now = new Date()): Experi
       'save-tensors': { type: 'boolean', default: false },
       'save-embeddings': { type: 'boolean', default: false },
       'output-layout': { type: 'string', default: 'project' },
+      outputs: { type: 'string', default: 'all' },
       'measure-latency': { type: 'boolean', default: false },
       'latency-queries': { type: 'string' },
       'latency-warmup': { type: 'string' },
@@ -210,6 +216,7 @@ export function parseExperimentOptions(argv: string[], now = new Date()): Experi
     saveTensors: values['save-tensors'],
     saveEmbeddings: values['save-embeddings'],
     outputLayout,
+    outputs: parseOutputsOption(values.outputs),
     latency: latencyOption(values),
     experimentName: values['experiment-name'] ?? `${datasetSpecSlug(spec)}_${stamp}`,
     outputDir: values['output-dir'],

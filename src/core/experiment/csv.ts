@@ -10,16 +10,5 @@ export function csvLine(values: readonly (string | number | boolean | null | und
   return values.map(csvField).join(',') + '\n';
 }
 
-/**
- * The shortest decimal text that reads back as the same float32: scores are float32, and printing them as
- * float64 (17 digits) would nearly double the size of raw-score files for no information.
- */
-export function float32Text(value: number): string {
-  if (!Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : String(value);
-  const f = Math.fround(value);
-  for (let digits = 6; digits < 9; digits++) {
-    const text = f.toPrecision(digits);
-    if (Math.fround(Number(text)) === f) return String(Number(text));
-  }
-  return String(Number(f.toPrecision(9)));
-}
+/** Scores are float32: written with the fewest digits that read back exactly (see `float32Digits`). */
+export { float32Text } from './float32Digits';

@@ -16,7 +16,8 @@ import { runExperiment, type ExperimentResult } from './pipeline';
 import { rawScoresParquet } from './rawScoresParquet';
 import { experimentZip } from './runArchive';
 import { configColumnsOf, experimentFiles } from './runFiles';
-import { nextDown, strictlyDecreasingScores, trecId, trecQrelsFile, trecRunFile } from './trecRun';
+import { concatChunks } from './streamedContent';
+import { nextDown, trecId, trecQrelsFile, trecRunFile } from './trecRun';
 
 let result: ExperimentResult;
 
@@ -30,7 +31,9 @@ beforeAll(async () => {
   });
 });
 
-const joined = (chunks: Iterable<string>) => [...chunks].join('');
+const decoder = new TextDecoder();
+const joined = (chunks: Iterable<string | Uint8Array>) =>
+  [...chunks].map((c) => (typeof c === 'string' ? c : decoder.decode(c))).join('');
 
 /** The documents of run lines in the order trec_eval ranks them: by score descending, ties by docno descending. */
 function trecEvalOrder(runLines: string[]): string[] {
@@ -41,12 +44,25 @@ function trecEvalOrder(runLines: string[]): string[] {
 
 describe('TREC run files', () => {
   it('write strictly decreasing scores, ties in candidate order', () => {
-    expect(strictlyDecreasingScores([0.5, 0.5, 0.25, 0.5], [0, 1, 3, 2])).toEqual([
-      '0.5',
-      String(nextDown(0.5)),
-      String(nextDown(nextDown(0.5))),
-      '0.25',
-    ]);
+    const tied: ExperimentResult = {
+      ...result,
+      dataset: {
+        ...result.dataset,
+        queries: [
+          {
+            ...result.dataset.queries[0],
+            candidates: Int32Array.of(0, 1, 2, 3),
+            labels: Float32Array.of(1, 0, 0, 1),
+          },
+        ],
+      },
+      scores: { ...result.scores, original: [Float32Array.of(0.5, 0.5, 0.25, 0.5)] },
+    };
+    const scores = joined(trecRunFile(tied, 'original'))
+      .trimEnd()
+      .split('\n')
+      .map((line) => line.split(' ')[4]);
+    expect(scores).toEqual(['0.5', String(nextDown(0.5)), String(nextDown(nextDown(0.5))), '0.25']);
     expect(nextDown(1)).toBeLessThan(1);
     expect(1 - nextDown(1)).toBeLessThan(1e-15);
     expect(nextDown(-2)).toBeLessThan(-2);
@@ -128,7 +144,7 @@ describe('TREC run files', () => {
 
 describe('raw scores as Parquet', () => {
   it('reads back (zstd) as the rows of the CSV', async () => {
-    const bytes = await rawScoresParquet(result, 'optimized');
+    const bytes = await concatChunks(rawScoresParquet(result, 'optimized'));
     const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     const meta = parquetMetadata(file);
     const codecs = new Set(meta.row_groups.flatMap((g) => g.columns.map((c) => c.meta_data?.codec)));

@@ -10,11 +10,15 @@ import { GoldTeacher } from '../teachers/goldTeacher';
 import { DEFAULT_METHOD } from './config';
 import { readRunFolder, OpenedRunSession } from './openedRun';
 import { summarize } from './outputs';
+import { queryViewOf } from './session';
 import { pcaPath } from './pathMap';
 import { runExperiment, type ExperimentResult } from './pipeline';
+import { rankTrajectoryView, sessionTeachingSource, teacherStudentView } from './queryTeaching';
 import { experimentFiles, type RunFile, type RunFilesOptions } from './runFiles';
+import { RefinementSession } from './session';
 
 let result: ExperimentResult;
+const method = { ...DEFAULT_METHOD, numSteps: 20, recordEvery: 1 };
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -22,13 +26,20 @@ beforeAll(async () => {
     dataset: buildDemoDataset(),
     embedder: new LsaEmbedder({ dims: 32, seed: 42 }),
     teacher: new GoldTeacher(),
-    method: { ...DEFAULT_METHOD, numSteps: 20, recordEvery: 1 },
+    method,
   });
 });
 
 /** The run's folder as the CLI writes it, held in memory (the browser's way in). */
 async function folderOf(options: Partial<RunFilesOptions>, drop: RegExp = /^$/) {
-  const config = { experiment_name: 'demo-run', dataset: 'demo', random_seed: 42, teacher: 'gold' };
+  const config = {
+    experiment_name: 'demo-run',
+    dataset: 'demo',
+    random_seed: 42,
+    teacher: 'gold',
+    num_steps: 20,
+    refit: false,
+  };
   const files: RunFile[] = experimentFiles(result, {
     config,
     summary: summarize(result, 'demo-run', 42),
@@ -132,6 +143,56 @@ describe('readRunFolder, project layout', () => {
     await expect(readRunFolder(corrupt, 'x')).rejects.toThrow(
       /original_raw_scores\.parquet is not a readable Parquet/,
     );
+  });
+});
+
+describe('the teaching views of an opened run', () => {
+  it('with embeddings and trajectories: every step, as in the live session', async () => {
+    const run = await readRunFolder(await folderOf({ trajectories: true, embeddings: true }), 'folder');
+    const opened = new OpenedRunSession(run, settings);
+    const live = sessionTeachingSource(new RefinementSession(result, method));
+    const shown = teacherStudentView(opened.teachingSource(), 3);
+    const expected = teacherStudentView(live, 3);
+    expect(shown.note).toBeUndefined();
+    expect(shown.steps).toEqual(result.trajectories!.steps);
+    expect(shown.p).toEqual(expected.p);
+    expect(shown.perStep).toEqual(expected.perStep);
+    const ranks = await rankTrajectoryView(opened.teachingSource(), 3);
+    expect(ranks.ranks).toEqual((await rankTrajectoryView(live, 3)).ranks);
+    opened.dispose();
+  });
+
+  it('without document embeddings: the first and last step, from the raw scores', async () => {
+    const run = await readRunFolder(await folderOf({ trajectories: true }), 'folder');
+    const source = new OpenedRunSession(run, settings).teachingSource();
+    const shown = teacherStudentView(source, 3);
+    expect(shown.steps).toEqual([0, 20]);
+    expect(shown.note).toMatch(/no document embeddings.*step 0 and step 20/);
+    // Step 0's cosines are the original raw scores; the last step's the refined query's, within float32.
+    const full = teacherStudentView(sessionTeachingSource(new RefinementSession(result, method)), 3);
+    expect(shown.p).toEqual(full.p);
+    shown.documents.forEach((d, k) => {
+      expect(shown.perStep[0].cosines[k]).toBe(result.scores.original[3][d.candidate]);
+      expect(shown.perStep[1].cosines[k]).toBe(result.scores.optimized[3][d.candidate]);
+      expect(shown.perStep[1].r[k]).toBeCloseTo(full.perStep.at(-1)!.r[k], 6);
+    });
+    const ranks = await rankTrajectoryView(source, 3);
+    const view = queryViewOf(run.result, 3, Infinity, false);
+    const byCandidate = new Map(view.documents.map((d) => [d.candidate, d]));
+    expect(ranks.steps).toEqual([0, 20]);
+    ranks.documents.forEach((d, t) => {
+      expect(ranks.ranks[0][t]).toBe(byCandidate.get(d.candidate)!.rankBefore);
+      expect(ranks.ranks[1][t]).toBe(byCandidate.get(d.candidate)!.rankAfter);
+    });
+  });
+
+  it('without trajectories: the teacher sample of the raw scores, before and after', async () => {
+    const run = await readRunFolder(await folderOf({}), 'bare');
+    const shown = teacherStudentView(new OpenedRunSession(run, settings).teachingSource(), 0);
+    expect(shown.steps).toEqual([0, 20]);
+    expect(shown.note).toMatch(/no trajectories/);
+    expect(shown.perStep).toHaveLength(2);
+    expect(shown.documents.length).toBe(result.sampled[0].length);
   });
 });
 

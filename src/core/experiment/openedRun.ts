@@ -1,8 +1,10 @@
 import type { DataFiles } from '../datasets/types';
 import { matrix, row, type Matrix } from '../matrix';
+import { CorpusScorer } from '../refine/rescoring';
 import type { LongTaskOptions } from '../progress';
 import { summarize, type ExperimentSummary } from './outputs';
 import { pathMap } from './pathMap';
+import type { TeachingSource } from './queryTeaching';
 import { isProjectRun, readProjectRun } from './projectRunReader';
 import { QueryProjector, type ProjectionSettings, type QueryProjection } from './queryProjection';
 import { projectConfigOfReference, type RunScores } from './referenceLayout';
@@ -71,6 +73,8 @@ export async function readRunFolder(
  */
 export class OpenedRunSession {
   private readonly projector?: QueryProjector;
+  /** The corpus on the compute backend, made when the teaching views first re-score a trajectory. */
+  private scorer?: CorpusScorer;
 
   constructor(
     readonly run: OpenedRun,
@@ -101,6 +105,33 @@ export class OpenedRunSession {
       return out;
     }
     return queryEmbeddings && matrix(1, queryEmbeddings.cols, row(queryEmbeddings, index).slice());
+  }
+
+  /**
+   * What the teaching views are computed from: with document embeddings and trajectories, every step as in
+   * a live session; otherwise the teacher's scores and the raw scores before and after refinement.
+   */
+  teachingSource(): TeachingSource {
+    const { result, docEmbeddings, config } = this.run;
+    return {
+      result,
+      refit: config.refit === true,
+      numSteps: Number(config.num_steps ?? result.trajectories?.steps.at(-1) ?? 0),
+      embedded:
+        docEmbeddings && result.trajectories
+          ? {
+              docEmbeddings,
+              trajectory: (index) => this.trajectory(index)!,
+              scoreAll: (queries) => (this.scorer ??= new CorpusScorer(docEmbeddings)).scoreAll(queries),
+            }
+          : undefined,
+    };
+  }
+
+  /** Frees the corpus held on the compute backend. */
+  dispose(): void {
+    this.scorer?.dispose();
+    this.scorer = undefined;
   }
 
   async project(index: number, options: LongTaskOptions = {}): Promise<QueryProjection> {

@@ -2,7 +2,8 @@ import { row } from '../matrix';
 import { aggregateRuns, summarizeRun } from '../metrics/aggregate';
 import { IR_MEASURES_NAMES, METRIC_NAMES, type MetricName } from '../metrics/rankingMetrics';
 import type { ComputationType } from './config';
-import { csvLine, float32Text } from './csv';
+import { ByteChunks, utf8 } from './byteChunks';
+import { csvField, csvLine } from './csv';
 import type { LatencyReport } from './latency';
 import type { ExperimentResult } from './pipeline';
 import type { TeacherScores } from '../teachers/types';
@@ -30,26 +31,40 @@ export function* resultsCsv(
   }
 }
 
-/** `<type>_raw_scores.csv`: one row per (query, candidate), with the teacher's score where it gave one. */
-export function* rawScoresCsv(result: ExperimentResult, type: ComputationType): Generator<string> {
-  yield csvLine(['query_id', 'doc_id', 'gold_label', 'score', 'teacher_score']);
+/**
+ * `<type>_raw_scores.csv`: one row per (query, candidate), with the teacher's score where it gave one. UTF-8
+ * bytes in chunks of about a mebibyte (millions of rows: no string per row, see `ByteChunks`).
+ */
+export function* rawScoresCsv(result: ExperimentResult, type: ComputationType): Generator<Uint8Array> {
+  const out = new ByteChunks();
+  out.reserve(64).ascii('query_id,doc_id,gold_label,score,teacher_score\n');
+  const docFields = result.dataset.documents.map((d) => utf8(csvField(d.id)));
   for (const [i, q] of result.dataset.queries.entries()) {
     const teacherAt = new Map<number, number | null>();
     result.sampled[i].forEach((c, k) => teacherAt.set(c, result.teacher[i].scores[k]));
+    const queryField = utf8(csvField(q.id));
     const scores = result.scores[type][i];
-    let chunk = '';
     for (let c = 0; c < q.candidates.length; c++) {
-      chunk += csvLine([
-        q.id,
-        result.dataset.documents[q.candidates[c]].id,
-        q.labels[c],
-        float32Text(scores[c]),
-        teacherAt.get(c),
-      ]);
+      const docField = docFields[q.candidates[c]];
+      // Label, score and teacher score: at most 24 characters each, and 5 separators.
+      out.reserve(queryField.length + docField.length + 77);
+      out.bytes(queryField).byte(COMMA).bytes(docField).byte(COMMA);
+      const label = q.labels[c];
+      if (label === 0 || label === 1) out.byte(48 + label);
+      else out.ascii(csvField(label));
+      out.byte(COMMA).float32(scores[c]).byte(COMMA);
+      const teacher = teacherAt.get(c);
+      if (teacher !== undefined && teacher !== null) out.ascii(csvField(teacher));
+      out.byte(NEWLINE);
+      const chunk = out.take();
+      if (chunk) yield chunk;
     }
-    yield chunk;
   }
+  yield out.flush();
 }
+
+const COMMA = 44;
+const NEWLINE = 10;
 
 export interface TypeSummary {
   queries: number;

@@ -5,7 +5,7 @@ import { LsaEmbedder } from '../embedding/lsaEmbedder';
 import { GoldTeacher } from '../teachers/goldTeacher';
 import { DEFAULT_METHOD, REFIT_DEFAULT_LR } from './config';
 import { runExperiment } from './pipeline';
-import { rankTrajectoryView, teacherStudentView } from './queryTeaching';
+import { rankTrajectoryView, sessionTeachingSource, teacherStudentView } from './queryTeaching';
 import { RefinementSession } from './session';
 
 async function demoSession(refit: boolean): Promise<RefinementSession> {
@@ -32,7 +32,7 @@ describe('the teaching views of a demo session', () => {
   for (const refit of [false, true]) {
     it(`teacher vs student: p from the teacher's scores, KL equal to the recorded loss${refit ? ' (ReFIT)' : ''}`, async () => {
       const session = await demoSession(refit);
-      const view = teacherStudentView(session, 1);
+      const view = teacherStudentView(sessionTeachingSource(session), 1);
       const sampled = session.result.sampled[1];
       expect(view.refit).toBe(refit);
       expect(view.documents.map((d) => d.candidate)).toEqual(Array.from(sampled));
@@ -49,7 +49,7 @@ describe('the teaching views of a demo session', () => {
 
   it('ranks over steps start at the original ranking and end at the refined one', async () => {
     const session = await demoSession(false);
-    const trajectory = await rankTrajectoryView(session, 2);
+    const trajectory = await rankTrajectoryView(sessionTeachingSource(session), 2);
     const q = session.result.dataset.queries[2];
     const relevant = q.labels.filter((l) => l > 0).length;
     expect(trajectory.documents.filter((d) => d.label > 0)).toHaveLength(relevant);

@@ -1,7 +1,12 @@
 import { compress, init } from '@bokuweb/zstd-wasm';
-import { parquetWriteBuffer, type ParquetWriteOptions } from 'hyparquet-writer';
+import { ByteWriter, ParquetWriter, type ColumnSource, type ParquetWriteOptions } from 'hyparquet-writer';
+import { utf8 } from './byteChunks';
 import type { ComputationType } from './config';
 import type { ExperimentResult } from './pipeline';
+
+// hyparquet-writer's own hyparquet types (its copy may differ from the reader's).
+type SchemaElement = NonNullable<ParquetWriteOptions['schema']>[number];
+type KeyValue = NonNullable<ParquetWriteOptions['kvMetadata']>[number];
 
 /**
  * `<type>_raw_scores.parquet`: the rows of `<type>_raw_scores.csv` (`rawScoresCsv`) as Apache Parquet,
@@ -11,10 +16,20 @@ import type { ExperimentResult } from './pipeline';
  * (WebAssembly), so the same code runs in Node and in the browser; pandas, polars, DuckDB and Arrow read it.
  */
 
-/** zstd level: 3 is zstd's own default, a good size/speed balance for float columns. */
-const ZSTD_LEVEL = 3;
-/** One row group per ~1M rows keeps memory bounded for readers without hurting compression. */
-const ROW_GROUP_SIZE = 1 << 20;
+/**
+ * zstd level and rows per row group, measured on a Clinc150-shaped file of 2.25 M rows (`npm run bench --
+ * --sections outputs`, 2-core machine): the JavaScript encoding, not zstd, takes the time, so levels 1, 3
+ * and 6 wrote in about the same time, level 1's file 1.6 % larger than level 3's and level 6's 0.4 %
+ * smaller; row groups of 256 K rows (whole queries) instead of 1 M cost 0.4 % in size and hold a quarter of
+ * the rows in memory while writing, and a reader skips groups by query with their statistics.
+ */
+export const PARQUET_TUNING: Readonly<ParquetTuning> = Object.freeze({ zstdLevel: 3, rowGroupRows: 1 << 18 });
+
+export interface ParquetTuning {
+  zstdLevel: number;
+  /** A row group holds whole queries, up to this many rows (one query's rows at least). */
+  rowGroupRows: number;
+}
 
 let zstdReady: Promise<void> | undefined;
 
@@ -30,59 +45,122 @@ export function loadZstd(): Promise<void> {
   return zstdReady;
 }
 
-/** The Parquet bytes of one computation type's raw scores. */
-export async function rawScoresParquet(result: ExperimentResult, type: ComputationType): Promise<Uint8Array> {
+/**
+ * The Parquet file of one computation type's raw scores, a row group at a time (row groups hold whole
+ * queries): memory stays at one group's columns whatever the run's size. Ids are UTF-8-encoded once per
+ * document, not once per row.
+ */
+export async function* rawScoresParquet(
+  result: ExperimentResult,
+  type: ComputationType,
+  tuning: Readonly<ParquetTuning> = PARQUET_TUNING,
+): AsyncGenerator<Uint8Array> {
   await loadZstd();
   const { queries, documents } = result.dataset;
-  const rows = queries.reduce((n, q) => n + q.candidates.length, 0);
-  const queryIds: string[] = new Array<string>(rows);
-  const docIds: string[] = new Array<string>(rows);
-  const gold = new Float32Array(rows);
-  const score = new Float32Array(rows);
-  const teacher: (number | null)[] = new Array<number | null>(rows).fill(null);
-  let at = 0;
-  for (const [i, q] of queries.entries()) {
-    const start = at;
-    const scores = result.scores[type][i];
-    for (let c = 0; c < q.candidates.length; c++, at++) {
-      queryIds[at] = q.id;
-      docIds[at] = documents[q.candidates[c]].id;
-      gold[at] = q.labels[c];
-      score[at] = scores[c];
-    }
-    result.sampled[i].forEach((c, k) => {
-      const s = result.teacher[i].scores[k];
-      teacher[start + c] = s ?? null;
-    });
-  }
-  return zstdParquet({
-    columnData: [
-      { name: 'query_id', data: queryIds, type: 'STRING', nullable: false },
-      { name: 'doc_id', data: docIds, type: 'STRING', nullable: false },
-      { name: 'gold_label', data: gold, type: 'FLOAT', nullable: false },
-      { name: 'score', data: score, type: 'FLOAT', nullable: false },
-      { name: 'teacher_score', data: teacher, type: 'DOUBLE', nullable: true },
+  const docIds = documents.map((d) => utf8(d.id));
+  const column = (
+    name: string,
+    type: 'BYTE_ARRAY' | 'FLOAT' | 'DOUBLE',
+    repetition: 'REQUIRED' | 'OPTIONAL' = 'REQUIRED',
+  ): SchemaElement =>
+    type === 'BYTE_ARRAY'
+      ? { name, type, repetition_type: repetition, converted_type: 'UTF8' }
+      : { name, type, repetition_type: repetition };
+  yield* zstdParquetChunks({
+    schema: [
+      { name: 'root', num_children: 5 },
+      column('query_id', 'BYTE_ARRAY'),
+      column('doc_id', 'BYTE_ARRAY'),
+      column('gold_label', 'FLOAT'),
+      column('score', 'FLOAT'),
+      column('teacher_score', 'DOUBLE', 'OPTIONAL'),
     ],
     kvMetadata: [
       { key: 'refinement_explorer.dataset', value: result.dataset.name },
       { key: 'refinement_explorer.computation_type', value: type },
     ],
+    queryRows: queries.map((q) => q.candidates.length),
+    tuning,
+    rowGroup: (first, end, rows) => {
+      const queryIds = new Array<Uint8Array>(rows);
+      const docIdColumn = new Array<Uint8Array>(rows);
+      const gold = new Float32Array(rows);
+      const score = new Float32Array(rows);
+      const teacher = new Array<number | null>(rows).fill(null);
+      let at = 0;
+      for (let i = first; i < end; i++) {
+        const q = queries[i];
+        const start = at;
+        const queryId = utf8(q.id);
+        const scores = result.scores[type][i];
+        for (let c = 0; c < q.candidates.length; c++, at++) {
+          queryIds[at] = queryId;
+          docIdColumn[at] = docIds[q.candidates[c]];
+          gold[at] = q.labels[c];
+          score[at] = scores[c];
+        }
+        result.sampled[i].forEach((c, k) => {
+          teacher[start + c] = result.teacher[i].scores[k] ?? null;
+        });
+      }
+      // Min/max statistics for query_id only: a row group holds whole queries, so a reader looking for
+      // some queries skips the other groups; the other columns' statistics would skip nothing and cost
+      // a third of the writing time.
+      return [
+        { name: 'query_id', data: queryIds },
+        { name: 'doc_id', data: docIdColumn, statistics: false },
+        { name: 'gold_label', data: gold, statistics: false },
+        { name: 'score', data: score, statistics: false },
+        { name: 'teacher_score', data: teacher, statistics: false },
+      ];
+    },
   });
 }
 
+export interface ParquetChunksOptions {
+  schema: SchemaElement[];
+  kvMetadata?: KeyValue[];
+  /** Rows of each query, in order: a row group holds whole queries. */
+  queryRows: readonly number[];
+  /** Default `PARQUET_TUNING`. */
+  tuning?: Readonly<ParquetTuning>;
+  /** The columns of the rows of queries [first, end) (`rows` of them). */
+  rowGroup: (first: number, end: number, rows: number) => ColumnSource[];
+}
+
 /**
- * A Parquet file of the given columns (with `schema` when the columns' basic types do not say enough, e.g.
- * an int8 column), zstd-compressed, in row groups of about a million rows. `loadZstd` must have run.
+ * A zstd-compressed Parquet file, yielded a row group at a time (then the footer), each group about
+ * `PARQUET_TUNING.rowGroupRows` rows of whole queries. `loadZstd` must have run.
  */
-export function zstdParquet(
-  options: Pick<ParquetWriteOptions, 'columnData' | 'schema' | 'kvMetadata'>,
-): Uint8Array {
-  const buffer = parquetWriteBuffer({
-    ...options,
+export function* zstdParquetChunks(options: ParquetChunksOptions): Generator<Uint8Array> {
+  const tuning = options.tuning ?? PARQUET_TUNING;
+  const writer = new ByteWriter();
+  const parquet = new ParquetWriter({
+    writer,
+    schema: options.schema,
     codec: 'ZSTD',
-    compressors: { ZSTD: (input) => compress(input, ZSTD_LEVEL) },
-    rowGroupSize: ROW_GROUP_SIZE,
+    compressors: { ZSTD: (input) => compress(input, tuning.zstdLevel) },
+    kvMetadata: options.kvMetadata,
     createdBy: 'refinement-explorer (hyparquet-writer)',
   });
-  return new Uint8Array(buffer);
+  // The writer's offsets count every byte written; its buffer is emptied after each group.
+  const take = () => {
+    const bytes = writer.getBytes().slice();
+    writer.index = 0;
+    return bytes;
+  };
+  const { queryRows } = options;
+  let first = 0;
+  while (first < queryRows.length) {
+    let end = first;
+    let rows = 0;
+    while (end < queryRows.length && (rows === 0 || rows + queryRows[end] <= tuning.rowGroupRows))
+      rows += queryRows[end++];
+    // One write per group: the columns hold exactly the group's rows.
+    void parquet.write({ columnData: options.rowGroup(first, end, rows), rowGroupSize: Math.max(rows, 1) });
+    yield take();
+    first = end;
+  }
+  void parquet.finish();
+  yield take();
 }

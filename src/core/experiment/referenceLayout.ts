@@ -5,7 +5,7 @@ import type { ComputationType } from './config';
 import { csvLine } from './csv';
 import type { ExperimentResult, HydeResult } from './pipeline';
 import { pandasCell, type PythonValue } from './pythonRepr';
-import { loadZstd, zstdParquet } from './rawScoresParquet';
+import { loadZstd, zstdParquetChunks } from './rawScoresParquet';
 import { referenceSlug } from './referenceSlug';
 import { queryUpdatesPt } from './torchQueryUpdates';
 
@@ -160,57 +160,23 @@ function teacherColumn(
  * rows, as the reference's `doc_to_reranker_score`); the HyDE types add `hyde_reranker_score` (the teacher's
  * scores of `optimized_hyde`'s sample). Every column is nullable, as polars writes them.
  */
-export async function referenceRawScoresParquet(
+export async function* referenceRawScoresParquet(
   result: RunScores,
   type: ComputationType,
-): Promise<Uint8Array> {
+): AsyncGenerator<Uint8Array> {
   await loadZstd();
   const { queries, documents } = result.dataset;
-  const starts: number[] = [];
-  let rows = 0;
-  for (const q of queries) {
-    starts.push(rows);
-    rows += q.candidates.length;
-  }
-  const topic = new Array<string>(rows);
-  const document = new Array<string>(rows);
-  const gold = new Int32Array(rows);
-  const score = new Float32Array(rows);
-  queries.forEach((q, i) => {
-    const scores = result.scores[type][i];
-    for (let c = 0; c < q.candidates.length; c++) {
-      const at = starts[i] + c;
-      topic[at] = q.text;
-      document[at] = documents[q.candidates[c]].text;
-      // The reference's labels are binary (relevance > 0).
-      gold[at] = q.labels[c] > 0 ? 1 : 0;
-      score[at] = scores[c];
-    }
-  });
   const optimized = result.types.includes('optimized');
-  const columnData: ColumnSource[] = [
-    { name: 'topic', data: topic },
-    { name: 'document', data: document },
-    { name: 'gold_label', data: gold },
-    { name: 'score', data: score },
-    {
-      name: 'reranker_score',
-      data: teacherColumn(rows, starts, optimized ? result.sampled : undefined, result.teacher),
-    },
-  ];
   const hydeType = type === 'hyde' || type === 'optimized_hyde';
-  if (hydeType)
-    columnData.push({
-      name: 'hyde_reranker_score',
-      data: teacherColumn(rows, starts, result.hyde?.sampled, result.hyde?.teacher),
-    });
   const float = (name: string) => ({ name, type: 'FLOAT', repetition_type: 'OPTIONAL' }) as const;
   const utf8 = (name: string) =>
     ({ name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' }) as const;
-  return zstdParquet({
-    columnData,
+  const encoder = new TextEncoder();
+  // Texts are encoded once each, not once per row (a document's text repeats on every query's rows).
+  const documentTexts = documents.map((d) => encoder.encode(d.text));
+  yield* zstdParquetChunks({
     schema: [
-      { name: 'root', num_children: columnData.length },
+      { name: 'root', num_children: hydeType ? 6 : 5 },
       utf8('topic'),
       utf8('document'),
       { name: 'gold_label', type: 'INT32', converted_type: 'INT_8', repetition_type: 'OPTIONAL' },
@@ -218,6 +184,50 @@ export async function referenceRawScoresParquet(
       float('reranker_score'),
       ...(hydeType ? [float('hyde_reranker_score')] : []),
     ],
+    queryRows: queries.map((q) => q.candidates.length),
+    rowGroup: (first, end, rows) => {
+      const starts: number[] = [];
+      const topic = new Array<Uint8Array>(rows);
+      const document = new Array<Uint8Array>(rows);
+      const gold = new Int32Array(rows);
+      const score = new Float32Array(rows);
+      let at = 0;
+      for (let i = first; i < end; i++) {
+        const q = queries[i];
+        starts.push(at);
+        const text = encoder.encode(q.text);
+        const scores = result.scores[type][i];
+        for (let c = 0; c < q.candidates.length; c++, at++) {
+          topic[at] = text;
+          document[at] = documentTexts[q.candidates[c]];
+          // The reference's labels are binary (relevance > 0).
+          gold[at] = q.labels[c] > 0 ? 1 : 0;
+          score[at] = scores[c];
+        }
+      }
+      const group = <T>(all: T[] | undefined) => all?.slice(first, end);
+      const columnData: ColumnSource[] = [
+        { name: 'topic', data: topic },
+        { name: 'document', data: document },
+        { name: 'gold_label', data: gold },
+        { name: 'score', data: score },
+        {
+          name: 'reranker_score',
+          data: teacherColumn(
+            rows,
+            starts,
+            optimized ? group(result.sampled) : undefined,
+            group(result.teacher),
+          ),
+        },
+      ];
+      if (hydeType)
+        columnData.push({
+          name: 'hyde_reranker_score',
+          data: teacherColumn(rows, starts, group(result.hyde?.sampled), group(result.hyde?.teacher)),
+        });
+      return columnData;
+    },
   });
 }
 

@@ -10,6 +10,7 @@ import {
   referenceTensorPath,
 } from './referenceLayout';
 import type { RunFile, RunFilesOptions } from './runFiles';
+import { streamedContent } from './streamedContent';
 
 /**
  * The files of the reference layout (`--output-layout reference`, see `referenceLayout.ts`):
@@ -36,10 +37,12 @@ export function referenceExperimentFiles(result: ExperimentResult, options: RunF
       path: `${name}_results.csv`,
       content: { kind: 'text', chunks: () => referenceResultsCsv(result, type, args) },
     });
-    files.push({
-      path: `${name}_raw_scores.parquet`,
-      content: { kind: 'binary', compressed: true, bytes: () => referenceRawScoresParquet(result, type) },
-    });
+    if (options.parquet ?? true)
+      files.push({
+        path: `${name}_raw_scores.parquet`,
+        large: true,
+        content: streamedContent(true, () => referenceRawScoresParquet(result, type)),
+      });
   }
   const trajectories = result.trajectories;
   if (options.trajectories && trajectories) {
@@ -50,7 +53,7 @@ export function referenceExperimentFiles(result: ExperimentResult, options: RunF
     for (const [path, i] of byPath)
       files.push({
         path,
-        content: { kind: 'binary', compressed: false, bytes: async () => referenceQueryUpdates(result, i) },
+        content: streamedContent(false, () => [referenceQueryUpdates(result, i)]),
       });
   }
   return files;

@@ -50,7 +50,11 @@ export async function experimentZip(
       entry.mtime = mtime;
       zip.add(entry);
       if (content.kind === 'binary') {
-        entry.push(await content.bytes(), true);
+        for await (const chunk of content.chunks()) {
+          entry.push(chunk);
+          check();
+        }
+        entry.push(new Uint8Array(0), true);
         continue;
       }
       let piece = '';

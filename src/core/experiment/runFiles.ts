@@ -9,6 +9,7 @@ import {
 } from './outputs';
 import type { ExperimentResult } from './pipeline';
 import { rawScoresParquet } from './rawScoresParquet';
+import { streamedContent } from './streamedContent';
 import { referenceExperimentFiles } from './referenceRunFiles';
 import { trecQrelsFile, trecRunFile } from './trecRun';
 
@@ -21,13 +22,23 @@ import { trecQrelsFile, trecRunFile } from './trecRun';
 export type RunFileContent =
   /** Text, as chunks of lines (written as UTF-8). */
   | { kind: 'text'; chunks: () => Iterable<string> }
-  /** Bytes; `compressed` files (Parquet) are stored in a zip as they are. */
-  | { kind: 'binary'; bytes: () => Promise<Uint8Array>; compressed: boolean };
+  /**
+   * Bytes, streamed in `chunks` (the large tables: a writer never holds a whole file) or all at once with
+   * `bytes`; `compressed` files (Parquet) are stored in a zip as they are.
+   */
+  | {
+      kind: 'binary';
+      chunks: () => AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+      bytes: () => Promise<Uint8Array>;
+      compressed: boolean;
+    };
 
 export interface RunFile {
   /** Relative, with `/` separators. */
   path: string;
   content: RunFileContent;
+  /** A table of one row per (query, candidate): millions of rows, which the CLI writes on worker threads. */
+  large?: boolean;
 }
 
 export interface RunFilesOptions {
@@ -40,6 +51,8 @@ export interface RunFilesOptions {
   trajectories?: boolean;
   /** `embeddings/{docs,queries}.{f32,json}` (default false). */
   embeddings?: boolean;
+  /** `<type>_raw_scores.csv` (default true). */
+  csv?: boolean;
   /** `<type>_raw_scores.parquet` (default true). */
   parquet?: boolean;
   /** `<type>_run.txt` per type and `qrels.txt` (default true). */
@@ -106,6 +119,7 @@ export function experimentFiles(result: ExperimentResult, options: RunFilesOptio
   }
   const files: RunFile[] = [{ path: 'config.json', content: jsonText(options.config, 2) }];
   const columns = options.configColumns ?? configColumnsOf(options.config);
+  const csv = options.csv ?? true;
   const parquet = options.parquet ?? true;
   const trec = options.trec ?? true;
   for (const type of result.types) {
@@ -113,25 +127,33 @@ export function experimentFiles(result: ExperimentResult, options: RunFilesOptio
       path: `${type}_results.csv`,
       content: { kind: 'text', chunks: () => resultsCsv(result, type, columns) },
     });
-    files.push({
-      path: `${type}_raw_scores.csv`,
-      content: { kind: 'text', chunks: () => rawScoresCsv(result, type) },
-    });
+    if (csv)
+      files.push({
+        path: `${type}_raw_scores.csv`,
+        large: true,
+        content: streamedContent(false, () => rawScoresCsv(result, type)),
+      });
     if (parquet)
       files.push({
         path: `${type}_raw_scores.parquet`,
-        content: { kind: 'binary', compressed: true, bytes: () => rawScoresParquet(result, type) },
+        large: true,
+        content: streamedContent(true, () => rawScoresParquet(result, type)),
       });
     if (trec)
       files.push({
         path: `${type}_run.txt`,
-        content: {
-          kind: 'text',
-          chunks: () => trecRunFile(result, type, `${options.trecTagPrefix ?? ''}${type}`),
-        },
+        large: true,
+        content: streamedContent(false, () =>
+          trecRunFile(result, type, `${options.trecTagPrefix ?? ''}${type}`),
+        ),
       });
   }
-  if (trec) files.push({ path: 'qrels.txt', content: { kind: 'text', chunks: () => trecQrelsFile(result) } });
+  if (trec)
+    files.push({
+      path: 'qrels.txt',
+      large: true,
+      content: streamedContent(false, () => trecQrelsFile(result)),
+    });
   files.push({ path: 'summary.json', content: jsonText(options.summary, 2) });
 
   const hyde = result.hyde;
@@ -157,7 +179,7 @@ export function experimentFiles(result: ExperimentResult, options: RunFilesOptio
     const add = (name: string, m: Matrix, ids: string[]) => {
       files.push({
         path: `embeddings/${name}.f32`,
-        content: { kind: 'binary', compressed: false, bytes: async () => littleEndianFloat32(m.data) },
+        content: streamedContent(false, () => [littleEndianFloat32(m.data)]),
       });
       files.push({
         path: `embeddings/${name}.json`,

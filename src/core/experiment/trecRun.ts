@@ -1,6 +1,7 @@
 import { rankByScore } from '../metrics/rankingMetrics';
 import type { ComputationType } from './config';
-import { float32Text } from './csv';
+import { ByteChunks, utf8 } from './byteChunks';
+import { lastFloat32Value } from './float32Digits';
 import type { ExperimentResult } from './pipeline';
 
 /**
@@ -23,71 +24,94 @@ export function trecId(id: string): string {
   return text === '' ? '_' : text;
 }
 
-/** The largest float64 below `x` (x finite). */
+const float64Bits = new Float64Array(1);
+const wordsOfFloat64 = new Uint32Array(float64Bits.buffer);
+/** Index of the low 32-bit word of a float64 on this machine. */
+const LOW = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1 ? 0 : 1;
+
+/** The largest float64 below `x` (x finite): one step of its bits (run files of tied scores take many). */
 export function nextDown(x: number): number {
   if (x === 0) return -Number.MIN_VALUE;
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, x);
-  const bits = view.getBigUint64(0);
-  view.setBigUint64(0, x > 0 ? bits - 1n : bits + 1n);
-  return view.getFloat64(0);
+  float64Bits[0] = x;
+  const low = wordsOfFloat64[LOW];
+  if (x > 0) {
+    // Magnitude down by one unit in the last place.
+    if (low === 0) wordsOfFloat64[1 - LOW]--;
+    wordsOfFloat64[LOW] = low - 1;
+  } else {
+    if (low === 0xffffffff) wordsOfFloat64[1 - LOW]++;
+    wordsOfFloat64[LOW] = low + 1;
+  }
+  return float64Bits[0];
 }
 
 /**
- * Score texts of one query's ranking (`order`: candidates best first), strictly decreasing as numbers. A
- * score is written as its shortest float32 text unless that does not fall below the previous score.
+ * `<type>_run.txt`: the ranking of `type` for every query, one line per candidate, as UTF-8 bytes in chunks
+ * (see `ByteChunks`). A score is written as its shortest float32 text unless that does not fall below the
+ * previous line's score; then as the next float64 below it.
  */
-export function strictlyDecreasingScores(scores: ArrayLike<number>, order: ArrayLike<number>): string[] {
-  const texts: string[] = [];
-  let previous = Infinity;
-  for (let r = 0; r < order.length; r++) {
-    let text = float32Text(scores[order[r]]);
-    let value = Number(text);
-    if (!(value < previous)) {
-      value = nextDown(previous);
-      text = String(value);
-    }
-    if (!Number.isFinite(value))
-      throw new RangeError(
-        `score ${scores[order[r]]} cannot be written in a TREC run: scores must be finite numbers`,
-      );
-    texts.push(text);
-    previous = value;
-  }
-  return texts;
-}
-
-/** `<type>_run.txt`: the ranking of `type` for every query, one line per candidate. */
 export function* trecRunFile(
   result: ExperimentResult,
   type: ComputationType,
   tag: string = type,
-): Generator<string> {
-  const runTag = trecId(tag);
+): Generator<Uint8Array> {
+  const out = new ByteChunks();
+  const runTag = utf8(` ${trecId(tag)}\n`);
+  const docFields = result.dataset.documents.map((d) => utf8(` Q0 ${trecId(d.id)} `));
   for (const [i, q] of result.dataset.queries.entries()) {
     const scores = result.scores[type][i];
     const order = rankByScore(scores);
-    const texts = strictlyDecreasingScores(scores, order);
-    const qid = trecId(q.id);
-    let chunk = '';
+    const qid = utf8(trecId(q.id));
+    let previous = Infinity;
     for (let r = 0; r < order.length; r++) {
-      const doc = trecId(result.dataset.documents[q.candidates[order[r]]].id);
-      chunk += `${qid} Q0 ${doc} ${r + 1} ${texts[r]} ${runTag}\n`;
+      const docField = docFields[q.candidates[order[r]]];
+      // The rank (10 digits at most), a space and the score (24 characters at most).
+      out.reserve(qid.length + docField.length + 35 + runTag.length);
+      out
+        .bytes(qid)
+        .bytes(docField)
+        .unsigned(r + 1)
+        .byte(SPACE);
+      const score = scores[order[r]];
+      if (!Number.isFinite(score))
+        throw new RangeError(`score ${score} cannot be written in a TREC run: scores must be finite numbers`);
+      out.float32(score);
+      let value = lastFloat32Value();
+      if (!(value < previous)) {
+        out.retractFloat32();
+        value = nextDown(previous);
+        out.ascii(String(value));
+      }
+      previous = value;
+      out.bytes(runTag);
+      const chunk = out.take();
+      if (chunk) yield chunk;
     }
-    yield chunk;
   }
+  yield out.flush();
 }
 
+const SPACE = 32;
+
 /** `qrels.txt`: `qid 0 docno relevance` for every candidate of every query (the judged set of the run). */
-export function* trecQrelsFile(result: ExperimentResult): Generator<string> {
+export function* trecQrelsFile(result: ExperimentResult): Generator<Uint8Array> {
+  const out = new ByteChunks();
+  const docFields = result.dataset.documents.map((d) => utf8(` 0 ${trecId(d.id)} `));
   for (const q of result.dataset.queries) {
-    const qid = trecId(q.id);
-    let chunk = '';
+    const qid = utf8(trecId(q.id));
     for (let c = 0; c < q.candidates.length; c++) {
+      const docField = docFields[q.candidates[c]];
+      out.reserve(qid.length + docField.length + 25);
+      out.bytes(qid).bytes(docField);
       const label = q.labels[c];
-      const relevance = Number.isInteger(label) ? String(label) : float32Text(label);
-      chunk += `${qid} 0 ${trecId(result.dataset.documents[q.candidates[c]].id)} ${relevance}\n`;
+      if (Number.isInteger(label)) out.ascii(String(label));
+      else out.float32(label);
+      out.byte(NEWLINE);
+      const chunk = out.take();
+      if (chunk) yield chunk;
     }
-    yield chunk;
   }
+  yield out.flush();
 }
+
+const NEWLINE = 10;

@@ -88,6 +88,22 @@ describe('rankByScore', () => {
 
   it('rejects NaN scores', () => {
     expect(() => rankByScore([0.1, NaN])).toThrow(/NaN/);
+    expect(() => rankByScore(Float32Array.of(0.1, NaN))).toThrow(/NaN/);
+  });
+
+  it('ranks float32 scores (radix sort) exactly as the comparator does, ties, signed zeros and infinities included', () => {
+    const rng = new SeededRandom(3);
+    for (let t = 0; t < 50; t++) {
+      const scores = Float32Array.from({ length: 1 + Math.floor(rng.next() * 5000) }, () => {
+        const r = rng.next();
+        if (r < 0.1) return r < 0.05 ? 0 : -0;
+        if (r < 0.14) return r < 0.12 ? Infinity : -Infinity;
+        if (r < 0.5) return Math.round((rng.next() * 2 - 1) * 8) / 8;
+        return (rng.next() * 2 - 1) * 10 ** Math.floor(rng.next() * 40 - 20);
+      });
+      // Array.from makes plain numbers: the comparator path.
+      expect([...rankByScore(scores)]).toEqual([...rankByScore(Array.from(scores))]);
+    }
   });
 });
 

@@ -81,6 +81,7 @@ const NDCG_CUTOFF = 10;
  */
 export function rankByScore(scores: ArrayLike<number>): Uint32Array {
   const n = scores.length;
+  if (scores instanceof Float32Array) return rankFloat32(scores);
   const s = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = scores[i];
@@ -92,6 +93,55 @@ export function rankByScore(scores: ArrayLike<number>): Uint32Array {
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   order.sort((a, b) => (s[a] > s[b] ? -1 : s[a] < s[b] ? 1 : a - b));
+  return order;
+}
+
+const float32Bits = new Float32Array(1);
+const uint32Bits = new Uint32Array(float32Bits.buffer);
+const RADIX_BITS = 11;
+const RADIX = 1 << RADIX_BITS;
+
+/**
+ * `rankByScore` of float32 scores (every stored score), in linear time: each score's bits become a uint32
+ * key whose ascending order is the scores' descending order, and a stable least-significant-digit radix sort
+ * (three passes of 11 bits) orders the candidates, ties by index. The comparator sort took ~2 s of a
+ * Clinc150 run's outputs (600 rankings of 15,000 candidates).
+ */
+function rankFloat32(scores: Float32Array): Uint32Array {
+  const n = scores.length;
+  let keys = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = scores[i];
+    if (Number.isNaN(v)) {
+      throw new RangeError(`Score ${i} is NaN: every candidate needs a numeric score to be ranked.`);
+    }
+    float32Bits[0] = v === 0 ? 0 : v; // -0 ties with 0
+    const bits = uint32Bits[0];
+    // Positive scores first, the largest first; then negative ones, the smallest magnitude first.
+    keys[i] = bits >= 0x80000000 ? 0x80000000 + (bits & 0x7fffffff) : 0x7fffffff - bits;
+  }
+  let order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  let nextKeys = new Uint32Array(n);
+  let nextOrder = new Uint32Array(n);
+  const counts = new Uint32Array(RADIX);
+  for (let shift = 0; shift < 32; shift += RADIX_BITS) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[(keys[i] >>> shift) & (RADIX - 1)]++;
+    let sum = 0;
+    for (let b = 0; b < RADIX; b++) {
+      const c = counts[b];
+      counts[b] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const to = counts[(keys[i] >>> shift) & (RADIX - 1)]++;
+      nextKeys[to] = keys[i];
+      nextOrder[to] = order[i];
+    }
+    [keys, nextKeys] = [nextKeys, keys];
+    [order, nextOrder] = [nextOrder, order];
+  }
   return order;
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { matrix } from '../matrix';
 import { SeededRandom } from '../rng';
 import { refineOnCpu } from './cpuKernel';
-import { stepDistributions } from './stepDistributions';
+import { distributionsOfCosines, stepDistributions } from './stepDistributions';
 
 /** The test's own softmax and min-max, written out from DESIGN.md rather than taken from the engine. */
 const softmax = (xs: number[]) => {
@@ -82,4 +82,22 @@ describe('stepDistributions', () => {
       expect(d.steps[steps].kl).toBeLessThan(d.steps[0].kl);
     });
   }
+
+  it('gives the same distributions from the cosines alone (a run saved without embeddings)', () => {
+    const snapshots = matrix(2, 2, Float32Array.of(2, 0, 1, 1));
+    const docs = matrix(3, 2, Float32Array.of(1, 0, 0, 3, -1, 0));
+    for (const refit of [false, true]) {
+      const full = stepDistributions(snapshots, docs, [0.9, 0.2, 0.1], refit);
+      const fromCosines = distributionsOfCosines(
+        full.steps.map((step) => step.cosines),
+        [0.9, 0.2, 0.1],
+        refit,
+      );
+      expect(fromCosines).toEqual(full);
+      const cos = full.steps[1].cosines;
+      const expectedR = softmax(refit ? minMax(cos) : cos);
+      fromCosines.steps[1].r.forEach((v, k) => expect(v).toBeCloseTo(expectedR[k], 12));
+    }
+    expect(() => distributionsOfCosines([[0.5]], [1, 0], false)).toThrow(/1 cosines for 2 teacher scores/);
+  });
 });

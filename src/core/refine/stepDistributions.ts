@@ -38,20 +38,36 @@ export function stepDistributions(
     throw new Error(`stepDistributions: ${teacherScores.length} teacher scores for ${docs.rows} documents`);
   if (snapshots.cols !== docs.cols)
     throw new Error(`stepDistributions: queries have ${snapshots.cols} dims, documents ${docs.cols}`);
-  const logitsP = teacherLogits(teacherScores, refit);
-  const p = softmax(logitsP);
   const docNorms = Array.from({ length: docs.rows }, (_, k) => Math.sqrt(dot(row(docs, k), row(docs, k))));
-  const steps: StudentStep[] = [];
+  const cosinesPerStep: number[][] = [];
   for (let s = 0; s < snapshots.rows; s++) {
     const q = row(snapshots, s);
     const qNorm = Math.sqrt(dot(q, q));
-    const cosines = docNorms.map((n, k) => dot(row(docs, k), q) / Math.max(n * qNorm, COSINE_EPS));
+    cosinesPerStep.push(docNorms.map((n, k) => dot(row(docs, k), q) / Math.max(n * qNorm, COSINE_EPS)));
+  }
+  return distributionsOfCosines(cosinesPerStep, teacherScores, refit);
+}
+
+/**
+ * The same distributions from the cosines themselves, one row per step: what a run that saved no document
+ * embeddings still holds (its raw scores are the cosines before and after refinement).
+ */
+export function distributionsOfCosines(
+  cosinesPerStep: number[][],
+  teacherScores: ArrayLike<number>,
+  refit: boolean,
+): StepDistributions {
+  const logitsP = teacherLogits(teacherScores, refit);
+  const p = softmax(logitsP);
+  const steps = cosinesPerStep.map((cosines): StudentStep => {
+    if (cosines.length !== p.length)
+      throw new Error(`stepDistributions: ${cosines.length} cosines for ${p.length} teacher scores`);
     const logits = refit ? minMaxNormalised(cosines) : Float64Array.from(cosines);
     const r = softmax(logits);
     let kl = 0;
     for (let k = 0; k < r.length; k++) kl += p[k] * Math.log((p[k] + KL_EPS) / (r[k] + KL_EPS));
-    steps.push({ cosines, logits: Array.from(logits), r: Array.from(r), kl });
-  }
+    return { cosines, logits: Array.from(logits), r: Array.from(r), kl };
+  });
   return { teacherLogits: Array.from(logitsP), p: Array.from(p), steps };
 }
 

@@ -1,0 +1,76 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../core/compute/backend';
+import { buildDemoDataset } from '../core/datasets/demo/demoParser';
+import { LsaEmbedder } from '../core/embedding/lsaEmbedder';
+import { DEFAULT_METHOD } from '../core/experiment/config';
+import { summarize } from '../core/experiment/outputs';
+import { runExperiment, type ExperimentResult } from '../core/experiment/pipeline';
+import { GoldTeacher } from '../core/teachers/goldTeacher';
+import { writeExperiment } from './writeExperiment';
+
+const out = mkdtempSync(path.join(tmpdir(), 'run-file-workers-'));
+let result: ExperimentResult;
+
+beforeAll(async () => {
+  await initBackend('cpu');
+  result = await runExperiment({
+    dataset: buildDemoDataset(),
+    embedder: new LsaEmbedder({ dims: 32, seed: 42 }),
+    teacher: new GoldTeacher(),
+    method: { ...DEFAULT_METHOD, numSteps: 5 },
+  });
+});
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+const write = (
+  dir: string,
+  options: { workers?: number; csv?: boolean; parquet?: boolean; trec?: boolean },
+) =>
+  writeExperiment(result, {
+    dir: path.join(out, dir),
+    config: { experiment_name: 'run' },
+    summary: summarize(result, 'run', 42),
+    saveTensors: false,
+    saveEmbeddings: false,
+    ...options,
+  });
+
+describe('writing a run on worker threads', () => {
+  it('writes the same bytes as the main thread alone', async () => {
+    await write('threads', { workers: 2 });
+    await write('main', { workers: 0 });
+    const files = readdirSync(path.join(out, 'main')).sort();
+    expect(readdirSync(path.join(out, 'threads')).sort()).toEqual(files);
+    expect(files).toContain('optimized_raw_scores.parquet');
+    for (const file of files)
+      expect(readFileSync(path.join(out, 'threads', file)), file).toEqual(
+        readFileSync(path.join(out, 'main', file)),
+      );
+  });
+
+  it('writes only the large files asked for (--outputs)', async () => {
+    const written = await write('trec-only', { csv: false, parquet: false, trec: true });
+    expect(written.filter((f) => f.includes('raw_scores'))).toEqual([]);
+    expect(written).toContain('qrels.txt');
+    expect(written).toContain('optimized_run.txt');
+    expect(written).toContain('optimized_results.csv');
+  });
+
+  it('stops with the signal', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('stop here'));
+    await expect(
+      writeExperiment(result, {
+        dir: path.join(out, 'stopped'),
+        config: {},
+        summary: summarize(result, 'stopped', 42),
+        saveTensors: false,
+        saveEmbeddings: false,
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow('stop here');
+  });
+});

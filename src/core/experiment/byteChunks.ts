@@ -1,0 +1,95 @@
+import { writeAscii, writeFloat32Text } from './float32Digits';
+
+/**
+ * Builds a large text file as UTF-8 bytes, line by line, handing out chunks of about `CHUNK_BYTES`: the
+ * raw-score and TREC files (millions of lines) are written without a string per line or per number. A
+ * chunk handed out is never written again, so a consumer may keep it (a write stream, a zip).
+ */
+
+/** About a mebibyte per chunk: large enough for few writes, small enough to keep memory flat. */
+export const CHUNK_BYTES = 1 << 20;
+/** A chunk is handed out once fewer than this many bytes are left: most lines then fit without growing it. */
+const SLACK = 4096;
+
+const encoder = new TextEncoder();
+
+/** UTF-8 bytes of a text field, encoded once and written many times (ids repeat on every line). */
+export function utf8(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+/**
+ * Each line starts with `reserve(bytes)`, the most the line can take; the writes that follow do not check
+ * for room themselves (they run millions of times per file).
+ */
+export class ByteChunks {
+  private buffer = new Uint8Array(CHUNK_BYTES);
+  private at = 0;
+  private floatStart = 0;
+
+  /** The chunk so far, when it is full enough to hand out (else undefined); the next line starts a new one. */
+  take(): Uint8Array | undefined {
+    return this.at >= CHUNK_BYTES - SLACK ? this.flush() : undefined;
+  }
+
+  /** Whatever is left (possibly empty). */
+  flush(): Uint8Array {
+    const chunk = this.buffer.subarray(0, this.at);
+    this.buffer = new Uint8Array(CHUNK_BYTES);
+    this.at = 0;
+    return chunk;
+  }
+
+  /** Room for `bytes` more (a line's worth): a line longer than the slack grows this chunk. */
+  reserve(bytes: number): this {
+    if (this.at + bytes <= this.buffer.length) return this;
+    const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.at + bytes));
+    grown.set(this.buffer.subarray(0, this.at));
+    this.buffer = grown;
+    return this;
+  }
+
+  bytes(field: Uint8Array): this {
+    const n = field.length;
+    // A loop: TypedArray.set costs more than copying the few bytes of an id.
+    if (n > 64) this.buffer.set(field, this.at);
+    else for (let i = 0, at = this.at; i < n; i++) this.buffer[at + i] = field[i];
+    this.at += n;
+    return this;
+  }
+
+  /** An ASCII character. */
+  byte(code: number): this {
+    this.buffer[this.at++] = code;
+    return this;
+  }
+
+  /** A string of ASCII characters only (numbers' texts, fixed words). */
+  ascii(text: string): this {
+    this.at = writeAscii(this.buffer, this.at, text);
+    return this;
+  }
+
+  /** A non-negative integer below 2^31 (at most 10 bytes). */
+  unsigned(value: number): this {
+    let length = 1;
+    for (let x = value; x >= 10; x = (x / 10) | 0) length++;
+    const end = this.at + length;
+    for (let i = end - 1, x = value; i >= this.at; i--, x = (x / 10) | 0) this.buffer[i] = 48 + (x % 10);
+    this.at = end;
+    return this;
+  }
+
+  /** `float32Text(value)` (at most `FLOAT32_TEXT_MAX_BYTES`); `lastFloat32Value()` gives the number it reads as. */
+  float32(value: number): this {
+    this.floatStart = this.at;
+    this.at = writeFloat32Text(this.buffer, this.at, value);
+    return this;
+  }
+
+  /** Takes back the text of the last `float32` (nothing may have been written after it). */
+  retractFloat32(): this {
+    this.at = this.floatStart;
+    return this;
+  }
+}
