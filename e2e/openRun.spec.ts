@@ -1,15 +1,20 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
 import { strFromU8, unzipSync } from 'fflate';
+import { parquetReadObjects } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
 import Papa from 'papaparse';
+import { ExplorerPage } from './pages/ExplorerPage';
+import { OpenRunPage } from './pages/OpenRunPage';
 
 /**
  * Opening finished runs in the real app and server: a CLI run folder (made here by the CLI on the demo,
  * picked as a folder and opened from the server's runs folder with ?run=), the zip the app exports, and the
- * reference code's fixture run. The metrics shown must be the files' values.
+ * reference code's fixture run. The metrics shown must be the files' values, and the teacher/student bars
+ * softmax of values computed here from the files.
  */
 
 const root = path.resolve(new URL('.', import.meta.url).pathname, '..');
@@ -21,6 +26,36 @@ const referenceRun = path.resolve(root, '../shared/reference/reference-run');
 
 type Row = Record<string, string>;
 const csvRows = (text: string): Row[] => Papa.parse<Row>(text, { header: true, skipEmptyLines: true }).data;
+
+/** The test's own softmax and cosine, written out from DESIGN.md rather than taken from the engine. */
+const softmax = (xs: number[]) => {
+  const max = Math.max(...xs);
+  const e = xs.map((x) => Math.exp(x - max));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return e.map((x) => x / sum);
+};
+const cosine = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  return dot / Math.max(Math.sqrt(na) * Math.sqrt(nb), 1e-8);
+};
+
+/** Each shown bar's value against the expected value of its document. */
+async function expectBars(
+  explorer: ExplorerPage,
+  which: 'teacher' | 'student',
+  expected: Map<string, number>,
+) {
+  const bars = await explorer.bars(which);
+  expect(bars.map((b) => b.docId).sort()).toEqual([...expected.keys()].sort());
+  for (const bar of bars) expect(Math.abs(bar.value - expected.get(bar.docId)!)).toBeLessThan(1e-9);
+}
 
 test.beforeAll(async () => {
   rmSync(runDir, { recursive: true, force: true });
@@ -72,11 +107,11 @@ async function expectRunMetrics(page: Page, read: (name: string) => string) {
 }
 
 test('opens a CLI run folder, and the same run from the server by its link', async ({ page }) => {
+  const runs = new OpenRunPage(page);
   await page.goto('/?backend=wasm');
-  await page.getByTestId('open-run').click();
-  await page.getByTestId('open-run-folder').setInputFiles(runDir);
-  await expect(page.getByTestId('opened-run')).toContainText(`Opened run: ${RUN}`);
-  await expect(page.getByTestId('opened-run')).toHaveAttribute('data-layout', 'project');
+  await runs.openFolder(runDir);
+  await expect(runs.opened).toContainText(`Opened run: ${RUN}`);
+  await expect(runs.opened).toHaveAttribute('data-layout', 'project');
   await expectRunMetrics(page, (name) => readFileSync(path.join(runDir, name), 'utf8'));
   // Saved embeddings: the UMAP map, no note about a map from the path.
   await expect(page.getByTestId('projection-map')).toBeVisible();
@@ -84,13 +119,56 @@ test('opens a CLI run folder, and the same run from the server by its link', asy
   await page.screenshot({ path: 'test-results/e2e/open-run-folder.png', fullPage: true });
 
   await page.goto(`/?run=${RUN}&backend=wasm&query=lost_baggage`);
-  await expect(page.getByTestId('opened-run')).toContainText(`Opened run: ${RUN}`);
+  await expect(runs.opened).toContainText(`Opened run: ${RUN}`);
   const original = csvRows(readFileSync(path.join(runDir, 'original_results.csv'), 'utf8'));
   const optimized = csvRows(readFileSync(path.join(runDir, 'optimized_results.csv'), 'utf8'));
   const row = (rows: Row[]) => rows.find((r) => r.query_id === 'lost_baggage')!;
   await expectQueryMetrics(page, 'lost_baggage', row(original), row(optimized));
-  await page.getByTestId('open-run').click();
-  await expect(page.locator(`[data-testid="server-run"][data-run="${RUN}"]`)).toBeVisible();
+  await runs.menuButton.click();
+  await expect(runs.serverRun(RUN)).toBeVisible();
+});
+
+test("an opened run with embeddings: the bars at a step are softmax of the files' values", async ({
+  page,
+}) => {
+  const explorer = new ExplorerPage(page);
+  await page.goto(`/?run=${RUN}&backend=wasm&query=lost_baggage`);
+  await explorer.waitForPanels();
+  // Computed here from the run's files: the query at the step (trajectory.json) and the sampled documents'
+  // embeddings (embeddings/docs.f32, in the order of docs.json).
+  const trajectory = readdirSync(path.join(runDir, 'tensors'))
+    .map(
+      (slug) =>
+        JSON.parse(readFileSync(path.join(runDir, 'tensors', slug, 'trajectory.json'), 'utf8')) as {
+          query_id: string;
+          steps: number[];
+          queries: number[][];
+          sampled_doc_ids: string[];
+          teacher_scores: (number | null)[];
+        },
+    )
+    .find((t) => t.query_id === 'lost_baggage')!;
+  const index = JSON.parse(readFileSync(path.join(runDir, 'embeddings/docs.json'), 'utf8')) as {
+    dims: number;
+    ids: string[];
+  };
+  const bytes = readFileSync(path.join(runDir, 'embeddings/docs.f32'));
+  const docs = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const vector = (id: string) => {
+    const at = index.ids.indexOf(id);
+    return docs.subarray(at * index.dims, (at + 1) * index.dims);
+  };
+  const scored = trajectory.sampled_doc_ids.filter((_, k) => trajectory.teacher_scores[k] !== null);
+  const p = softmax(trajectory.teacher_scores.filter((s): s is number => s !== null));
+  const STEP = 12;
+  await explorer.showStep(STEP);
+  await explorer.waitForBarsAt(trajectory.steps[STEP]);
+  const r = softmax(scored.map((id) => cosine(trajectory.queries[STEP], vector(id))));
+  await expectBars(explorer, 'teacher', new Map(scored.map((id, k) => [id, p[k]])));
+  await expectBars(explorer, 'student', new Map(scored.map((id, k) => [id, r[k]])));
+  // Every step is known (no note), and the ranks are re-scored at every step.
+  await expect(explorer.teachingNote).toHaveCount(0);
+  await expect(explorer.rankTrajectory).toHaveAttribute('data-known-steps', trajectory.steps.join(','));
 });
 
 test('opens the zip the app exports', async ({ page }) => {
@@ -105,26 +183,27 @@ test('opens the zip the app exports', async ({ page }) => {
   const entries = unzipSync(new Uint8Array(readFileSync(zipPath)));
   const folder = Object.keys(entries)[0].split('/')[0];
   await page.getByRole('tab', { name: 'Explorer' }).click();
-  await page.getByTestId('open-run').click();
-  await page
-    .getByTestId('open-run-zip')
-    .setInputFiles({ name: 'exported.zip', mimeType: 'application/zip', buffer: readFileSync(zipPath) });
-  await expect(page.getByTestId('opened-run')).toContainText('Opened run:');
+  const runs = new OpenRunPage(page);
+  await runs.openZip({ name: 'exported.zip', buffer: readFileSync(zipPath) });
+  await expect(runs.opened).toContainText('Opened run:');
   await expectRunMetrics(page, (name) => strFromU8(entries[`${folder}/${name}`]));
   // Something that is not a run says so, and the open run stays.
-  await page
-    .getByTestId('open-run-zip')
-    .setInputFiles({ name: 'notes.zip', mimeType: 'application/zip', buffer: Buffer.from('not a zip') });
-  await expect(page.getByTestId('open-run-error')).toContainText('not a readable zip');
-  await expect(page.getByTestId('opened-run')).toBeVisible();
+  await runs.zipInput.setInputFiles({
+    name: 'notes.zip',
+    mimeType: 'application/zip',
+    buffer: Buffer.from('not a zip'),
+  });
+  await expect(runs.error).toContainText('not a readable zip');
+  await expect(runs.opened).toBeVisible();
 });
 
 test("opens the reference code's fixture run, maps it from the query's path", async ({ page }) => {
+  const runs = new OpenRunPage(page);
+  const explorer = new ExplorerPage(page);
   await page.goto('/?backend=wasm');
-  await page.getByTestId('open-run').click();
-  await page.getByTestId('open-run-folder').setInputFiles(referenceRun);
-  await expect(page.getByTestId('opened-run')).toHaveAttribute('data-layout', 'reference');
-  await page.locator('[data-testid="query-row"][data-query-id="What is the baggage allowance?"]').click();
+  await runs.openFolder(referenceRun);
+  await expect(runs.opened).toHaveAttribute('data-layout', 'reference');
+  await explorer.queryRow('What is the baggage allowance?').click();
   // scikit-learn on the fixture's raw scores: average_precision_score 0.4066521231681078, roc_auc_score 0.52.
   const before = (metric: string) =>
     page.locator(`[data-testid="metric-before"][data-metric="${metric}"]`).getAttribute('data-value');
@@ -133,6 +212,49 @@ test("opens the reference code's fixture run, maps it from the query's path", as
     .toBeLessThan(1e-12);
   await expect.poll(async () => Math.abs(Number(await before('roc_auc')) - 0.52)).toBeLessThan(1e-12);
   await expect(page.getByTestId('map-note')).toContainText('PCA');
-  await expect(page.getByTestId('rerun-in-browser')).toBeDisabled();
+  await expect(runs.rerun).toBeDisabled();
   await page.screenshot({ path: 'test-results/e2e/open-reference-run.png', fullPage: true });
+});
+
+test("the reference fixture's bars at the first and last step: softmax of reranker_score and raw scores", async ({
+  page,
+}) => {
+  const TOPIC = 'What is the baggage allowance?';
+  const rows = async (file: string) =>
+    (
+      (await parquetReadObjects({
+        file: new Uint8Array(readFileSync(path.join(referenceRun, file))).buffer,
+        compressors,
+      })) as { topic: string; document: string; score: number; reranker_score: number | null }[]
+    ).filter((r) => r.topic === TOPIC);
+  const before = await rows('embeddings_raw_scores.parquet');
+  const after = new Map((await rows('optimized_embeddings_raw_scores.parquet')).map((r) => [r.document, r]));
+  const scored = before.filter((r) => r.reranker_score !== null);
+  const p = softmax(scored.map((r) => r.reranker_score!));
+  const rBefore = softmax(scored.map((r) => r.score));
+  const rAfter = softmax(scored.map((r) => after.get(r.document)!.score));
+  const byDoc = (values: number[]) => new Map(scored.map((r, k) => [r.document, values[k]]));
+
+  const runs = new OpenRunPage(page);
+  const explorer = new ExplorerPage(page);
+  await page.goto('/?backend=wasm');
+  await runs.openFolder(referenceRun);
+  await explorer.queryRow(TOPIC).click();
+  await explorer.waitForPanels();
+  // No document embeddings: a note says the cosines are known at the first and last step only.
+  await expect(explorer.teachingNote).toContainText('step 0 and step 20');
+  await expect(explorer.rankTrajectory).toHaveAttribute('data-known-steps', '0,20');
+  await explorer.waitForBarsAt(20);
+  await expectBars(explorer, 'teacher', byDoc(p));
+  await expectBars(explorer, 'student', byDoc(rAfter));
+  await explorer.showStep(0);
+  await explorer.waitForBarsAt(0);
+  await expectBars(explorer, 'student', byDoc(rBefore));
+  // In between, the teacher's p still, and in place of the student's bars a note with the known steps.
+  await explorer.showStep(10);
+  await expect(explorer.studentUnknown).toHaveAttribute('data-step', '10');
+  await expect(explorer.studentDistribution).toHaveCount(0);
+  await expectBars(explorer, 'teacher', byDoc(p));
+  await explorer.studentUnknown.getByRole('button', { name: 'Show step 20' }).click();
+  await explorer.waitForBarsAt(20);
 });

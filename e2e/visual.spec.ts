@@ -1,6 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { ExperimentPage } from './pages/ExperimentPage';
 import { ExplorerPage } from './pages/ExplorerPage';
+import { OpenRunPage } from './pages/OpenRunPage';
+
+const referenceRun = new URL('../../shared/reference/reference-run', import.meta.url).pathname;
 
 /**
  * Visual baselines of each view on the demo (seed 42, wasm, fixed viewport, animations off), kept in
@@ -57,6 +60,22 @@ for (const viewport of VIEWPORTS) {
       await expect(page).toHaveScreenshot(`experiment-${viewport.name}.png`, {
         ...SCREENSHOT,
         mask: [experiment.historyRows],
+      });
+    });
+
+    test('an opened run: the reference fixture, teaching views from its raw scores', async ({ page }) => {
+      const runs = new OpenRunPage(page);
+      const explorer = new ExplorerPage(page);
+      await page.goto('/?backend=wasm');
+      await runs.openFolder(referenceRun);
+      await explorer.queryRow('What is the baggage allowance?').click();
+      await explorer.waitForPanels();
+      await explorer.waitForBarsAt(20);
+      await page.mouse.move(0, 0);
+      // How long opening took changes with every run.
+      await expect(page).toHaveScreenshot(`opened-reference-run-${viewport.name}.png`, {
+        ...SCREENSHOT,
+        mask: [runs.openTime],
       });
     });
   });

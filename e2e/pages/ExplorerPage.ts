@@ -23,6 +23,9 @@ export class ExplorerPage {
   readonly queryRows: Locator;
   readonly teacherDistribution: Locator;
   readonly studentDistribution: Locator;
+  /** In place of the student's bars at a step whose cosines an opened run's files do not hold. */
+  readonly studentUnknown: Locator;
+  readonly teachingNote: Locator;
   readonly stepKl: Locator;
   readonly rankTrajectory: Locator;
   readonly followQuery: Locator;
@@ -46,6 +49,8 @@ export class ExplorerPage {
     this.queryRows = id('query-row');
     this.teacherDistribution = id('teacher-distribution');
     this.studentDistribution = id('student-distribution');
+    this.studentUnknown = id('student-unknown');
+    this.teachingNote = id('teaching-note');
     this.stepKl = id('step-kl');
     this.rankTrajectory = id('rank-trajectory');
     this.followQuery = id('follow-query');
@@ -85,6 +90,12 @@ export class ExplorerPage {
   async showStep(index: number): Promise<void> {
     await this.slider.fill(String(index));
     await expect(this.map).toHaveAttribute('data-step', String(index));
+  }
+
+  /** Waits until both distributions show recorded step number `step` (not the slider index). */
+  async waitForBarsAt(step: number): Promise<void> {
+    await expect(this.teacherDistribution).toHaveAttribute('data-step', String(step));
+    await expect(this.studentDistribution).toHaveAttribute('data-step', String(step));
   }
 
   /** Every metric before or after refinement as shown (`data-metric` → `data-value`). */

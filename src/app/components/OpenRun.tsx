@@ -164,7 +164,8 @@ function OpenedRunBanner() {
         <small>
           ({opened.layout === 'reference' ? "reference code's layout" : "this project's layout"}; read-only;{' '}
           {settings.dataset}, {settings.embeddingModel}, teacher {settings.teacher}, lr {settings.method.lr},{' '}
-          {settings.method.numSteps} steps; opened in {(opened.openMs / 1000).toFixed(1)} s)
+          {settings.method.numSteps} steps;{' '}
+          <span data-testid="opened-run-time">opened in {(opened.openMs / 1000).toFixed(1)} s</span>)
         </small>
         <button
           type="button"

@@ -166,8 +166,20 @@ export function ProjectionMap({
       ctx.strokeText(text, lx, y - 8);
       ctx.fillText(text, lx, y - 8);
     };
-    label('start', sx, sy, ex);
-    label(`end (step ${query.steps[end]})`, ex, ey, sx);
+    // A path shorter than its labels (common unzoomed) gets one label, so that the two do not collide;
+    // it goes on the side with more room.
+    if (Math.hypot(ex - sx, ey - sy) < 48) {
+      const right = Math.max(sx, ex) < width / 2;
+      label(
+        `start → end (step ${query.steps[end]})`,
+        right ? Math.max(sx, ex) : Math.min(sx, ex),
+        Math.min(sy, ey),
+        right ? -Infinity : Infinity,
+      );
+    } else {
+      label('start', sx, sy, ex);
+      label(`end (step ${query.steps[end]})`, ex, ey, sx);
+    }
     if (pathHover) {
       const [px, py] = at(path[2 * pathHover.s], path[2 * pathHover.s + 1]);
       ctx.strokeStyle = palette.text;
@@ -246,7 +258,11 @@ export function ProjectionMap({
   return (
     <section className="panel map-panel" aria-label="Projection map">
       <h3>
-        Map of the candidates (UMAP) and the query’s path
+        {projection.kind === 'path'
+          ? 'The query’s path (PCA) and its documents'
+          : projection.kind === 'similarity'
+            ? 'Documents by similarity to the query before (x) and after (y)'
+            : 'Map of the candidates (UMAP) and the query’s path'}
         <span className="map-toolbar">
           <button
             type="button"

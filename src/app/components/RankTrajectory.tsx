@@ -15,19 +15,25 @@ const RIGHT = 14;
 /**
  * Ranks over steps: a bump chart of every relevant and every sampled document's rank at each recorded
  * step (log scale, rank 1 on top), so one sees which documents rise and when. Sampled documents are solid
- * lines ending in the teacher's ring; relevant documents the teacher did not see are dashed.
+ * lines ending in the teacher's ring; relevant documents the teacher did not see are dashed. The x axis is
+ * the step number, so a run opened without document embeddings (ranks known at the first and last step)
+ * draws straight lines between them and the shown step's marker still falls where it belongs.
  */
-export function RankTrajectory({ view, stepIndex }: { view: RankTrajectoryView; stepIndex: number }) {
+export function RankTrajectory({ view, stepNumber }: { view: RankTrajectoryView; stepNumber: number }) {
   const palette = usePalette();
   const threshold = useExplorer((s) => s.experiment?.teacherThreshold ?? 0.5);
   const topK = useExplorer((s) => s.view.topK);
   const [ref, width] = useElementWidth<HTMLDivElement>(480, 240);
   const [hover, setHover] = useState<{ t: number; x: number; y: number } | null>(null);
   const S = view.steps.length;
-  const s = Math.min(stepIndex, S - 1);
+  /** The shown step's column, or -1 when its ranks are not known (between the first and the last step). */
+  const s = view.steps.indexOf(stepNumber);
   const worst = Math.max(2, view.candidateCount);
   const plotHeight = HEIGHT - TOP - BOTTOM;
-  const x = (i: number) => LEFT + ((width - LEFT - RIGHT) * i) / Math.max(1, S - 1);
+  const first = view.steps[0];
+  const span = Math.max(1, view.steps[S - 1] - first);
+  const xAt = (step: number) => LEFT + ((width - LEFT - RIGHT) * (step - first)) / span;
+  const x = (i: number) => xAt(view.steps[i]);
   const y = (rank: number) => TOP + (plotHeight * Math.log(rank)) / Math.log(worst);
   const ticks = [1, 10, 100, 1000, 10_000, 100_000].filter((r) => r <= worst);
 
@@ -47,8 +53,10 @@ export function RankTrajectory({ view, stepIndex }: { view: RankTrajectoryView; 
   const relevantCount = view.documents.filter((d) => d.label > 0).length;
 
   const nearest = (px: number, py: number): number | null => {
-    const i = Math.round(((px - LEFT) / Math.max(1, width - LEFT - RIGHT)) * (S - 1));
-    if (i < 0 || i >= S) return null;
+    if (px < LEFT - 8 || px > width - RIGHT + 8) return null;
+    // The column nearest the pointer.
+    let i = 0;
+    for (let c = 1; c < S; c++) if (Math.abs(x(c) - px) < Math.abs(x(i) - px)) i = c;
     let best: number | null = null;
     let bestDistance = 8;
     view.ranks[i].forEach((rank, t) => {
@@ -81,7 +89,8 @@ export function RankTrajectory({ view, stepIndex }: { view: RankTrajectoryView; 
           width={width}
           height={HEIGHT}
           data-testid="rank-trajectory"
-          data-step={view.steps[s]}
+          data-step={stepNumber}
+          data-known-steps={view.steps.join(',')}
           data-documents={view.documents.length}
           role="img"
           aria-label="rank of every relevant and sampled document at each step"
@@ -129,7 +138,7 @@ export function RankTrajectory({ view, stepIndex }: { view: RankTrajectoryView; 
                 d={paths[t]}
                 data-testid="rank-line"
                 data-doc-id={d.docId}
-                data-rank={view.ranks[s][t]}
+                data-rank={s < 0 ? undefined : view.ranks[s][t]}
                 fill="none"
                 stroke={highlighted ? palette.text : colour}
                 strokeWidth={highlighted ? 2.5 : sampled ? 1.4 : 1}
@@ -140,7 +149,7 @@ export function RankTrajectory({ view, stepIndex }: { view: RankTrajectoryView; 
           })}
           {drawOrder.map((t) => {
             const d = view.documents[t];
-            if (d.sampledIndex === null) return null;
+            if (d.sampledIndex === null || s < 0) return null;
             return (
               <circle
                 key={d.candidate}
@@ -158,8 +167,8 @@ export function RankTrajectory({ view, stepIndex }: { view: RankTrajectoryView; 
             );
           })}
           <line
-            x1={x(s)}
-            x2={x(s)}
+            x1={xAt(stepNumber)}
+            x2={xAt(stepNumber)}
             y1={TOP}
             y2={TOP + plotHeight}
             stroke={palette.stepMarker}
@@ -177,7 +186,8 @@ export function RankTrajectory({ view, stepIndex }: { view: RankTrajectoryView; 
               {hovered.sampledIndex !== null && ` · teacher ${formatScore(hovered.teacherScore)}`}
             </div>
             <div>
-              rank {view.ranks[0][h]} → {view.ranks[S - 1][h]} (step {view.steps[s]}: {view.ranks[s][h]})
+              rank {view.ranks[0][h]} → {view.ranks[S - 1][h]}
+              {s >= 0 && ` (step ${stepNumber}: ${view.ranks[s][h]})`}
             </div>
             <div className="doc-text">{hovered.text}</div>
           </div>

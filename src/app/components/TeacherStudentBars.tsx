@@ -13,18 +13,27 @@ const RIGHT = 8;
 
 /**
  * The loss made visible: the teacher's distribution p over the sampled documents (fixed) above the
- * student's r at the shown step, one column per document in the same order (the teacher's favourites
- * first), on one scale, with the KL between them. Moves with the step slider and Play.
+ * student's r at the shown step (`stepNumber`), one column per document in the same order (the teacher's
+ * favourites first), on one scale, with the KL between them. Moves with the step slider and Play. A run
+ * opened without document embeddings knows r at its first and last step only: in between, a note says so
+ * and `onShowStep` jumps to a step it knows.
  */
-export function TeacherStudentBars({ view, stepIndex }: { view: TeacherStudentView; stepIndex: number }) {
+export function TeacherStudentBars({
+  view,
+  stepNumber,
+  onShowStep,
+}: {
+  view: TeacherStudentView;
+  stepNumber: number;
+  onShowStep: (step: number) => void;
+}) {
   const palette = usePalette();
   const threshold = useExplorer((s) => s.experiment?.teacherThreshold ?? 0.5);
   const [ref, width] = useElementWidth<HTMLDivElement>(480, 240);
   const [hover, setHover] = useState<number | null>(null);
   const K = view.p.length;
-  const s = Math.min(stepIndex, view.perStep.length - 1);
-  const student = view.perStep[s];
-  const stepNumber = view.steps[s];
+  const known = view.steps.indexOf(stepNumber);
+  const student = known < 0 ? undefined : view.perStep[known];
 
   // Columns: highest p first, then the closest documents at the start; kept for every step.
   const order = useMemo(
@@ -37,7 +46,7 @@ export function TeacherStudentBars({ view, stepIndex }: { view: TeacherStudentVi
   // One scale for both charts and all steps, so that bars grow and shrink as the query moves.
   const top = useMemo(() => Math.max(...view.p, ...view.perStep.flatMap((step) => step.r)), [view]);
 
-  if (K === 0 || !student)
+  if (K === 0)
     return (
       <section className="panel teacher-student" aria-label="Teacher vs student">
         <h3>Teacher vs student</h3>
@@ -79,9 +88,11 @@ export function TeacherStudentBars({ view, stepIndex }: { view: TeacherStudentVi
     <section className="panel teacher-student" aria-label="Teacher vs student">
       <h3>
         Teacher vs student at step {stepNumber}{' '}
-        <small data-testid="step-kl" data-step={stepNumber} data-value={student.kl}>
-          KL(p‖r) = {student.kl.toPrecision(4)}
-        </small>
+        {student && (
+          <small data-testid="step-kl" data-step={stepNumber} data-value={student.kl}>
+            KL(p‖r) = {student.kl.toPrecision(4)}
+          </small>
+        )}
       </h3>
       <PanelCaption>
         {view.refit
@@ -116,46 +127,67 @@ export function TeacherStudentBars({ view, stepIndex }: { view: TeacherStudentVi
           ))}
         </svg>
         <div className="bars-label">student r at step {stepNumber}</div>
-        <svg
-          width={width}
-          height={CHART_HEIGHT + TOP + 8}
-          data-testid="student-distribution"
-          data-step={stepNumber}
-          role="img"
-          aria-label="the student's distribution over the sampled documents at the shown step"
-        >
-          {order.map((k, position) => hoverBand(position, k))}
-          {axis}
-          {order.map((k, position) => (
-            <g key={k} pointerEvents="none">
-              <rect
-                data-testid="student-bar"
-                data-doc-id={view.documents[k].docId}
-                data-value={student.r[k]}
-                x={x(position)}
-                y={y(student.r[k])}
-                width={barWidth}
-                height={y(0) - y(student.r[k])}
-                fill={palette.path}
-              />
-              {/* The teacher's p for the same document: the target the bar is pulled towards. */}
-              <line
-                x1={x(position) - 1}
-                x2={x(position) + barWidth + 1}
-                y1={y(view.p[k])}
-                y2={y(view.p[k])}
-                stroke={palette.text}
-                strokeWidth={1.5}
-              />
-              <circle
-                cx={x(position) + barWidth / 2}
-                cy={CHART_HEIGHT + TOP + 4}
-                r={2.5}
-                fill={view.documents[k].label > 0 ? palette.relevant : palette.irrelevant}
-              />
-            </g>
-          ))}
-        </svg>
+        {student ? (
+          <svg
+            width={width}
+            height={CHART_HEIGHT + TOP + 8}
+            data-testid="student-distribution"
+            data-step={stepNumber}
+            role="img"
+            aria-label="the student's distribution over the sampled documents at the shown step"
+          >
+            {order.map((k, position) => hoverBand(position, k))}
+            {axis}
+            {order.map((k, position) => (
+              <g key={k} pointerEvents="none">
+                <rect
+                  data-testid="student-bar"
+                  data-doc-id={view.documents[k].docId}
+                  data-value={student.r[k]}
+                  x={x(position)}
+                  y={y(student.r[k])}
+                  width={barWidth}
+                  height={y(0) - y(student.r[k])}
+                  fill={palette.path}
+                />
+                {/* The teacher's p for the same document: the target the bar is pulled towards. */}
+                <line
+                  x1={x(position) - 1}
+                  x2={x(position) + barWidth + 1}
+                  y1={y(view.p[k])}
+                  y2={y(view.p[k])}
+                  stroke={palette.text}
+                  strokeWidth={1.5}
+                />
+                <circle
+                  cx={x(position) + barWidth / 2}
+                  cy={CHART_HEIGHT + TOP + 4}
+                  r={2.5}
+                  fill={view.documents[k].label > 0 ? palette.relevant : palette.irrelevant}
+                />
+              </g>
+            ))}
+          </svg>
+        ) : (
+          <div
+            className="student-unknown"
+            style={{ height: CHART_HEIGHT + TOP + 8 }}
+            data-testid="student-unknown"
+            data-step={stepNumber}
+          >
+            <p>
+              The student’s r at step {stepNumber} needs the query’s cosines with these documents, which this
+              run’s files hold at {view.steps.map((n) => `step ${n}`).join(' and ')} only.
+            </p>
+            <p>
+              {view.steps.map((n) => (
+                <button key={n} type="button" onClick={() => onShowStep(n)} data-testid="show-known-step">
+                  Show step {n}
+                </button>
+              ))}
+            </p>
+          </div>
+        )}
         {hovered && hover !== null && (
           <div className="bars-tooltip" data-testid="bars-tooltip">
             <div className="doc-id">
@@ -164,9 +196,15 @@ export function TeacherStudentBars({ view, stepIndex }: { view: TeacherStudentVi
               {view.refit && ` → ${formatScore(view.teacherLogits[hover])}`}
             </div>
             <div>
-              p = {view.p[hover].toPrecision(3)} · cos = {student.cosines[hover].toPrecision(3)}
-              {view.refit && ` → ${student.logits[hover].toPrecision(3)}`} · r ={' '}
-              {student.r[hover].toPrecision(3)}
+              p = {view.p[hover].toPrecision(3)}
+              {student && (
+                <>
+                  {' '}
+                  · cos = {student.cosines[hover].toPrecision(3)}
+                  {view.refit && ` → ${student.logits[hover].toPrecision(3)}`} · r ={' '}
+                  {student.r[hover].toPrecision(3)}
+                </>
+              )}
             </div>
             <div className="doc-text">{hovered.text}</div>
           </div>

@@ -415,7 +415,7 @@ export const useExplorer = create<ExplorerState>((set, get) => {
         }
         const response = await client.call(
           'openRun',
-          { source },
+          { source, origin: location.origin },
           { signal: controller.signal, onProgress: (progress) => set({ progress }) },
         );
         if (controller.signal.aborted) return;
@@ -440,7 +440,12 @@ export const useExplorer = create<ExplorerState>((set, get) => {
         );
         const wanted = get().view.query;
         const known = response.queries.some((q) => q.id === wanted);
-        if (!known) get().update({ query: response.queries[0]?.id }, { replace: true });
+        // As for a live run: the query with the clearest gain unless the link names one.
+        if (!known)
+          get().update(
+            { query: clearestGain(response.queries) ?? response.queries[0]?.id },
+            { replace: true },
+          );
         else void loadQuery();
       } catch (e) {
         set({ opening: undefined });

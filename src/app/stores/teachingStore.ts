@@ -4,10 +4,12 @@ import type { QueryView } from '../../core/experiment/session';
 import { CancelledError } from '../workers/rpc';
 import { engineClient, useExplorer } from './explorerStore';
 
-/** `unavailable`: a run opened from its files (read-only) has no live session to recompute from. */
-type Status = 'idle' | 'running' | 'done' | 'error' | 'unavailable';
+type Status = 'idle' | 'running' | 'done' | 'error';
 
-/** The teaching views of the selected query (teacher vs student, ranks over steps), from the worker. */
+/**
+ * The teaching views of the selected query (teacher vs student, ranks over steps), from the worker: of the
+ * live session, or of a run opened from its files.
+ */
 interface TeachingState {
   teacherStudent?: TeacherStudentView;
   rankTrajectory?: RankTrajectoryView;
@@ -22,10 +24,6 @@ let controller: AbortController | undefined;
 /** Loads both views for a query view; a newer query view (another query, a what-if) drops the older answer. */
 async function load(query: QueryView): Promise<void> {
   controller?.abort();
-  if (useExplorer.getState().openedRun) {
-    useTeaching.setState({ teacherStudent: undefined, rankTrajectory: undefined, status: 'unavailable' });
-    return;
-  }
   const own = (controller = new AbortController());
   useTeaching.setState({ status: 'running', error: undefined });
   try {

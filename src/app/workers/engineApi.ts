@@ -14,7 +14,9 @@ import { QueryProjector, type QueryProjection } from '../../core/experiment/quer
 import { RefinementSession, type QueryView } from '../../core/experiment/session';
 import {
   rankTrajectoryView,
+  sessionTeachingSource,
   teacherStudentView,
+  type TeachingSource,
   type RankTrajectoryView,
   type TeacherStudentView,
 } from '../../core/experiment/queryTeaching';
@@ -108,6 +110,11 @@ function noSessionError(): Error {
   );
 }
 
+/** The teaching views' source: the opened run's files, else the live session. */
+function teachingSource(): TeachingSource {
+  return opened ? opened.teachingSource() : sessionTeachingSource(currentSession());
+}
+
 function currentSession(): RefinementSession {
   if (!session) throw noSessionError();
   return session;
@@ -179,12 +186,12 @@ export const engineApi = {
 
   /** Teacher vs student: p and r over the query's sampled documents at every recorded step (and the KL). */
   async teacherStudent(request: { index: number }): Promise<TeacherStudentView> {
-    return exclusive(async () => teacherStudentView(currentSession(), request.index));
+    return exclusive(async () => teacherStudentView(teachingSource(), request.index));
   },
 
   /** Ranks over steps: the query's relevant and sampled documents re-ranked at every trajectory snapshot. */
   async rankTrajectory(request: { index: number }): Promise<RankTrajectoryView> {
-    return exclusive(() => rankTrajectoryView(currentSession(), request.index));
+    return exclusive(() => rankTrajectoryView(teachingSource(), request.index));
   },
 
   /**
@@ -256,10 +263,14 @@ export const engineApi = {
    * Opens a finished run from its files (a CLI folder, an exported zip, a reference run, a server run):
    * parsed here, Parquet a row group at a time with progress, cancellable. It replaces the live session.
    */
-  async openRun(request: { source: RunSource }, context: CallContext): Promise<OpenedRunResponse> {
+  async openRun(
+    request: { source: RunSource; origin: string },
+    context: CallContext,
+  ): Promise<OpenedRunResponse> {
     return exclusive(async () => {
       const { session: next, response } = await openRunSession(
         request.source,
+        request.origin,
         { budget: MAP_BUDGET, seed: 42 },
         context,
       );
@@ -267,6 +278,7 @@ export const engineApi = {
       session = undefined;
       lastRun = undefined;
       projector = undefined;
+      opened?.dispose();
       opened = next;
       return response;
     });
@@ -352,6 +364,7 @@ async function runAll(request: ExperimentRequest, context: CallContext): Promise
   const result = await runExperiment({ dataset, embedder, teacher, method, hyde }, options);
   session?.dispose();
   session = new RefinementSession(result, method);
+  opened?.dispose();
   opened = undefined;
   lastRun = {
     config: browserRunConfig(

@@ -1,5 +1,6 @@
 import { readRunFolder, OpenedRunSession } from '../../core/experiment/openedRun';
 import type { ProjectionSettings } from '../../core/experiment/queryProjection';
+import { fillDocumentTexts } from '../runs/runDocumentTexts';
 import { runDataFiles, runSourceLabel, type RunSource } from '../runs/runSource';
 import type { ExperimentResponse } from './engineApi';
 import type { CallContext } from './rpc';
@@ -23,9 +24,13 @@ export interface OpenedRunResponse extends ExperimentResponse {
   opened: OpenedRunInfo;
 }
 
-/** Reads a run's files in the worker and makes the explorer's read-only session of it. */
+/**
+ * Reads a run's files in the worker and makes the explorer's read-only session of it; `origin` is the app
+ * server's, whose data folder may hold the run's dataset (for its document texts).
+ */
 export async function openRunSession(
   source: RunSource,
+  origin: string,
   projection: ProjectionSettings,
   context: CallContext,
 ): Promise<{ session: OpenedRunSession; response: OpenedRunResponse }> {
@@ -45,8 +50,13 @@ export async function openRunSession(
     notes.push(
       'this run saved no embeddings (--save-embeddings): the map is drawn from the query\u2019s own path',
     );
-  if (result.dataset.documents.every((d) => d.text === d.id))
-    notes.push('a run\u2019s files hold no document texts: documents are shown by their ids');
+  if (run.layout === 'project') {
+    const texts = await fillDocumentTexts(result.dataset, config, origin, {
+      signal: context.signal,
+      onProgress: context.onProgress,
+    });
+    if (texts) notes.push(texts);
+  }
   const verbalized = String(config.teacher ?? '').startsWith('llm:') && config.teacher_mode === 'verbalized';
   const session = new OpenedRunSession(run, projection);
   const response: OpenedRunResponse = {

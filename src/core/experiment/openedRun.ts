@@ -9,6 +9,7 @@ import { isProjectRun, readProjectRun } from './projectRunReader';
 import { QueryProjector, type ProjectionSettings, type QueryProjection } from './queryProjection';
 import { projectConfigOfReference, type RunScores } from './referenceLayout';
 import { readReferenceRun } from './referenceRun';
+import type { RunConfig } from './runRecord';
 import { queryViewOf, type QueryView } from './session';
 
 /**
@@ -20,7 +21,7 @@ export interface OpenedRun {
   /** The experiment's name (config), else the folder's. */
   name: string;
   /** The run's settings with this project's config.json keys (a reference run's arguments mapped). */
-  config: Record<string, unknown>;
+  config: RunConfig;
   /** summary.json, or computed from the metrics when the folder has none (means, deltas, significance). */
   summary: ExperimentSummary;
   result: RunScores;
@@ -37,10 +38,10 @@ export async function readRunFolder(
 ): Promise<OpenedRun> {
   if (await isProjectRun(files)) {
     const run = await readProjectRun(files, options);
-    const seed = Number(run.config.random_seed ?? 42);
+    const seed = run.config.random_seed ?? 42;
     return {
       layout: 'project',
-      name: typeof run.config.experiment_name === 'string' ? run.config.experiment_name : name,
+      name: run.config.experiment_name ?? name,
       config: run.config,
       summary: run.summary ?? summarize({ ...run.result, timings: {} }, name, seed),
       result: run.result,
@@ -53,11 +54,11 @@ export async function readRunFolder(
     options.onProgress?.({ stage: 'read the reference run', done: 0, total: 1 });
     const run = await readReferenceRun(files);
     options.onProgress?.({ stage: 'read the reference run', done: 1, total: 1 });
-    const config = run.config ? projectConfigOfReference(run.config) : {};
+    const config: RunConfig = run.config ? projectConfigOfReference(run.config) : {};
     const experiment = typeof run.config?.experiment_name === 'string' ? run.config.experiment_name : name;
     const summary = (await files.exists('summary.json'))
       ? (JSON.parse(await files.readText('summary.json')) as ExperimentSummary)
-      : summarize({ ...run, timings: {} }, experiment, Number(config.random_seed ?? 42));
+      : summarize({ ...run, timings: {} }, experiment, config.random_seed ?? 42);
     return { layout: 'reference', name: experiment, config, summary, result: run, notes: run.notes };
   }
   throw new Error(

@@ -43,6 +43,7 @@ export function pathMap(
   const coords = new Float32Array(drawn.length * 2);
   let path: Float32Array;
   let note: string;
+  const kind = trajectory && trajectory.rows >= 2 ? 'path' : 'similarity';
   if (trajectory && trajectory.rows >= 2) {
     path = pcaPath(trajectory);
     const moved = unitDistance(row(trajectory, 0), row(trajectory, trajectory.rows - 1));
@@ -94,6 +95,7 @@ export function pathMap(
     total: q.candidates.length,
     truncated: drawn.length < q.candidates.length,
     note,
+    kind,
   };
 }
 

@@ -1,3 +1,4 @@
+import { hashIntegers } from '../hash';
 import { matrix, row, type Matrix } from '../matrix';
 import type { LongTaskOptions } from '../progress';
 import { selectForDisplay } from '../projection/displayBudget';
@@ -30,6 +31,8 @@ export interface QueryProjection {
   truncated: boolean;
   /** How the map was made when it is not a UMAP of the documents' embeddings (a run opened without them). */
   note?: string;
+  /** Absent: a UMAP. `path`: a PCA of the query's path; `similarity`: cosines before (x) and after (y). */
+  kind?: 'path' | 'similarity';
 }
 
 /** What a map is made from: the run's candidates and embeddings, and each query's path (a live session or an opened run). */
@@ -144,10 +147,5 @@ export class QueryProjector {
 
 /** Identifies a candidate set by its size and an FNV-1a hash of its document indices. */
 function candidateSetKey(candidates: Int32Array): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < candidates.length; i++) {
-    h ^= candidates[i];
-    h = Math.imul(h, 0x01000193);
-  }
-  return `${candidates.length}:${h >>> 0}`;
+  return `${candidates.length}:${hashIntegers(candidates)}`;
 }

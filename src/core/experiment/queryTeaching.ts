@@ -97,8 +97,8 @@ function knownSteps(source: TeachingSource): { steps: number[]; types: ('origina
 function partialNote(source: TeachingSource, steps: number[]): string {
   const known = steps.map((s) => `step ${s}`).join(' and ');
   return source.result.trajectories
-    ? `This run saved no document embeddings (--save-embeddings): the student's cosines are known at ${known} only (the raw scores before and after refinement).`
-    : `This run saved no trajectories (--save-tensors): the student's cosines are known at ${known} only (the raw scores before and after refinement).`;
+    ? `This run's files hold no document embeddings (--save-embeddings writes them): the student's cosines are known at ${known} only, from the raw scores before and after refinement.`
+    : `This run's files hold no trajectories (--save-tensors writes them): the student's cosines are known at ${known} only, from the raw scores before and after refinement.`;
 }
 
 /**
@@ -210,4 +210,3 @@ function followedDocuments(result: QueryViewSource, index: number): FollowedDocu
   }
   return out;
 }
-

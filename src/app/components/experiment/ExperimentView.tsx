@@ -13,7 +13,7 @@ import { SummaryTable } from './SummaryTable';
  */
 export function ExperimentView({ result }: { result: ExperimentResponse }) {
   const metric = useExplorer((s) => s.view.metric);
-  // An opened run is its files already: nothing to export until it is re-run here.
+  // An opened run is its files already: nothing to export or time until it is re-run here.
   const opened = useExplorer((s) => s.openedRun !== undefined);
   return (
     <section className="experiment-view">
@@ -30,7 +30,7 @@ export function ExperimentView({ result }: { result: ExperimentResponse }) {
         <GainScatter result={result} metric={metric} />
         <GainHistogram result={result} metric={metric} />
       </div>
-      <LatencyPanel />
+      {!opened && <LatencyPanel />}
       <RunHistory />
     </section>
   );

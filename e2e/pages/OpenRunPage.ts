@@ -1,0 +1,38 @@
+import type { Locator, Page } from '@playwright/test';
+
+/** The "Open run…" menu and the opened run's banner, by their testids (the README's automation surface). */
+export class OpenRunPage {
+  readonly menuButton: Locator;
+  readonly folderInput: Locator;
+  readonly zipInput: Locator;
+  readonly opened: Locator;
+  readonly openTime: Locator;
+  readonly error: Locator;
+  readonly rerun: Locator;
+
+  constructor(readonly page: Page) {
+    this.menuButton = page.getByTestId('open-run');
+    this.folderInput = page.getByTestId('open-run-folder');
+    this.zipInput = page.getByTestId('open-run-zip');
+    this.opened = page.getByTestId('opened-run');
+    this.openTime = page.getByTestId('opened-run-time');
+    this.error = page.getByTestId('open-run-error');
+    this.rerun = page.getByTestId('rerun-in-browser');
+  }
+
+  /** Opens a run folder as the folder picker gives it. */
+  async openFolder(dir: string): Promise<void> {
+    await this.menuButton.click();
+    await this.folderInput.setInputFiles(dir);
+  }
+
+  async openZip(file: { name: string; buffer: Buffer }): Promise<void> {
+    await this.menuButton.click();
+    await this.zipInput.setInputFiles({ ...file, mimeType: 'application/zip' });
+  }
+
+  /** A run the server's RUNS_DIR lists in the menu. */
+  serverRun(name: string): Locator {
+    return this.page.locator(`[data-testid="server-run"][data-run="${name}"]`);
+  }
+}
