@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'server/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'server/**/*.test.ts', 'docs/**/*.test.ts'],
     environment: 'node',
     // The golden and end-to-end experiment tests run real tensor work on 2 cores.
     testTimeout: 300_000,

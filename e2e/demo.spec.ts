@@ -38,7 +38,7 @@ test('cancels a long run, then a changed setting runs again', async ({ page }) =
 test('a bad setting in the URL falls back to the default instead of breaking the page', async ({ page }) => {
   await page.goto('/?steps=abc&backend=tpu&lr=-1');
   await expect(page.getByTestId('refinement-status')).toHaveAttribute('data-state', 'done');
-  await expect(page.getByLabel('Steps')).toHaveValue('100');
+  await expect(page.getByLabel('Steps', { exact: true })).toHaveValue('100');
 });
 
 test('auto picks wasm over a software WebGPU adapter and says why', async ({ page }) => {

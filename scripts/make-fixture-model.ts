@@ -1,6 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import {
   encodeModel,
   TensorType,
@@ -31,8 +32,7 @@ import {
  * logits are its scores (`sbert_ce_default_activation_function`: Identity), as cross-encoder/ms-marco-* do.
  * It is the cross-encoder teacher's fixture.
  *
- * Usage: npx tsx scripts/make-fixture-model.ts [DIR [CROSS_ENCODER_DIR]]
- *   (default .cache/fixture-models/fixture/tiny-bert and, beside DIR, tiny-cross-encoder)
+ * Usage: npm run fixture-model -- --help
  */
 
 export const FIXTURE_HIDDEN = 32;
@@ -435,14 +435,43 @@ export function writeCrossEncoderFixture(dir: string = DEFAULT_CROSS_ENCODER_FIX
   return writeFiles(dir, crossEncoderFixtureFiles());
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  const dir = await writeFixtureModel(process.argv[2]);
+const USAGE = `Writes the test fixture models (random weights, BERT-shaped; see the comment at the top of this file).
+
+Usage: npm run fixture-model -- [DIR [CROSS_ENCODER_DIR]]
+  DIR                the embedding fixture's folder (default ${DEFAULT_FIXTURE_DIR})
+  CROSS_ENCODER_DIR  the cross-encoder fixture's folder (default: tiny-cross-encoder beside DIR, or
+                     ${DEFAULT_CROSS_ENCODER_FIXTURE_DIR})
+  -h, --help         this text
+`;
+
+async function main(argv: string[]): Promise<void> {
+  // strict: an unknown flag is an error, not a folder named "--something".
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (positionals.length > 2) throw new Error(`at most two folders, got ${positionals.length}`);
+  const [first, second] = positionals;
+  const dir = await writeFixtureModel(first);
   process.stdout.write(`Fixture model written to ${dir}\n`);
   const crossDir = await writeCrossEncoderFixture(
-    process.argv[3] ??
-      (process.argv[2]
-        ? path.join(path.dirname(dir), 'tiny-cross-encoder')
-        : DEFAULT_CROSS_ENCODER_FIXTURE_DIR),
+    second ??
+      (first ? path.join(path.dirname(dir), 'tiny-cross-encoder') : DEFAULT_CROSS_ENCODER_FIXTURE_DIR),
   );
   process.stdout.write(`Cross-encoder fixture written to ${crossDir}\n`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  try {
+    await main(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`make-fixture-model: ${(error as Error).message}\n${USAGE}`);
+    process.exitCode = 2;
+  }
 }

@@ -1,10 +1,20 @@
+import onnxProto, { type onnx } from 'onnx-proto';
+
+// A CommonJS module (module.exports = root): Node's ESM loader offers it as the default export only.
+const { TensorProto, AttributeProto, ModelProto } = onnxProto.onnx;
+
 /**
- * A minimal writer of ONNX model files (the `onnx.proto` messages this project's fixture model needs),
- * encoded by hand as protocol buffers: no Python `onnx` package and no protobuf dependency.
- * Field numbers follow onnx/onnx.proto (IR version 8).
+ * The ONNX model files this project's fixture model needs, described in a few small shapes and encoded with
+ * `onnx-proto` (protobufjs code generated from onnx/onnx.proto): no Python `onnx` package.
  */
 
-export const TensorType = { FLOAT: 1, UINT8: 2, INT8: 3, INT64: 7, FLOAT16: 10 } as const;
+export const TensorType = {
+  FLOAT: TensorProto.DataType.FLOAT,
+  UINT8: TensorProto.DataType.UINT8,
+  INT8: TensorProto.DataType.INT8,
+  INT64: TensorProto.DataType.INT64,
+  FLOAT16: TensorProto.DataType.FLOAT16,
+} as const;
 export type TensorTypeCode = (typeof TensorType)[keyof typeof TensorType];
 
 export interface TensorInit {
@@ -43,118 +53,51 @@ export interface GraphInit {
   outputs: ValueInfoInit[];
 }
 
-/** Protocol-buffer bytes of one message, built field by field. */
-class ProtoWriter {
-  private readonly chunks: number[] = [];
+const { AttributeType } = AttributeProto;
 
-  private varint(value: number | bigint): void {
-    let v = BigInt.asUintN(64, BigInt(value));
-    while (v >= 0x80n) {
-      this.chunks.push(Number(v & 0x7fn) | 0x80);
-      v >>= 7n;
-    }
-    this.chunks.push(Number(v));
-  }
-
-  private key(field: number, wireType: number): void {
-    this.varint((field << 3) | wireType);
-  }
-
-  int(field: number, value: number): this {
-    this.key(field, 0);
-    this.varint(value);
-    return this;
-  }
-
-  float(field: number, value: number): this {
-    this.key(field, 5);
-    const bytes = new Uint8Array(4);
-    new DataView(bytes.buffer).setFloat32(0, value, true);
-    this.chunks.push(...bytes);
-    return this;
-  }
-
-  bytes(field: number, value: Uint8Array): this {
-    this.key(field, 2);
-    this.varint(value.length);
-    for (const b of value) this.chunks.push(b);
-    return this;
-  }
-
-  string(field: number, value: string): this {
-    return this.bytes(field, new TextEncoder().encode(value));
-  }
-
-  message(field: number, value: ProtoWriter): this {
-    return this.bytes(field, value.finish());
-  }
-
-  finish(): Uint8Array {
-    return Uint8Array.from(this.chunks);
-  }
+function tensorProto(t: TensorInit): onnx.ITensorProto {
+  return { dims: t.dims, dataType: t.type, name: t.name, rawData: t.raw };
 }
 
-function tensorProto(t: TensorInit): ProtoWriter {
-  const w = new ProtoWriter();
-  for (const d of t.dims) w.int(1, d);
-  w.int(2, t.type);
-  w.string(8, t.name);
-  w.bytes(9, t.raw);
-  return w;
-}
-
-function attributeProto(name: string, a: AttributeValue): ProtoWriter {
-  const w = new ProtoWriter().string(1, name);
+function attributeProto(name: string, a: AttributeValue): onnx.IAttributeProto {
   switch (a.kind) {
     case 'float':
-      return w.float(2, a.value).int(20, 1);
+      return { name, f: a.value, type: AttributeType.FLOAT };
     case 'int':
-      return w.int(3, a.value).int(20, 2);
+      return { name, i: a.value, type: AttributeType.INT };
     case 'tensor':
-      return w.message(5, tensorProto(a.value)).int(20, 4);
+      return { name, t: tensorProto(a.value), type: AttributeType.TENSOR };
     case 'ints':
-      for (const v of a.value) w.int(8, v);
-      return w.int(20, 7);
+      return { name, ints: a.value, type: AttributeType.INTS };
   }
 }
 
-function nodeProto(n: NodeInit, index: number): ProtoWriter {
-  const w = new ProtoWriter();
-  for (const i of n.inputs) w.string(1, i);
-  for (const o of n.outputs) w.string(2, o);
-  w.string(3, `${n.op}_${index}`);
-  w.string(4, n.op);
-  for (const [name, value] of Object.entries(n.attributes ?? {})) w.message(5, attributeProto(name, value));
-  return w;
-}
-
-function valueInfoProto(v: ValueInfoInit): ProtoWriter {
-  const shape = new ProtoWriter();
-  for (const d of v.shape) {
-    const dim = new ProtoWriter();
-    if (typeof d === 'number') dim.int(1, d);
-    else dim.string(2, d);
-    shape.message(1, dim);
-  }
-  const tensorType = new ProtoWriter().int(1, v.type).message(2, shape);
-  const typeProto = new ProtoWriter().message(1, tensorType);
-  return new ProtoWriter().string(1, v.name).message(2, typeProto);
+function valueInfoProto(v: ValueInfoInit): onnx.IValueInfoProto {
+  const dim = v.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d }));
+  return { name: v.name, type: { tensorType: { elemType: v.type, shape: { dim } } } };
 }
 
 /** The bytes of an ONNX `ModelProto` (IR version 8) holding `graph`, for the default domain at `opset`. */
 export function encodeModel(graph: GraphInit, opset: number, producer: string): Uint8Array {
-  const g = new ProtoWriter();
-  graph.nodes.forEach((n, i) => g.message(1, nodeProto(n, i)));
-  g.string(2, graph.name);
-  for (const t of graph.initializers) g.message(5, tensorProto(t));
-  for (const v of graph.inputs) g.message(11, valueInfoProto(v));
-  for (const v of graph.outputs) g.message(12, valueInfoProto(v));
-  const opsetId = new ProtoWriter().string(1, '').int(2, opset);
-  return new ProtoWriter()
-    .int(1, 8)
-    .string(2, producer)
-    .string(3, '1')
-    .message(7, g)
-    .message(8, opsetId)
-    .finish();
+  const model: onnx.IModelProto = {
+    irVersion: 8,
+    producerName: producer,
+    producerVersion: '1',
+    graph: {
+      node: graph.nodes.map((n, index) => ({
+        input: n.inputs,
+        output: n.outputs,
+        name: `${n.op}_${index}`,
+        opType: n.op,
+        attribute: Object.entries(n.attributes ?? {}).map(([name, value]) => attributeProto(name, value)),
+      })),
+      name: graph.name,
+      initializer: graph.initializers.map(tensorProto),
+      input: graph.inputs.map(valueInfoProto),
+      output: graph.outputs.map(valueInfoProto),
+    },
+    opsetImport: [{ domain: '', version: opset }],
+  };
+  // A plain Uint8Array: protobufjs hands out a Node Buffer where there is one.
+  return new Uint8Array(ModelProto.encode(model).finish());
 }

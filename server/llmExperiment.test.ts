@@ -244,6 +244,6 @@ describe('npm run experiment -- --teacher llm:<model> calling the upstream direc
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/cannot reach the teacher server at http:\/\/127\.0\.0\.1:9 .*"npm start"/);
     const hydeOnly = await experiment(['--dataset', 'demo', '--computation-types', 'hyde']);
-    expect(hydeOnly.stderr).toMatch(/needs an LLM to write hypothetical documents: pass --hyde-model/);
+    expect(hydeOnly.stderr).toMatch(/needs an LLM to write hypothetical documents: name a --hyde-model/);
   });
 });

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import { ensureFolder } from '../ensureFolder';
+import type Database from 'better-sqlite3';
+import { openCacheDatabase } from './cacheDatabase';
 
 /**
  * Embedding vectors the upstream already gave, in SQLite under `CACHE_DIR` (a file of its own beside the
@@ -22,24 +22,17 @@ export class EmbeddingStore {
 
   constructor(dir: string) {
     this.file = path.join(dir, EmbeddingStore.FILE);
-    try {
-      ensureFolder(dir);
-      this.db = new Database(this.file);
-    } catch (error) {
-      throw new Error(
-        `cannot open the embedding cache ${this.file}: ${(error as Error).message}; set CACHE_DIR to a ` +
-          'writable folder or pass --no-cache',
-        { cause: error },
-      );
-    }
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(`
+    this.db = openCacheDatabase(
+      dir,
+      EmbeddingStore.FILE,
+      'embedding cache',
+      `
       CREATE TABLE IF NOT EXISTS embeddings (
         key TEXT PRIMARY KEY, model TEXT NOT NULL, dims INTEGER NOT NULL, vector BLOB NOT NULL,
         created_at INTEGER NOT NULL
       );
-    `);
+    `,
+    );
     this.getStmt = this.db.prepare('SELECT vector FROM embeddings WHERE key = ?');
     this.putStmt = this.db.prepare(
       'INSERT OR REPLACE INTO embeddings (key, model, dims, vector, created_at) VALUES (?, ?, ?, ?, ?)',

@@ -12,7 +12,7 @@ import {
   timeoutError,
   UpstreamError,
   v1Root,
-  withRetries,
+  withUpstreamRetries,
   type ProviderName,
   type ResolvedModel,
 } from './upstreamCommon';
@@ -110,7 +110,7 @@ export class EmbeddingUpstream {
     signal?: AbortSignal,
     expectedDims?: number,
   ): Promise<Float32Array[]> {
-    return withRetries(
+    return withUpstreamRetries(
       () => this.semaphore.run(() => this.attempt(resolved, texts, signal, expectedDims), signal),
       {
         retries: this.config.retries,

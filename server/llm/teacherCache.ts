@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import path from 'node:path';
-import Database from 'better-sqlite3';
-import { ensureFolder } from '../ensureFolder';
+import type Database from 'better-sqlite3';
+import { openCacheDatabase } from './cacheDatabase';
 
 /** The cache key of a list of fields: SHA-256 of their JSON (unambiguous, unlike joining with a separator). */
 export function cacheKey(fields: readonly (string | number)[]): string {
@@ -22,27 +21,19 @@ export class TeacherCache {
   private readonly putTextStmt: Database.Statement<[string, string, string, number]>;
 
   constructor(dir: string) {
-    const file = path.join(dir, TeacherCache.FILE);
-    try {
-      ensureFolder(dir);
-      this.db = new Database(file);
-    } catch (error) {
-      throw new Error(
-        `cannot open the teacher cache ${file}: ${(error as Error).message}; set CACHE_DIR to a writable folder ` +
-          'or pass --no-cache',
-        { cause: error },
-      );
-    }
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(`
+    this.db = openCacheDatabase(
+      dir,
+      TeacherCache.FILE,
+      'teacher cache',
+      `
       CREATE TABLE IF NOT EXISTS scores (
         key TEXT PRIMARY KEY, model TEXT NOT NULL, mode TEXT NOT NULL, score REAL NOT NULL, created_at INTEGER NOT NULL
       );
       CREATE TABLE IF NOT EXISTS generations (
         key TEXT PRIMARY KEY, model TEXT NOT NULL, text TEXT NOT NULL, created_at INTEGER NOT NULL
       );
-    `);
+    `,
+    );
     this.getScoreStmt = this.db.prepare('SELECT score FROM scores WHERE key = ?');
     this.putScoreStmt = this.db.prepare(
       'INSERT OR REPLACE INTO scores (key, model, mode, score, created_at) VALUES (?, ?, ?, ?, ?)',

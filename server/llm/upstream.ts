@@ -20,7 +20,7 @@ import {
   timeoutError,
   UpstreamError,
   v1Root,
-  withRetries,
+  withUpstreamRetries,
   type ProviderName,
   type ResolvedModel,
 } from './upstreamCommon';
@@ -163,18 +163,21 @@ export class Upstream {
 
   /** One chat completion, retried as configured; throws an UpstreamError. */
   async chat(resolved: ResolvedModel, request: ChatRequest, signal?: AbortSignal): Promise<ChatReply> {
-    return withRetries(() => this.semaphore.run(() => this.attempt(resolved, request, signal), signal), {
-      retries: this.config.retries,
-      retryDelayMs: this.config.retryDelayMs,
-      redactor: this.redactor,
-      signal,
-      recover: (error) =>
-        error instanceof UpstreamError &&
-        error.kind === 'bad_request' &&
-        this.refusedSwitch(resolved, request.thinking, error)
-          ? 'again'
-          : undefined,
-    });
+    return withUpstreamRetries(
+      () => this.semaphore.run(() => this.attempt(resolved, request, signal), signal),
+      {
+        retries: this.config.retries,
+        retryDelayMs: this.config.retryDelayMs,
+        redactor: this.redactor,
+        signal,
+        recover: (error) =>
+          error instanceof UpstreamError &&
+          error.kind === 'bad_request' &&
+          this.refusedSwitch(resolved, request.thinking, error)
+            ? 'again'
+            : undefined,
+      },
+    );
   }
 
   private async attempt(
@@ -231,7 +234,7 @@ export class Upstream {
     request: CompletionRequest,
     signal?: AbortSignal,
   ): Promise<CompletionReply> {
-    return withRetries(
+    return withUpstreamRetries(
       () => this.semaphore.run(() => this.attemptCompletion(resolved, request, signal), signal),
       {
         retries: this.config.retries,

@@ -1,5 +1,5 @@
 import { LlmServiceError } from '../../src/core/teachers/llmApi';
-import { abortableDelay } from '../../src/core/progress';
+import { withRetries } from '../../src/core/retry';
 import type { Redactor } from './redact';
 
 /**
@@ -62,7 +62,7 @@ export class UpstreamError extends Error {
   }
 }
 
-export interface RetryOptions<T> {
+export interface UpstreamRetryOptions<T> {
   /** How many times a retryable failure is tried again. */
   retries: number;
   /** The first backoff; it doubles with each retry (plus up to 25 % jitter), unless the upstream names one. */
@@ -78,26 +78,40 @@ export interface RetryOptions<T> {
 }
 
 /** `attempt`'s result, retried with exponential backoff on retryable UpstreamErrors; throws an UpstreamError. */
-export async function withRetries<T>(attempt: () => Promise<T>, options: RetryOptions<T>): Promise<T> {
+export function withUpstreamRetries<T>(
+  attempt: () => Promise<T>,
+  options: UpstreamRetryOptions<T>,
+): Promise<T> {
   const { retries, retryDelayMs, redactor, signal, recover } = options;
-  for (let retry = 0; ;) {
-    try {
-      return await attempt();
-    } catch (error) {
-      const recovered = recover?.(error);
-      if (recovered === 'again') continue;
-      if (recovered) return recovered;
+  // A recovery is part of its attempt: 'again' repeats it at once, without counting as a retry.
+  const recovering = async (): Promise<T> => {
+    for (;;) {
+      try {
+        return await attempt();
+      } catch (error) {
+        const recovered = recover?.(error);
+        if (recovered === 'again') continue;
+        if (recovered) return recovered;
+        throw error;
+      }
+    }
+  };
+  return withRetries(recovering, {
+    retries,
+    signal,
+    failure: (error, retry) => {
       const failure =
         error instanceof UpstreamError ? error : new UpstreamError(cleanMessage(error, redactor), 'internal');
-      if (!failure.retryable || retry >= retries || signal?.aborted) {
-        if (retry === 0) throw failure;
-        throw new UpstreamError(`${failure.message} (after ${retry} retries)`, failure.kind);
-      }
       const backoff = retryDelayMs * 2 ** retry * (1 + Math.random() * 0.25);
-      retry++;
-      await abortableDelay(Math.min(failure.retryAfterMs ?? backoff, 30_000), signal);
-    }
-  }
+      return {
+        error: failure,
+        retryable: failure.retryable,
+        delayMs: Math.min(failure.retryAfterMs ?? backoff, 30_000),
+      };
+    },
+    giveUp: (failure, made) =>
+      made === 0 ? failure : new UpstreamError(`${failure.message} (after ${made} retries)`, failure.kind),
+  });
 }
 
 export function timeoutError(where: string, timeoutMs: number): UpstreamError {

@@ -1,3 +1,4 @@
+import { hashString } from '../../src/core/hash';
 import type { ServerResponse } from 'node:http';
 import { FakeHttpUpstream, sendJson } from './fakeHttpUpstream';
 
@@ -109,16 +110,6 @@ function words(text: string): string[] {
   return text.toLowerCase().match(/[a-z0-9]{2,}/g) ?? [];
 }
 
-/** FNV-1a of a string, as an unsigned 32-bit integer. */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
 /**
  * A deterministic pseudo-embedding: each word of the text (after an `Instruct: …\nQuery:` prefix, which would
  * otherwise make every query alike) adds ±1 to one of `dims` buckets chosen by its hash; L2-normalised.
@@ -128,13 +119,13 @@ export function pseudoEmbedding(text: string, dims: number): Float32Array {
   const body = text.replace(/^Instruct: [\s\S]*?\nQuery: ?/, '');
   const v = new Float32Array(dims);
   for (const word of words(body)) {
-    const h = fnv1a(word);
+    const h = hashString(word);
     v[h % dims] += h & 0x80000000 ? 1 : -1;
   }
   let norm = 0;
   for (const x of v) norm += x * x;
   if (norm === 0) {
-    v[fnv1a(text) % dims] = 1;
+    v[hashString(text) % dims] = 1;
     return v;
   }
   const scale = 1 / Math.sqrt(norm);

@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  embeddingModelOf,
-  experimentArgsFromConfig,
-  teacherSpecOf,
-  viewStateFromConfig,
-} from './baselineConfig';
+import { parseConfig } from '../core/experiment/runRecord';
+import { experimentArgsFromConfig, viewStateFromConfig } from './baselineConfig';
 import { parseExperimentOptions } from './experimentOptions';
 
-const config = {
+const config = parseConfig({
   experiment_name: 'x',
   dataset: 'ArgKP21',
   dataset_spec: 'argkp21',
@@ -27,7 +23,7 @@ const config = {
   random_seed: 7,
   refit: true,
   backend: 'wasm',
-};
+});
 
 describe('re-running a baseline', () => {
   it('turns its config.json into the experiment runner’s arguments', () => {
@@ -57,12 +53,12 @@ describe('re-running a baseline', () => {
   });
 
   it('re-runs a noisy-gold baseline with the noisy-gold teacher and its noise', () => {
-    const old = {
+    const old = parseConfig({
       dataset: 'demo',
       embedding_model: 'lsa-64-seed42',
       teacher: 'noisy-gold-0.3',
       teacher_noise: 0.3,
-    };
+    });
     const args = experimentArgsFromConfig(old, {});
     expect(args.slice(args.indexOf('--teacher'), args.indexOf('--teacher') + 4)).toEqual([
       '--teacher',
@@ -71,19 +67,6 @@ describe('re-running a baseline', () => {
       '0.3',
     ]);
     expect(viewStateFromConfig(old).teacher).toBe('noisy-gold');
-    expect(teacherSpecOf({ teacher: 'cross-encoder:/models/x', teacher_spec: 'cross-encoder:./x' })).toBe(
-      'cross-encoder:./x',
-    );
-  });
-
-  it('recovers the embedding model as typed', () => {
-    expect(embeddingModelOf({ embedding_model: 'lsa-seed42' })).toBe('lsa');
-    expect(embeddingModelOf({ embedding_model: 'lsa-64-seed42', embedding_model_spec: 'LSA-64' })).toBe(
-      'LSA-64',
-    );
-    expect(embeddingModelOf({ embedding_model: 'Xenova/all-MiniLM-L6-v2@main:fp32:mean' })).toBe(
-      'Xenova/all-MiniLM-L6-v2',
-    );
   });
 
   it('gives the app’s view state, or says why the app cannot run the baseline', () => {

@@ -4,17 +4,19 @@ import path from 'node:path';
 import { DEFAULT_VIEW, type ViewState } from '../app/url/urlState';
 import { parseDatasetSpec } from '../core/datasets/datasetSpec';
 import { getDatasetParser } from '../core/datasets/registry';
-import { DEFAULT_METHOD, type ComputationType } from '../core/experiment/config';
+import { DEFAULT_METHOD } from '../core/experiment/config';
 import { summarize, type ExperimentSummary } from '../core/experiment/outputs';
 import { projectConfigOfReference } from '../core/experiment/referenceLayout';
 import { readReferenceRun } from '../core/experiment/referenceRun';
+import { parseConfig, type RunConfig } from '../core/experiment/runRecord';
+import { runSpecOf } from '../core/experiment/runSpec';
 import { folderFiles } from './dataFolder';
 
 /** A baseline of the regression check: a run's summary.json and the config.json beside it. */
 export interface Baseline {
   summaryFile: string;
   summary: ExperimentSummary;
-  config: Record<string, unknown>;
+  config: RunConfig;
 }
 
 /** Reads `<folder>/summary.json` (or the summary file given) and the config.json next to it. */
@@ -37,6 +39,7 @@ export async function readBaseline(reference: string): Promise<Baseline> {
   if (!existsSync(configFile) && existsSync(referenceConfigFile)) {
     const config = projectConfigOfReference(
       await readJson(referenceConfigFile, 'the reference configuration'),
+      referenceConfigFile,
     );
     if (existsSync(summaryFile))
       return {
@@ -45,11 +48,14 @@ export async function readBaseline(reference: string): Promise<Baseline> {
         config,
       };
     const run = await readReferenceRun(folderFiles(folder));
-    const summary = summarize({ ...run, timings: {} }, path.basename(folder), num(config.random_seed) ?? 42);
+    const summary = summarize({ ...run, timings: {} }, path.basename(folder), config.random_seed ?? 42);
     return { summaryFile: referenceConfigFile, summary, config };
   }
   const summary = await readJson(summaryFile, 'the baseline summary');
-  const config = await readJson(configFile, 'the baseline configuration (config.json beside summary.json)');
+  const config = parseConfig(
+    await readJson(configFile, 'the baseline configuration (config.json beside summary.json)'),
+    configFile,
+  );
   if (!isRecord(summary) || !isRecord(summary.types))
     throw new Error(`${summaryFile} is not an experiment summary (it has no "types")`);
   return { summaryFile, summary: summary as unknown as ExperimentSummary, config };
@@ -75,37 +81,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const str = (value: unknown): string | undefined =>
+const str = (value: string | null | undefined): string | undefined =>
   typeof value === 'string' && value.trim() !== '' ? value : undefined;
-const num = (value: unknown): number | undefined =>
-  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 
-/** The `--embedding-model` value of a run: recorded as typed, or recovered from the embedder's id. */
-export function embeddingModelOf(config: Record<string, unknown>): string {
-  const spec = str(config.embedding_model_spec);
-  if (spec) return spec;
-  const id = str(config.embedding_model);
-  if (!id) throw new Error('the baseline config.json names no embedding_model');
-  const lsa = /^(lsa(?:-\d+)?)-seed-?\d+$/i.exec(id);
-  if (lsa) return lsa[1];
-  return /^(.*)@[^@]*:(fp32|fp16|q8):[a-z_]+(:raw)?$/.exec(id)?.[1] ?? id;
-}
-
-/** The neural embedder's dtype and Hub revision, recovered from its id (`<model>@<revision>:<dtype>:<pooling>`). */
-/**
- * The teacher as `--teacher` names it: `teacher_spec` when the run recorded it, else from the teacher's id,
- * whose noisy-gold form carries the noise (`noisy-gold-0.2`; the noise is its own option).
- */
-export function teacherSpecOf(config: Record<string, unknown>): string {
-  const spec = str(config.teacher_spec);
-  if (spec) return spec;
-  const id = str(config.teacher) ?? 'gold';
-  return /^noisy-gold-[\d.]+$/.test(id) ? 'noisy-gold' : id;
-}
-
-function neuralIdParts(config: Record<string, unknown>): { dtype?: string; revision?: string } {
-  const id = str(config.embedding_model) ?? '';
-  const m = /@([^@]*):(fp32|fp16|q8):[a-z_]+(:raw)?$/.exec(id);
+function neuralIdParts(config: RunConfig): { dtype?: string; revision?: string } {
+  const m = /@([^@]*):(fp32|fp16|q8):[a-z_]+(:raw)?$/.exec(config.embedding_model ?? '');
   return m ? { revision: m[1], dtype: m[2] } : {};
 }
 
@@ -122,51 +102,45 @@ export interface RerunOverrides {
  * cap), embedder, teacher, computation types, parameters and seed. Output location, tensors and timing
  * options are left out: they do not change the metrics.
  */
-export function experimentArgsFromConfig(
-  config: Record<string, unknown>,
-  overrides: RerunOverrides = {},
-): string[] {
+export function experimentArgsFromConfig(config: RunConfig, overrides: RerunOverrides = {}): string[] {
+  const spec = runSpecOf(config);
+  if (!spec.dataset) throw new Error('the baseline config.json names no dataset');
+  if (!spec.embeddingModel) throw new Error('the baseline config.json names no embedding_model');
   const args: string[] = [];
-  const put = (flag: string, value: string | number | undefined) => {
-    if (value !== undefined) args.push(flag, String(value));
+  const put = (flag: string, value: string | number | null | undefined) => {
+    if (value !== undefined && value !== null) args.push(flag, String(value));
   };
-  const dataset = str(config.dataset_spec) ?? str(config.dataset);
-  if (!dataset) throw new Error('the baseline config.json names no dataset');
-  put('--dataset', dataset);
+  put('--dataset', spec.dataset);
   put('--data-dir', overrides.dataDir === null ? undefined : (overrides.dataDir ?? str(config.data_dir)));
-  const cap = config.max_documents;
-  put('--max-documents', cap === null ? 'all' : num(cap));
-  const model = embeddingModelOf(config);
-  put('--embedding-model', model);
-  if (!/^lsa(-\d+)?$/i.test(model)) {
+  put('--max-documents', config.max_documents === null ? 'all' : config.max_documents);
+  put('--embedding-model', spec.embeddingModel);
+  if (!/^lsa(-\d+)?$/i.test(spec.embeddingModel)) {
     const { dtype, revision } = neuralIdParts(config);
     put('--embedding-dtype', dtype);
     if (revision && !revision.startsWith('local-') && revision !== 'main')
       put('--embedding-revision', revision);
-    put('--pooling', str(config.embedding_pooling));
-    put('--max-length', num(config.embedding_max_length));
+    put('--pooling', str(config.embedding_pooling as string | undefined));
+    const maxLength = config.embedding_max_length;
+    put('--max-length', typeof maxLength === 'number' ? maxLength : undefined);
     const query = str(config.query_template);
     const document = str(config.document_template);
     if (query) put('--query-template', escapeTemplate(query));
     if (document) put('--document-template', escapeTemplate(document));
   }
-  put('--teacher', teacherSpecOf(config));
-  put('--teacher-noise', num(config.teacher_noise));
-  put('--teacher-mode', str(config.teacher_mode));
-  put('--hyde-model', str(config.hyde_model));
-  put('--thinking', str(config.llm_thinking));
+  put('--teacher', spec.teacher);
+  put('--teacher-noise', config.teacher_noise);
+  put('--teacher-mode', config.teacher_mode);
+  put('--hyde-model', spec.hydeModel);
+  put('--thinking', config.llm_thinking);
   const via = str(config.llm_via);
   if (via && /^https?:\/\//.test(via)) put('--server-url', via);
-  const types = Array.isArray(config.computation_types)
-    ? config.computation_types.filter((t) => typeof t === 'string')
-    : [];
-  if (types.length) put('--computation-types', types.join(','));
-  put('--lr', num(config.lr));
-  put('--num-steps', num(config.num_steps));
-  put('--total-scores', num(config.total_scores));
-  put('--scores-from-top', num(config.scores_from_top));
-  put('--random-seed', num(config.random_seed));
-  if (config.refit === true) args.push('--refit');
+  if (config.computation_types?.length) put('--computation-types', config.computation_types.join(','));
+  put('--lr', config.lr);
+  put('--num-steps', config.num_steps);
+  put('--total-scores', config.total_scores);
+  put('--scores-from-top', config.scores_from_top);
+  put('--random-seed', config.random_seed);
+  if (spec.method.refit) args.push('--refit');
   put('--backend', overrides.backend ?? str(config.backend));
   return args;
 }
@@ -175,41 +149,38 @@ export function experimentArgsFromConfig(
  * The app's view state (URL) for a baseline, for the browser check; throws, saying why, when the app cannot
  * run that configuration (imports, LLM teachers, HyDE, a document cap other than the dataset's own, ...).
  */
-export function viewStateFromConfig(config: Record<string, unknown>, backend?: string): ViewState {
+export function viewStateFromConfig(config: RunConfig, backend?: string): ViewState {
+  const spec = runSpecOf(config);
   const problems: string[] = [];
-  const specText = str(config.dataset_spec) ?? str(config.dataset) ?? '';
-  const spec = parseDatasetSpec(specText);
-  let dataset = specText;
-  if (spec.kind !== 'named')
-    problems.push(`the dataset is an import (${specText}); the app opens registered datasets by URL`);
+  const parsedDataset = parseDatasetSpec(spec.dataset);
+  let dataset = spec.dataset;
+  if (parsedDataset.kind !== 'named')
+    problems.push(`the dataset is an import (${spec.dataset}); the app opens registered datasets by URL`);
   else {
-    const parser = getDatasetParser(spec.name);
+    const parser = getDatasetParser(parsedDataset.name);
     dataset = parser.name;
-    const cap = config.max_documents === null ? Infinity : num(config.max_documents);
+    const cap = config.max_documents === null ? Infinity : config.max_documents;
     const ownCap = parser.defaultMaxDocuments ?? Infinity;
     if (cap !== undefined && cap !== ownCap)
       problems.push(
         `the run capped the corpus at ${cap} documents; the app uses the dataset's own cap (${ownCap === Infinity ? 'none' : ownCap})`,
       );
   }
-  const teacher = teacherSpecOf(config);
+  const { teacher, embeddingModel } = spec;
   if (teacher !== 'gold' && teacher !== 'noisy-gold')
     problems.push(`teacher ${teacher}: the app's URL takes gold or noisy-gold`);
-  if (str(config.hyde_model)) problems.push('HyDE types: the app does not run them');
-  const embeddingModel = embeddingModelOf(config);
-  if (!/^lsa(-\d+)?$/i.test(embeddingModel) && (str(config.query_template) || str(config.embedding_pooling)))
+  if (spec.hydeModel) problems.push('HyDE types: the app does not run them');
+  if (!/^lsa(-\d+)?$/i.test(embeddingModel) && (str(config.query_template) || config.embedding_pooling))
     problems.push(
       `embedding model ${embeddingModel}: the app runs neural models with their registry settings only; compare LSA runs, or use the Node check`,
     );
-  const types = Array.isArray(config.computation_types)
-    ? (config.computation_types as ComputationType[])
-    : [];
-  const unknownTypes = types.filter((t) => !DEFAULT_METHOD.computationTypes.includes(t));
+  const unknownTypes = (config.computation_types ?? []).filter(
+    (t) => !DEFAULT_METHOD.computationTypes.includes(t),
+  );
   if (unknownTypes.length)
     problems.push(`computation types ${unknownTypes.join(', ')}: the app does not run them`);
   if (problems.length)
     throw new Error(`the app cannot re-run this baseline in the browser: ${problems.join('; ')}`);
-  const refit = config.refit === true;
   const chosenBackend = backend ?? str(config.backend) ?? 'auto';
   if (!['auto', 'webgpu', 'wasm', 'cpu'].includes(chosenBackend))
     throw new Error(`backend ${chosenBackend}: the app runs auto, webgpu, wasm or cpu`);
@@ -218,16 +189,12 @@ export function viewStateFromConfig(config: Record<string, unknown>, backend?: s
     dataset,
     embeddingModel,
     teacher: teacher as ViewState['teacher'],
-    teacherNoise: num(config.teacher_noise) ?? DEFAULT_VIEW.teacherNoise,
+    teacherNoise: config.teacher_noise ?? DEFAULT_VIEW.teacherNoise,
     backend: chosenBackend as ViewState['backend'],
     method: {
-      ...DEFAULT_METHOD,
-      refit,
-      lr: num(config.lr) ?? DEFAULT_METHOD.lr,
-      numSteps: num(config.num_steps) ?? DEFAULT_METHOD.numSteps,
-      totalScores: num(config.total_scores) ?? DEFAULT_METHOD.totalScores,
-      scoresFromTop: num(config.scores_from_top) ?? DEFAULT_METHOD.scoresFromTop,
-      randomSeed: num(config.random_seed) ?? DEFAULT_METHOD.randomSeed,
+      ...spec.method,
+      computationTypes: DEFAULT_METHOD.computationTypes,
+      recordEvery: DEFAULT_METHOD.recordEvery,
     },
   };
 }

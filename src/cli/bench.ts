@@ -1,6 +1,6 @@
 import { cpus, totalmem, platform, arch, release } from 'node:os';
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, type BackendName, type WebGpuAdapterDescription } from '../core/compute/backend';
 import { matrix, type Matrix } from '../core/matrix';
 import { cosineNeighbours } from '../core/projection/neighbours';
@@ -20,6 +20,7 @@ import { pipelineInputs, runPipeline } from './benchPipeline';
 import { enableNodeWebGpu } from './nodeWebGpu';
 import { quietTfjsNodeHint } from './quietTfjs';
 import { runCli } from './runCli';
+import './tfjsGradients';
 import { packageVersions } from './versions';
 
 /**

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { matrix, row, type Matrix } from '../core/matrix';
 import { computeRankingMetrics, type RankingMetrics } from '../core/metrics/rankingMetrics';
 import { metricsOfRelevantRanks } from '../core/metrics/relevantRanks';

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { ONNX_FILE_OF_DTYPE } from '../core/embedding/modelRegistry';
 import type { ProgressListener } from '../core/progress';
-import { CrossEncoderTeacher } from '../core/teachers/crossEncoderTeacher';
 import { crossEncoderTeacherModel, type TeacherOptions } from '../core/teachers/teacherFactory';
 import { isFile, localModelFolder, requireModelFiles, unnamedOnnxHint } from './localModelFolder';
 import { useModelCacheFolder } from './modelCacheFolder';
@@ -51,15 +50,4 @@ export function crossEncoderFolder(model: string, cwd: string): string | undefin
   if (!isFile(path.join(full, onnx)))
     throw new Error(`${full} has no ONNX weights (${onnx} is missing)` + unnamedOnnxHint(full, onnx));
   return full;
-}
-
-/** What an experiment's config.json records about a cross-encoder teacher, besides its id. */
-export function teacherConfig(teacher: unknown): Record<string, unknown> {
-  if (!(teacher instanceof CrossEncoderTeacher)) return {};
-  return {
-    teacher_device: teacher.device,
-    teacher_max_length: teacher.maxLength ?? null,
-    teacher_score_activation: teacher.activation,
-    teacher_notes: teacher.notes,
-  };
 }

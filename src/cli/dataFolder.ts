@@ -11,6 +11,14 @@ import type { DataFiles, Dataset, DatasetParser, ParseOptions } from '../core/da
  * code unit, the text would exceed Node's string limit (about 512 Mi code units), so they are refused
  * before reading. Smaller files over the limit fail while decoding, with the same message.
  */
+/** The `parseArgs` options that name a dataset and where it is, shared by the commands that load one. */
+export const DATASET_ARG_OPTIONS = {
+  dataset: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'no-download': { type: 'boolean', default: false },
+  'max-documents': { type: 'string' },
+} as const;
+
 export const MAX_TEXT_FILE_BYTES = 3 * bufferConstants.MAX_STRING_LENGTH;
 
 /** Bytes per chunk of `folderFiles(...).readChunks` (the stream's `highWaterMark`). */

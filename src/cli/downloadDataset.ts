@@ -3,7 +3,6 @@ import { mkdir, open, rename, rm, rmdir, stat, type FileHandle } from 'node:fs/p
 import path from 'node:path';
 import {
   downloadDataset,
-  type DownloadProgress,
   type DownloadReport,
   type DownloadSink,
   type FetchFunction,
@@ -13,6 +12,7 @@ import { remoteDataset, type RemoteDataset } from '../core/datasets/sources';
 import { abortableDelay } from '../core/progress';
 import type { DatasetParser } from '../core/datasets/types';
 import { folderFiles } from './dataFolder';
+import { ProgressBar } from './progressBar';
 
 /** How long to wait for a server's answer (status and headers) before calling the host unreachable. */
 export const CONNECT_TIMEOUT_MS = 15_000;
@@ -132,68 +132,6 @@ export function folderSink(folder: string): DownloadSink {
   };
 }
 
-/**
- * Download progress on a stream (stderr): a bar redrawn in place on a terminal, else one line when a file
- * starts and one when it is done, so that logs stay readable.
- */
-export class DownloadProgressPrinter {
-  private current = '';
-  private started = 0;
-  private lastDraw = 0;
-  private last: DownloadProgress | undefined;
-  private readonly tty: boolean;
-
-  constructor(private readonly stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr) {
-    this.tty = Boolean(stream.isTTY);
-  }
-
-  readonly update = (event: DownloadProgress): void => {
-    if (event.stage !== this.current) {
-      this.finish();
-      this.current = event.stage;
-      this.started = performance.now();
-      if (!this.tty) {
-        const size = event.total > 0 ? ` (${megabytes(event.total)})` : '';
-        this.stream.write(`${event.stage}${size} ...\n`);
-      }
-    }
-    this.last = event;
-    const now = performance.now();
-    if (this.tty && now - this.lastDraw > 100) {
-      this.lastDraw = now;
-      this.draw(event);
-    }
-  };
-
-  private draw(event: DownloadProgress): void {
-    const width = 24;
-    if (event.total > 0) {
-      const frac = Math.min(1, event.done / event.total);
-      const filled = Math.round(frac * width);
-      this.stream.write(
-        `\r${event.stage} ${'█'.repeat(filled)}${'░'.repeat(width - filled)} ` +
-          `${(frac * 100).toFixed(0).padStart(3)}% ${megabytes(event.done)} / ${megabytes(event.total)}`,
-      );
-    } else {
-      this.stream.write(`\r${event.stage} ${megabytes(event.done)}`);
-    }
-  }
-
-  /** Ends the current file's line with its size and time. */
-  finish(): void {
-    if (this.current === '' || this.last === undefined) return;
-    const seconds = ((performance.now() - this.started) / 1000).toFixed(1);
-    if (this.tty) {
-      this.draw(this.last);
-      this.stream.write(`  ${seconds}s\n`);
-    } else {
-      this.stream.write(`${this.current} done: ${megabytes(this.last.done)} in ${seconds}s\n`);
-    }
-    this.current = '';
-    this.last = undefined;
-  }
-}
-
 function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1)} MB`;
 }
@@ -265,7 +203,7 @@ export async function fetchRemoteDataset(
   );
   if (remote.large !== undefined) stream.write(`  note: ${remote.large}\n`);
   const created = await mkdir(folder, { recursive: true });
-  const printer = new DownloadProgressPrinter(stream);
+  const printer = new ProgressBar(stream, { unit: megabytes });
   const retries = options.retries ?? 2;
   try {
     const report = await downloadDataset(remote, {

@@ -3,7 +3,7 @@ import { createEmbedder } from '../core/embedding/embedderFactory';
 import { RemoteEmbedder } from '../core/embedding/remoteEmbedder';
 import { TransformersEmbedder } from '../core/embedding/transformersEmbedder';
 import { releaseEmbeddingModels } from '../core/embedding/transformersRuntime';
-import { loadDatasetFromSource, resolveDatasetSource } from './dataFolder';
+import { DATASET_ARG_OPTIONS, loadDatasetFromSource, resolveDatasetSource } from './dataFolder';
 import { ensureDatasetFiles } from './downloadDataset';
 import {
   describeRegisteredModels,
@@ -41,10 +41,7 @@ async function main(argv: string[]): Promise<void> {
     allowPositionals: true,
     strict: true,
     options: {
-      dataset: { type: 'string' },
-      'data-dir': { type: 'string' },
-      'no-download': { type: 'boolean', default: false },
-      'max-documents': { type: 'string' },
+      ...DATASET_ARG_OPTIONS,
       queries: { type: 'boolean', default: false },
       'list-models': { type: 'boolean', default: false },
       'server-url': { type: 'string' },

@@ -17,13 +17,11 @@ import {
   unescapeTemplate,
 } from '../core/embedding/templates';
 import type { ProgressListener } from '../core/progress';
-import { RemoteEmbedder } from '../core/embedding/remoteEmbedder';
 import { isRemoteEmbeddingModel, REMOTE_EMBEDDING_MODELS } from '../core/embedding/remoteModels';
-import { TransformersEmbedder } from '../core/embedding/transformersEmbedder';
 import { EmbeddingFileCache } from './embeddingFileCache';
 import { isFile, localModelFolder, requireModelFiles, unnamedOnnxHint } from './localModelFolder';
 import { useModelCacheFolder } from './modelCacheFolder';
-import { remoteEmbedderConfig, remoteEmbedderSettings } from './remoteEmbedding';
+import { remoteEmbedderSettings } from './remoteEmbedding';
 
 /**
  * The embedding options shared by `npm run experiment` and `npm run embed-docs`: the model (a registered
@@ -223,18 +221,4 @@ export function describeRegisteredModels(): string {
         `  document template ${JSON.stringify(m.templates.document)}\n`,
     ).join('')
   );
-}
-
-/** What an experiment's config.json records about its embedder, besides its id and dims. */
-export function embedderConfig(embedder: unknown): Record<string, unknown> {
-  if (embedder instanceof RemoteEmbedder) return remoteEmbedderConfig(embedder);
-  if (!(embedder instanceof TransformersEmbedder)) return {};
-  return {
-    embedding_device: embedder.device,
-    embedding_max_length: embedder.maxLength ?? null,
-    embedding_pooling: embedder.spec.pooling,
-    embedding_notes: embedder.notes,
-    /** Texts (distinct, documents and queries) whose vectors came from the cache, and those embedded. */
-    embedding_cache: { cached: embedder.totals.cached, embedded: embedder.totals.embedded },
-  };
 }

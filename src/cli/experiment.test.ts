@@ -195,7 +195,7 @@ describe('npm run experiment errors', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/Unknown option '--learning-rate'/);
     const types = await experiment(['--dataset', 'Clinc150', '--computation-types', 'optimised']);
-    expect(types.stderr).toContain('unknown computation type "optimised"');
+    expect(types.stderr).toContain('--computation-types has an unknown type "optimised"');
   });
 
   it('prints usage with --help', async () => {

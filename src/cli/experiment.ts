@@ -7,28 +7,26 @@ import {
   tooManyCandidatePairs,
 } from '../core/datasets/candidatePairMemory';
 import { createEmbedder } from '../core/embedding/embedderFactory';
-import { templatesConfig } from '../core/embedding/templates';
 import { releaseEmbeddingModels } from '../core/embedding/transformersRuntime';
 import { summarize } from '../core/experiment/outputs';
 import { runExperiment } from '../core/experiment/pipeline';
 import { releaseCrossEncoders } from '../core/teachers/crossEncoderModel';
 import { LlmHydeWriter } from '../core/teachers/llmHyde';
-import { createTeacher, defaultJudgeMode, llmTeacherModel } from '../core/teachers/teacherFactory';
-import { nodeTeacherSettings, teacherConfig } from './crossEncoderOptions';
+import { createTeacher } from '../core/teachers/teacherFactory';
+import { llmTeacherModel } from '../core/teachers/teacherNames';
+import { nodeTeacherSettings } from './crossEncoderOptions';
 import { loadDatasetFromSource, resolveDatasetSource } from './dataFolder';
 import { ensureDatasetFiles } from './downloadDataset';
-import { embedderConfig, nodeEmbedderSettings } from './embeddingOptions';
+import { nodeEmbedderSettings } from './embeddingOptions';
 import { formatLatency, measureRunLatency } from './experimentLatency';
+import { cliRunConfig } from './experimentConfig';
 import { EXPERIMENT_USAGE, parseExperimentOptions } from './experimentOptions';
 import { connectLlm } from './llmConnection';
 import { ProgressBar } from './progressBar';
 import { quietTfjsNodeHint } from './quietTfjs';
 import { runCli } from './runCli';
 import { commitRunFolder, discardStaging, openStaging, planRunFolder } from './runFolder';
-import { outputKinds } from './outputsOption';
 import { writeExperiment, writeSummary } from './writeExperiment';
-import { packageVersions } from './versions';
-import { chooseImplementation } from '../core/refine/optimizer';
 
 /** `npm run experiment`: the reference's single-experiment runner (see --help). */
 async function main(argv: string[]): Promise<void> {
@@ -177,74 +175,27 @@ async function main(argv: string[]): Promise<void> {
 
   controller.signal.throwIfAborted();
   const staging = await openStaging(runFolder);
-  const llmTeacher = llmTeacherModel(options.teacher);
   const writeStart = performance.now();
   const summary = summarize(result, options.experimentName, options.method.randomSeed);
   if (latency) summary.latency_ms = latency;
-  const config = {
-    experiment_name: options.experimentName,
-    dataset: dataset.name,
-    dataset_spec: options.dataset,
-    data_dir: source.dataDir ?? null,
-    dataset_location: source.location,
-    max_documents: Number.isFinite(maxDocuments) ? maxDocuments : null,
-    dataset_notes: dataset.notes ?? [],
-    embedding_model: embedder.id,
-    embedding_model_spec: options.embedding.model,
-    teacher: teacher.id,
-    teacher_spec: options.teacher,
-    teacher_noise: options.teacher === 'noisy-gold' ? options.teacherNoise : null,
-    teacher_mode: llmTeacher ? (options.teacherMode ?? defaultJudgeMode(llmTeacher)) : null,
-    hyde_model: options.hydeModel ?? null,
-    llm_thinking: llm ? options.thinking : null,
-    llm_via: llm?.via ?? null,
-    computation_types: result.types,
-    lr: options.method.lr,
-    num_steps: options.method.numSteps,
-    total_scores: options.method.totalScores,
-    scores_from_top: options.method.scoresFromTop,
-    random_seed: options.method.randomSeed,
-    refit: options.method.refit,
-    record_every: options.method.recordEvery,
-    save_tensors: options.saveTensors,
-    save_embeddings: options.saveEmbeddings,
-    output_layout: options.outputLayout,
-    outputs: outputKinds(options.outputs),
-    embedding_batch_size: options.embedding.batchSize ?? null,
-    output_dir: path.resolve(options.outputDir),
-    backend: backend.name,
-    backend_adapter: backend.adapter,
-    // The optimizer implementation `refineQueries` picks for this backend (all three match the golden cases).
-    optimizer_implementation: chooseImplementation(),
-    embedding_dims: embedder.dims,
-    ...embedderConfig(embedder),
-    ...teacherConfig(teacher),
-    task_instruction: dataset.instruction,
-    // The templates as the reference's config records them: the instruction filled in, `{text}` left.
-    ...templatesConfig(embedder),
-    versions: packageVersions(),
-    timestamp: new Date().toISOString(),
-  };
-  const configColumns = {
-    dataset: config.dataset,
-    embedding_model: config.embedding_model,
-    teacher: config.teacher,
-    teacher_noise: config.teacher_noise,
-    lr: config.lr,
-    num_steps: config.num_steps,
-    total_scores: config.total_scores,
-    scores_from_top: config.scores_from_top,
-    random_seed: config.random_seed,
-    refit: config.refit,
-    backend: config.backend,
-  };
+  const config = cliRunConfig(options, {
+    dataset,
+    location: source.location,
+    dataDir: source.dataDir ?? null,
+    maxDocuments,
+    embedder,
+    teacher,
+    types: result.types,
+    backend,
+    llmVia: llm?.via ?? null,
+    now: new Date(),
+  });
   let dir: string;
   try {
     await writeExperiment(result, {
       dir: staging,
       signal: controller.signal,
       config,
-      configColumns,
       summary,
       saveTensors: options.saveTensors,
       saveEmbeddings: options.saveEmbeddings,

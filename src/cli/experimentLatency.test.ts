@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LATENCY_STAGES } from '../core/experiment/latency';
+import { LATENCY_STAGES } from '../core/experiment/latencyStages';
 import type { ExperimentSummary } from '../core/experiment/outputs';
 
 const run = promisify(execFile);

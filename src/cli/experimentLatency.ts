@@ -6,11 +6,13 @@ import { createEmbedder, type EmbedderSettings } from '../core/embedding/embedde
 import { TransformersEmbedder } from '../core/embedding/transformersEmbedder';
 import type { Embedder } from '../core/embedding/types';
 import type { MethodConfig } from '../core/experiment/config';
-import { LATENCY_STAGES, measureLatency, type LatencyReport } from '../core/experiment/latency';
+import { measureLatency, type LatencyReport } from '../core/experiment/latency';
+import { LATENCY_STAGES } from '../core/experiment/latencyStages';
 import type { ExperimentResult } from '../core/experiment/pipeline';
 import type { LongTaskOptions } from '../core/progress';
 import type { JudgeMode, ThinkingMode } from '../core/teachers/llmApi';
-import { createTeacher, crossEncoderTeacherModel, llmTeacherModel } from '../core/teachers/teacherFactory';
+import { createTeacher, crossEncoderTeacherModel } from '../core/teachers/teacherFactory';
+import { llmTeacherModel } from '../core/teachers/teacherNames';
 import type { Teacher } from '../core/teachers/types';
 
 export interface RunLatencyInputs {

@@ -1,3 +1,4 @@
+import { DATASET_ARG_OPTIONS } from './dataFolder';
 import { parseOutputsOption, type OutputSelection } from './outputsOption';
 import { parseArgs } from 'node:util';
 import { joinNegativeOptionValues } from './negativeOptionValues';
@@ -12,10 +13,10 @@ import {
   DEFAULT_METHOD,
   parseComputationTypes,
   REFIT_DEFAULT_LR,
-  validateMethod,
   type MethodConfig,
 } from '../core/experiment/config';
 import { OUTPUT_LAYOUTS, type OutputLayout } from '../core/experiment/runFiles';
+import { validateRunSpec, type RunSpec } from '../core/experiment/runSpec';
 import { datasetSpecSlug, parseDatasetSpec } from '../core/datasets/datasetSpec';
 import { DEFAULT_CROSS_ENCODER_MODEL } from '../core/teachers/crossEncoderModel';
 import { JUDGE_MODES, THINKING_MODES, type JudgeMode, type ThinkingMode } from '../core/teachers/llmApi';
@@ -129,6 +130,20 @@ ${EMBEDDING_USAGE}  --teacher NAME             gold | noisy-gold | cross-encoder
 
 const BACKENDS = ['auto', 'cpu', 'wasm', 'webgpu'];
 
+/** The run these options define (the rest of them say where and how it runs). */
+export function runSpecOfOptions(options: ExperimentOptions): RunSpec {
+  return {
+    dataset: options.dataset,
+    embeddingModel: options.embedding.model,
+    teacher: options.teacher,
+    teacherNoise: options.teacherNoise,
+    teacherMode: options.teacherMode,
+    hydeModel: options.hydeModel,
+    thinking: options.thinking,
+    method: options.method,
+  };
+}
+
 /** Parses argv (without node and script). Throws an Error with a readable message on a bad option. */
 export function parseExperimentOptions(argv: string[], now = new Date()): ExperimentOptions | 'help' {
   const { values, positionals } = parseArgs({
@@ -136,10 +151,7 @@ export function parseExperimentOptions(argv: string[], now = new Date()): Experi
     allowPositionals: true,
     strict: true,
     options: {
-      dataset: { type: 'string' },
-      'data-dir': { type: 'string' },
-      'no-download': { type: 'boolean', default: false },
-      'max-documents': { type: 'string' },
+      ...DATASET_ARG_OPTIONS,
       ...EMBEDDING_ARG_OPTIONS,
       teacher: { type: 'string' },
       'teacher-noise': { type: 'string', default: '0.2' },
@@ -192,13 +204,12 @@ export function parseExperimentOptions(argv: string[], now = new Date()): Experi
     refit: values.refit,
     recordEvery: intOption('record-every', values['record-every'], DEFAULT_METHOD.recordEvery),
   };
-  validateMethod(method);
   const outputLayout = outputLayoutOption(values['output-layout']);
   // The reference's query_updates.pt holds every step.
   if (outputLayout === 'reference' && values['save-tensors'] && method.recordEvery !== 1)
     throw new Error('--output-layout reference saves every step of a trajectory: leave --record-every at 1');
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
-  return {
+  const options: ExperimentOptions = {
     dataset: values.dataset,
     dataDir: values['data-dir'],
     download: !values['no-download'],
@@ -223,6 +234,8 @@ export function parseExperimentOptions(argv: string[], now = new Date()): Experi
     overwrite: values.overwrite,
     backend: values.backend as BackendPreference,
   };
+  validateRunSpec(runSpecOfOptions(options));
+  return options;
 }
 
 function numberOption(name: string, text: string): number {

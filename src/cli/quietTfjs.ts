@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * tfjs's cpu backend prints a banner recommending @tensorflow/tfjs-node on first use in Node. This project

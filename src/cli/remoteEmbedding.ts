@@ -3,7 +3,6 @@ import { upstreamConfigFromEnv } from '../../server/config';
 import { ProxyEmbeddingService } from '../../server/llm/embeddingService';
 import type { EmbedderSettings } from '../core/embedding/embedderFactory';
 import type { RemoteEmbeddingService } from '../core/embedding/remoteEmbeddingApi';
-import { RemoteEmbedder } from '../core/embedding/remoteEmbedder';
 import { RemoteEmbeddingHttpClient } from '../core/embedding/remoteEmbeddingHttpClient';
 import { remoteModelName } from '../core/embedding/remoteModels';
 import { EmbeddingFileCache } from './embeddingFileCache';
@@ -81,19 +80,5 @@ export function remoteEmbedderSettings(
       extra.serverUrl && options.useCache
         ? new EmbeddingFileCache(path.join(options.cacheDir, 'embeddings'))
         : undefined,
-  };
-}
-
-/** What an experiment's config.json records about a remote embedder. */
-export function remoteEmbedderConfig(embedder: RemoteEmbedder): Record<string, unknown> {
-  return {
-    embedding_via: embedder.via,
-    embedding_registered_model: embedder.registered ?? null,
-    /** Distinct texts found in the local cache, sent to the server, and of those answered from its cache. */
-    embedding_cache: {
-      cached: embedder.totals.cached,
-      embedded: embedder.totals.embedded,
-      server_cached: embedder.totals.serverCached,
-    },
   };
 }

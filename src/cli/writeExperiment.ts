@@ -2,12 +2,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConfigColumns, ExperimentSummary } from '../core/experiment/outputs';
 import type { ExperimentResult } from '../core/experiment/pipeline';
+import type { RunConfig } from '../core/experiment/runRecord';
 import { experimentFiles, type OutputLayout, type RunFile } from '../core/experiment/runFiles';
 import { writeRunFilesInParallel } from './runFileWorkers';
 
 export interface WriteOptions {
   dir: string;
-  config: Record<string, unknown>;
+  config: RunConfig;
   /** Default: `configColumnsOf(config)`. */
   configColumns?: ConfigColumns;
   summary: ExperimentSummary;

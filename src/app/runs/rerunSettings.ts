@@ -1,9 +1,6 @@
-import {
-  COMPUTATION_TYPES,
-  DEFAULT_METHOD,
-  HYDE_TYPES,
-  type ComputationType,
-} from '../../core/experiment/config';
+import { DEFAULT_METHOD, HYDE_TYPES } from '../../core/experiment/config';
+import type { RunConfig } from '../../core/experiment/runRecord';
+import { runSpecOf } from '../../core/experiment/runSpec';
 import { registeredModelNames } from '../../core/embedding/modelRegistry';
 import { DATASET_PARSERS } from '../../core/datasets/registry';
 import { DOWNLOADABLE_DATASETS } from '../data/datasetSource';
@@ -17,41 +14,20 @@ import type { SavedRun } from '../storage/runHistory';
 
 export type RunSettings = SavedRun['settings'];
 
-const text = (value: unknown): string | undefined =>
-  typeof value === 'string' && value !== '' ? value : undefined;
-const num = (value: unknown, fallback: number): number =>
-  typeof value === 'number' && Number.isFinite(value) ? value : fallback;
-
-/** The embedder name to ask for: the spec the run was given (an LSA embedder's id carries its seed). */
-function embedderName(config: Record<string, unknown>): string {
-  const name = text(config.embedding_model_spec) ?? text(config.embedding_model) ?? 'lsa';
-  return /^(lsa(?:-\d+)?)-seed\d+$/i.exec(name)?.[1] ?? name;
-}
-
-export function runSettingsOf(config: Record<string, unknown>): RunSettings {
-  const types = Array.isArray(config.computation_types)
-    ? (config.computation_types as unknown[]).filter((t): t is ComputationType =>
-        (COMPUTATION_TYPES as readonly unknown[]).includes(t),
-      )
-    : DEFAULT_METHOD.computationTypes;
-  const teacher = text(config.teacher_spec) ?? text(config.teacher) ?? 'gold';
-  const dataset = text(config.dataset_spec) ?? text(config.dataset) ?? 'unknown';
+export function runSettingsOf(config: RunConfig): RunSettings {
+  const spec = runSpecOf(config);
+  const dataset = spec.dataset || 'unknown';
   return {
     // The registry's spelling, as the dataset picker names it.
     dataset: DATASET_PARSERS.find((p) => p.name.toLowerCase() === dataset.toLowerCase())?.name ?? dataset,
-    embeddingModel: embedderName(config),
-    teacher,
-    teacherNoise: num(config.teacher_noise, 0.2),
+    embeddingModel: spec.embeddingModel || 'lsa',
+    teacher: spec.teacher,
+    teacherNoise: spec.teacherNoise,
     backend: 'auto',
     method: {
-      ...DEFAULT_METHOD,
-      computationTypes: types.filter((t) => !HYDE_TYPES.includes(t)),
-      lr: num(config.lr, DEFAULT_METHOD.lr),
-      numSteps: num(config.num_steps, DEFAULT_METHOD.numSteps),
-      totalScores: num(config.total_scores, DEFAULT_METHOD.totalScores),
-      scoresFromTop: num(config.scores_from_top, DEFAULT_METHOD.scoresFromTop),
-      randomSeed: num(config.random_seed, DEFAULT_METHOD.randomSeed),
-      refit: config.refit === true,
+      ...spec.method,
+      computationTypes: spec.method.computationTypes.filter((t) => !HYDE_TYPES.includes(t)),
+      recordEvery: DEFAULT_METHOD.recordEvery,
     },
   };
 }

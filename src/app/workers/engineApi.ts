@@ -1,15 +1,16 @@
 import type { BackendInfo, BackendPreference } from '../../core/compute/backend';
 import { createEmbedder } from '../../core/embedding/embedderFactory';
-import { templatesConfig } from '../../core/embedding/templates';
 import { TransformersEmbedder } from '../../core/embedding/transformersEmbedder';
 import { HYDE_TYPES, type ComputationType, type MethodConfig } from '../../core/experiment/config';
 import { summarize, type ExperimentSummary } from '../../core/experiment/outputs';
-import { runExperiment, type ExperimentResult } from '../../core/experiment/pipeline';
+import { runExperiment } from '../../core/experiment/pipeline';
 import { experimentZip } from '../../core/experiment/runArchive';
 import { measureLatency, type LatencyReport } from '../../core/experiment/latency';
 import type { Embedder } from '../../core/embedding/types';
+import type { RunConfig } from '../../core/experiment/runRecord';
+import { validateRunSpec } from '../../core/experiment/runSpec';
 import type { Teacher } from '../../core/teachers/types';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { QueryProjector, type QueryProjection } from '../../core/experiment/queryProjection';
 import { RefinementSession, type QueryView } from '../../core/experiment/session';
 import {
@@ -21,35 +22,23 @@ import {
   type TeacherStudentView,
 } from '../../core/experiment/queryTeaching';
 import type { RankingMetrics } from '../../core/metrics/rankingMetrics';
-import {
-  chooseImplementation,
-  refineQueries,
-  type OptimizerParams,
-  type RefineImplementation,
-  type RefinementProblem,
-  type RefinementResult,
-} from '../../core/refine/optimizer';
+import { chooseImplementation } from '../../core/refine/optimizer';
 import { CrossEncoderTeacher } from '../../core/teachers/crossEncoderTeacher';
 import { createTeacher } from '../../core/teachers/teacherFactory';
 import type { JudgeMode } from '../../core/teachers/llmApi';
 import { LlmHttpClient } from '../../core/teachers/llmHttpClient';
 import { LlmHydeWriter } from '../../core/teachers/llmHyde';
-import { initBrowserBackend } from '../compute/browserBackends';
 import { loadDatasetSource, type DatasetSource } from '../data/datasetSource';
-import {
-  browserEmbedderSettings,
-  clearEmbeddingCache,
-  configureModelHost,
-  embedTexts,
-  type EmbeddingRunOptions,
-} from './embeddingService';
+import { browserEmbedderSettings, type EmbeddingRunOptions } from './embeddingService';
 import type { CallContext } from './rpc';
 import { isRemoteEmbeddingModel, remoteBrowserEmbedderSettings } from './remoteEmbedding';
-import { browserCrossEncoderSettings, crossEncodeTexts } from './crossEncoderService';
-import { benchmarkDemo, type BrowserBenchmark } from './engineBenchmark';
+import { browserCrossEncoderSettings } from './crossEncoderService';
 import type { OpenedRunSession } from '../../core/experiment/openedRun';
 import type { RunSource } from '../runs/runSource';
 import { openRunSession, type OpenedRunResponse } from './openRunService';
+import { engineProbes } from './engineProbes';
+import { exclusive, initWorkerBackend, workerBackend } from './workerLock';
+import { browserRunConfig, browserRunSpec } from './browserRunConfig';
 
 export interface ExperimentRequest {
   source: DatasetSource;
@@ -86,7 +75,7 @@ let session: RefinementSession | undefined;
 /** What the current session was run with, for its exports. */
 let lastRun:
   | {
-      config: Record<string, unknown>;
+      config: RunConfig;
       /** For the latency report: the run's teacher, its embedder, and an uncached copy of a neural one. */
       teacher: Teacher;
       embedder: Embedder;
@@ -125,22 +114,14 @@ function withOptimized(types: ComputationType[]): ComputationType[] {
   return types.includes('optimized') ? types : [...types, 'optimized'];
 }
 
-let lock: Promise<unknown> = Promise.resolve();
-
 /**
- * Runs tensor work one call at a time. Calls arrive concurrently (the UI's run, a test's or a benchmark's
- * backend switch); interleaved, a backend change in the middle of a run would strand its tensors.
+ * The engine as the compute worker serves it (see engine.worker.ts): the explorer's session (a run, its
+ * queries, maps, teaching views, exports and latency, or an opened run) here, and the automation and
+ * benchmark probes (engineProbes.ts).
  */
-function exclusive<T>(work: () => Promise<T>): Promise<T> {
-  const run = lock.then(work, work);
-  lock = run.catch(() => undefined);
-  return run;
-}
-
-/** The engine as the compute worker serves it (see engine.worker.ts). */
 export const engineApi = {
   async init(preference: BackendPreference): Promise<BackendInfo> {
-    return exclusive(() => initBrowserBackend(preference));
+    return exclusive(() => initWorkerBackend(preference));
   },
 
   /**
@@ -207,7 +188,7 @@ export const engineApi = {
         experiment_name: request.name,
         what_if_edited_queries: session.editedQueryIds(),
       };
-      const summary = summarize(session.result, request.name, lastRun.config.random_seed as number);
+      const summary = summarize(session.result, request.name, lastRun.config.random_seed ?? 42);
       if (lastRun.latency) summary.latency_ms = lastRun.latency;
       const zip = await experimentZip(session.result, {
         config,
@@ -284,42 +265,7 @@ export const engineApi = {
     });
   },
 
-  /** Neural embeddings of texts (the automation surface, and checking a model before a run). */
-  embed: embedTexts,
-  /** Cross-encoder scores of (query, document) pairs (the automation surface, and checking a model). */
-  crossEncode: crossEncodeTexts,
-  /** Where Hub ids download from (default the Hub; the app server's mirror is `/hf/`). */
-  configureModels: configureModelHost,
-  clearEmbeddingCache: async () => clearEmbeddingCache(),
-
-  /** Times the explorer's stages on the demo with `backend` (see scripts/benchBrowser.ts). */
-  async benchmark(request: { backend: BackendPreference }): Promise<BrowserBenchmark> {
-    return exclusive(async () => benchmarkDemo(await initBrowserBackend(request.backend)));
-  },
-
-  /** The optimizer alone, for the browser golden tests and benchmarks. */
-  async refine(
-    request: {
-      problems: RefinementProblem[];
-      params: OptimizerParams;
-      /** Default `auto`; the e2e tests name each implementation to check them against each other. */
-      implementation?: RefineImplementation;
-    },
-    context: CallContext,
-  ): Promise<RefinementResult> {
-    return exclusive(async () => {
-      const result = await refineQueries(request.problems, request.params, {
-        signal: context.signal,
-        implementation: request.implementation,
-      });
-      context.transfer(
-        result.refined.data.buffer,
-        result.lossPerStep.data.buffer,
-        result.snapshots.data.buffer,
-      );
-      return result;
-    });
-  },
+  ...engineProbes,
 };
 
 export type EngineApi = typeof engineApi;
@@ -331,6 +277,12 @@ export type EngineApi = typeof engineApi;
 async function runAll(request: ExperimentRequest, context: CallContext): Promise<ExperimentResponse> {
   const options = { signal: context.signal, onProgress: context.onProgress };
   const seed = request.method.randomSeed;
+  // The explorer always shows the refined ranking; a HyDE model adds the HyDE types (as the CLI's `all`).
+  const types = withOptimized(request.method.computationTypes);
+  if (request.hydeModel) for (const t of HYDE_TYPES) if (!types.includes(t)) types.push(t);
+  const method = { ...request.method, computationTypes: types };
+  const spec = { ...browserRunSpec(request), method };
+  validateRunSpec(spec);
   context.onProgress({ stage: 'load dataset', done: 0, total: 1 });
   const dataset = await loadDatasetSource(request.source, {
     signal: context.signal,
@@ -358,24 +310,25 @@ async function runAll(request: ExperimentRequest, context: CallContext): Promise
     crossEncoder: teacherRun.crossEncoder,
   });
   const hyde = request.hydeModel ? new LlmHydeWriter(llm, { model: request.hydeModel }) : undefined;
-  const types = withOptimized(request.method.computationTypes).filter((t) => hyde || !HYDE_TYPES.includes(t));
-  if (hyde) for (const t of HYDE_TYPES) if (!types.includes(t)) types.push(t);
-  const method = { ...request.method, computationTypes: types };
   const result = await runExperiment({ dataset, embedder, teacher, method, hyde }, options);
   session?.dispose();
   session = new RefinementSession(result, method);
   opened?.dispose();
   opened = undefined;
   lastRun = {
-    config: browserRunConfig(
-      request,
-      dataset.name,
-      dataset.instruction,
+    config: browserRunConfig(request, spec, {
+      dataset,
       embedder,
-      teacher.id,
-      method,
-      result,
-    ),
+      teacher,
+      types: result.types,
+      backend: {
+        name: tf.getBackend(),
+        adapter: workerBackend()?.name === tf.getBackend() ? workerBackend()!.adapter : tf.getBackend(),
+      },
+      optimizerImplementation: chooseImplementation(),
+      tfjsVersion: tf.version_core,
+      now: new Date(),
+    }),
     teacher,
     embedder,
     uncachedEmbedder: () =>
@@ -398,42 +351,5 @@ async function runAll(request: ExperimentRequest, context: CallContext): Promise
       text: q.text,
       metrics: Object.fromEntries(result.types.map((t) => [t, result.metrics[t][i]])),
     })),
-  };
-}
-
-/** config.json of a browser run, with the CLI's keys so that exports read the same. */
-function browserRunConfig(
-  request: ExperimentRequest,
-  dataset: string,
-  instruction: string,
-  embedder: Embedder,
-  teacher: string,
-  method: MethodConfig,
-  result: ExperimentResult,
-): Record<string, unknown> {
-  return {
-    dataset,
-    embedding_model: embedder.id,
-    teacher,
-    teacher_noise: request.teacher === 'noisy-gold' ? request.teacherNoise : null,
-    teacher_mode: request.teacher.startsWith('llm:') ? request.teacherMode : null,
-    hyde_model: request.hydeModel ?? null,
-    computation_types: result.types,
-    lr: method.lr,
-    num_steps: method.numSteps,
-    total_scores: method.totalScores,
-    scores_from_top: method.scoresFromTop,
-    random_seed: method.randomSeed,
-    refit: method.refit,
-    record_every: method.recordEvery,
-    backend: tf.getBackend(),
-    optimizer_implementation: chooseImplementation(),
-    embedding_dims: embedder.dims,
-    task_instruction: instruction,
-    // The templates as the reference's config records them: the instruction filled in, `{text}` left.
-    ...templatesConfig(embedder),
-    versions: { tfjs: tf.version.tfjs },
-    timestamp: new Date().toISOString(),
-    source: 'browser',
   };
 }

@@ -1,3 +1,4 @@
+import type { RunConfig } from '../../core/experiment/runRecord';
 import { readRunFolder, OpenedRunSession } from '../../core/experiment/openedRun';
 import type { ProjectionSettings } from '../../core/experiment/queryProjection';
 import { fillDocumentTexts } from '../runs/runDocumentTexts';
@@ -13,7 +14,7 @@ export interface OpenedRunInfo {
   source: RunSource['kind'];
   serverName?: string;
   /** The run's settings (config.json keys; a reference run's arguments mapped onto them). */
-  config: Record<string, unknown>;
+  config: RunConfig;
   /** What the files lack, one sentence each (no embeddings, no trajectories, ...). */
   notes: string[];
   /** Milliseconds from the first file read to the response. */

@@ -1,4 +1,9 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+// The backends this project runs on (webgpu is imported by the browser and by `--backend webgpu`): tfjs-core
+// alone registers none, and the whole @tensorflow/tfjs would add webgl, layers, converter and data. A name
+// is imported from the cpu backend, not just the module: its Node build is not listed among its package's
+// side effects, so a bundler (esbuild) would drop a bare import.
+import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 
 export type BackendName = 'webgpu' | 'wasm' | 'cpu';
@@ -58,9 +63,9 @@ export async function initBackend(
     await tf.ready();
     const adapter =
       name === 'webgpu' ? (webgpuAdapter?.description ?? 'WebGPU') : await describeAdapter(name);
-    return { name, adapter, tfjsVersion: tf.version.tfjs, skipped: failures };
+    return { name, adapter, tfjsVersion: tf.version_core, skipped: failures };
   }
-  throw new Error(`No usable compute backend (${failures.join('; ')}). Try --backend cpu.`);
+  throw new Error(`No usable compute backend (${failures.join('; ')}). Try the cpu backend.`);
 }
 
 async function describeAdapter(name: 'wasm' | 'cpu'): Promise<string> {
@@ -69,7 +74,7 @@ async function describeAdapter(name: 'wasm' | 'cpu'): Promise<string> {
     const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
     return `WebAssembly${simd ? ' SIMD' : ''}${threads ? ' multi-threaded' : ' single-threaded'}`;
   }
-  if (name === 'cpu') return 'JavaScript (tfjs cpu)';
+  if (name === 'cpu') return `JavaScript (tfjs-backend-cpu ${version_cpu})`;
   const backend = tf.backend() as unknown as {
     adapterInfo?: { vendor?: string; architecture?: string; isFallbackAdapter?: boolean };
   };

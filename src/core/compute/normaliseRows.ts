@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** The floor on a vector norm in every cosine of the engine: cosine = dot / max(|a||b|, 1e-8). */
 export const COSINE_EPS = 1e-8;

@@ -70,6 +70,11 @@ export function parserForSpec(spec: DatasetSpec): DatasetParser {
   }
 }
 
+/** A spec as `parseDatasetSpec` reads it: the name, or `<kind>:<path>`. */
+export function formatDatasetSpec(spec: DatasetSpec): string {
+  return spec.kind === 'named' ? spec.name : `${spec.kind}:${spec.path}`;
+}
+
 /** A short name for a spec, safe in file names: the dataset name, or `<kind>-<last path segment>`. */
 export function datasetSpecSlug(spec: DatasetSpec): string {
   const raw =

@@ -1,5 +1,6 @@
-import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
+import { ZipStream } from './zipStream';
 import { throwIfAborted, type ProgressEvent } from '../progress';
+import { withRetries } from '../retry';
 import {
   mirroredUrl,
   remoteFileTargets,
@@ -121,21 +122,25 @@ export async function downloadDataset(
   const delay = options.retryDelayMs ?? 1000;
   for (const [fileIndex, { file, missing }] of todo.entries()) {
     const url = mirroredUrl(file.url, options.mirror);
-    for (let attempt = 0; ; attempt++) {
-      throwIfAborted(signal);
-      try {
-        const result = await fetchOnce(source, file, url, missing, options, fileIndex, todo.length);
-        report.bytes += result.bytes;
-        report.written.push(...result.written);
-        break;
-      } catch (error) {
+    const result = await withRetries(
+      () => {
         throwIfAborted(signal);
-        const failure = asDownloadError(error, url);
-        if (!failure.retryable || attempt >= retries) throw explain(failure, source, sink, todo, fileIndex);
-        options.onRetry?.(failure, attempt + 1, delay * 2 ** attempt);
-        await options.wait?.(delay * 2 ** attempt, signal);
-      }
-    }
+        return fetchOnce(source, file, url, missing, options, fileIndex, todo.length);
+      },
+      {
+        retries,
+        failure: (error, retry) => {
+          throwIfAborted(signal);
+          const failure = asDownloadError(error, url);
+          return { error: failure, retryable: failure.retryable, delayMs: delay * 2 ** retry };
+        },
+        giveUp: (failure) => explain(failure, source, sink, todo, fileIndex),
+        onRetry: options.onRetry,
+        wait: options.wait ?? (() => Promise.resolve()),
+      },
+    );
+    report.bytes += result.bytes;
+    report.written.push(...result.written);
   }
   return report;
 }
@@ -275,23 +280,17 @@ class PlainFile implements FileWriter {
   }
 }
 
-/** The last bytes of a zip that can hold its end-of-central-directory record (22 bytes + a comment). */
-const EOCD_WINDOW = 22 + 0xffff;
-
 /**
- * Unpacks a zip as it arrives (fflate's streaming `Unzip`), writing the wanted entries through the sink.
- * fflate calls back synchronously, so the sink's writes are queued and awaited after every pushed chunk.
+ * Unpacks a zip as it arrives (`ZipStream`), writing the wanted entries through the sink. The reader calls
+ * back synchronously, so the sink's writes are queued and awaited after every chunk.
  */
 class ZipExtraction implements FileWriter {
-  private readonly unzip: Unzip;
+  private readonly zip: ZipStream;
   private readonly wanted: Map<string, string>;
   private readonly files = new Map<string, SinkFile>();
   /** Targets whose entry was found (a repeated entry name keeps its first copy). */
   private readonly claimed = new Set<string>();
   private queue: Promise<void> = Promise.resolve();
-  private failure: Error | undefined;
-  private tail = new Uint8Array(0);
-  private open: string | undefined;
 
   constructor(
     entries: readonly ZipEntryTarget[],
@@ -299,43 +298,18 @@ class ZipExtraction implements FileWriter {
     private readonly url: string,
   ) {
     this.wanted = new Map(entries.map((e) => [e.entry, e.target]));
-    this.unzip = new Unzip((entry) => this.onEntry(entry));
-    this.unzip.register(UnzipInflate);
-  }
-
-  private onEntry(entry: UnzipFile): void {
-    if (this.failure !== undefined || entry.name.endsWith('/')) return;
-    const target = this.wanted.get(entry.name);
-    const keep = target !== undefined && !this.claimed.has(target);
-    if (keep) this.claimed.add(target);
-    if (keep) this.enqueue(async () => void this.files.set(target, await this.sink.create(target)));
-    // Every entry is started (its data then streams through instead of piling up in fflate's buffers); the
-    // data of unwanted entries is dropped.
-    const name = entry.name;
-    this.open = name;
-    entry.ondata = (error, data, final) => {
-      if (error !== null) {
-        if (keep) this.fail(this.archiveError(`cannot read entry "${name}": ${error.message}`, error));
-        return;
-      }
-      if (keep) this.enqueue(() => this.files.get(target)!.write(data));
-      if (final) this.open = undefined;
-    };
-    try {
-      entry.start();
-    } catch (error) {
-      if (keep)
-        this.fail(this.archiveError(`cannot read entry "${name}": ${(error as Error).message}`, error));
-    }
+    this.zip = new ZipStream((name) => {
+      const target = this.wanted.get(name);
+      if (target === undefined || this.claimed.has(target)) return undefined;
+      this.claimed.add(target);
+      this.enqueue(async () => void this.files.set(target, await this.sink.create(target)));
+      return (data) => this.enqueue(() => this.files.get(target)!.write(data));
+    });
   }
 
   private enqueue(task: () => Promise<void>): void {
-    this.queue = this.queue.then(() => (this.failure === undefined ? task() : undefined));
-    this.queue.catch((error: unknown) => this.fail(error as Error));
-  }
-
-  private fail(error: Error): void {
-    this.failure ??= error;
+    this.queue = this.queue.then(() => (this.zip.failure === undefined ? task() : undefined));
+    this.queue.catch((error: unknown) => this.zip.fail({ kind: 'caller', error: error as Error }));
   }
 
   private archiveError(what: string, cause?: unknown): DownloadError {
@@ -344,38 +318,13 @@ class ZipExtraction implements FileWriter {
     });
   }
 
-  private push(chunk: Uint8Array, final: boolean): void {
-    try {
-      this.unzip.push(chunk, final);
-    } catch (error) {
-      const message = (error as Error).message;
-      this.fail(
-        this.open === undefined
-          ? this.archiveError(message, error)
-          : this.archiveError(`the archive ends inside entry "${this.open}" (${message})`, error),
-      );
-    }
-  }
-
   async write(chunk: Uint8Array): Promise<void> {
-    const joined = new Uint8Array(this.tail.length + chunk.length);
-    joined.set(this.tail);
-    joined.set(chunk, this.tail.length);
-    this.tail = joined.length > EOCD_WINDOW ? joined.slice(joined.length - EOCD_WINDOW) : joined;
-    this.push(chunk, false);
+    this.zip.push(chunk);
     await this.settle();
   }
 
   async finish(): Promise<void> {
-    if (!hasEndOfCentralDirectory(this.tail)) {
-      this.fail(
-        this.archiveError(
-          'it has no end-of-central-directory record (the file is truncated or not a zip archive)',
-        ),
-      );
-    } else {
-      this.push(new Uint8Array(0), true);
-    }
+    this.zip.end();
     await this.settle();
     const missing = [...this.wanted].filter(([, target]) => !this.files.has(target)).map(([entry]) => entry);
     if (missing.length > 0) {
@@ -383,9 +332,28 @@ class ZipExtraction implements FileWriter {
     }
   }
 
+  /** Waits for the queued writes; throws the first failure, of the archive or of the sink. */
   private async settle(): Promise<void> {
     await this.queue.catch(() => undefined);
-    if (this.failure !== undefined) throw this.failure;
+    const failure = this.zip.failure;
+    if (failure === undefined) return;
+    switch (failure.kind) {
+      case 'caller':
+        throw failure.error;
+      case 'incomplete':
+        throw this.archiveError(
+          'it has no end-of-central-directory record (the file is truncated or not a zip archive)',
+        );
+      case 'entry':
+        throw this.archiveError(`cannot read entry "${failure.entry}": ${failure.detail}`, failure.cause);
+      case 'unreadable':
+        throw this.archiveError(failure.detail, failure.cause);
+      case 'truncated':
+        throw this.archiveError(
+          `the archive ends inside entry "${failure.entry}"` + (failure.detail ? ` (${failure.detail})` : ''),
+          failure.cause,
+        );
+    }
   }
 
   async commit(): Promise<string[]> {
@@ -401,17 +369,6 @@ class ZipExtraction implements FileWriter {
     await this.queue.catch(() => undefined);
     for (const file of this.files.values()) await file.discard();
   }
-}
-
-/** Whether `tail` (the last bytes of an archive) ends with a complete end-of-central-directory record. */
-function hasEndOfCentralDirectory(tail: Uint8Array): boolean {
-  for (let i = tail.length - 22; i >= 0; i--) {
-    if (tail[i] === 0x50 && tail[i + 1] === 0x4b && tail[i + 2] === 0x05 && tail[i + 3] === 0x06) {
-      const commentLength = tail[i + 20] | (tail[i + 21] << 8);
-      if (i + 22 + commentLength === tail.length) return true;
-    }
-  }
-  return false;
 }
 
 function asDownloadError(error: unknown, url: string): DownloadError {

@@ -1,4 +1,5 @@
-import { sha256Hex } from './sha256';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 
 /** One embedding to store: its content address and the complete vector. */
 export interface EmbeddingCacheEntry {
@@ -38,18 +39,19 @@ export interface EmbeddingKeyParts {
  * WebGPU, WASM and CPU give the same vectors up to float rounding.
  */
 export function embeddingCacheKey(parts: EmbeddingKeyParts, templatedText: string): string {
-  return sha256Hex(
-    JSON.stringify([
-      'embedding-v1',
-      parts.model,
-      parts.revision,
-      parts.dtype,
-      parts.pooling,
-      parts.normalize,
-      parts.maxLength,
-      templatedText,
-    ]),
-  );
+  // Synchronous and the same everywhere: browsers (also outside secure contexts, where `crypto.subtle` is
+  // missing), workers and Node.
+  const text = JSON.stringify([
+    'embedding-v1',
+    parts.model,
+    parts.revision,
+    parts.dtype,
+    parts.pooling,
+    parts.normalize,
+    parts.maxLength,
+    templatedText,
+  ]);
+  return bytesToHex(sha256(utf8ToBytes(text)));
 }
 
 /**

@@ -89,7 +89,10 @@ export class LsaEmbedder implements Embedder {
     const { signal, onProgress } = options;
     throwIfAborted(signal);
     if (documents.length === 0) throw new Error('LSA embedder: cannot fit on an empty corpus');
-    onProgress?.({ stage: 'LSA: TF-IDF', done: 0, total: 1 });
+    // One scale for the whole fit, TF-IDF its first unit and the SVD's passes after it, so that a bar shown
+    // for the fit (the pipeline's "fit embedder") only moves forward.
+    const report = (done: number, total: number) => onProgress?.({ stage: 'LSA: fit', done, total });
+    report(0, 1);
     const vectorizer = new TfidfVectorizer({ maxVocabulary: this.maxVocabulary });
     const tfidf = vectorizer.fitTransform(documents);
     if (tfidf.cols === 0) {
@@ -98,7 +101,6 @@ export class LsaEmbedder implements Embedder {
           'other than common English stop words); pick a neural embedder for this corpus',
       );
     }
-    onProgress?.({ stage: 'LSA: TF-IDF', done: 1, total: 1 });
     await yieldToEventLoop();
     throwIfAborted(signal);
 
@@ -107,8 +109,7 @@ export class LsaEmbedder implements Embedder {
       oversamples: 10,
       powerIterations: this.powerIterations,
       signal,
-      onProgress,
-      stage: 'LSA: SVD',
+      onProgress: (e) => report(1 + e.done, 1 + e.total),
     });
     const dims = svd.rank;
     const terms = tfidf.cols;

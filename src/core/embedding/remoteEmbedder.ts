@@ -107,6 +107,19 @@ export class RemoteEmbedder implements Embedder {
     return findRemoteModel(this.model)?.name;
   }
 
+  configFields(): Record<string, unknown> {
+    return {
+      embedding_via: this.via,
+      embedding_registered_model: this.registered ?? null,
+      /** Distinct texts found in the local cache, sent to the server, and of those answered from its cache. */
+      embedding_cache: {
+        cached: this.totals.cached,
+        embedded: this.totals.embedded,
+        server_cached: this.totals.serverCached,
+      },
+    };
+  }
+
   async fit(): Promise<void> {}
 
   /** The text the upstream embeds for a query (the server templates it the same way: `embedderInput`). */

@@ -127,6 +127,17 @@ export class TransformersEmbedder implements Embedder {
     return this.runner.model?.maxLength ?? this.spec.maxLength;
   }
 
+  configFields(): Record<string, unknown> {
+    return {
+      embedding_device: this.device,
+      embedding_max_length: this.maxLength ?? null,
+      embedding_pooling: this.spec.pooling,
+      embedding_notes: this.notes,
+      /** Texts (distinct, documents and queries) whose vectors came from the cache, and those embedded. */
+      embedding_cache: { cached: this.totals.cached, embedded: this.totals.embedded },
+    };
+  }
+
   async fit(): Promise<void> {}
 
   /** The text the model sees for a query (templated, newlines made spaces: see `embedderInput`). */

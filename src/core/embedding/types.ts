@@ -16,6 +16,11 @@ export interface Embedder {
    * config.json records, see `templatesConfig`); absent for an embedder that takes texts as they are (LSA).
    */
   readonly templates?: EmbeddingTemplates;
+  /**
+   * What config.json records about this embedder besides its id, dims and templates (device, pooling, cache
+   * use, ...), read when the run is written; absent where there is nothing more to say (LSA).
+   */
+  configFields?(): Record<string, unknown>;
   /** Prepares the embedder on the corpus documents; a no-op for pretrained models. */
   fit(documents: string[], options?: LongTaskOptions): Promise<void>;
   embedDocuments(texts: string[], options?: LongTaskOptions): Promise<Matrix>;

@@ -1,3 +1,5 @@
+import { RunSpecError, type RunSpecField, type RunSpecProblem } from './runSpecError';
+
 /** What an experiment computes, one ranking per type (DESIGN.md, "Computation types"). */
 export const COMPUTATION_TYPES = [
   'original',
@@ -10,7 +12,7 @@ export const COMPUTATION_TYPES = [
 export type ComputationType = (typeof COMPUTATION_TYPES)[number];
 
 /**
- * The types that need an LLM to write a hypothetical document per query (HyDE, `--hyde-model`): `hyde` ranks
+ * The types that need an LLM to write a hypothetical document per query (HyDE, a `hyde_model`): `hyde` ranks
  * by the embedded passage instead of the query, `optimized_hyde` refines that embedding.
  */
 export const HYDE_TYPES: readonly ComputationType[] = ['hyde', 'optimized_hyde'];
@@ -48,24 +50,34 @@ export const DEFAULT_METHOD: MethodConfig = {
 export const REFIT_DEFAULT_LR = 0.005;
 
 /**
- * A `--computation-types` list. `all` means every type this run can compute: the HyDE types only when an LLM
- * writes the passages (`hyde`: `--hyde-model` given); naming a HyDE type without one is an error.
+ * A computation-types list (names separated by commas or spaces). `all` means every type this run can
+ * compute: the HyDE types only when an LLM writes the passages (`hyde`: a HyDE model is named); naming a HyDE
+ * type without one is an error. Errors name the run record's fields (`RunSpecError`).
  */
 export function parseComputationTypes(text: string, options: { hyde?: boolean } = {}): ComputationType[] {
   const names = text.split(/[\s,]+/).filter(Boolean);
-  if (names.length === 0) throw new Error('computation-types: give at least one type');
+  if (names.length === 0)
+    throw new RunSpecError([{ field: 'computation_types', message: 'give at least one type' }]);
   const available = options.hyde ? COMPUTATION_TYPES : BASE_COMPUTATION_TYPES;
   if (names.includes('all')) return [...available];
   for (const name of names) {
     if (!(COMPUTATION_TYPES as readonly string[]).includes(name))
-      throw new Error(`unknown computation type "${name}"; known: ${COMPUTATION_TYPES.join(', ')}, all`);
+      throw new RunSpecError([
+        {
+          field: 'computation_types',
+          message: `has an unknown type "${name}"; known: ${COMPUTATION_TYPES.join(', ')}, all`,
+        },
+      ]);
     if (!available.includes(name as ComputationType))
-      throw new Error(
-        `computation type "${name}" needs an LLM to write hypothetical documents: pass --hyde-model <model>`,
-      );
+      throw new RunSpecError([{ field: 'computation_types', message: hydeNeedsModel(name) }]);
   }
   // 'original' is always computed: every other type is compared against it.
   return COMPUTATION_TYPES.filter((t) => t === 'original' || names.includes(t));
+}
+
+/** Why a HyDE type cannot run without a HyDE model, in the run record's terms. */
+export function hydeNeedsModel(type: string): string {
+  return `"${type}" needs an LLM to write hypothetical documents: name a hyde_model`;
 }
 
 /**
@@ -74,36 +86,35 @@ export function parseComputationTypes(text: string, options: { hyde?: boolean } 
  */
 export const METHOD_LIMITS = { maxLr: 10, maxNumSteps: 1_000_000, maxTotalScores: 100_000 } as const;
 
-export function validateMethod(config: MethodConfig): void {
-  const problems: string[] = [];
+/** What is wrong with a method's parameters, in the run record's field names (empty: nothing). */
+export function methodProblems(config: MethodConfig): RunSpecProblem[] {
+  const problems: RunSpecProblem[] = [];
+  const problem = (field: RunSpecField, message: string) => problems.push({ field, message });
   if (!(config.lr > 0 && config.lr <= METHOD_LIMITS.maxLr))
-    problems.push(`lr must be positive and at most ${METHOD_LIMITS.maxLr} (got ${config.lr})`);
-  if (
-    !Number.isInteger(config.numSteps) ||
-    config.numSteps < 0 ||
-    config.numSteps > METHOD_LIMITS.maxNumSteps
-  )
-    problems.push(
-      `num-steps must be an integer from 0 to ${METHOD_LIMITS.maxNumSteps} (got ${config.numSteps})`,
-    );
-  if (
-    !Number.isInteger(config.totalScores) ||
-    config.totalScores < 1 ||
-    config.totalScores > METHOD_LIMITS.maxTotalScores
-  )
-    problems.push(
-      `total-scores must be an integer from 1 to ${METHOD_LIMITS.maxTotalScores} (got ${config.totalScores})`,
-    );
+    problem('lr', `must be positive and at most ${METHOD_LIMITS.maxLr} (got ${config.lr})`);
+  const integerIn = (field: RunSpecField, value: number, min: number, max: number) => {
+    if (!(Number.isInteger(value) && value >= min && value <= max))
+      problem(field, `must be an integer from ${min} to ${max} (got ${value})`);
+  };
+  integerIn('num_steps', config.numSteps, 0, METHOD_LIMITS.maxNumSteps);
+  integerIn('total_scores', config.totalScores, 1, METHOD_LIMITS.maxTotalScores);
   if (!Number.isInteger(config.scoresFromTop) || config.scoresFromTop < 0)
-    problems.push(`scores-from-top must be an integer ≥ 0 (got ${config.scoresFromTop})`);
+    problem('scores_from_top', `must be an integer ≥ 0 (got ${config.scoresFromTop})`);
   if (config.scoresFromTop > config.totalScores)
-    problems.push(
-      `scores-from-top (${config.scoresFromTop}) cannot exceed total-scores (${config.totalScores})`,
+    problem(
+      'scores_from_top',
+      `(${config.scoresFromTop}) cannot exceed total_scores (${config.totalScores})`,
     );
   // Python's generator takes any int; a JavaScript number is exact up to 2^53 - 1.
   if (!Number.isSafeInteger(config.randomSeed))
-    problems.push(`random-seed must be an integer of at most 2^53 - 1 in size (got ${config.randomSeed})`);
+    problem('random_seed', `must be an integer of at most 2^53 - 1 in size (got ${config.randomSeed})`);
   if (!Number.isInteger(config.recordEvery) || config.recordEvery < 0)
-    problems.push(`record-every must be an integer ≥ 0 (got ${config.recordEvery})`);
-  if (problems.length) throw new Error(problems.join('; '));
+    problem('record_every', `must be an integer ≥ 0 (got ${config.recordEvery})`);
+  if (config.computationTypes.length === 0) problem('computation_types', 'give at least one type');
+  return problems;
+}
+
+export function validateMethod(config: MethodConfig): void {
+  const problems = methodProblems(config);
+  if (problems.length) throw new RunSpecError(problems);
 }

@@ -214,3 +214,74 @@ describe('the run as one zip', () => {
     ).rejects.toThrow('stop');
   });
 });
+
+/** Each query's documents in trec_eval's order (`trecEvalOrder`). */
+function readRun(text: string): Map<string, string[]> {
+  const lines = new Map<string, string[]>();
+  for (const line of text.split('\n').filter(Boolean)) {
+    const qid = line.split(' ')[0];
+    if (!lines.has(qid)) lines.set(qid, []);
+    lines.get(qid)!.push(line);
+  }
+  return new Map([...lines].map(([qid, ofQuery]) => [qid, trecEvalOrder(ofQuery)]));
+}
+
+function readQrels(text: string): Map<string, Map<string, number>> {
+  const qrels = new Map<string, Map<string, number>>();
+  for (const line of text.split('\n').filter(Boolean)) {
+    const [qid, , doc, rel] = line.split(/\s+/);
+    if (!qrels.has(qid)) qrels.set(qid, new Map());
+    qrels.get(qid)!.set(doc, Number(rel));
+  }
+  return qrels;
+}
+
+/** trec_eval's `map` (per query), `P_10` and `ndcg_cut_10` (gain = the judgement, discount log2(rank + 1)). */
+function trecEval(ranking: string[], judged: Map<string, number>) {
+  const rel = (doc: string) => judged.get(doc) ?? 0;
+  const numRel = [...judged.values()].filter((r) => r > 0).length;
+  let hits = 0;
+  let precisionSum = 0;
+  ranking.forEach((doc, i) => {
+    if (rel(doc) > 0) precisionSum += ++hits / (i + 1);
+  });
+  const top = ranking.slice(0, 10);
+  const dcg = top.reduce((sum, doc, i) => sum + rel(doc) / Math.log2(i + 2), 0);
+  const ideal = [...judged.values()].sort((a, b) => b - a).slice(0, 10);
+  const idcg = ideal.reduce((sum, r, i) => sum + r / Math.log2(i + 2), 0);
+  return {
+    AP: numRel ? precisionSum / numRel : 0,
+    'P@10': top.filter((doc) => rel(doc) > 0).length / 10,
+    'nDCG@10': idcg ? dcg / idcg : 0,
+  };
+}
+
+describe('the written run and qrels files, evaluated as trec_eval does', () => {
+  // The exported files reproduce the metrics (issue 10 point 5): a reader with only the files gets our AP,
+  // P@10 and nDCG@10. trec_eval's definitions are written out here, so the test needs no C tool.
+  it('give the AP, P@10 and nDCG@10 of the metrics, for every type and query', () => {
+    const qrels = readQrels(joined(trecQrelsFile(result)));
+    let compared = 0;
+    for (const type of result.types) {
+      const ranked = readRun(joined(trecRunFile(result, type)));
+      result.dataset.queries.forEach((query, i) => {
+        const ranking = ranked.get(query.id)!;
+        const judged = qrels.get(query.id)!;
+        expect(ranking).toHaveLength(query.candidates.length);
+        // trec_eval leaves out queries with nothing relevant; so do we (their metrics are all 0 anyway).
+        if (![...judged.values()].some((r) => r > 0)) return;
+        const ours = result.metrics[type][i];
+        const theirs = trecEval(ranking, judged);
+        // AP is rank-based, scikit-learn's groups tied scores: the written scores are strictly decreasing.
+        expect(theirs.AP, `${type} ${query.id} AP`).toBeCloseTo(ours.map, 9);
+        expect(theirs['nDCG@10'], `${type} ${query.id} nDCG@10`).toBeCloseTo(ours.ndcg_at_10, 9);
+        // unitxt's precision divides by min(10, candidates), trec_eval's P@10 by 10.
+        const cut = Math.min(10, query.candidates.length);
+        expect(theirs['P@10'], `${type} ${query.id} P@10`).toBeCloseTo((ours.precision_at_10 * cut) / 10, 9);
+        compared++;
+      });
+    }
+    expect(compared).toBeGreaterThan(10);
+    expect(result.dataset.queries.some((q) => q.candidates.length >= 10)).toBe(true);
+  });
+});

@@ -5,7 +5,8 @@ import { LsaEmbedder } from '../embedding/lsaEmbedder';
 import { GoldTeacher } from '../teachers/goldTeacher';
 import type { Teacher } from '../teachers/types';
 import { DEFAULT_METHOD } from './config';
-import { LATENCY_STAGES, latencyStats, measureLatency } from './latency';
+import { latencyStats, measureLatency } from './latency';
+import { LATENCY_STAGES } from './latencyStages';
 import { runExperiment } from './pipeline';
 
 describe('latency report', () => {

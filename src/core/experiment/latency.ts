@@ -8,6 +8,7 @@ import { PythonRandom } from '../pythonRandom';
 import { sampleForTeacher } from '../refine/sampling';
 import type { Teacher } from '../teachers/types';
 import type { MethodConfig } from './config';
+import { LATENCY_STAGES, type LatencyStage } from './latencyStages';
 import { refinementProblem, type ExperimentResult } from './pipeline';
 
 /**
@@ -31,9 +32,6 @@ import { refinementProblem, type ExperimentResult } from './pipeline';
  * and compile kernels, which a running service has already done. Each measured query is timed once
  * (no per-query repeat: a repeat would hit caches and repeat work that a service does once).
  */
-
-export const LATENCY_STAGES = ['embed_query', 'rank', 'teacher', 'refine', 'rescore', 'total'] as const;
-export type LatencyStage = (typeof LATENCY_STAGES)[number];
 
 export interface LatencyStats {
   mean: number;

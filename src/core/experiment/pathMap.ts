@@ -1,5 +1,5 @@
 import { row, type Matrix } from '../matrix';
-import type { QueryProjection } from './queryProjection';
+import { projectionOf, type QueryProjection } from './queryProjection';
 import { ranksOf, type QueryViewSource } from './session';
 
 /**
@@ -80,23 +80,13 @@ export function pathMap(
       'each document is placed by its similarity to the original query (x) and to the refined query (y); ' +
       'the query is the corner (1, 1).';
   }
-  const docs = Array.from(drawn, (c) => result.dataset.documents[q.candidates[c]]);
-  return {
+  return projectionOf(
+    result.dataset,
     index,
-    candidates: drawn,
-    coords,
-    labels: Float32Array.from(drawn, (c) => q.labels[c]),
-    rankBefore: Int32Array.from(drawn, (c) => rankBefore[c]),
-    rankAfter: Int32Array.from(drawn, (c) => rankAfter[c]),
-    sampledIndex: Int32Array.from(drawn, (c) => sampledIndex.get(c) ?? -1),
-    texts: docs.map((d) => d.text),
-    docIds: docs.map((d) => d.id),
-    trajectory: path,
-    total: q.candidates.length,
-    truncated: drawn.length < q.candidates.length,
-    note,
-    kind,
-  };
+    drawn,
+    { coords, trajectory: path, note, kind },
+    { before: rankBefore, after: rankAfter, sampledIndex },
+  );
 }
 
 /**

@@ -9,7 +9,14 @@ import { CorpusScorer, gatherCandidateScores } from '../refine/rescoring';
 import { sampleForTeacher } from '../refine/sampling';
 import type { HydeWriter } from '../teachers/llmHyde';
 import type { Teacher, TeacherItem, TeacherScores } from '../teachers/types';
-import { HYDE_TYPES, validateMethod, type ComputationType, type MethodConfig } from './config';
+import { RunSpecError } from './runSpecError';
+import {
+  HYDE_TYPES,
+  hydeNeedsModel,
+  validateMethod,
+  type ComputationType,
+  type MethodConfig,
+} from './config';
 
 export interface ExperimentInputs {
   dataset: Dataset;
@@ -75,8 +82,8 @@ export async function runExperiment(
     : ['original' as const, ...method.computationTypes];
   const hydeTypes = types.filter((t) => HYDE_TYPES.includes(t));
   if (hydeTypes.length && !inputs.hyde)
-    throw new Error(
-      `computation type ${hydeTypes.join(' and ')} needs an LLM to write hypothetical documents (--hyde-model)`,
+    throw new RunSpecError(
+      hydeTypes.map((t) => ({ field: 'computation_types', message: hydeNeedsModel(t) })),
     );
   const timings: Record<string, number> = {};
   const timed = async <T>(stage: string, work: () => Promise<T>): Promise<T> => {

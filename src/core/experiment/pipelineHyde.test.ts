@@ -55,7 +55,7 @@ describe('HyDE computation types', () => {
 
   it('need a writer, and "all" leaves them out without one', async () => {
     expect(parseComputationTypes('all')).not.toContain('hyde');
-    expect(() => parseComputationTypes('original,optimized_hyde')).toThrow(/--hyde-model/);
+    expect(() => parseComputationTypes('original,optimized_hyde')).toThrow(/name a hyde_model/);
     expect(DEFAULT_METHOD.computationTypes).not.toContain('hyde');
     await expect(
       runExperiment({

@@ -9,6 +9,7 @@ import { querySlugs, type ExperimentSummary, type TrajectoryFile } from './outpu
 import type { Trajectories } from './pipeline';
 import { readRawScores, type RawScoreColumns } from './rawScoresReader';
 import type { RunScores } from './referenceLayout';
+import { parseConfig, type RunConfig } from './runRecord';
 
 /**
  * Reads a run folder in this project's layout (what `npm run experiment` writes and the app's
@@ -19,7 +20,7 @@ import type { RunScores } from './referenceLayout';
  */
 
 export interface ProjectRun {
-  config: Record<string, unknown>;
+  config: RunConfig;
   /** summary.json, when the folder has one. */
   summary?: ExperimentSummary;
   result: RunScores;
@@ -51,7 +52,7 @@ export async function readProjectRun(files: DataFiles, options: LongTaskOptions 
   };
   if (!(await isProjectRun(files)))
     throw new Error(`${files.location} is not a run folder: it has no config.json with original_raw_scores`);
-  const config = await json<Record<string, unknown>>('config.json');
+  const config = parseConfig(await json<unknown>('config.json'), `${files.location}/config.json`);
   const summary = (await files.exists('summary.json'))
     ? await json<ExperimentSummary>('summary.json')
     : undefined;
@@ -67,7 +68,7 @@ export async function readProjectRun(files: DataFiles, options: LongTaskOptions 
   const docsIndex = (await files.exists('embeddings/docs.json'))
     ? await json<{ dims: number; count: number; ids: string[] }>('embeddings/docs.json')
     : undefined;
-  const { dataset, starts } = datasetOf(base, docsIndex?.ids, String(config.dataset ?? files.location));
+  const { dataset, starts } = datasetOf(base, docsIndex?.ids, config.dataset ?? files.location);
   const results = await readResultsTables(files, types, dataset.queries, notes);
   for (const q of dataset.queries) q.text = results.topics.get(q.id) ?? q.id;
 

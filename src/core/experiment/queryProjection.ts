@@ -35,6 +35,42 @@ export interface QueryProjection {
   kind?: 'path' | 'similarity';
 }
 
+/**
+ * The map of query `index` over its `drawn` candidates (positions in its candidate list) at `coords`, with
+ * what the views show of each drawn document; a UMAP or, with `kind`, another placement.
+ */
+export function projectionOf(
+  dataset: ExperimentResult['dataset'],
+  index: number,
+  drawn: Int32Array,
+  placement: {
+    coords: Float32Array;
+    trajectory: Float32Array;
+    note?: string;
+    kind?: QueryProjection['kind'];
+  },
+  ranks: { before: ArrayLike<number>; after: ArrayLike<number>; sampledIndex: Map<number, number> },
+): QueryProjection {
+  const q = dataset.queries[index];
+  const docs = Array.from(drawn, (c) => dataset.documents[q.candidates[c]]);
+  return {
+    index,
+    candidates: drawn,
+    coords: placement.coords,
+    labels: Float32Array.from(drawn, (c) => q.labels[c]),
+    rankBefore: Int32Array.from(drawn, (c) => ranks.before[c]),
+    rankAfter: Int32Array.from(drawn, (c) => ranks.after[c]),
+    sampledIndex: Int32Array.from(drawn, (c) => ranks.sampledIndex.get(c) ?? -1),
+    texts: docs.map((d) => d.text),
+    docIds: docs.map((d) => d.id),
+    trajectory: placement.trajectory,
+    total: q.candidates.length,
+    truncated: drawn.length < q.candidates.length,
+    ...(placement.note !== undefined && { note: placement.note }),
+    ...(placement.kind !== undefined && { kind: placement.kind }),
+  };
+}
+
 /** What a map is made from: the run's candidates and embeddings, and each query's path (a live session or an opened run). */
 export interface ProjectableRun {
   readonly result: Pick<ExperimentResult, 'dataset' | 'scores' | 'sampled' | 'docEmbeddings'>;
@@ -92,25 +128,18 @@ export class QueryProjector {
     const coords = new Float32Array(drawn.length * 2);
     coords.set(fit.projection.coordinates);
     coords.set(extraCoords, fit.fitted.length * 2);
-    const docs = Array.from(drawn, (c) => result.dataset.documents[q.candidates[c]]);
-    return {
+    const trajectory = placeByNeighbours(
+      fit.embeddings,
+      fit.projection.coordinates,
+      this.session.trajectory(index),
+    );
+    return projectionOf(
+      result.dataset,
       index,
-      candidates: drawn,
-      coords,
-      labels: Float32Array.from(drawn, (c) => q.labels[c]),
-      rankBefore: Int32Array.from(drawn, (c) => before[c]),
-      rankAfter: Int32Array.from(drawn, (c) => after[c]),
-      sampledIndex: Int32Array.from(drawn, (c) => sampledIndex.get(c) ?? -1),
-      texts: docs.map((d) => d.text),
-      docIds: docs.map((d) => d.id),
-      trajectory: placeByNeighbours(
-        fit.embeddings,
-        fit.projection.coordinates,
-        this.session.trajectory(index),
-      ),
-      total: q.candidates.length,
-      truncated: drawn.length < q.candidates.length,
-    };
+      drawn,
+      { coords, trajectory },
+      { before, after, sampledIndex },
+    );
   }
 
   private fitFor(candidates: Int32Array, options: LongTaskOptions): Promise<Fitted> {

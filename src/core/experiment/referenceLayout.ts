@@ -7,6 +7,7 @@ import type { ExperimentResult, HydeResult } from './pipeline';
 import { pandasCell, type PythonValue } from './pythonRepr';
 import { loadZstd, zstdParquetChunks } from './rawScoresParquet';
 import { referenceSlug } from './referenceSlug';
+import { parseConfig, type RunConfig } from './runRecord';
 import { queryUpdatesPt } from './torchQueryUpdates';
 
 /**
@@ -68,10 +69,10 @@ const num = (value: unknown): number | null =>
  * (null for gold; for noisy gold, which the reference lacks, the teacher's id); `computation_types` are
  * those of the reference's choices that ran; batch sizes are null where this project chose them itself.
  */
-export function referenceArgsOf(config: Record<string, unknown>): ReferenceArgs {
+export function referenceArgsOf(config: RunConfig): ReferenceArgs {
   const teacher = text(config.teacher) ?? 'gold';
   const model = /^(?:cross-encoder|llm):(.+)$/.exec(teacher)?.[1];
-  const types = Array.isArray(config.computation_types) ? (config.computation_types as unknown[]) : [];
+  const types: readonly string[] = config.computation_types ?? [];
   return {
     optimize_with_gold: teacher === 'gold',
     hyde_model: text(config.hyde_model),
@@ -108,10 +109,7 @@ export function pythonIsoTimestamp(date: Date): string {
  * `query_template`, `document_template` (null where the embedder applies none, as LSA) and `timestamp`;
  * this project's whole config.json follows under `refinement_explorer`.
  */
-export function referenceExperimentConfig(
-  config: Record<string, unknown>,
-  now: Date,
-): Record<string, unknown> {
+export function referenceExperimentConfig(config: RunConfig, now: Date): Record<string, unknown> {
   return {
     ...referenceArgsOf(config),
     query_template: text(config.query_template),
@@ -273,33 +271,40 @@ export function referenceTensorPath(topic: string): string {
  * `optimize_with_gold`; a `reranker_model` named like `cross-encoder/...` a cross-encoder teacher, any
  * other an LLM teacher; `all` the types the reference runs with or without `hyde_model`).
  */
-export function projectConfigOfReference(experimentConfig: Record<string, unknown>): Record<string, unknown> {
+export function projectConfigOfReference(
+  experimentConfig: Record<string, unknown>,
+  what = 'experiment_config.json',
+): RunConfig {
   const own = experimentConfig.refinement_explorer;
-  if (typeof own === 'object' && own !== null && !Array.isArray(own)) return own as Record<string, unknown>;
+  if (typeof own === 'object' && own !== null && !Array.isArray(own))
+    return parseConfig(own, `${what} (its refinement_explorer section)`);
   const c = experimentConfig;
   const reranker = text(c.reranker_model);
   const hyde = text(c.hyde_model);
   const named = Array.isArray(c.computation_types) ? (c.computation_types as string[]) : ['all'];
   const types = named.includes('all') ? ['optimized', 'hyde', 'optimized_hyde'] : named;
-  return {
-    dataset: c.dataset,
-    embedding_model: c.embedding_model,
-    teacher:
-      c.optimize_with_gold === true || !reranker
-        ? 'gold'
-        : /cross-encoder/i.test(reranker)
-          ? `cross-encoder:${reranker}`
-          : `llm:${reranker}`,
-    hyde_model: hyde,
-    // As the reference: the HyDE types run only with a HyDE model.
-    computation_types: ['original', ...types.filter((t) => hyde || t === 'optimized')],
-    lr: c.lr,
-    num_steps: c.num_steps,
-    total_scores: c.total_scores,
-    scores_from_top: c.scores_from_top,
-    random_seed: c.random_seed,
-    refit: c.refit === true,
-    query_template: c.query_template ?? null,
-    document_template: c.document_template ?? null,
-  };
+  return parseConfig(
+    {
+      dataset: c.dataset,
+      embedding_model: c.embedding_model,
+      teacher:
+        c.optimize_with_gold === true || !reranker
+          ? 'gold'
+          : /cross-encoder/i.test(reranker)
+            ? `cross-encoder:${reranker}`
+            : `llm:${reranker}`,
+      hyde_model: hyde,
+      // As the reference: the HyDE types run only with a HyDE model.
+      computation_types: ['original', ...types.filter((t) => hyde || t === 'optimized')],
+      lr: c.lr,
+      num_steps: c.num_steps,
+      total_scores: c.total_scores,
+      scores_from_top: c.scores_from_top,
+      random_seed: c.random_seed,
+      refit: c.refit === true,
+      query_template: c.query_template ?? null,
+      document_template: c.document_template ?? null,
+    },
+    what,
+  );
 }

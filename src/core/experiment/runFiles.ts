@@ -11,6 +11,7 @@ import type { ExperimentResult } from './pipeline';
 import { rawScoresParquet } from './rawScoresParquet';
 import { streamedContent } from './streamedContent';
 import { referenceExperimentFiles } from './referenceRunFiles';
+import type { RunConfig } from './runRecord';
 import { trecQrelsFile, trecRunFile } from './trecRun';
 
 /**
@@ -42,8 +43,8 @@ export interface RunFile {
 }
 
 export interface RunFilesOptions {
-  /** config.json: every setting of the run. */
-  config: Record<string, unknown>;
+  /** config.json: every setting of the run (`toConfig`). */
+  config: RunConfig;
   summary: ExperimentSummary;
   /** Columns appended to every `<type>_results.csv` row; default `configColumnsOf(config)`. */
   configColumns?: ConfigColumns;
@@ -88,7 +89,7 @@ export const CONFIG_COLUMN_KEYS = [
 ] as const;
 
 /** The results-table columns of a config.json (missing keys are empty). */
-export function configColumnsOf(config: Record<string, unknown>): ConfigColumns {
+export function configColumnsOf(config: RunConfig): ConfigColumns {
   return Object.fromEntries(
     CONFIG_COLUMN_KEYS.map((key) => {
       const value = config[key];

@@ -146,6 +146,39 @@ function rankFloat32(scores: Float32Array): Uint32Array {
 }
 
 /** All metrics of one query. `labels[i]` and `scores[i]` belong to candidate i. */
+/** What a query's metrics without a cutoff k are made of (from the ranking, or from relevant ranks alone). */
+export interface RankingParts {
+  numRelevant: number;
+  rocAuc: number;
+  averagePrecision: number;
+  /** The 0-based rank of the first relevant document; -1 when none is relevant. */
+  firstRelevant: number;
+  dcg: number;
+  dcgAtCutoff: number;
+}
+
+/**
+ * `roc_auc`, `map`, `mrr`, `ndcg_at_10` and `ndcg` from their parts (the per-cutoff metrics are added by the
+ * caller): the nDCGs divide by the DCG of the ideal ranking, all relevant documents first.
+ */
+export function uncutMetrics(parts: RankingParts): RankingMetrics {
+  const { numRelevant, rocAuc, averagePrecision, firstRelevant, dcg, dcgAtCutoff } = parts;
+  let idealDcg = 0;
+  let idealDcgAtCutoff = 0;
+  for (let r = 0; r < numRelevant; r++) {
+    const gain = 1 / Math.log2(r + 2);
+    idealDcg += gain;
+    if (r < NDCG_CUTOFF) idealDcgAtCutoff += gain;
+  }
+  return {
+    roc_auc: rocAuc,
+    map: numRelevant === 0 ? 0 : averagePrecision,
+    mrr: firstRelevant < 0 ? 0 : 1 / (firstRelevant + 1),
+    ndcg_at_10: numRelevant === 0 ? 0 : dcgAtCutoff / idealDcgAtCutoff,
+    ndcg: numRelevant === 0 ? 0 : dcg / idealDcg,
+  } as RankingMetrics;
+}
+
 export function computeRankingMetrics(labels: ArrayLike<number>, scores: ArrayLike<number>): RankingMetrics {
   const n = labels.length;
   if (scores.length !== n) {
@@ -203,21 +236,7 @@ export function computeRankingMetrics(labels: ArrayLike<number>, scores: ArrayLi
     dcg += gain;
     if (r < NDCG_CUTOFF) dcgAtCutoff += gain;
   }
-  let idealDcg = 0;
-  let idealDcgAtCutoff = 0;
-  for (let r = 0; r < numRelevant; r++) {
-    const gain = 1 / Math.log2(r + 2);
-    idealDcg += gain;
-    if (r < NDCG_CUTOFF) idealDcgAtCutoff += gain;
-  }
-
-  const metrics = {
-    roc_auc: rocAuc,
-    map: numRelevant === 0 ? 0 : averagePrecision,
-    mrr: firstRelevant < 0 ? 0 : 1 / (firstRelevant + 1),
-    ndcg_at_10: numRelevant === 0 ? 0 : dcgAtCutoff / idealDcgAtCutoff,
-    ndcg: numRelevant === 0 ? 0 : dcg / idealDcg,
-  } as RankingMetrics;
+  const metrics = uncutMetrics({ numRelevant, rocAuc, averagePrecision, firstRelevant, dcg, dcgAtCutoff });
 
   // relevant counts in the top k, in one pass over the ranking
   let relevantInTop = 0;

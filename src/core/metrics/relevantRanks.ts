@@ -1,4 +1,4 @@
-import { CUTOFFS, rankByScore, type RankingMetrics } from './rankingMetrics';
+import { CUTOFFS, rankByScore, uncutMetrics, type RankingMetrics } from './rankingMetrics';
 
 /**
  * What every ranking metric of one query needs, without the full ranking: for each relevant candidate, its
@@ -96,21 +96,8 @@ export function metricsOfRelevantRanks(ranks: RelevantRanks): RankingMetrics {
     dcg += gain;
     if (r < NDCG_CUTOFF) dcgAtCutoff += gain;
   }
-  let idealDcg = 0;
-  let idealDcgAtCutoff = 0;
-  for (let r = 0; r < numRelevant; r++) {
-    const gain = 1 / Math.log2(r + 2);
-    idealDcg += gain;
-    if (r < NDCG_CUTOFF) idealDcgAtCutoff += gain;
-  }
   const firstRelevant = numRelevant ? ranks.greater[byRank[0]] + ranks.tiedBefore[byRank[0]] : -1;
-  const metrics = {
-    roc_auc: rocAuc,
-    map: numRelevant === 0 ? 0 : averagePrecision,
-    mrr: firstRelevant < 0 ? 0 : 1 / (firstRelevant + 1),
-    ndcg_at_10: numRelevant === 0 ? 0 : dcgAtCutoff / idealDcgAtCutoff,
-    ndcg: numRelevant === 0 ? 0 : dcg / idealDcg,
-  } as RankingMetrics;
+  const metrics = uncutMetrics({ numRelevant, rocAuc, averagePrecision, firstRelevant, dcg, dcgAtCutoff });
   let relevantInTop = 0;
   let next = 0;
   for (const k of CUTOFFS) {

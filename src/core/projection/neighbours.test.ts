@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { enableNodeWebGpu } from '../../cli/nodeWebGpu';
 import { initBackend, type BackendName } from '../compute/backend';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { normaliseRows } from '../compute/normaliseRows';
 import type { Matrix } from '../matrix';
 import { throwIfAborted, type LongTaskOptions } from '../progress';

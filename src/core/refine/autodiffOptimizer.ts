@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { matrix } from '../matrix';
 import { throwIfAborted, type LongTaskOptions } from '../progress';
 import { yieldToEventLoop } from '../yieldToEventLoop';
@@ -34,6 +34,12 @@ export async function refineWithAutodiff(
   options: LongTaskOptions = {},
 ): Promise<RefinementResult> {
   validateRefinement(problems, params);
+  // tfjs-core differentiates only ops whose gradients are registered, and how to load them is the
+  // platform's business (src/cli/tfjsGradients.ts in Node, the bundler's import in the browser and tests).
+  if (!tf.getGradient('Sum'))
+    throw new Error(
+      'the autodiff optimizer needs the tfjs gradients registered (@tensorflow/tfjs-core/dist/register_all_gradients)',
+    );
   const Q = problems.length;
   const d = problems[0].query.length;
   const K = Math.max(...problems.map((p) => p.docs.rows));

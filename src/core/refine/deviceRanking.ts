@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { RelevantRanks } from '../metrics/relevantRanks';
 import { rowTopKOnWebGpu, rowTopKFits } from '../projection/rowTopKProgram';
 import { candidateRanksOnWebGpu } from './candidateRanksProgram';

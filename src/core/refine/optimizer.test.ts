@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+// The autodiff implementation needs them; the platform registers them (src/cli/tfjsGradients.ts in Node).
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { initBackend, type BackendName } from '../compute/backend';
 import { matrix } from '../matrix';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Matrix } from '../matrix';
 import type { LongTaskOptions } from '../progress';
 import { refineWithAutodiff } from './autodiffOptimizer';

@@ -1,5 +1,5 @@
 import { describe, expect, it, beforeAll } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../compute/backend';
 import { matrix } from '../matrix';
 import { CorpusScorer, gatherCandidateScores } from './rescoring';

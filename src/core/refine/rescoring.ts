@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { normaliseRows } from '../compute/normaliseRows';
 import { matrix, type Matrix } from '../matrix';
 

@@ -71,6 +71,16 @@ export class CrossEncoderTeacher implements Teacher {
     this.id = `cross-encoder:${modelLocation(spec.source)}`;
   }
 
+  /** config.json's keys for this teacher (see `Teacher.configFields`). */
+  configFields(): Record<string, unknown> {
+    return {
+      teacher_device: this.device,
+      teacher_max_length: this.maxLength ?? null,
+      teacher_score_activation: this.activation,
+      teacher_notes: this.notes,
+    };
+  }
+
   /** What the scores are: raw logits (`identity`, relevant above 0) or probabilities (`sigmoid`, above 0.5). */
   get activation(): ScoreActivation {
     return this.runner.model?.activation ?? 'identity';

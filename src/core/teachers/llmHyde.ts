@@ -31,7 +31,7 @@ export class LlmHydeWriter implements HydeWriter {
     private readonly service: LlmService,
     private readonly options: LlmHydeOptions,
   ) {
-    if (!options.model.trim()) throw new Error('--hyde-model needs a model name');
+    if (!options.model.trim()) throw new Error('the HyDE model needs a name');
     this.id = `hyde:${options.model}`;
   }
 

@@ -10,7 +10,8 @@ import {
 } from './llmApi';
 import { LlmHydeWriter } from './llmHyde';
 import { LlmTeacher } from './llmTeacher';
-import { createTeacher, defaultJudgeMode } from './teacherFactory';
+import { createTeacher } from './teacherFactory';
+import { defaultJudgeMode } from './teacherNames';
 import type { TeacherBatch } from './types';
 
 /** An in-memory LlmService: scores a document by its length parity, fails where told. */

@@ -2,9 +2,9 @@ import { DEFAULT_CROSS_ENCODER_MODEL, resolveCrossEncoderModel } from './crossEn
 import { CrossEncoderTeacher, type CrossEncoderTeacherOptions } from './crossEncoderTeacher';
 import { GoldTeacher } from './goldTeacher';
 import { JUDGE_MODES, type JudgeMode, type LlmService, type ThinkingMode } from './llmApi';
-import { FOLLOWIR_MODEL } from './llmPrompts';
 import { LlmTeacher } from './llmTeacher';
 import { NoisyGoldTeacher } from './noisyGoldTeacher';
+import { defaultJudgeMode, llmTeacherModel } from './teacherNames';
 import type { Teacher } from './types';
 
 export const TEACHER_NAMES = ['gold', 'noisy-gold', 'cross-encoder[:<model>]', 'llm:<model>'] as const;
@@ -21,19 +21,6 @@ export interface TeacherOptions {
   thinking?: ThinkingMode;
   /** How `cross-encoder[:<model>]` runs (device, dtype, batch size, progress) and its Hub revision. */
   crossEncoder?: CrossEncoderTeacherOptions & { revision?: string; maxLength?: number };
-}
-
-/**
- * The mode an `llm:<model>` teacher scores in unless told: as the reference's get_reranker, `truefalse` for
- * exactly jhu-clsp/FollowIR-7B (no prefix), P(yes) from log-probabilities (`yesno`) for every other model.
- */
-export function defaultJudgeMode(model: string): JudgeMode {
-  return model === FOLLOWIR_MODEL ? 'truefalse' : 'yesno';
-}
-
-/** The model of an `llm:<model>` teacher name (everything after the first colon), else undefined. */
-export function llmTeacherModel(name: string): string | undefined {
-  return name.startsWith('llm:') ? name.slice('llm:'.length).trim() : undefined;
 }
 
 /**

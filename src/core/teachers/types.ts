@@ -24,6 +24,8 @@ export interface Teacher {
   readonly id: string;
   /** Scores above this count as relevant (used by the rocchio baseline): 0.5 for labels and probabilities. */
   readonly relevanceThreshold: number;
+  /** What config.json records about this teacher besides its id (device, activation, ...), where any. */
+  configFields?(): Record<string, unknown>;
   score(batch: TeacherBatch, options?: LongTaskOptions): Promise<TeacherScores[]>;
 }
 

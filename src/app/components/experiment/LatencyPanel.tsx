@@ -1,4 +1,4 @@
-import { LATENCY_STAGES } from '../../../core/experiment/latency';
+import { LATENCY_STAGES } from '../../../core/experiment/latencyStages';
 import { useExplorer } from '../../stores/explorerStore';
 
 /** The per-query latency report (as `--measure-latency`), measured on demand in the compute worker. */

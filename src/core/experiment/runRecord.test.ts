@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { buildDemoDataset } from '../datasets/demo/demoParser';
+import { LsaEmbedder } from '../embedding/lsaEmbedder';
+import { NoisyGoldTeacher } from '../teachers/noisyGoldTeacher';
+import { DEFAULT_METHOD } from './config';
+import { parseConfig, RUN_CONFIG_VERSION, toConfig, type RunFacts } from './runRecord';
+import { embeddingModelOf, runSpecOf, teacherSpecOf, validateRunSpec, type RunSpec } from './runSpec';
+import { describeRunSpecError, RunSpecError } from './runSpecError';
+
+const spec: RunSpec = {
+  dataset: 'demo',
+  embeddingModel: 'lsa-64',
+  teacher: 'noisy-gold',
+  teacherNoise: 0.3,
+  thinking: 'reference',
+  method: { ...DEFAULT_METHOD, computationTypes: ['original', 'optimized'], numSteps: 5, randomSeed: 7 },
+};
+
+function facts(): RunFacts {
+  const dataset = buildDemoDataset();
+  return {
+    source: 'cli',
+    dataset: {
+      name: dataset.name,
+      instruction: dataset.instruction,
+      notes: [],
+      maxDocuments: null,
+      location: null,
+      dataDir: null,
+    },
+    embedder: new LsaEmbedder({ dims: 64, seed: 7 }),
+    teacher: new NoisyGoldTeacher(0.3, 7),
+    types: ['original', 'optimized'],
+    backend: { name: 'cpu', adapter: 'JavaScript (tfjs cpu)' },
+    optimizerImplementation: 'cpu',
+    llmVia: null,
+    versions: { tfjs: '4.22.0' },
+    outputs: null,
+    timestamp: '2026-01-01T00:00:00.000Z',
+  };
+}
+
+describe('the run record', () => {
+  it('writes a versioned config.json that reads back to the same spec', () => {
+    const config = parseConfig(JSON.parse(JSON.stringify(toConfig(spec, facts()))));
+    expect(config.config_version).toBe(RUN_CONFIG_VERSION);
+    expect(config).toMatchObject({
+      dataset: buildDemoDataset().name,
+      dataset_spec: 'demo',
+      teacher_noise: 0.3,
+      lr: 1e-4,
+    });
+    expect(runSpecOf(config)).toEqual({ ...spec, teacherMode: undefined, hydeModel: undefined });
+  });
+
+  it('reads files written before the version field, and refuses newer versions and wrong types', () => {
+    expect(parseConfig({ dataset: 'Demo', lr: 0.01 }).lr).toBe(0.01);
+    expect(() => parseConfig({ config_version: RUN_CONFIG_VERSION + 1 })).toThrow(/update it/);
+    expect(() => parseConfig({ lr: 'fast' }, 'x/config.json')).toThrow(/x\/config.json .*lr/);
+    expect(() => parseConfig({ computation_types: ['nonsense'] })).toThrow(/computation_types/);
+  });
+
+  it('validates once, in its own terms, and a driver names its own controls', () => {
+    const bad: RunSpec = {
+      ...spec,
+      teacherNoise: 2,
+      method: { ...spec.method, numSteps: -1, computationTypes: ['original', 'hyde'] },
+    };
+    let error: unknown;
+    try {
+      validateRunSpec(bad);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(RunSpecError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/num_steps must be an integer from 0/);
+    expect(message).toMatch(/teacher_noise must be from 0 to 1/);
+    expect(message).toMatch(/"hyde" needs an LLM to write hypothetical documents: name a hyde_model/);
+    expect(message).not.toMatch(/--/);
+    const flags = describeRunSpecError(error as RunSpecError, (f) => `--${f.replace(/_/g, '-')}`);
+    expect(flags).toMatch(/--computation-types "hyde" needs .*: name a --hyde-model/);
+  });
+
+  it('recovers the names a run was started with from older records', () => {
+    expect(teacherSpecOf({ teacher: 'cross-encoder:/models/x', teacher_spec: 'cross-encoder:./x' })).toBe(
+      'cross-encoder:./x',
+    );
+    expect(teacherSpecOf({ teacher: 'noisy-gold-0.3' })).toBe('noisy-gold');
+    expect(embeddingModelOf({ embedding_model: 'lsa-seed42' })).toBe('lsa');
+    expect(embeddingModelOf({ embedding_model: 'lsa-64-seed42', embedding_model_spec: 'LSA-64' })).toBe(
+      'LSA-64',
+    );
+    expect(embeddingModelOf({ embedding_model: 'Xenova/all-MiniLM-L6-v2@main:fp32:mean' })).toBe(
+      'Xenova/all-MiniLM-L6-v2',
+    );
+  });
+});

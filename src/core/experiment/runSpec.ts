@@ -1,0 +1,96 @@
+import type { JudgeMode, ThinkingMode } from '../teachers/llmApi';
+import { DEFAULT_METHOD, HYDE_TYPES, hydeNeedsModel, methodProblems, type MethodConfig } from './config';
+import type { RunConfig } from './runRecord';
+import { RunSpecError, type RunSpecProblem } from './runSpecError';
+
+/**
+ * What defines a run (what the user chose, before anything ran), its one validation, and the spec of a
+ * recorded run (config.json, `RunConfig`). Free of the record's schema library, so that the app's main
+ * thread can read a record's settings without loading it.
+ */
+
+export interface RunSpec {
+  /** The dataset as named: a registered name or `beir:` / `trec:` / `csv:` with a path. */
+  dataset: string;
+  /** The embedding model as named (a registry name, Hub id, folder or `remote:<model>`). */
+  embeddingModel: string;
+  /** `gold`, `noisy-gold`, `cross-encoder[:<model>]` or `llm:<model>`. */
+  teacher: string;
+  /** The flip probability of `noisy-gold`. */
+  teacherNoise: number;
+  /** How an `llm:<model>` teacher scores; undefined: the model's default (`defaultJudgeMode`). */
+  teacherMode?: JudgeMode;
+  /** The LLM that writes HyDE passages; the HyDE types need one. */
+  hydeModel?: string;
+  /** The thinking switch sent with every LLM request (teacher and HyDE). */
+  thinking: ThinkingMode;
+  method: MethodConfig;
+}
+
+/** Everything wrong with a spec, in the record's field names (empty: it can run). */
+export function runSpecProblems(spec: RunSpec): RunSpecProblem[] {
+  const problems = methodProblems(spec.method);
+  if (!spec.dataset.trim()) problems.push({ field: 'dataset', message: 'must name a dataset' });
+  if (!spec.embeddingModel.trim())
+    problems.push({ field: 'embedding_model', message: 'must name an embedding model' });
+  if (!(spec.teacherNoise >= 0 && spec.teacherNoise <= 1))
+    problems.push({ field: 'teacher_noise', message: `must be from 0 to 1 (got ${spec.teacherNoise})` });
+  if (!spec.hydeModel?.trim())
+    for (const type of spec.method.computationTypes.filter((t) => HYDE_TYPES.includes(t)))
+      problems.push({ field: 'computation_types', message: hydeNeedsModel(type) });
+  return problems;
+}
+
+/** Throws a `RunSpecError` listing every problem of the spec. */
+export function validateRunSpec(spec: RunSpec): void {
+  const problems = runSpecProblems(spec);
+  if (problems.length) throw new RunSpecError(problems);
+}
+
+const named = (value: string | null | undefined): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' ? value : undefined;
+
+/** The embedding model as it was named: recorded as typed, or recovered from the embedder's id. */
+export function embeddingModelOf(config: RunConfig): string {
+  const spec = named(config.embedding_model_spec);
+  if (spec) return spec;
+  const id = config.embedding_model ?? '';
+  const lsa = /^(lsa(?:-\d+)?)-seed-?\d+$/i.exec(id);
+  if (lsa) return lsa[1];
+  return /^(.*)@[^@]*:(fp32|fp16|q8):[a-z_]+(:raw)?$/.exec(id)?.[1] ?? id;
+}
+
+/**
+ * The teacher as it was named: `teacher_spec` when the run recorded it, else from the teacher's id, whose
+ * noisy-gold form carries the noise (`noisy-gold-0.2`; the noise is its own field).
+ */
+export function teacherSpecOf(config: RunConfig): string {
+  const spec = named(config.teacher_spec);
+  if (spec) return spec;
+  const id = named(config.teacher) ?? 'gold';
+  return /^noisy-gold-[\d.]+$/.test(id) ? 'noisy-gold' : id;
+}
+
+/** The spec of a recorded run; what a record lacks takes the defaults. */
+export function runSpecOf(config: RunConfig): RunSpec {
+  const num = (value: number | null | undefined, fallback: number) => value ?? fallback;
+  return {
+    dataset: named(config.dataset_spec) ?? named(config.dataset) ?? '',
+    embeddingModel: embeddingModelOf(config),
+    teacher: teacherSpecOf(config),
+    teacherNoise: num(config.teacher_noise, 0.2),
+    teacherMode: config.teacher_mode ?? undefined,
+    hydeModel: named(config.hyde_model),
+    thinking: config.llm_thinking ?? 'reference',
+    method: {
+      computationTypes: config.computation_types ?? [...DEFAULT_METHOD.computationTypes],
+      lr: num(config.lr, DEFAULT_METHOD.lr),
+      numSteps: num(config.num_steps, DEFAULT_METHOD.numSteps),
+      totalScores: num(config.total_scores, DEFAULT_METHOD.totalScores),
+      scoresFromTop: num(config.scores_from_top, DEFAULT_METHOD.scoresFromTop),
+      randomSeed: num(config.random_seed, DEFAULT_METHOD.randomSeed),
+      refit: config.refit === true,
+      recordEvery: num(config.record_every, DEFAULT_METHOD.recordEvery),
+    },
+  };
+}
