@@ -1,20 +1,8 @@
-import { createReadStream } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteModule } from '../app';
 import { errorBody } from '../app';
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.json': 'application/json; charset=utf-8',
-  '.jsonl': 'application/x-ndjson; charset=utf-8',
-  '.csv': 'text/csv; charset=utf-8',
-  '.tsv': 'text/tab-separated-values; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.md': 'text/markdown; charset=utf-8',
-  '.zip': 'application/zip',
-  '.gz': 'application/gzip',
-};
+import { resolveConfined, sendConfinedFile } from './confinedFiles';
 
 /**
  * `GET /data/<path>`: the local data folder (`DATA_DIR`), read-only, so the browser can load the shared
@@ -32,32 +20,20 @@ export const dataRoutes: RouteModule = (app, { config }) => {
             'no data folder is configured: start the server with DATA_DIR=<folder> (or --data-dir <folder>)',
           ),
         );
-    // The raw path, decoded here: the router's own decoding is not relied on for the security check.
-    const rawPath = request.url.split('?')[0].replace(/^\/data\/?/, '');
-    let relative: string;
-    try {
-      relative = decodeURIComponent(rawPath);
-    } catch {
+    const where = await resolveConfined(config.dataDir, request.url.split('?')[0].replace(/^\/data\/?/, ''));
+    if (where.kind === 'malformed')
       return reply.code(400).send(errorBody(400, 'the path is not valid percent-encoding'));
-    }
-    const segments = relative.split(/[/\\]/).filter((s) => s !== '');
-    if (segments.some((s) => s === '..') || relative.includes('\0') || path.isAbsolute(relative))
+    if (where.kind === 'leaves')
       return reply.code(403).send(errorBody(403, 'refused: the path leaves the data folder'));
-    if (segments.some((s) => s.startsWith('.')))
-      return reply.code(404).send(errorBody(404, `no such file in the data folder: ${relative}`));
-
-    const root = await realpath(config.dataDir).catch(() => undefined);
-    if (!root)
+    if (where.kind === 'no-folder')
       return reply
         .code(404)
         .send(
           errorBody(404, 'the data folder (DATA_DIR) does not exist: point DATA_DIR at an existing folder'),
         );
-    const target = await realpath(path.join(root, ...segments)).catch(() => undefined);
-    if (!target) return reply.code(404).send(errorBody(404, `no such file in the data folder: ${relative}`));
-    if (target !== root && !target.startsWith(root + path.sep))
-      return reply.code(403).send(errorBody(403, 'refused: the path leaves the data folder'));
-
+    if (where.kind === 'missing')
+      return reply.code(404).send(errorBody(404, `no such file in the data folder: ${where.relative}`));
+    const { target, segments, relative } = where;
     const info = await stat(target);
     if (info.isDirectory()) {
       const entries = await readdir(target, { withFileTypes: true });
@@ -70,11 +46,7 @@ export const dataRoutes: RouteModule = (app, { config }) => {
       };
     }
     if (!info.isFile()) return reply.code(404).send(errorBody(404, `not a file: ${relative}`));
-    reply
-      .type(CONTENT_TYPES[path.extname(target).toLowerCase()] ?? 'application/octet-stream')
-      .header('content-length', info.size)
-      .header('cache-control', 'no-cache');
-    return reply.send(createReadStream(target));
+    return sendConfinedFile(reply, target, info);
   };
   app.get('/data', handler);
   app.get('/data/*', handler);

@@ -1,9 +1,9 @@
-import { createReadStream } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteModule } from '../app';
 import { errorBody } from '../app';
+import { resolveConfined, sendConfinedFile } from './confinedFiles';
 
 /**
  * Finished runs on the server: `GET /api/runs` lists the run folders in RUNS_DIR (default `./output`, the
@@ -23,13 +23,6 @@ export interface ServerRunEntry {
   /** The run's own timestamp, else the folder's modification time (ISO). */
   created: string;
 }
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.json': 'application/json; charset=utf-8',
-  '.csv': 'text/csv; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.jsonl': 'application/x-ndjson; charset=utf-8',
-};
 
 const isFile = (file: string) =>
   stat(file).then(
@@ -94,33 +87,22 @@ export const runsRoutes: RouteModule = (app, { config }) => {
   });
 
   const serveFile = async (request: FastifyRequest, reply: FastifyReply) => {
-    // The raw path, decoded here: the router's own decoding is not relied on for the security check.
-    const rawPath = request.url.split('?')[0].replace(/^\/runs\/?/, '');
-    let relative: string;
-    try {
-      relative = decodeURIComponent(rawPath);
-    } catch {
+    const where = await resolveConfined(config.runsDir, request.url.split('?')[0].replace(/^\/runs\/?/, ''));
+    if (where.kind === 'malformed')
       return reply.code(400).send(errorBody(400, 'the path is not valid percent-encoding'));
-    }
-    const segments = relative.split(/[/\\]/).filter((s) => s !== '');
-    if (segments.some((s) => s === '..') || relative.includes('\0') || path.isAbsolute(relative))
+    if (where.kind === 'leaves')
       return reply.code(403).send(errorBody(403, 'refused: the path leaves the runs folder'));
     const missing = () =>
-      reply.code(404).send(errorBody(404, `no such file in the runs folder: ${relative}`));
-    if (segments.length < 2 || segments.some((s) => s.startsWith('.'))) return missing();
-    const root = await rootOf();
-    if (!root) return missing();
-    const target = await realpath(path.join(root, ...segments)).catch(() => undefined);
-    if (!target) return missing();
-    if (!target.startsWith(root + path.sep))
-      return reply.code(403).send(errorBody(403, 'refused: the path leaves the runs folder'));
-    const info = await stat(target);
+      reply
+        .code(404)
+        .send(
+          errorBody(404, `no such file in the runs folder: ${'relative' in where ? where.relative : ''}`),
+        );
+    // A run's files only (run folder / file), never the runs folder itself.
+    if (where.kind !== 'inside' || where.segments.length < 2) return missing();
+    const info = await stat(where.target);
     if (!info.isFile()) return missing();
-    reply
-      .type(CONTENT_TYPES[path.extname(target).toLowerCase()] ?? 'application/octet-stream')
-      .header('content-length', info.size)
-      .header('cache-control', 'no-cache');
-    return reply.send(createReadStream(target));
+    return sendConfinedFile(reply, where.target, info);
   };
   app.get('/runs/*', serveFile);
 };
