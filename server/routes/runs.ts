@@ -2,6 +2,7 @@ import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteModule } from '../app';
+import type { RunListing } from '../../src/core/experiment/runListing';
 import { errorBody } from '../app';
 import { resolveConfined, sendConfinedFile } from './confinedFiles';
 
@@ -11,18 +12,6 @@ import { resolveConfined, sendConfinedFile } from './confinedFiles';
  * opens a run (`?run=<name>`) and a link reopens it. As `/data`: only what is really inside the folder
  * (links resolved; `..` refused), no hidden files, and no answer names a server path.
  */
-
-/** What the list says of a run: enough to pick one, nothing of the server's paths. */
-export interface ServerRunEntry {
-  name: string;
-  layout: 'project' | 'reference';
-  dataset: string | null;
-  embedding_model: string | null;
-  teacher: string | null;
-  queries: number | null;
-  /** The run's own timestamp, else the folder's modification time (ISO). */
-  created: string;
-}
 
 const isFile = (file: string) =>
   stat(file).then(
@@ -37,7 +26,7 @@ const readJson = async (file: string): Promise<Record<string, unknown> | undefin
 const text = (value: unknown) => (typeof value === 'string' ? value : null);
 
 /** The list entry of the run folder `folder` (a real path inside the runs folder), or null if not a run. */
-async function runEntry(name: string, folder: string): Promise<ServerRunEntry | null> {
+async function runEntry(name: string, folder: string): Promise<RunListing | null> {
   const has = (file: string) => isFile(path.join(folder, file));
   const project =
     (await has('config.json')) &&
@@ -73,7 +62,7 @@ export const runsRoutes: RouteModule = (app, { config }) => {
         runs: [],
         message: 'no runs folder yet: run an experiment (npm run experiment) or set RUNS_DIR',
       };
-    const runs: ServerRunEntry[] = [];
+    const runs: RunListing[] = [];
     for (const entry of await readdir(root, { withFileTypes: true })) {
       if (entry.name.startsWith('.')) continue;
       const real = await realpath(path.join(root, entry.name)).catch(() => undefined);

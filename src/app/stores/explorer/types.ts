@@ -6,7 +6,7 @@ import type { QueryProjection } from '../../../core/experiment/queryProjection';
 import type { QueryView } from '../../../core/experiment/session';
 import type { ProgressEvent } from '../../../core/progress';
 import type { RunSource } from '../../runs/runSource';
-import type { ServerRun } from '../../runs/serverRuns';
+import type { RunListing } from '../../../core/experiment/runListing';
 import type { SavedRun } from '../../storage/runHistory';
 import type { ViewState } from '../../url/urlState';
 import type { ExperimentResponse } from '../../workers/engineApi';
@@ -107,7 +107,7 @@ export interface ServerSlice {
   /** Asks the server which datasets its data folder holds. */
   discoverServerData(): Promise<void>;
   /** The server's finished runs (`GET /api/runs`); null until asked. */
-  serverRuns: ServerRun[] | null;
+  serverRuns: RunListing[] | null;
   listServerRuns(): Promise<void>;
 }
 
