@@ -9,7 +9,7 @@
  *   debs/                      the Vulkan loader and GL dispatch libraries (Debian packages)
  *   optimizer-golden.json      the PyTorch golden cases, checked on the GPU first (section golden)
  *   torchBaseline.py           the same cases in PyTorch, side by side, where the machine has torch
- *   run.sh                     unpacks all that and runs the benchmark on the GPU (see the README)
+ *   run.sh                     unpacks all that and runs the benchmark on the GPU (see docs/performance-and-benchmarks.md)
  *
  * On the GPU machine: `sh .cache/gpu-bench/run.sh` (the JSON lands in $OUT/bench-gpu.json when $OUT is
  * set, else on stdout; PyTorch's in $OUT/bench-torch.json). Nothing here is needed on a machine that has Node: `npm run bench -- --backends

@@ -8,7 +8,7 @@ export interface ShownBar {
 
 /**
  * The explorer as the e2e specs drive it: opening a URL, the selected query's panels, the step controls and
- * the teaching views, by their stable testids (the README's automation surface).
+ * the teaching views, by their stable testids (the automation surface in docs/explorer-and-automation.md).
  */
 export class ExplorerPage {
   readonly status: Locator;

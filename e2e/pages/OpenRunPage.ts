@@ -1,6 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 
-/** The "Open run…" menu and the opened run's banner, by their testids (the README's automation surface). */
+/** The "Open run…" menu and the opened run's banner, by their testids (the automation surface in docs/explorer-and-automation.md). */
 export class OpenRunPage {
   readonly menuButton: Locator;
   readonly folderInput: Locator;

@@ -7,7 +7,7 @@ import { errorBody, type RouteModule } from '../app';
 /**
  * A Hugging Face Hub mirror of a local models folder: `GET /hf/<org>/<name>/resolve/<revision>/<file>`
  * answers with `<modelsDir>/<org>/<name>/<file>`, the URL layout transformers.js downloads from. Point the
- * browser's model host at `/hf/` (see the README) to load models that were copied here (any Hub repository
+ * browser's model host at `/hf/` (see docs/embedding-models.md) to load models that were copied here (any Hub repository
  * with ONNX weights, in the Hub's own layout) without reaching the Hub; the tests serve the fixture model
  * this way so that the real download path runs. One revision per folder: `<revision>` is not looked at.
  *

@@ -6,7 +6,7 @@ import { engineClient, useExplorer } from './stores/explorerStore';
 import { useTeaching } from './stores/teachingStore';
 
 /**
- * The automation surface for Playwright and other headless checks (documented in the README): the same
+ * The automation surface for Playwright and other headless checks (documented in docs/explorer-and-automation.md): the same
  * worker the UI uses, called without clicking, and read access to what the UI shows.
  */
 export const automation = {

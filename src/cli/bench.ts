@@ -28,7 +28,7 @@ import { packageVersions } from './versions';
  * per optimizer implementation. Each case runs once to warm up (kernel compilation, allocation), then
  * `--repeats` times; the median is reported with every sample. Inputs are random (seeded): timings do not
  * depend on values. `--backends webgpu` runs tfjs's WebGPU backend in Node through Dawn (the `webgpu`
- * package) on a Vulkan GPU; see the README ("Benchmarks") for a GPU machine without Node.
+ * package) on a Vulkan GPU; see docs/performance-and-benchmarks.md for a GPU machine without Node.
  */
 const USAGE = `Usage: npm run bench -- [options]
   --backends LIST         tfjs backends: cpu, wasm, webgpu (Node: Dawn over Vulkan); default cpu,wasm

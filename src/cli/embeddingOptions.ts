@@ -45,7 +45,7 @@ export const EMBEDDING_ARG_OPTIONS = {
 export const EMBEDDING_USAGE = `  --embedding-model NAME     lsa (LSA, 256 dims), lsa-<dims>, a registered neural model
                              (${EMBEDDING_MODELS.map((m) => m.name).join(', ')}),
                              any Hugging Face Hub id with ONNX weights (org/name, with --pooling), or a
-                             local model folder in the Hub's layout (default lsa; see the README), or
+                             local model folder in the Hub's layout (default lsa; see docs/embedding-models.md), or
                              remote:<model>: a model on an OpenAI-compatible embeddings server (vLLM,
                              text-embeddings-inference, LiteLLM, OpenAI/<model>) through --server-url or
                              directly with EMBED_BASE_URL / BASE_URL (templates known for
@@ -213,7 +213,7 @@ export function describeRegisteredModels(): string {
     `${lines.join('\n')}\n\nAny other Hub id (org/name) with ONNX weights, or a local folder in the Hub's layout, ` +
     `works with --pooling; its templates default to ${JSON.stringify(DEFAULT_QUERY_TEMPLATE)} and ` +
     `${JSON.stringify(DEFAULT_DOCUMENT_TEMPLATE)}.\n\nOn an OpenAI-compatible embeddings server (remote:<model>, the server's model name; ` +
-    `see the README, "Large embedding models"):\n` +
+    `see docs/embedding-models.md, "Large embedding models"):\n` +
     REMOTE_EMBEDDING_MODELS.map(
       (m) =>
         `${m.name}${m.aliases.length ? ` (also ${m.aliases.join(', ')})` : ''}: ${m.description}; ${m.dims} dims\n` +

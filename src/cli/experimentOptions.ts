@@ -118,7 +118,7 @@ ${EMBEDDING_USAGE}  --teacher NAME             gold | noisy-gold | cross-encoder
                              with --save-tensors tensors/<slug>/query_updates.pt for torch.load), plus
                              summary.json
   --measure-latency          after the run, time queries one at a time (embed, rank, teacher, refine,
-                             re-score; warm, per query) into summary.json's latency_ms (see the README)
+                             re-score; warm, per query) into summary.json's latency_ms (see docs/experiments-and-outputs.md)
   --latency-queries N        queries timed (default 50)
   --latency-warmup N         warm-up queries run first and not counted (default 3)
   --experiment-name NAME     output sub-folder (default <dataset>_<timestamp>); an existing one is refused

@@ -108,7 +108,7 @@ describe('a run stopped while it writes', () => {
     const { first } = await signalWhileWriting(out, 'SIGKILL');
     expect(first).toMatch(/^\.run\.partial-/);
     expect(existsSync(path.join(out, 'run'))).toBe(false);
-    // The partial files are in the hidden folder beside it (as the README says).
+    // The partial files are in the hidden folder beside it (as docs/security-and-data-safety.md says).
     expect(readdirSync(out)).toEqual([first]);
   });
 

@@ -29,7 +29,7 @@ export interface WriteOptions {
 }
 
 /**
- * Writes every output file of a finished experiment into `dir` (see README, "Outputs"): the files of
+ * Writes every output file of a finished experiment into `dir` (see docs/experiments-and-outputs.md, "Outputs"): the files of
  * `experimentFiles`, the same list the browser zips. Returns their relative paths (trajectories summarised).
  */
 export async function writeExperiment(result: ExperimentResult, options: WriteOptions): Promise<string[]> {

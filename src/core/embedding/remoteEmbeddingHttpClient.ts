@@ -40,7 +40,7 @@ export class RemoteEmbeddingHttpClient implements RemoteEmbeddingService {
       const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
       throw new RemoteEmbeddingError(
         `cannot reach the embedding server at ${this.via} (${describe(cause)}): start it with "npm start" ` +
-          '(README, "Large embedding models") or point --server-url at a running one',
+          '(docs/embedding-models.md) or point --server-url at a running one',
         0,
       );
     }

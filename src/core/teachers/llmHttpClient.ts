@@ -64,7 +64,7 @@ export class LlmHttpClient implements LlmService {
       const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause : error) : error;
       throw new Error(
         `cannot reach the teacher server at ${this.where()} (${describe(cause)}): start it with ` +
-          '"npm start" (README, "Teacher proxy") or point --server-url at a running one',
+          '"npm start" (docs/teachers-and-proxy.md) or point --server-url at a running one',
         { cause: error },
       );
     }
