@@ -3,6 +3,7 @@ import { CROSS_ENCODER_FIXTURE_ID, writeCrossEncoderFixture } from '../scripts/m
 import { DEMO_DATA } from '../src/core/datasets/demo/demoData';
 import { releaseCrossEncoders } from '../src/core/teachers/crossEncoderModel';
 import { createTeacher } from '../src/core/teachers/teacherFactory';
+import { openWithModelMirror } from './pages/modelMirror';
 
 // The cross-encoder teacher in Chromium, through the engine worker: the fixture cross-encoder
 // (scripts/make-fixture-model.ts) downloaded by transformers.js from the app server's Hub-shaped mirror
@@ -60,14 +61,6 @@ function crossEncode(
   );
 }
 
-async function openApp(page: Page): Promise<string[]> {
-  const requests: string[] = [];
-  page.context().on('request', (r) => requests.push(r.url()));
-  await page.goto('/');
-  await page.evaluate(() => window.refinementExplorer.setModelHost('/hf/'));
-  return requests;
-}
-
 function maxAbsDiff(a: (number | null)[], b: (number | null)[]): number {
   return a.reduce<number>((worst, x, i) => Math.max(worst, Math.abs((x ?? NaN) - (b[i] ?? NaN))), 0);
 }
@@ -90,7 +83,7 @@ async function nodeScores(): Promise<(number | null)[]> {
 test('scores pairs from the Hub-shaped URL on wasm and WebGPU, agreeing within 1e-4 (and with Node)', async ({
   page,
 }) => {
-  const requests = await openApp(page);
+  const requests = await openWithModelMirror(page);
   const wasm = await crossEncode(page, 'wasm');
   expect(wasm).toMatchObject({
     device: 'wasm',
@@ -124,7 +117,7 @@ test('scores pairs from the Hub-shaped URL on wasm and WebGPU, agreeing within 1
 });
 
 test('an unknown model and a model folder are clear errors', async ({ page }) => {
-  await openApp(page);
+  await openWithModelMirror(page);
   await expect(crossEncode(page, 'wasm', 'fixture/no-such-cross-encoder')).rejects.toThrow(
     /cross-encoder model "fixture\/no-such-cross-encoder" was not found/,
   );

@@ -8,6 +8,7 @@ import {
   writeFixtureModel,
 } from '../scripts/make-fixture-model';
 import { DEMO_DATA } from '../src/core/datasets/demo/demoData';
+import { openWithModelMirror } from './pages/modelMirror';
 
 // The fixture model (scripts/make-fixture-model.ts) in Chromium, through the engine worker: downloaded by
 // transformers.js from the app server's Hub-shaped mirror (/hf/<id>/resolve/<revision>/<file>, the folder
@@ -51,14 +52,6 @@ async function embed(
   );
 }
 
-async function openApp(page: Page): Promise<string[]> {
-  const requests: string[] = [];
-  page.context().on('request', (r) => requests.push(r.url()));
-  await page.goto('/');
-  await page.evaluate(() => window.refinementExplorer.setModelHost('/hf/'));
-  return requests;
-}
-
 /** URLs the transformers.js Cache API cache holds (downloaded model files). */
 function cachedModelFiles(page: Page): Promise<string[]> {
   return page.evaluate(async () => {
@@ -74,7 +67,7 @@ function maxAbsDiff(a: number[], b: number[]): number {
 test('downloads the fixture from the Hub-shaped URL, embeds on wasm, and a second run embeds nothing', async ({
   page,
 }) => {
-  const requests = await openApp(page);
+  const requests = await openWithModelMirror(page);
   const first = await embed(page, 'wasm');
   expect(first.device).toBe('wasm');
   expect([first.rows, first.cols]).toEqual([texts.length, FIXTURE_HIDDEN]);
@@ -98,7 +91,7 @@ test('downloads the fixture from the Hub-shaped URL, embeds on wasm, and a secon
 });
 
 test('WebGPU and wasm embeddings agree within 1e-4', async ({ page }) => {
-  await openApp(page);
+  await openWithModelMirror(page);
   const gpu = await embed(page, 'webgpu', { cache: false });
   expect(gpu.device).toBe('webgpu');
   expect(gpu.notes).toEqual([]);
@@ -143,7 +136,7 @@ test.describe('bad input', () => {
   test('unknown model, broken download (nothing cached), then the same model from a good host', async ({
     page,
   }) => {
-    await openApp(page);
+    await openWithModelMirror(page);
     await expect(embed(page, 'wasm', { model: 'fixture/no-such-model' })).rejects.toThrow(
       /embedding model "fixture\/no-such-model" was not found/,
     );

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
-import { unzipSync } from 'fflate';
+import { ExperimentPage } from './pages/ExperimentPage';
 
 const root = path.resolve(new URL('.', import.meta.url).pathname, '..');
 
@@ -63,14 +63,7 @@ test('a whole run exported from the Experiments view holds the CLI’s files wit
     await expect(total).toBeVisible();
     expect(Number(await total.innerText())).toBeGreaterThan(0);
     await page.screenshot({ path: 'test-results/e2e/experiment-latency.png', fullPage: true });
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByTestId('export-zip').click(),
-    ]);
-    const zipPath = path.join(out, 'browser.zip');
-    await download.saveAs(zipPath);
-    const entries = unzipSync(new Uint8Array(readFileSync(zipPath)));
-    const folder = Object.keys(entries)[0].split('/')[0];
+    const { entries, folder } = await new ExperimentPage(page).downloadRun(path.join(out, 'browser.zip'));
     const files = (name: string) => new TextDecoder().decode(entries[`${folder}/${name}`]);
 
     // The same top-level files (trajectories are extra in the browser: the CLI wrote none here).

@@ -3,12 +3,15 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
-import { strFromU8, unzipSync } from 'fflate';
+import { strFromU8 } from 'fflate';
 import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import Papa from 'papaparse';
+import { ExperimentPage } from './pages/ExperimentPage';
 import { ExplorerPage } from './pages/ExplorerPage';
 import { OpenRunPage } from './pages/OpenRunPage';
+// The test's own softmax and cosine, written out from DESIGN.md rather than taken from the engine.
+import { cosine, softmax } from '../src/testing/referenceMath';
 
 /**
  * Opening finished runs in the real app and server: a CLI run folder (made here by the CLI on the demo,
@@ -26,25 +29,6 @@ const referenceRun = path.resolve(root, '../shared/reference/reference-run');
 
 type Row = Record<string, string>;
 const csvRows = (text: string): Row[] => Papa.parse<Row>(text, { header: true, skipEmptyLines: true }).data;
-
-/** The test's own softmax and cosine, written out from DESIGN.md rather than taken from the engine. */
-const softmax = (xs: number[]) => {
-  const max = Math.max(...xs);
-  const e = xs.map((x) => Math.exp(x - max));
-  const sum = e.reduce((a, b) => a + b, 0);
-  return e.map((x) => x / sum);
-};
-const cosine = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return dot / Math.max(Math.sqrt(na) * Math.sqrt(nb), 1e-8);
-};
 
 /** Each shown bar's value against the expected value of its document. */
 async function expectBars(
@@ -174,14 +158,8 @@ test("an opened run with embeddings: the bars at a step are softmax of the files
 test('opens the zip the app exports', async ({ page }) => {
   await page.goto('/?backend=wasm&tab=experiment');
   await expect(page.getByTestId('refinement-status')).toHaveAttribute('data-state', 'done');
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByTestId('export-zip').click(),
-  ]);
   const zipPath = path.join(runsDir, 'exported.zip.download');
-  await download.saveAs(zipPath);
-  const entries = unzipSync(new Uint8Array(readFileSync(zipPath)));
-  const folder = Object.keys(entries)[0].split('/')[0];
+  const { entries, folder } = await new ExperimentPage(page).downloadRun(zipPath);
   await page.getByRole('tab', { name: 'Explorer' }).click();
   const runs = new OpenRunPage(page);
   await runs.openZip({ name: 'exported.zip', buffer: readFileSync(zipPath) });
@@ -213,7 +191,17 @@ test("opens the reference code's fixture run, maps it from the query's path", as
   await expect.poll(async () => Math.abs(Number(await before('roc_auc')) - 0.52)).toBeLessThan(1e-12);
   await expect(page.getByTestId('map-note')).toContainText('PCA');
   await expect(runs.rerun).toBeDisabled();
+  // The settings bar shows the run's own settings, read-only, not the live controls.
+  await expect(runs.setting('Dataset')).toHaveText('fixture');
+  await expect(runs.setting('Learning rate')).toHaveText('0.05');
+  await expect(runs.setting('Steps')).toHaveText('20');
+  await expect(page.getByTestId('dataset-select')).toHaveCount(0);
   await page.screenshot({ path: 'test-results/e2e/open-reference-run.png', fullPage: true });
+  // Back to the live settings: they run here, and the opened run is gone.
+  await runs.closeRun.click();
+  await expect(runs.opened).toHaveCount(0);
+  await expect(page.getByTestId('dataset-select')).toHaveValue('demo');
+  await explorer.waitUntilRefined();
 });
 
 test("the reference fixture's bars at the first and last step: softmax of reranker_score and raw scores", async ({

@@ -1,18 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { ExplorerPage } from './pages/ExplorerPage';
-
-/** The test's own softmax and ReFIT normalisation, written out from DESIGN.md. */
-const softmax = (xs: number[]) => {
-  const max = Math.max(...xs);
-  const e = xs.map((x) => Math.exp(x - max));
-  const sum = e.reduce((a, b) => a + b, 0);
-  return e.map((x) => x / sum);
-};
-const minMax = (xs: number[]) => {
-  const lo = Math.min(...xs);
-  const hi = Math.max(...xs);
-  return xs.map((x) => (x - lo) / (hi - lo + 1e-8));
-};
+// The test's own softmax and ReFIT normalisation, written out from DESIGN.md.
+import { minMax, softmax } from '../src/testing/referenceMath';
 
 for (const refit of [false, true]) {
   test(`teacher vs student bars equal softmax of the trajectory's values at a step${refit ? ' (ReFIT)' : ''}`, async ({

@@ -1,12 +1,15 @@
 /**
  * `npm run bench:browser`: runs the built app headless in Debian's Chromium and prints one JSON document
  * with the time to embed the demo corpus, to project it, to refine one query and all queries, per backend
- * the browser offers (WebGPU needs --enable-unsafe-webgpu here and is a software adapter on this machine).
+ * the browser offers (WebGPU needs --enable-unsafe-webgpu here and is a software adapter on this machine),
+ * and the built bundle's sizes (`bundle`, from scripts/bundleReport.ts: every JS chunk raw and gzipped, the
+ * main thread's entry chunk and its imports, and whether they are free of tfjs; exit code 1 when not).
  */
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { chromium, type Browser } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromiumLaunch';
+import { bundleReport } from './bundleReport';
 
 const PORT = Number(process.env.BENCH_PORT ?? 4199);
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'wasm,webgpu,cpu').split(',');
@@ -27,6 +30,13 @@ async function waitForServer(url: string, timeoutMs: number): Promise<void> {
   }
   throw new Error(`the app did not start at ${url}`);
 }
+
+const bundle = bundleReport('dist');
+process.stderr.write(
+  `bundle: main thread ${bundle.main_thread.files.join(', ')}: ${bundle.main_thread.bytes} bytes, ` +
+    `${bundle.main_thread.gzip_bytes} gzipped, ${bundle.main_thread.tfjs_free ? 'no tfjs' : 'CARRIES TFJS'}\n`,
+);
+if (!bundle.main_thread.tfjs_free) process.exitCode = 1;
 
 const server = spawn(
   'npx',
@@ -65,6 +75,7 @@ try {
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length },
     results,
     open_run: openRun,
+    bundle,
   };
   await browser.close();
   process.stdout.write(JSON.stringify(report, null, 2) + '\n');

@@ -4,6 +4,7 @@
  * internet access:
  *
  *   bench.mjs                  the benchmark (src/cli/bench.ts) bundled into one file with esbuild
+ *   zstd.wasm                  the zstd compressor the bundle loads for Parquet files (section outputs)
  *   dist/linux-x64/dawn.node.xz  Dawn, from the `webgpu` package (WebGPU for Node, over Vulkan)
  *   node.xz                    this machine's Node binary, xz-compressed
  *   debs/                      the Vulkan loader and GL dispatch libraries (Debian packages)
@@ -24,6 +25,20 @@ const OUT_DIR = path.resolve('.cache/gpu-bench');
 const GOLDEN = path.resolve('../shared/reference/optimizer-golden.json');
 /** The device guide's loader set (Vulkan, EGL/GLX dispatch), plus X11 client libraries as a fallback. */
 const LOADER_DEBS = ['libvulkan1', 'libegl1', 'libglvnd0', 'libopengl0', 'libgl1', 'libglx0', 'libgles2'];
+/**
+ * CommonJS modules in the ES module bundle: tfjs calls require(), and @bokuweb/zstd-wasm (Node build) reads
+ * `zstd.wasm` from `__dirname`, which an ES module lacks: both are given, `__dirname` being the bundle's
+ * folder, where `zstd.wasm` is copied.
+ */
+export const BUNDLE_BANNER = [
+  "import { createRequire as __cr } from 'node:module';",
+  "import { dirname as __dn } from 'node:path';",
+  "import { fileURLToPath as __fu } from 'node:url';",
+  'const require = __cr(import.meta.url);',
+  'const __dirname = __dn(__fu(import.meta.url));',
+].join(' ');
+/** The WebAssembly file of the zstd package's Node build (the bundle's `main` entry, dist/common). */
+const ZSTD_WASM = 'node_modules/@bokuweb/zstd-wasm/dist/common/zstd.wasm';
 const X11_DEBS = ['libx11-6', 'libxext6', 'libxcb1', 'libxau6', 'libxdmcp6', 'libbsd0', 'libmd0'];
 
 async function main(): Promise<void> {
@@ -43,12 +58,11 @@ async function main(): Promise<void> {
     target: 'node20',
     // The embedding benchmark's native runtimes stay out: the GPU run asks only for refine, rescore, knn.
     external: ['onnxruntime-node', 'onnxruntime-web', '@huggingface/transformers', 'sharp', 'better-sqlite3'],
-    // tfjs is CommonJS: give its require() calls a require in the ES module.
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
+    banner: { js: BUNDLE_BANNER },
     logLevel: 'warning',
   });
+  // The zstd compressor of the Parquet files (section outputs) reads its WebAssembly from __dirname.
+  copyFileSync(ZSTD_WASM, path.join(OUT_DIR, 'zstd.wasm'));
 
   step('compressing dawn.node and the node binary (xz)');
   xz('node_modules/webgpu/dist/linux-x64/dawn.node', path.join(OUT_DIR, 'dist/linux-x64/dawn.node.xz'));
@@ -108,7 +122,7 @@ unxz_to() { # file.xz target: xz if there is one, else Python's lzma
 [ -x "$WORK/node" ] || { unxz_to "$HERE/node.xz" "$WORK/node"; chmod +x "$WORK/node"; }
 mkdir -p "$WORK/dist/linux-x64"
 [ -f "$WORK/dist/linux-x64/dawn.node" ] || unxz_to "$HERE/dist/linux-x64/dawn.node.xz" "$WORK/dist/linux-x64/dawn.node"
-cp "$HERE/bench.mjs" "$WORK/bench.mjs"
+cp "$HERE/bench.mjs" "$HERE/zstd.wasm" "$WORK/"
 # The Vulkan loader and GL dispatch libraries into / (as the device guide says); X11 client libraries only
 # where the machine has none, and then beside, not over, the system's.
 if ! ldconfig -p | grep -q libvulkan.so.1; then

@@ -1,17 +1,17 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryEmbeddingCache } from '../src/core/embedding/embeddingCache';
 import { decodeEmbeddings, embeddingsFromJson } from '../src/core/embedding/embeddingWire';
 import { EMBED_LIMITS, type RemoteEmbedRequest } from '../src/core/embedding/remoteEmbeddingApi';
 import { RemoteEmbedder } from '../src/core/embedding/remoteEmbedder';
 import { RemoteEmbeddingHttpClient } from '../src/core/embedding/remoteEmbeddingHttpClient';
 import { FALLBACK_INSTRUCTION } from '../src/core/embedding/templates';
-import { parseServerConfig, type ServerConfig } from './config';
+import { parseServerConfig } from './config';
 import { ProxyEmbeddingService } from './llm/embeddingService';
 import { FakeEmbeddingUpstream, pseudoEmbedding } from './testing/fakeEmbeddingUpstream';
-import { standInConfig, startTestServer, type TestServer } from './testing/testServer';
+import { standInSuite } from './testing/standInSuite';
+import { startTestServer } from './testing/testServer';
+import { readReferenceGolden } from '../src/testing/sharedFolder';
 
 /**
  * `POST /api/embed` on the real server on a real port, in front of the stand-in embeddings upstream (also a
@@ -26,16 +26,14 @@ const DIMS = 48;
 
 const upstream = new FakeEmbeddingUpstream({ dims: DIMS });
 const other = new FakeEmbeddingUpstream({ dims: DIMS });
-const scratch = mkdtempSync(path.join(tmpdir(), 'embed-proxy-'));
+const { scratch, main, configFor } = standInSuite('embed-proxy-', [upstream, other], {
+  apiKey: API_KEY,
+  openaiApiKey: OPENAI_KEY,
+});
 /** Every response body any test saw (binary ones as latin1): none may hold a secret. */
 const seen: string[] = [];
 let counter = 0;
 const uniq = (text: string) => `${text} n${++counter}`;
-
-function configFor(overrides: Partial<ServerConfig> = {}): ServerConfig {
-  const setup = { upstreamUrl: upstream.url, apiKey: API_KEY, openaiApiKey: OPENAI_KEY, scratch };
-  return standInConfig(setup, overrides);
-}
 
 interface Answer {
   status: number;
@@ -82,28 +80,13 @@ function expectRows(vectors: Float32Array | undefined, dims: number, expected: F
   );
 }
 
-let main: TestServer;
-
-beforeAll(async () => {
-  await upstream.start();
-  await other.start();
-  main = await startTestServer(configFor());
-});
-beforeEach(() => {
-  upstream.reset();
-  other.reset();
-});
-afterAll(async () => {
-  await main.app.close();
-  await upstream.close();
-  await other.close();
+afterAll(() => {
   for (const text of seen) {
     for (const secret of [API_KEY, OPENAI_KEY, EMBED_KEY]) {
       expect(text).not.toContain(secret);
       expect(text).not.toContain(secret.slice(0, 10));
     }
   }
-  rmSync(scratch, { recursive: true, force: true });
 });
 
 describe('POST /api/embed', () => {
@@ -553,13 +536,7 @@ describe('the embedding cache', () => {
 
 describe('the texts the upstream embeds', () => {
   it('are the reference embedder’s: templated, then every newline a space (RemoteEmbedder over HTTP)', async () => {
-    const golden = JSON.parse(
-      readFileSync(new URL('../../shared/reference/reference-golden.json', import.meta.url), 'utf8'),
-    ) as {
-      instructions: Record<string, { instruction: string }>;
-      embedded_queries: Array<{ dataset: string; text: string; embedded: string }>;
-      embedded_documents: Array<{ text: string; embedded: string }>;
-    };
+    const golden = readReferenceGolden();
     const client = new RemoteEmbeddingHttpClient(main.url, (u, init) => fetch(u, init));
     const cache = new MemoryEmbeddingCache();
     for (const c of golden.embedded_queries) {

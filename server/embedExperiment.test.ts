@@ -1,17 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ExperimentSummary } from '../src/core/experiment/outputs';
+import { readJson } from '../src/testing/readJson';
+import { SHARED_DATA_DIR } from '../src/testing/sharedFolder';
 import { FakeEmbeddingUpstream } from './testing/fakeEmbeddingUpstream';
-import {
-  isolatedEnv,
-  repoRoot,
-  runScript,
-  startServerProcess,
-  type ScriptResult,
-  type ServerProcess,
-} from './testing/scriptProcesses';
+import { spawnedServerSuite } from './testing/spawnedServerSuite';
 
 /**
  * End to end: `npm run experiment -- --embedding-model remote:<model>` through the real app server
@@ -19,36 +12,14 @@ import {
  * directly with the server's code and cache; `npm run embed-docs` likewise.
  */
 
-const dataDir = path.resolve(repoRoot, '../shared/data');
-const scratch = mkdtempSync(path.join(tmpdir(), 'embed-experiment-'));
 const upstream = new FakeEmbeddingUpstream({ dims: 256 });
 const EMBED_KEY = 'tei-e2e-key-6d2b8f0a4c';
-
-/** A CLI script in the test's environment (the cache in the scratch folder), `extraEnv` added. */
-function cli(script: string, args: string[], extraEnv: Record<string, string> = {}): Promise<ScriptResult> {
-  return runScript(script, args, isolatedEnv(path.join(scratch, 'cache'), extraEnv));
-}
-
-function readJson<T>(file: string): T {
-  return JSON.parse(readFileSync(file, 'utf8')) as T;
-}
-
-let server: ServerProcess;
-
-beforeAll(async () => {
-  await upstream.start();
-  server = await startServerProcess(
-    isolatedEnv(path.join(scratch, 'server-cache'), {
-      EMBED_BASE_URL: upstream.url,
-      EMBED_API_KEY: EMBED_KEY,
-    }),
-  );
-});
-
-afterAll(async () => {
-  server?.proc.kill('SIGTERM');
-  await upstream.close();
-  rmSync(scratch, { recursive: true, force: true });
+/** `cli` runs a CLI script in the test's environment (the cache in the scratch folder), `extraEnv` added. */
+const { scratch, server, cli } = spawnedServerSuite({
+  scratchPrefix: 'embed-experiment-',
+  upstream,
+  serverEnv: (url) => ({ EMBED_BASE_URL: url, EMBED_API_KEY: EMBED_KEY }),
+  serverCache: 'server-cache',
 });
 
 describe('npm run experiment -- --embedding-model remote:<model>', () => {
@@ -61,7 +32,7 @@ describe('npm run experiment -- --embedding-model remote:<model>', () => {
       '--dataset',
       'ArgKP21',
       '--data-dir',
-      dataDir,
+      SHARED_DATA_DIR,
       '--embedding-model',
       'remote:Qwen/Qwen3-Embedding-8B',
       '--server-url',
@@ -75,13 +46,13 @@ describe('npm run experiment -- --embedding-model remote:<model>', () => {
       '--output-dir',
       out,
     ];
-    const r = await cli('src/cli/experiment.ts', [
-      ...args,
-      '--experiment-name',
-      'argkp',
-      '--embedding-cache-dir',
-      path.join(scratch, 'cli-cache-1'),
-    ]);
+    /** The run into out/<name>, with a local embedding cache of its own in scratch/<cache>. */
+    const runAs = (name: string, cache: string) =>
+      cli('src/cli/experiment.ts', [
+        ...args,
+        ...['--experiment-name', name, '--embedding-cache-dir', path.join(scratch, cache)],
+      ]);
+    const r = await runAs('argkp', 'cli-cache-1');
     expect(r.code, r.stderr).toBe(0);
     const dir = path.join(out, 'argkp');
     const summary = readJson<ExperimentSummary>(path.join(dir, 'summary.json'));
@@ -111,13 +82,7 @@ describe('npm run experiment -- --embedding-model remote:<model>', () => {
     expect(r.stdout + r.stderr + JSON.stringify(config)).not.toContain(EMBED_KEY);
 
     const sent = inputs.length;
-    const again = await cli('src/cli/experiment.ts', [
-      ...args,
-      '--experiment-name',
-      'argkp-again',
-      '--embedding-cache-dir',
-      path.join(scratch, 'cli-cache-2'),
-    ]);
+    const again = await runAs('argkp-again', 'cli-cache-2');
     expect(again.code, again.stderr).toBe(0);
     // A fresh local cache: the texts are sent to the server, which answers them from its SQLite cache.
     const againConfig = readJson<{ embedding_cache: Record<string, number> }>(

@@ -1,15 +1,13 @@
 import { request as httpRequest } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JudgeResponse } from '../src/core/teachers/llmApi';
-import type { ServerConfig } from './config';
 import { TeacherCache } from './llm/teacherCache';
 import { FakeUpstream } from './testing/fakeUpstream';
 import { isolatedEnv, runScript, startServerProcess } from './testing/scriptProcesses';
-import { standInConfig, startTestServer, type TestServer } from './testing/testServer';
+import { standInSuite } from './testing/standInSuite';
+import { startTestServer } from './testing/testServer';
 
 /**
  * The server as a hostile-but-fair user tries it (issue 14): requests from other sites (DNS rebinding),
@@ -19,19 +17,12 @@ import { standInConfig, startTestServer, type TestServer } from './testing/testS
 
 const API_KEY = 'lm-hardening-key-3c9e17ab52Q';
 const upstream = new FakeUpstream();
-const scratch = mkdtempSync(path.join(tmpdir(), 'hardening-'));
+const { scratch, main, configFor } = standInSuite('hardening-', [upstream], {
+  apiKey: API_KEY,
+  openaiApiKey: 'sk-hardening-0123456789',
+});
 let counter = 0;
 const uniq = (text: string) => `${text} #${++counter}`;
-
-function configFor(overrides: Partial<ServerConfig> = {}): ServerConfig {
-  const setup = {
-    upstreamUrl: upstream.url,
-    apiKey: API_KEY,
-    openaiApiKey: 'sk-hardening-0123456789',
-    scratch,
-  };
-  return standInConfig(setup, overrides);
-}
 
 /** One HTTP request with the headers exactly as given (fetch would set Host and Origin itself). */
 function send(
@@ -79,19 +70,6 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 1000 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   if (!condition()) throw new Error(`timed out waiting for ${what}`);
 }
-
-let main: TestServer;
-
-beforeAll(async () => {
-  await upstream.start();
-  main = await startTestServer(configFor());
-});
-beforeEach(() => upstream.reset());
-afterAll(async () => {
-  await main.app.close();
-  await upstream.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
 
 describe('only requests that name the server are answered (DNS rebinding)', () => {
   it('refuses a Host that is not the server, naming ALLOWED_HOSTS, and takes the local names', async () => {

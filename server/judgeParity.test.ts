@@ -1,11 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GenerateResponse, JudgeResponse } from '../src/core/teachers/llmApi';
 import type { GeneratedToken } from '../src/core/teachers/llmScoring';
 import { FakeUpstream } from './testing/fakeUpstream';
-import { standInConfig, startTestServer, type TestServer } from './testing/testServer';
+import { standInSuite } from './testing/standInSuite';
+import { readReferenceGolden } from '../src/testing/sharedFolder';
 
 /**
  * Reference parity of the teacher proxy, through the real server on a real port and a stand-in upstream that
@@ -13,51 +11,14 @@ import { standInConfig, startTestServer, type TestServer } from './testing/testS
  * character, the reference's request parameters, and its scores from given log-probabilities.
  */
 
-interface Golden {
-  llm_prompts: {
-    dataset: string;
-    task_instruction: string;
-    query: string;
-    document: string;
-    yesno: string;
-    verbalized: string;
-  }[];
-  hyde_prompts: { query: string; prompt: string }[];
-  llm_settings: {
-    yesno: {
-      max_new_tokens: number;
-      top_logprobs: number;
-      round_decimals: number;
-      content_filter_score: number;
-    };
-    verbalized: { max_new_tokens: number };
-    hyde: { max_new_tokens: number; temperature: number };
-  };
-}
-
-const golden = JSON.parse(
-  readFileSync(new URL('../../shared/reference/reference-golden.json', import.meta.url), 'utf8'),
-) as Golden;
+const golden = readReferenceGolden();
 
 const upstream = new FakeUpstream();
-const scratch = mkdtempSync(path.join(tmpdir(), 'judge-parity-'));
-let server: TestServer;
-
-beforeAll(async () => {
-  await upstream.start();
+const { main: server } = standInSuite('judge-parity-', [upstream], {
+  apiKey: 'k',
+  openaiApiKey: 'sk-parity',
   // No cache: every request reaches the stand-in.
-  server = await startTestServer(
-    standInConfig(
-      { upstreamUrl: upstream.url, apiKey: 'k', openaiApiKey: 'sk-parity', scratch },
-      { cacheDir: undefined },
-    ),
-  );
-});
-beforeEach(() => upstream.reset());
-afterAll(async () => {
-  await server.app.close();
-  await upstream.close();
-  rmSync(scratch, { recursive: true, force: true });
+  mainOverrides: { cacheDir: undefined },
 });
 
 async function post<T>(route: string, body: unknown): Promise<{ status: number; json: T }> {

@@ -1,18 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ExperimentSummary } from '../src/core/experiment/outputs';
+import { readJson } from '../src/testing/readJson';
+import { SHARED_DATA_DIR } from '../src/testing/sharedFolder';
 import { parseServerConfig, type ServerConfig } from './config';
 import { FakeUpstream } from './testing/fakeUpstream';
-import {
-  isolatedEnv,
-  repoRoot,
-  runScript,
-  startServerProcess,
-  type ScriptResult,
-  type ServerProcess,
-} from './testing/scriptProcesses';
+import type { ScriptResult } from './testing/scriptProcesses';
+import { spawnedServerSuite } from './testing/spawnedServerSuite';
 import { startTestServer, type TestServer } from './testing/testServer';
 
 /**
@@ -20,17 +15,17 @@ import { startTestServer, type TestServer } from './testing/testServer';
  * entry point, spawned) against the stand-in upstream, in direct mode, and misconfigured.
  */
 
-const dataDir = path.resolve(repoRoot, '../shared/data');
-const scratch = mkdtempSync(path.join(tmpdir(), 'llm-experiment-'));
 const upstream = new FakeUpstream();
+const API_KEY = 'e2e-key-5b1d9c0e7a';
+const { scratch, server, cli } = spawnedServerSuite({
+  scratchPrefix: 'llm-experiment-',
+  upstream,
+  serverEnv: (url) => ({ BASE_URL: url, API_KEY }),
+});
 
-/** The test's environment: the cache in the scratch folder, `extra` added. */
-function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return isolatedEnv(path.join(scratch, 'cache'), extra);
-}
-
+/** `npm run experiment` in the test's environment (the cache in the scratch folder), `extraEnv` added. */
 function experiment(args: string[], extraEnv: Record<string, string> = {}): Promise<ScriptResult> {
-  return runScript('src/cli/experiment.ts', args, env(extraEnv));
+  return cli('src/cli/experiment.ts', args, extraEnv);
 }
 
 /** A server without cache in this process, configured by `overrides` alone. */
@@ -42,20 +37,6 @@ function inProcessServer(overrides: Partial<ServerConfig>): Promise<TestServer> 
     ...overrides,
   });
 }
-
-const API_KEY = 'e2e-key-5b1d9c0e7a';
-let server: ServerProcess;
-
-beforeAll(async () => {
-  await upstream.start();
-  server = await startServerProcess(env({ BASE_URL: upstream.url, API_KEY }));
-});
-
-afterAll(async () => {
-  server?.proc.kill('SIGTERM');
-  await upstream.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
 
 describe('npm run experiment -- --teacher llm:<model> through the teacher proxy', () => {
   it('runs every computation type, HyDE included, on the demo dataset', async () => {
@@ -82,13 +63,13 @@ describe('npm run experiment -- --teacher llm:<model> through the teacher proxy'
     ]);
     expect(r.code, r.stderr).toBe(0);
     const dir = path.join(out, 'llm');
-    const summary = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as ExperimentSummary;
+    const summary = readJson<ExperimentSummary>(path.join(dir, 'summary.json'));
     expect(Object.keys(summary.types).sort()).toEqual(
       ['hyde', 'optimized', 'optimized_hyde', 'original', 'rerank_only', 'rocchio'].sort(),
     );
     expect(summary.queries).toBe(10);
     expect(summary.teacher_scores).toMatchObject({ unscored: 0, content_filtered: 0 });
-    const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    const config = readJson<Record<string, unknown>>(path.join(dir, 'config.json'));
     expect(config).toMatchObject({
       teacher: 'llm:test-model',
       teacher_mode: 'yesno',
@@ -156,77 +137,53 @@ describe('npm run experiment -- --teacher llm:<model> through the teacher proxy'
 });
 
 describe('npm run experiment -- --teacher llm:<model> calling the upstream directly', () => {
-  it('runs ArgKP21 with the verbalized mode and the shared cache', async () => {
-    const out = path.join(scratch, 'direct');
+  /** `npm run experiment` with BASE_URL set, original and optimized only, into `out/<name>`; its config.json. */
+  async function runDirect(out: string, name: string, args: string[]): Promise<Record<string, unknown>> {
     const r = await experiment(
       [
-        '--dataset',
-        'ArgKP21',
-        '--data-dir',
-        dataDir,
-        '--teacher',
-        'llm:LiteLLM/test-model',
-        '--teacher-mode',
-        'verbalized',
-        '--computation-types',
-        'original,optimized',
-        '--total-scores',
-        '5',
-        '--scores-from-top',
-        '5',
-        '--num-steps',
-        '20',
-        '--output-dir',
-        out,
-        '--experiment-name',
-        'argkp',
+        ...args,
+        ...['--computation-types', 'original,optimized', '--output-dir', out, '--experiment-name', name],
       ],
       { BASE_URL: upstream.url },
     );
     expect(r.code, r.stderr).toBe(0);
-    const config = JSON.parse(readFileSync(path.join(out, 'argkp', 'config.json'), 'utf8')) as Record<
-      string,
-      unknown
-    >;
+    return readJson<Record<string, unknown>>(path.join(out, name, 'config.json'));
+  }
+
+  it('runs ArgKP21 with the verbalized mode and the shared cache', async () => {
+    const out = path.join(scratch, 'direct');
+    const config = await runDirect(out, 'argkp', [
+      '--dataset',
+      'ArgKP21',
+      '--data-dir',
+      SHARED_DATA_DIR,
+      '--teacher',
+      'llm:LiteLLM/test-model',
+      '--teacher-mode',
+      'verbalized',
+      '--total-scores',
+      '5',
+      '--scores-from-top',
+      '5',
+      '--num-steps',
+      '20',
+    ]);
     expect(config).toMatchObject({
       teacher: 'llm:LiteLLM/test-model',
       teacher_mode: 'verbalized',
       llm_via: 'direct',
     });
-    const summary = JSON.parse(
-      readFileSync(path.join(out, 'argkp', 'summary.json'), 'utf8'),
-    ) as ExperimentSummary;
+    const summary = readJson<ExperimentSummary>(path.join(out, 'argkp', 'summary.json'));
     expect(summary.queries).toBe(243);
     expect(Object.keys(summary.types)).toEqual(['original', 'optimized']);
   });
 
   it('picks the truefalse mode for llm:jhu-clsp/FollowIR-7B, on the completions endpoint', async () => {
-    const out = path.join(scratch, 'followir');
     upstream.reset();
-    const r = await experiment(
-      [
-        '--dataset',
-        'demo',
-        '--teacher',
-        'llm:jhu-clsp/FollowIR-7B',
-        '--thinking',
-        'off',
-        '--computation-types',
-        'original,optimized',
-        '--num-steps',
-        '5',
-        '--output-dir',
-        out,
-        '--experiment-name',
-        'followir',
-      ],
-      { BASE_URL: upstream.url },
-    );
-    expect(r.code, r.stderr).toBe(0);
-    const config = JSON.parse(readFileSync(path.join(out, 'followir', 'config.json'), 'utf8')) as Record<
-      string,
-      unknown
-    >;
+    const config = await runDirect(path.join(scratch, 'followir'), 'followir', [
+      ...['--dataset', 'demo', '--teacher', 'llm:jhu-clsp/FollowIR-7B', '--thinking', 'off'],
+      ...['--num-steps', '5'],
+    ]);
     expect(config).toMatchObject({ teacher_mode: 'truefalse', llm_thinking: 'off', llm_via: 'direct' });
     expect(upstream.requests.length).toBeGreaterThan(0);
     expect(upstream.requests.every((q) => q.path === '/v1/completions')).toBe(true);

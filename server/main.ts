@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { buildServer } from './app';
 import { describeUpstreams, parseServerConfig, SERVER_USAGE } from './config';
+import { listenOnConfiguredPort, runServerEntryPoint } from './listen';
 
 /**
  * `npm start`: builds the app when dist/ has none, then serves it with the teacher proxy and the data folder,
@@ -19,22 +19,8 @@ async function main(): Promise<void> {
     const built = spawnSync('npx', ['vite', 'build', '--outDir', config.distDir], { stdio: 'inherit' });
     if (built.status !== 0) throw new Error('vite build failed (see above); fix it or pass --no-build');
   }
-  const app = await buildServer(config);
-  try {
-    await app.listen({ port: config.port, host: config.host });
-  } catch (error) {
-    await app.close();
-    if ((error as { code?: unknown }).code === 'EADDRINUSE')
-      throw new Error(
-        `port ${config.port} on ${config.host} is in use: pass --port N or set PORT (0: any free port)`,
-        { cause: error },
-      );
-    throw error;
-  }
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
-  process.stdout.write(`Refinement Explorer: http://${shownHost}:${port}/\n${describeUpstreams(config)}`);
+  const { app, origin } = await listenOnConfiguredPort(config);
+  process.stdout.write(`Refinement Explorer: ${origin}/\n${describeUpstreams(config)}`);
 
   const stop = () => {
     process.stderr.write('Stopping ...\n');
@@ -50,9 +36,4 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-try {
-  await main();
-} catch (error) {
-  process.stderr.write(`\nError: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-}
+await runServerEntryPoint(main);

@@ -1,30 +1,27 @@
 import { request as httpRequest } from 'node:http';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LLM_LIMITS, type GenerateResponse, type JudgeResponse } from '../src/core/teachers/llmApi';
 import { buildJudgePrompt } from '../src/core/teachers/llmPrompts';
-import type { ServerConfig } from './config';
 import { maxTokensField } from './llm/upstream';
 import { FakeUpstream, relevance } from './testing/fakeUpstream';
-import { standInConfig, startTestServer, type TestServer } from './testing/testServer';
+import { standInSuite } from './testing/standInSuite';
+import { startTestServer, type TestServer } from './testing/testServer';
 
 const API_KEY = 'lm-studio-key-7f3a91c2d4e5b6Zq9X';
 const OPENAI_KEY = 'sk-proj-TESTONLY0123456789abcdefWx7Y';
 const URL_PASSWORD = 'pa55-w0rd-in-url';
 
 const upstream = new FakeUpstream();
-const scratch = mkdtempSync(path.join(tmpdir(), 'teacher-proxy-'));
+const { scratch, main, configFor } = standInSuite('teacher-proxy-', [upstream], {
+  apiKey: API_KEY,
+  openaiApiKey: OPENAI_KEY,
+});
 /** Every response body any test saw: none may hold a secret. */
 const seen: string[] = [];
 let counter = 0;
 const uniq = (text: string) => `${text} #${++counter}`;
-
-function configFor(overrides: Partial<ServerConfig> = {}): ServerConfig {
-  const setup = { upstreamUrl: upstream.url, apiKey: API_KEY, openaiApiKey: OPENAI_KEY, scratch };
-  return standInConfig(setup, overrides);
-}
 
 async function call(
   url: string,
@@ -67,16 +64,7 @@ function rawGet(port: string, rawPath: string): Promise<{ status: number; text: 
   });
 }
 
-let main: TestServer;
-
-beforeAll(async () => {
-  await upstream.start();
-  main = await startTestServer(configFor());
-});
-beforeEach(() => upstream.reset());
-afterAll(async () => {
-  await main.app.close();
-  await upstream.close();
+afterAll(() => {
   for (const text of seen) {
     expect(text).not.toContain(API_KEY);
     expect(text).not.toContain(API_KEY.slice(0, 8));
@@ -84,7 +72,6 @@ afterAll(async () => {
     expect(text).not.toContain(OPENAI_KEY.slice(0, 12));
     expect(text).not.toContain(URL_PASSWORD);
   }
-  rmSync(scratch, { recursive: true, force: true });
 });
 
 describe('GET /api/health and /api/config', () => {

@@ -9,6 +9,9 @@ export class OpenRunPage {
   readonly openTime: Locator;
   readonly error: Locator;
   readonly rerun: Locator;
+  /** The opened run's settings, read-only, in place of the settings controls. */
+  readonly settings: Locator;
+  readonly closeRun: Locator;
 
   constructor(readonly page: Page) {
     this.menuButton = page.getByTestId('open-run');
@@ -18,6 +21,8 @@ export class OpenRunPage {
     this.openTime = page.getByTestId('opened-run-time');
     this.error = page.getByTestId('open-run-error');
     this.rerun = page.getByTestId('rerun-in-browser');
+    this.settings = page.getByTestId('opened-run-settings');
+    this.closeRun = page.getByTestId('close-run');
   }
 
   /** Opens a run folder as the folder picker gives it. */
@@ -29,6 +34,11 @@ export class OpenRunPage {
   async openZip(file: { name: string; buffer: Buffer }): Promise<void> {
     await this.menuButton.click();
     await this.zipInput.setInputFiles({ ...file, mimeType: 'application/zip' });
+  }
+
+  /** One of the opened run's settings as shown, e.g. `setting('Learning rate')`. */
+  setting(label: string): Locator {
+    return this.settings.locator(`[data-setting="${label}"] output`);
   }
 
   /** A run the server's RUNS_DIR lists in the menu. */

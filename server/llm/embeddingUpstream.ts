@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { LlmServiceError } from '../../src/core/teachers/llmApi';
 import type { UpstreamConfig } from '../config';
 import { publicUrl, type Redactor } from './redact';
 import { Semaphore } from './semaphore';
@@ -7,12 +6,12 @@ import {
   basicAuthorization,
   cleanMessage,
   connectionError,
-  splitModelName,
+  resolveConfiguredModel,
   statusError,
   timeoutError,
   UpstreamError,
   v1Root,
-  withUpstreamRetries,
+  boundedUpstreamCall,
   type ProviderName,
   type ResolvedModel,
 } from './upstreamCommon';
@@ -71,21 +70,19 @@ export class EmbeddingUpstream {
 
   /** Which provider serves `name`; a 503 LlmServiceError saying what to set when none is configured. */
   resolve(name: string): ResolvedModel {
-    const resolved = splitModelName(name);
-    if (resolved.provider === 'openai' && !this.config.openaiApiKey)
-      throw new LlmServiceError(
-        `embedding model "${name}" needs OPENAI_API_KEY: set it in the environment of the app server ` +
+    return resolveConfiguredModel(
+      name,
+      { openai: Boolean(this.config.openaiApiKey), base_url: Boolean(this.endpointUrl()) },
+      {
+        openai: () =>
+          `embedding model "${name}" needs OPENAI_API_KEY: set it in the environment of the app server ` +
           '(or of the CLI, when it calls the upstream directly) and restart it',
-        503,
-      );
-    if (resolved.provider === 'base_url' && !this.endpointUrl())
-      throw new LlmServiceError(
-        `no embeddings upstream for model "${name}": set EMBED_BASE_URL (or BASE_URL) to an OpenAI-compatible ` +
+        base_url: () =>
+          `no embeddings upstream for model "${name}": set EMBED_BASE_URL (or BASE_URL) to an OpenAI-compatible ` +
           'embeddings server (vLLM, text-embeddings-inference, LiteLLM) and EMBED_API_KEY if it needs one, then ' +
           'restart; or use OpenAI/<model> with OPENAI_API_KEY',
-        503,
-      );
-    return resolved;
+      },
+    );
   }
 
   /** Where a provider is, for messages: never with credentials. */
@@ -110,19 +107,14 @@ export class EmbeddingUpstream {
     signal?: AbortSignal,
     expectedDims?: number,
   ): Promise<Float32Array[]> {
-    return withUpstreamRetries(
-      () => this.semaphore.run(() => this.attempt(resolved, texts, signal, expectedDims), signal),
-      {
-        retries: this.config.retries,
-        retryDelayMs: this.config.retryDelayMs,
-        redactor: this.redactor,
-        signal,
-        recover: (error) => {
-          if (error instanceof EncodingRefused) return 'again';
-          if (error instanceof BatchTooLarge) return this.split(resolved, texts, error, signal, expectedDims);
-          return undefined;
-        },
-      },
+    const recover = (error: unknown) => {
+      if (error instanceof EncodingRefused) return 'again';
+      if (error instanceof BatchTooLarge) return this.split(resolved, texts, error, signal, expectedDims);
+      return undefined;
+    };
+    return boundedUpstreamCall(
+      { semaphore: this.semaphore, config: this.config, redactor: this.redactor, signal, recover },
+      () => this.attempt(resolved, texts, signal, expectedDims),
     );
   }
 

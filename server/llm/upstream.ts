@@ -1,6 +1,6 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { z } from 'zod';
-import { LlmServiceError, type ThinkingMode } from '../../src/core/teachers/llmApi';
+import type { ThinkingMode } from '../../src/core/teachers/llmApi';
 import {
   isContentFilterMessage,
   TOP_LOGPROBS,
@@ -15,12 +15,12 @@ import {
   connectionError,
   cutOffError,
   isCutOff,
-  splitModelName,
+  resolveConfiguredModel,
   statusError,
   timeoutError,
   UpstreamError,
   v1Root,
-  withUpstreamRetries,
+  boundedUpstreamCall,
   type ProviderName,
   type ResolvedModel,
 } from './upstreamCommon';
@@ -138,20 +138,18 @@ export class Upstream {
 
   /** Which provider serves `name`; a 503 LlmServiceError saying what to set when none is configured. */
   resolve(name: string): ResolvedModel {
-    const resolved = splitModelName(name);
-    if (resolved.provider === 'openai' && !this.config.openaiApiKey)
-      throw new LlmServiceError(
-        `model "${name}" needs OPENAI_API_KEY: set it in the environment of the teacher server ` +
+    return resolveConfiguredModel(
+      name,
+      { openai: Boolean(this.config.openaiApiKey), base_url: Boolean(this.config.baseUrl) },
+      {
+        openai: () =>
+          `model "${name}" needs OPENAI_API_KEY: set it in the environment of the teacher server ` +
           '(or of the CLI, when it calls the upstream directly) and restart it',
-        503,
-      );
-    if (resolved.provider === 'base_url' && !this.config.baseUrl)
-      throw new LlmServiceError(
-        `no upstream for model "${name}": set BASE_URL to an OpenAI-compatible server (LiteLLM, vLLM, ` +
+        base_url: () =>
+          `no upstream for model "${name}": set BASE_URL to an OpenAI-compatible server (LiteLLM, vLLM, ` +
           'llama.cpp, Ollama) and API_KEY if it needs one, then restart; or use OpenAI/<model> with OPENAI_API_KEY',
-        503,
-      );
-    return resolved;
+      },
+    );
   }
 
   /** Where a provider is, for messages and /api/config: never with credentials. */
@@ -163,20 +161,15 @@ export class Upstream {
 
   /** One chat completion, retried as configured; throws an UpstreamError. */
   async chat(resolved: ResolvedModel, request: ChatRequest, signal?: AbortSignal): Promise<ChatReply> {
-    return withUpstreamRetries(
-      () => this.semaphore.run(() => this.attempt(resolved, request, signal), signal),
-      {
-        retries: this.config.retries,
-        retryDelayMs: this.config.retryDelayMs,
-        redactor: this.redactor,
-        signal,
-        recover: (error) =>
-          error instanceof UpstreamError &&
-          error.kind === 'bad_request' &&
-          this.refusedSwitch(resolved, request.thinking, error)
-            ? 'again'
-            : undefined,
-      },
+    const recover = (error: unknown) =>
+      error instanceof UpstreamError &&
+      error.kind === 'bad_request' &&
+      this.refusedSwitch(resolved, request.thinking, error)
+        ? ('again' as const)
+        : undefined;
+    return boundedUpstreamCall(
+      { semaphore: this.semaphore, config: this.config, redactor: this.redactor, signal, recover },
+      () => this.attempt(resolved, request, signal),
     );
   }
 
@@ -234,14 +227,9 @@ export class Upstream {
     request: CompletionRequest,
     signal?: AbortSignal,
   ): Promise<CompletionReply> {
-    return withUpstreamRetries(
-      () => this.semaphore.run(() => this.attemptCompletion(resolved, request, signal), signal),
-      {
-        retries: this.config.retries,
-        retryDelayMs: this.config.retryDelayMs,
-        redactor: this.redactor,
-        signal,
-      },
+    return boundedUpstreamCall(
+      { semaphore: this.semaphore, config: this.config, redactor: this.redactor, signal },
+      () => this.attemptCompletion(resolved, request, signal),
     );
   }
 

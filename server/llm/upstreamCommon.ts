@@ -1,6 +1,7 @@
 import { LlmServiceError } from '../../src/core/teachers/llmApi';
 import { withRetries } from '../../src/core/retry';
 import type { Redactor } from './redact';
+import type { Semaphore } from './semaphore';
 
 /**
  * What the LLM upstream (upstream.ts) and the embeddings upstream (embeddingUpstream.ts) share: how a model
@@ -23,6 +24,20 @@ export function splitModelName(name: string): ResolvedModel {
   const model = (prefixed ? prefixed[2] : name).trim();
   if (!model) throw new LlmServiceError(`model "${name}" has no name after its prefix`, 400);
   return { provider, model };
+}
+
+/**
+ * `splitModelName(name)` where its provider is configured; else a 503 LlmServiceError with that provider's
+ * `missing` message (what to set).
+ */
+export function resolveConfiguredModel(
+  name: string,
+  configured: Record<ProviderName, boolean>,
+  missing: Record<ProviderName, () => string>,
+): ResolvedModel {
+  const resolved = splitModelName(name);
+  if (!configured[resolved.provider]) throw new LlmServiceError(missing[resolved.provider](), 503);
+  return resolved;
 }
 
 export type UpstreamErrorKind =
@@ -111,6 +126,30 @@ export function withUpstreamRetries<T>(
     },
     giveUp: (failure, made) =>
       made === 0 ? failure : new UpstreamError(`${failure.message} (after ${made} retries)`, failure.kind),
+  });
+}
+
+/** How an upstream class makes each call: its concurrency bound and retry settings, and the call's own. */
+export interface UpstreamCallContext<T> {
+  semaphore: Semaphore;
+  config: { retries: number; retryDelayMs: number };
+  redactor: Redactor;
+  signal?: AbortSignal;
+  recover?: UpstreamRetryOptions<T>['recover'];
+}
+
+/** `attempt` once the semaphore lets it run, retried as `withUpstreamRetries` says; throws an UpstreamError. */
+export function boundedUpstreamCall<T>(
+  context: UpstreamCallContext<T>,
+  attempt: () => Promise<T>,
+): Promise<T> {
+  const { semaphore, config, redactor, signal, recover } = context;
+  return withUpstreamRetries(() => semaphore.run(attempt, signal), {
+    retries: config.retries,
+    retryDelayMs: config.retryDelayMs,
+    redactor,
+    signal,
+    recover,
   });
 }
 

@@ -26,6 +26,7 @@ export function App() {
   const status = useExplorer((s) => s.status);
   const error = useExplorer((s) => s.error);
   const experiment = useExplorer((s) => s.experiment);
+  const linkProblems = useExplorer((s) => s.linkProblems);
   useAppliedTheme();
 
   useEffect(() => {
@@ -45,6 +46,11 @@ export function App() {
           The run failed: {error}
         </p>
       )}
+      {linkProblems.map((problem) => (
+        <p key={problem} className="note banner" data-testid="link-problem">
+          In the link, {problem}.
+        </p>
+      ))}
       {status === 'cancelled' && <p className="note banner">Cancelled. Change a setting or press Re-run.</p>}
       {experiment?.embeddingNotes.map((note) => (
         <p key={note} className="note banner" data-testid="embedding-note">

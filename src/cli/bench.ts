@@ -15,8 +15,9 @@ import { CorpusScorer } from '../core/refine/rescoring';
 import { refineTensorsOnWebGpu, webGpuAdapterIsSoftware } from '../core/refine/webgpuKernel';
 import { SeededRandom } from '../core/rng';
 import { checkGolden, GOLDEN_TOLERANCE, loadGoldenCases, type GoldenCheck } from './benchGolden';
+import { benchReadBack, benchRankOnDevice } from './benchDevice';
 import { benchOutputs } from './benchOutputs';
-import { pipelineInputs, runPipeline } from './benchPipeline';
+import { PIPELINE_STAGES, pipelineInputs, runPipeline, type PipelineStageTimes } from './benchPipeline';
 import { enableNodeWebGpu } from './nodeWebGpu';
 import { quietTfjsNodeHint } from './quietTfjs';
 import { runCli } from './runCli';
@@ -34,14 +35,15 @@ const USAGE = `Usage: npm run bench -- [options]
   --backends LIST         tfjs backends: cpu, wasm, webgpu (Node: Dawn over Vulkan); default cpu,wasm
   --implementations LIST  optimizer implementations: cpu-kernel, webgpu-kernel, autodiff; default all that
                           run on the backends (cpu-kernel once: it uses no tfjs backend)
-  --sections LIST         golden, refine, rescore, knn, pipeline, outputs, lsa, embedding; default all
+  --sections LIST         golden, refine, rescore, knn, pipeline, outputs, lsa, embedding, cli_run;
+                          default all
   --golden FILE           the PyTorch golden cases for the golden section (default
                           ../shared/reference/optimizer-golden.json)
   --repeats N             timed runs per case after one warm-up (default 3)
   --knn-docs N            documents for the k-NN case (default 15000; d = 1024, k = 15)
   --knn-backends LIST     backends that run the k-NN case (default: the given ones but cpu, which would
                           take minutes)
-  --data-dir DIR          data folder with Clinc150 for the LSA case (default ../shared/data)
+  --data-dir DIR          data folder with Clinc150 for the LSA fit and the CLI run (default ../shared/data)
   --quick                 smaller cases (d = 384 only, N = 5,000, 2,000 k-NN docs) for a smoke run\n`;
 
 interface Sample {
@@ -59,9 +61,21 @@ interface Sample {
    * 345 of 1,980 MHz) and a few milliseconds of work now and then do not raise it.
    */
   warm?: { gpu_kernel_ms: number | null; median_ms?: number; samples_ms?: number[] };
+  /** `pipeline`: the median time of each of its stages (`PipelineStageTimes`). */
+  stages_ms?: Record<string, number>;
 }
 
-const SECTIONS = ['golden', 'refine', 'rescore', 'knn', 'pipeline', 'outputs', 'lsa', 'embedding'] as const;
+const SECTIONS = [
+  'golden',
+  'refine',
+  'rescore',
+  'knn',
+  'pipeline',
+  'outputs',
+  'lsa',
+  'embedding',
+  'cli_run',
+] as const;
 const IMPLEMENTATIONS: RefineImplementationName[] = ['cpu-kernel', 'webgpu-kernel', 'autodiff'];
 
 async function main(argv: string[]): Promise<void> {
@@ -182,33 +196,30 @@ async function main(argv: string[]): Promise<void> {
           scorer.dispose();
         }
       }
-    // What any wall-clock figure on a GPU includes: one device-to-JS read, of one float and of the
-    // re-scoring case's output.
+    // Re-scoring with the ranking on the device: only ranks and the top 10 are read (benchDevice.ts).
+    if (name === 'webgpu' && sections.includes('rescore')) await benchRankOnDevice(measure, corpusSize, dims);
+    // What any wall-clock figure on a GPU includes: device-to-JS reads, through tensor.data() and through
+    // the persistent staging buffer, one tensor and three at once (benchDevice.ts).
     if (name === 'webgpu' && (sections.includes('refine') || sections.includes('rescore')))
-      for (const floats of [1, 150 * corpusSize]) {
-        const x = tf.fill([floats], 1);
-        try {
-          await measure('read_back', name, { floats }, async () => {
-            const y = tf.add(x, 1);
-            try {
-              return await y.data();
-            } finally {
-              y.dispose();
-            }
-          });
-        } finally {
-          x.dispose();
-        }
-      }
+      await benchReadBack(measure, corpusSize);
     if (sections.includes('pipeline'))
       for (const d of dims) {
         const shape = { queries: values.quick ? 30 : 150, documents: values.quick ? 3_000 : 15_000, dims: d };
         const inputs = pipelineInputs(shape);
-        await measure(
+        const stageSamples: Partial<PipelineStageTimes>[] = [];
+        const sample = await measure(
           'pipeline',
           name,
           { Q: shape.queries, N: shape.documents, d, on_device: name === 'webgpu' },
+          () => {
+            const stages: Partial<PipelineStageTimes> = {};
+            stageSamples.push(stages);
+            return runPipeline(inputs, stages);
+          },
           () => runPipeline(inputs),
+        );
+        sample.stages_ms = Object.fromEntries(
+          PIPELINE_STAGES.map((stage) => [stage, median(stageSamples.map((s) => s[stage] ?? 0))]),
         );
       }
     if (sections.includes('knn') && knnBackends.includes(name) && (!software || explicitKnn)) {
@@ -234,6 +245,10 @@ async function main(argv: string[]): Promise<void> {
     : { skipped: 'not asked' };
   const embedding = sections.includes('embedding')
     ? await (await import('./benchEmbedding')).benchEmbedding(repeats, values.quick)
+    : { skipped: 'not asked' };
+  // Last: a child process of its own, the whole CLI run as a user runs it.
+  const cliRun = sections.includes('cli_run')
+    ? await (await import('./benchCliRun')).benchCliRun(values['data-dir'], repeats)
     : { skipped: 'not asked' };
   const cpu = cpus();
   const report = {
@@ -263,6 +278,7 @@ async function main(argv: string[]): Promise<void> {
     outputs,
     lsa_fit: lsa,
     embedding_throughput: embedding,
+    cli_run: cliRun,
   };
   process.stdout.write(JSON.stringify(report, null, 2) + '\n');
 }
@@ -476,6 +492,18 @@ function goals(results: Sample[], backends: Record<string, string>) {
               'k-NN (k = 15) for 15,000 × 1024-d docs',
               200,
               best((s) => s.name === 'knn' && s.backend === 'webgpu' && s.params.N === 15_000),
+            ),
+            check(
+              'k-NN (k = 15) for 15,000 × 1024-d docs, fused matmul + top-k',
+              30,
+              best((s) => s.name === 'knn' && s.backend === 'webgpu' && s.params.N === 15_000),
+            ),
+            check(
+              're-score 150 × 25,000, d = 1024, ranked on device',
+              5,
+              best(
+                (s) => s.name === 'rescore_rank_on_device' && s.params.d === 1024 && s.params.N === 25_000,
+              ),
             ),
           ],
         }

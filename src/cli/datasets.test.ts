@@ -1,39 +1,22 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetAvailability } from './datasets';
+import { runScript, type ScriptResult } from '../../server/testing/scriptProcesses';
+import { SHARED_DATA_DIR } from '../testing/sharedFolder';
 
-const run = promisify(execFile);
-const root = path.resolve(new URL('../..', import.meta.url).pathname);
-const dataDir = path.resolve(root, '../shared/data');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
-
-async function datasets(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(tsx, ['src/cli/datasets.ts', ...args], {
-      cwd: root,
-      maxBuffer: 1 << 24,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const datasets = (args: string[]): Promise<ScriptResult> => runScript('src/cli/datasets.ts', args);
 
 describe('npm run datasets on the shared data folder', () => {
   let listed: { data_dir: string; datasets: DatasetAvailability[] };
   const byName = (name: string) => listed.datasets.find((d) => d.name === name)!;
 
   beforeAll(async () => {
-    const result = await datasets(['--data-dir', dataDir, '--json']);
+    const result = await datasets(['--data-dir', SHARED_DATA_DIR, '--json']);
     expect(result.code, result.stderr).toBe(0);
     listed = JSON.parse(result.stdout) as typeof listed;
   });
 
   it('lists the registered datasets with their published counts', () => {
-    expect(listed.data_dir).toBe(dataDir);
+    expect(listed.data_dir).toBe(SHARED_DATA_DIR);
     expect(byName('Clinc150').statistics).toEqual({
       queries: 150,
       documents: 15_000,
@@ -75,7 +58,7 @@ describe('npm run datasets on the shared data folder', () => {
   });
 
   it('prints a table by default, and fails with one line on a missing data folder', async () => {
-    const table = await datasets(['--data-dir', dataDir]);
+    const table = await datasets(['--data-dir', SHARED_DATA_DIR]);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/NFCorpus\s+search\s+available\s+323\s+3,356\s+1,083,988\s+12,180/);
     const bad = await datasets(['--data-dir', '/no/such/dir']);

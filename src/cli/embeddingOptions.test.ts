@@ -1,16 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFixtureModel } from '../../scripts/make-fixture-model';
 import { parseEmbeddingOptions, resolveModelReference } from './embeddingOptions';
 import { parseExperimentOptions } from './experimentOptions';
+import { runScript } from '../../server/testing/scriptProcesses';
 
-const run = promisify(execFile);
-const root = path.resolve(new URL('../..', import.meta.url).pathname);
-const tsx = path.join(root, 'node_modules/.bin/tsx');
 const work = mkdtempSync(path.join(tmpdir(), 'embedding-options-'));
 let model: string;
 
@@ -82,7 +78,6 @@ describe('embedding options', () => {
 
   it('npm run experiment with a model folder: the second run embeds nothing', async () => {
     const args = (name: string) => [
-      'src/cli/experiment.ts',
       '--dataset',
       'demo',
       '--embedding-model',
@@ -100,8 +95,10 @@ describe('embedding options', () => {
       '--num-steps',
       '5',
     ];
-    await run(tsx, args('first'), { cwd: root });
-    await run(tsx, args('second'), { cwd: root });
+    for (const name of ['first', 'second']) {
+      const r = await runScript('src/cli/experiment.ts', args(name));
+      expect(r.code, r.stderr).toBe(0);
+    }
     const config = (name: string) =>
       JSON.parse(readFileSync(path.join(work, 'out', name, 'config.json'), 'utf8'));
     const first = config('first');

@@ -1,29 +1,13 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRIC_NAMES } from '../core/metrics/rankingMetrics';
 import type { ExperimentSummary, TrajectoryFile } from '../core/experiment/outputs';
+import { repoRoot, runScript, type ScriptResult } from '../../server/testing/scriptProcesses';
+import { SHARED_DATA_DIR } from '../testing/sharedFolder';
 
-const run = promisify(execFile);
-const root = path.resolve(new URL('../..', import.meta.url).pathname);
-const dataDir = path.resolve(root, '../shared/data');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
-
-async function experiment(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(tsx, ['src/cli/experiment.ts', ...args], {
-      cwd: root,
-      maxBuffer: 1 << 26,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const experiment = (args: string[]): Promise<ScriptResult> => runScript('src/cli/experiment.ts', args);
 
 function csvRows(file: string): string[] {
   return readFileSync(file, 'utf8').trimEnd().split('\n');
@@ -32,14 +16,14 @@ function csvRows(file: string): string[] {
 describe('npm run experiment on ArgKP21 (real data, LSA, gold teacher)', () => {
   const out = mkdtempSync(path.join(tmpdir(), 'experiment-'));
   const dir = path.join(out, 'argkp');
-  let result: { code: number; stdout: string; stderr: string };
+  let result: ScriptResult;
 
   beforeAll(async () => {
     result = await experiment([
       '--dataset',
       'argkp21',
       '--data-dir',
-      dataDir,
+      SHARED_DATA_DIR,
       '--output-dir',
       out,
       '--experiment-name',
@@ -175,7 +159,7 @@ describe('npm run experiment on the built-in demo', () => {
 
 describe('npm run experiment errors', () => {
   it('names the known datasets for an unknown one', async () => {
-    const r = await experiment(['--dataset', 'NoSuchSet', '--data-dir', dataDir]);
+    const r = await experiment(['--dataset', 'NoSuchSet', '--data-dir', SHARED_DATA_DIR]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/unknown dataset "NoSuchSet".*Clinc150/);
   });
@@ -202,6 +186,6 @@ describe('npm run experiment errors', () => {
     const r = await experiment(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('--scores-from-top');
-    expect(existsSync(path.join(root, 'output', 'undefined'))).toBe(false);
+    expect(existsSync(path.join(repoRoot, 'output', 'undefined'))).toBe(false);
   });
 });

@@ -22,8 +22,10 @@ import { formatLatency, measureRunLatency } from './experimentLatency';
 import { cliRunConfig } from './experimentConfig';
 import { EXPERIMENT_USAGE, parseExperimentOptions } from './experimentOptions';
 import { connectLlm } from './llmConnection';
+import { outputKinds } from './outputsOption';
 import { ProgressBar } from './progressBar';
 import { quietTfjsNodeHint } from './quietTfjs';
+import { RunFileWorkerPool } from './runFileWorkers';
 import { runCli } from './runCli';
 import { commitRunFolder, discardStaging, openStaging, planRunFolder } from './runFolder';
 import { writeExperiment, writeSummary } from './writeExperiment';
@@ -67,6 +69,9 @@ async function main(argv: string[]): Promise<void> {
       : undefined;
 
   const started = performance.now();
+  // The workers that will write the large files start now, on the core the run leaves idle (see
+  // RunFileWorkerPool); they cost nothing to an error before the writing and end with it.
+  const fileWorkers = outputKinds(options.outputs).length ? new RunFileWorkerPool() : undefined;
   const progress = new ProgressBar();
   const controller = new AbortController();
   // Until the run folder is in place, stopping leaves nothing under its name (see runFolder.ts).
@@ -201,6 +206,7 @@ async function main(argv: string[]): Promise<void> {
       saveEmbeddings: options.saveEmbeddings,
       layout: options.outputLayout,
       ...options.outputs,
+      workers: fileWorkers,
     });
     summary.timings_ms.write_outputs = Math.round(performance.now() - writeStart);
     summary.timings_ms.total = Math.round(performance.now() - started);

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { buildDemoDataset } from '../core/datasets/demo/demoParser';
 import { LsaEmbedder } from '../core/embedding/lsaEmbedder';
 import { NoisyGoldTeacher } from '../core/teachers/noisyGoldTeacher';
-import { browserRunConfig, browserRunSpec } from '../app/workers/browserRunConfig';
+import { browserRunConfig } from '../app/workers/browserRunConfig';
+import { parseViewState } from '../app/url/urlState';
+import { runSpecOfView } from '../app/url/viewRunSpec';
 import type { ExperimentRequest } from '../app/workers/engineApi';
 import { cliRunConfig } from './experimentConfig';
 import { parseExperimentOptions } from './experimentOptions';
@@ -21,14 +23,13 @@ describe('config.json from the CLI and from the browser', () => {
       ),
     );
     if (options === 'help') throw new Error('unexpected');
+    // The same run as the app's link names it.
+    const view = parseViewState('?embedding=lsa-64&teacher=noisy-gold&noise=0.3&steps=7&lr=0.01&seed=5');
+    const source = { kind: 'builtin', name: 'demo' } as const;
     const request: ExperimentRequest = {
-      source: { kind: 'builtin', name: 'demo' },
-      embeddingModel: 'lsa-64',
-      teacher: 'noisy-gold',
-      teacherNoise: 0.3,
-      teacherMode: 'yesno',
+      source,
+      spec: runSpecOfView(view, source),
       origin: 'http://127.0.0.1:5173',
-      method: options.method,
     };
     const dataset = buildDemoDataset();
     const embedder = new LsaEmbedder({ dims: 64, seed: 5 });
@@ -48,7 +49,7 @@ describe('config.json from the CLI and from the browser', () => {
       llmVia: null,
       now,
     });
-    const browser = browserRunConfig(request, browserRunSpec(request), {
+    const browser = browserRunConfig(request, request.spec, {
       dataset,
       embedder,
       teacher,

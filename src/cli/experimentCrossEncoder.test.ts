@@ -1,32 +1,16 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeCrossEncoderFixture } from '../../scripts/make-fixture-model';
 import type { ExperimentSummary } from '../core/experiment/outputs';
+import { repoRoot, runScript, type ScriptResult } from '../../server/testing/scriptProcesses';
 import { parseExperimentOptions } from './experimentOptions';
 import { parseMatrixOptions } from './matrixOptions';
 
 // `npm run experiment -- --teacher cross-encoder:<folder>` end to end on the demo, with the fixture
 // cross-encoder (scripts/make-fixture-model.ts) on onnxruntime-node; and ReFIT, whose own teacher it is.
-const run = promisify(execFile);
-const root = path.resolve(new URL('../..', import.meta.url).pathname);
-const tsx = path.join(root, 'node_modules/.bin/tsx');
-
-async function experiment(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(tsx, ['src/cli/experiment.ts', ...args], {
-      cwd: root,
-      maxBuffer: 1 << 26,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const experiment = (args: string[]): Promise<ScriptResult> => runScript('src/cli/experiment.ts', args);
 
 /** The teacher scores of a raw-scores CSV (the last column, where present). */
 function teacherScores(file: string): number[] {
@@ -111,7 +95,7 @@ describe('npm run experiment with the cross-encoder teacher (fixture folder)', (
   });
 
   it('runs ReFIT with it (a relative folder), and a wrong folder fails before any work', async () => {
-    const relative = path.relative(root, folder);
+    const relative = path.relative(repoRoot, folder);
     const result = await experiment([
       '--dataset',
       'demo',

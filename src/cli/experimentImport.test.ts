@@ -1,14 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseExperimentOptions } from './experimentOptions';
-
-const run = promisify(execFile);
-const root = path.resolve(new URL('../..', import.meta.url).pathname);
-const tsx = path.join(root, 'node_modules/.bin/tsx');
+import { runScript } from '../../server/testing/scriptProcesses';
 
 describe('--dataset imports and --max-documents', () => {
   const work = mkdtempSync(path.join(tmpdir(), 'import-'));
@@ -41,25 +36,12 @@ describe('--dataset imports and --max-documents', () => {
     const file = path.join(work, 'tiny intents.csv');
     writeFileSync(file, `${rows.join('\n')}\n`);
     const out = path.join(work, 'out');
-    const { stdout, stderr } = await run(
-      tsx,
-      [
-        'src/cli/experiment.ts',
-        ...['--dataset', `csv:${file}`, '--output-dir', out, '--experiment-name', 'csv'],
-        ...[
-          '--embedding-model',
-          'lsa-8',
-          '--num-steps',
-          '5',
-          '--total-scores',
-          '5',
-          '--scores-from-top',
-          '5',
-        ],
-        ...['--max-documents', '30', '--backend', 'cpu'],
-      ],
-      { cwd: root },
-    );
+    const { code, stdout, stderr } = await runScript('src/cli/experiment.ts', [
+      ...['--dataset', `csv:${file}`, '--output-dir', out, '--experiment-name', 'csv'],
+      ...['--embedding-model', 'lsa-8', '--num-steps', '5', '--total-scores', '5', '--scores-from-top', '5'],
+      ...['--max-documents', '30', '--backend', 'cpu'],
+    ]);
+    expect(code, stderr).toBe(0);
     expect(stderr).toContain('Dataset tiny intents: 4 queries, 48 documents');
     expect(stdout).toMatch(/optimized\s+MAP \d\.\d{4}/);
     const config = JSON.parse(readFileSync(path.join(out, 'csv', 'config.json'), 'utf8')) as Record<

@@ -1,31 +1,22 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LATENCY_STAGES } from '../core/experiment/latencyStages';
 import type { ExperimentSummary } from '../core/experiment/outputs';
-
-const run = promisify(execFile);
-const root = path.resolve(new URL('../..', import.meta.url).pathname);
-const tsx = path.join(root, 'node_modules/.bin/tsx');
+import { runScript } from '../../server/testing/scriptProcesses';
 
 describe('npm run experiment -- --measure-latency', () => {
   const out = mkdtempSync(path.join(tmpdir(), 'latency-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('adds a per-query latency_ms section to summary.json and prints it', async () => {
-    const { stdout } = await run(
-      tsx,
-      [
-        'src/cli/experiment.ts',
-        ...['--dataset', 'demo', '--embedding-model', 'lsa-64', '--num-steps', '20'],
-        ...['--measure-latency', '--latency-queries', '5', '--latency-warmup', '1'],
-        ...['--output-dir', out, '--experiment-name', 'demo'],
-      ],
-      { cwd: root },
-    );
+    const { code, stdout, stderr } = await runScript('src/cli/experiment.ts', [
+      ...['--dataset', 'demo', '--embedding-model', 'lsa-64', '--num-steps', '20'],
+      ...['--measure-latency', '--latency-queries', '5', '--latency-warmup', '1'],
+      ...['--output-dir', out, '--experiment-name', 'demo'],
+    ]);
+    expect(code, stderr).toBe(0);
     expect(stdout).toContain('Latency per query (5 queries after 1 warm-up):');
     expect(stdout).toMatch(/refine\s+mean\s+\d+\.\d\d\s+median/);
     const summary = JSON.parse(
@@ -42,10 +33,8 @@ describe('npm run experiment -- --measure-latency', () => {
   });
 
   it('needs --measure-latency for its settings', async () => {
-    await expect(
-      run(tsx, ['src/cli/experiment.ts', '--dataset', 'demo', '--latency-queries', '5'], { cwd: root }),
-    ).rejects.toMatchObject({
-      stderr: expect.stringContaining('--latency-queries and --latency-warmup need --measure-latency'),
-    });
+    const refused = await runScript('src/cli/experiment.ts', ['--dataset', 'demo', '--latency-queries', '5']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('--latency-queries and --latency-warmup need --measure-latency');
   });
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,16 @@ export interface ProcessOutcome {
   stderrTail: string[];
   /** Wall time from start to exit, in milliseconds. */
   wallMs: number;
+  /**
+   * The process's peak resident memory (all its threads) in bytes, as Linux's `/proc/<pid>/status` (VmHWM)
+   * last showed it, polled every `PEAK_POLL_MS`: a peak in the last moments before exit may be missed. Null
+   * where there is no /proc.
+   */
+  peakRssBytes: number | null;
 }
+
+/** How often the peak memory of a child process is read. */
+const PEAK_POLL_MS = 50;
 
 export interface ProcessOptions {
   /** Both streams, as they come, also go to this file. */
@@ -64,16 +73,34 @@ export async function runCliProcess(
     for (const line of lines) if (line.trim()) tail.push(line.replace(/\r.*\r/g, ''));
     if (tail.length > keep) tail.splice(0, tail.length - keep);
   });
+  let peakRssBytes: number | null = null;
+  const poll = setInterval(() => {
+    const peak = highWaterMark(child.pid);
+    if (peak !== null) peakRssBytes = Math.max(peakRssBytes ?? 0, peak);
+  }, PEAK_POLL_MS);
   const stop = () => child.kill('SIGTERM');
   options.signal?.addEventListener('abort', stop, { once: true });
   const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
+  clearInterval(poll);
   options.signal?.removeEventListener('abort', stop);
   if (partial.trim()) tail.push(partial);
   if (log) {
     log.end();
     await once(log, 'close');
   }
-  return { code, signal, stdout, stderrTail: tail.slice(-keep), wallMs: performance.now() - started };
+  const wallMs = performance.now() - started;
+  return { code, signal, stdout, stderrTail: tail.slice(-keep), wallMs, peakRssBytes };
+}
+
+/** VmHWM of a running process in bytes; null when unknown (no /proc, the process has gone). */
+function highWaterMark(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The error a failed CLI printed (`Error: ...`, see runCli), else its last line or its exit status. */

@@ -1,25 +1,29 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { experimentFiles } from '../core/experiment/runFiles';
-import type { RunFileTask, RunFileWorkerData, RunFileWorkerReply } from './runFileWorkers';
+import { parentPort } from 'node:worker_threads';
+import { experimentFiles, type RunFileContent } from '../core/experiment/runFiles';
+import type { RunFileWorkerMessage, RunFileWorkerReply } from './runFileWorkers';
 import { writeRunFile } from './writeRunFile';
 
 /**
- * A worker thread of `writeRunFilesInParallel`: it gets the run's tables once (`workerData`), builds the
+ * A worker thread of `RunFileWorkerPool`: it gets the run's tables once (the first message), builds the
  * same file list as the main thread, and writes each file it is sent to its target path.
  */
-const { result, options } = workerData as RunFileWorkerData;
-const files = new Map(experimentFiles(result, options).map((f) => [f.path, f.content]));
 const port = parentPort!;
+let files: Map<string, RunFileContent> | undefined;
 
-port.on('message', (task: RunFileTask) => {
-  const content = files.get(task.path);
-  const reply = (message: RunFileWorkerReply) => port.postMessage(message);
-  if (!content) {
-    reply({ path: task.path, error: `the worker has no file ${task.path}` });
+port.on('message', (message: RunFileWorkerMessage) => {
+  if (message.kind === 'run') {
+    const { result, options } = message.run;
+    files = new Map(experimentFiles(result, options).map((f) => [f.path, f.content]));
     return;
   }
-  writeRunFile(task.target, content).then(
-    () => reply({ path: task.path }),
-    (error: unknown) => reply({ path: task.path, error: (error as Error).message ?? String(error) }),
+  const content = files?.get(message.path);
+  const reply = (answer: RunFileWorkerReply) => port.postMessage(answer);
+  if (!content) {
+    reply({ path: message.path, error: `the worker has no file ${message.path}` });
+    return;
+  }
+  writeRunFile(message.target, content).then(
+    () => reply({ path: message.path }),
+    (error: unknown) => reply({ path: message.path, error: (error as Error).message ?? String(error) }),
   );
 });

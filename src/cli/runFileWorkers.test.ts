@@ -2,26 +2,17 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../core/compute/backend';
-import { buildDemoDataset } from '../core/datasets/demo/demoParser';
-import { LsaEmbedder } from '../core/embedding/lsaEmbedder';
 import { DEFAULT_METHOD } from '../core/experiment/config';
 import { summarize } from '../core/experiment/outputs';
-import { runExperiment, type ExperimentResult } from '../core/experiment/pipeline';
-import { GoldTeacher } from '../core/teachers/goldTeacher';
+import { type ExperimentResult } from '../core/experiment/pipeline';
+import { runDemoExperiment } from '../testing/demoRun';
 import { writeExperiment } from './writeExperiment';
 
 const out = mkdtempSync(path.join(tmpdir(), 'run-file-workers-'));
 let result: ExperimentResult;
 
 beforeAll(async () => {
-  await initBackend('cpu');
-  result = await runExperiment({
-    dataset: buildDemoDataset(),
-    embedder: new LsaEmbedder({ dims: 32, seed: 42 }),
-    teacher: new GoldTeacher(),
-    method: { ...DEFAULT_METHOD, numSteps: 5 },
-  });
+  result = await runDemoExperiment({ ...DEFAULT_METHOD, numSteps: 5 }, 32);
 });
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 

@@ -19,69 +19,78 @@ export interface RunFileWorkerData {
   options: RunFilesOptions;
 }
 
-export interface RunFileTask {
-  path: string;
-  target: string;
-}
+/** What the main thread sends a worker: the run (once, first), then one file to write at a time. */
+export type RunFileWorkerMessage =
+  | { kind: 'run'; run: RunFileWorkerData }
+  | { kind: 'file'; path: string; target: string };
 
 export interface RunFileWorkerReply {
   path: string;
   error?: string;
 }
 
-export interface ParallelWriteOptions {
-  /** Worker threads; default one per core the process may use, at most one per large file. 0: none. */
-  workers?: number;
-  signal?: AbortSignal;
-}
-
 /**
- * Writes every file of `files` (from `experimentFiles(result, filesOptions)`) to `targetOf(file)`, whose
- * folder must exist.
+ * Worker threads for the large files, started before the run has anything to write: starting one (a
+ * thread, tsx, the modules of `experimentFiles`) takes a large part of a second, which the CLI spends
+ * while the main thread fits the embedder and refines, on a core that is otherwise idle then. Idle workers
+ * do not keep the process alive; `close` ends them.
  */
-export async function writeRunFilesInParallel(
-  result: ExperimentResult,
-  filesOptions: RunFilesOptions,
-  files: readonly RunFile[],
-  targetOf: (file: RunFile) => string,
-  options: ParallelWriteOptions = {},
-): Promise<void> {
-  const { signal } = options;
-  const large = files.filter((f) => f.large);
-  const count = Math.min(large.length, options.workers ?? availableParallelism());
-  const inMain = count > 0 ? files.filter((f) => !f.large) : files;
-  const queue = count > 0 ? [...large] : [];
-  const workers: Worker[] = [];
-  const data: RunFileWorkerData = {
-    result: {
-      ...result,
-      docEmbeddings: matrix(0, result.docEmbeddings.cols),
-      queryEmbeddings: matrix(0, result.queryEmbeddings.cols),
-      trajectories: undefined,
-    },
-    options: { ...filesOptions, trajectories: false, embeddings: false },
-  };
-  const byWorkers = (async () => {
-    if (count === 0) return;
+export class RunFileWorkerPool {
+  private readonly workers: Worker[];
+  private state: 'idle' | 'writing' | 'closed' = 'idle';
+  /** A worker's failure (an error, an exit) before or during the write, which stops the write. */
+  private failure: Error | undefined;
+  private onFailure: (error: Error) => void = () => undefined;
+
+  constructor(count: number = availableParallelism()) {
+    this.workers = Array.from({ length: Math.max(0, count) }, () => {
+      const worker = startWorker(new URL('./runFileWorker.ts', import.meta.url));
+      worker.unref();
+      // Exits after the pool is closed (terminated workers) are nobody's concern.
+      const fail = (error: Error) => {
+        if (this.state === 'closed') return;
+        this.failure ??= error;
+        this.onFailure(error);
+      };
+      worker.once('error', fail);
+      worker.once('exit', (code) => fail(new Error(`a file-writing worker stopped (exit code ${code})`)));
+      return worker;
+    });
+  }
+
+  /** Workers that can still write (none once the pool has written or was closed). */
+  get size(): number {
+    return this.state === 'idle' ? this.workers.length : 0;
+  }
+
+  /** Writes `large` files (`experimentFiles` of `data`) on the workers, then closes the pool. */
+  async write(
+    data: RunFileWorkerData,
+    large: readonly RunFile[],
+    targetOf: (file: RunFile) => string,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    if (this.state !== 'idle') throw new Error('the file-writing workers were used or closed');
+    this.state = 'writing';
+    const queue = [...large];
     let stop: (error: Error) => void = () => undefined;
     const stopped = new Promise<never>((_, reject) => (stop = reject));
-    // Stops after the work is done (the workers' exit when terminated) are nobody's concern.
     stopped.catch(() => undefined);
+    this.onFailure = stop;
     const onAbort = () => stop(signal!.reason as Error);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
+      signal?.throwIfAborted();
+      if (this.failure) throw this.failure;
       await Promise.race([
         stopped,
         Promise.all(
-          Array.from({ length: count }, async () => {
-            const worker = startWorker(new URL('./runFileWorker.ts', import.meta.url), { workerData: data });
-            workers.push(worker);
-            worker.once('error', (error) => stop(error));
-            worker.once('exit', (code) =>
-              stop(new Error(`a file-writing worker stopped (exit code ${code})`)),
-            );
+          this.workers.slice(0, large.length).map(async (worker) => {
+            // Busy workers keep the process alive until the last file is written.
+            worker.ref();
+            worker.postMessage({ kind: 'run', run: data } satisfies RunFileWorkerMessage);
             for (let file = queue.shift(); file; file = queue.shift()) {
-              const task: RunFileTask = { path: file.path, target: targetOf(file) };
+              const task: RunFileWorkerMessage = { kind: 'file', path: file.path, target: targetOf(file) };
               const reply = await new Promise<RunFileWorkerReply>((resolve) => {
                 worker.once('message', resolve);
                 worker.postMessage(task);
@@ -93,17 +102,73 @@ export async function writeRunFilesInParallel(
       ]);
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      await this.close();
     }
-  })();
-  // Awaited below, after the main thread's files; a failure meanwhile must not go unhandled.
-  byWorkers.catch(() => undefined);
+  }
+
+  /** Ends the workers (idempotent). */
+  async close(): Promise<void> {
+    this.state = 'closed';
+    await Promise.all(this.workers.splice(0).map((w) => w.terminate()));
+  }
+}
+
+export interface ParallelWriteOptions {
+  /**
+   * Worker threads: a pool started earlier (used up by this write), or how many to start; default one per
+   * core the process may use, at most one per large file. 0: none.
+   */
+  workers?: number | RunFileWorkerPool;
+  signal?: AbortSignal;
+}
+
+/**
+ * Writes every file of `files` (from `experimentFiles(result, filesOptions)`) to `targetOf(file)`, whose
+ * folder must exist. The large files go to the workers longest first (Parquet, TREC runs, CSV, qrels by
+ * their measured cost), so that no worker is left with a long file while the others are done.
+ */
+export async function writeRunFilesInParallel(
+  result: ExperimentResult,
+  filesOptions: RunFilesOptions,
+  files: readonly RunFile[],
+  targetOf: (file: RunFile) => string,
+  options: ParallelWriteOptions = {},
+): Promise<void> {
+  const { signal } = options;
+  const large = files.filter((f) => f.large).sort((a, b) => costRank(a.path) - costRank(b.path));
+  const given = options.workers;
+  const pool =
+    given instanceof RunFileWorkerPool
+      ? given
+      : new RunFileWorkerPool(Math.min(large.length, given ?? availableParallelism()));
   try {
+    const inMain = pool.size > 0 && large.length > 0 ? files.filter((f) => !f.large) : files;
+    const data: RunFileWorkerData = {
+      result: {
+        ...result,
+        docEmbeddings: matrix(0, result.docEmbeddings.cols),
+        queryEmbeddings: matrix(0, result.queryEmbeddings.cols),
+        trajectories: undefined,
+      },
+      options: { ...filesOptions, trajectories: false, embeddings: false },
+    };
+    const byWorkers = inMain === files ? Promise.resolve() : pool.write(data, large, targetOf, signal);
+    // Awaited below, after the main thread's files; a failure meanwhile must not go unhandled.
+    byWorkers.catch(() => undefined);
     for (const file of inMain) {
       signal?.throwIfAborted();
       await writeRunFile(targetOf(file), file.content, signal);
     }
     await byWorkers;
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await pool.close();
   }
+}
+
+/** Large files by their cost to produce, most expensive first (`npm run bench -- --sections outputs`). */
+const LARGE_FILE_COST_ORDER = [/\.parquet$/, /_run\.txt$/, /\.csv$/];
+
+function costRank(path: string): number {
+  const rank = LARGE_FILE_COST_ORDER.findIndex((pattern) => pattern.test(path));
+  return rank < 0 ? LARGE_FILE_COST_ORDER.length : rank;
 }

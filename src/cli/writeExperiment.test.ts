@@ -3,14 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../core/compute/backend';
-import { buildDemoDataset } from '../core/datasets/demo/demoParser';
-import { LsaEmbedder } from '../core/embedding/lsaEmbedder';
 import { DEFAULT_METHOD } from '../core/experiment/config';
 import { summarize } from '../core/experiment/outputs';
-import { runExperiment } from '../core/experiment/pipeline';
+import { runDemoExperiment } from '../testing/demoRun';
 import { experimentZip } from '../core/experiment/runArchive';
-import { GoldTeacher } from '../core/teachers/goldTeacher';
 import { writeExperiment } from './writeExperiment';
 
 function listFiles(dir: string): string[] {
@@ -25,13 +21,7 @@ describe('writeExperiment and the browser zip', () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('write the same files with the same bytes', async () => {
-    await initBackend('cpu');
-    const result = await runExperiment({
-      dataset: buildDemoDataset(),
-      embedder: new LsaEmbedder({ dims: 64, seed: 42 }),
-      teacher: new GoldTeacher(),
-      method: { ...DEFAULT_METHOD, numSteps: 10, recordEvery: 5 },
-    });
+    const result = await runDemoExperiment({ ...DEFAULT_METHOD, numSteps: 10, recordEvery: 5 });
     const summary = summarize(result, 'demo', 42);
     const config = { experiment_name: 'demo', dataset: 'demo', lr: 1e-4, num_steps: 10 };
     const written = await writeExperiment(result, {

@@ -4,7 +4,7 @@ import type { ConfigColumns, ExperimentSummary } from '../core/experiment/output
 import type { ExperimentResult } from '../core/experiment/pipeline';
 import type { RunConfig } from '../core/experiment/runRecord';
 import { experimentFiles, type OutputLayout, type RunFile } from '../core/experiment/runFiles';
-import { writeRunFilesInParallel } from './runFileWorkers';
+import { writeRunFilesInParallel, type RunFileWorkerPool } from './runFileWorkers';
 
 export interface WriteOptions {
   dir: string;
@@ -22,8 +22,11 @@ export interface WriteOptions {
   trec?: boolean;
   /** This project's files (default) or the reference code's (`experimentFiles`). */
   layout?: OutputLayout;
-  /** Worker threads for the large tables (`writeRunFilesInParallel`); default one per core, 0: none. */
-  workers?: number;
+  /**
+   * Worker threads for the large tables (`writeRunFilesInParallel`): a pool started earlier, or how many;
+   * default one per core, 0: none.
+   */
+  workers?: number | RunFileWorkerPool;
   /** Stops the writing (between files, and within a large one) with the signal's reason. */
   signal?: AbortSignal;
 }

@@ -1,28 +1,8 @@
-// Tests run in Node and may read golden files; src/core's ban on Node built-ins is for engine code.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PythonRandom } from './pythonRandom';
+import { readReferenceGolden } from '../testing/sharedFolder';
 
-interface DocumentSample {
-  seed: number;
-  scores_from_top: number;
-  candidates: number;
-  total_scores: number;
-  indices: number[];
-}
-
-interface CorpusCap {
-  sorted_other_ids: string;
-  count: number;
-  k: number;
-  first_50: string[];
-  last_10: string[];
-  sum_of_positions: number | null;
-}
-
-const golden = JSON.parse(
-  readFileSync(new URL('../../../shared/reference/reference-golden.json', import.meta.url), 'utf8'),
-) as { document_samples: DocumentSample[]; corpus_caps: CorpusCap[] };
+const golden = readReferenceGolden();
 
 describe('PythonRandom against CPython 3.11', () => {
   it('reproduces random() and getrandbits for small, negative and large seeds', () => {

@@ -1,26 +1,33 @@
 import type { EmbeddingDevicePreference } from '../compute/embeddingDevice';
 import { useExplorer } from '../stores/explorerStore';
+import { SelectField } from './SelectField';
 
 /**
  * Settings of the models that run in the browser with transformers.js (the embedding model and the
  * cross-encoder teacher share them): where they run, and where their files are downloaded from.
  */
 
+const DEVICES = [
+  { value: 'auto', label: 'auto' },
+  { value: 'webgpu', label: 'WebGPU' },
+  { value: 'wasm', label: 'WASM' },
+] as const;
+
+const MODEL_HOSTS = [
+  { value: 'hub', label: 'Hugging Face Hub' },
+  { value: 'server', label: 'this server’s mirror' },
+] as const;
+
 export function DeviceSelect() {
   const device = useExplorer((s) => s.view.embeddingDevice);
   const update = useExplorer((s) => s.update);
   return (
-    <label>
-      Runs on
-      <select
-        value={device}
-        onChange={(e) => update({ embeddingDevice: e.target.value as EmbeddingDevicePreference })}
-      >
-        <option value="auto">auto</option>
-        <option value="webgpu">WebGPU</option>
-        <option value="wasm">WASM</option>
-      </select>
-    </label>
+    <SelectField<EmbeddingDevicePreference>
+      label="Runs on"
+      value={device}
+      options={DEVICES}
+      onChange={(embeddingDevice) => update({ embeddingDevice })}
+    />
   );
 }
 
@@ -28,12 +35,11 @@ export function ModelHostSelect() {
   const modelHost = useExplorer((s) => s.view.modelHost);
   const update = useExplorer((s) => s.update);
   return (
-    <label>
-      Models from
-      <select value={modelHost} onChange={(e) => update({ modelHost: e.target.value as 'hub' | 'server' })}>
-        <option value="hub">Hugging Face Hub</option>
-        <option value="server">this server’s mirror</option>
-      </select>
-    </label>
+    <SelectField
+      label="Models from"
+      value={modelHost}
+      options={MODEL_HOSTS}
+      onChange={(host) => update({ modelHost: host })}
+    />
   );
 }

@@ -91,24 +91,8 @@ export function DatasetPicker() {
               </option>
             ))}
           </optgroup>
-          {server && server.length > 0 && (
-            <optgroup label="Server data folder">
-              {server.map((name) => (
-                <option key={name} value={name}>
-                  {name}
-                </option>
-              ))}
-            </optgroup>
-          )}
-          {downloadable.length > 0 && (
-            <optgroup label="Download from the public source (cached)">
-              {downloadable.map((name) => (
-                <option key={name} value={name}>
-                  {name}
-                </option>
-              ))}
-            </optgroup>
-          )}
+          <NameGroup label="Server data folder" names={server ?? []} />
+          <NameGroup label="Download from the public source (cached)" names={downloadable} />
           {localName && (
             <optgroup label="Your files">
               <option value={localName}>{local!.label}</option>
@@ -152,5 +136,19 @@ export function DatasetPicker() {
         </div>
       )}
     </div>
+  );
+}
+
+/** Datasets named as they are, one option each; nothing when there are none. */
+function NameGroup({ label, names }: { label: string; names: string[] }) {
+  if (names.length === 0) return null;
+  return (
+    <optgroup label={label}>
+      {names.map((name) => (
+        <option key={name} value={name}>
+          {name}
+        </option>
+      ))}
+    </optgroup>
   );
 }

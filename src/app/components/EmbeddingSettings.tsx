@@ -9,6 +9,7 @@ import { isRemoteEmbeddingModel, REMOTE_PREFIX } from '../../core/embedding/remo
 import { useExplorer } from '../stores/explorerStore';
 import { DeviceSelect, ModelHostSelect } from './BrowserModelSelects';
 import { CommitTextInput } from './CommitTextInput';
+import { SelectField } from './SelectField';
 
 const LSA = [
   { value: 'lsa-64', label: 'LSA, 64 dims (no download)' },
@@ -97,38 +98,23 @@ export function EmbeddingSettings() {
               onCommit={commit}
             />
           </label>
-          <label>
-            Pooling
-            <select
-              value={view.embeddingPooling}
-              onChange={(e) => update({ embeddingPooling: e.target.value as Pooling | '' })}
-            >
-              <option value="">from the model card…</option>
-              {POOLINGS.map((p) => (
-                <option key={p} value={p}>
-                  {p}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField<Pooling | ''>
+            label="Pooling"
+            value={view.embeddingPooling}
+            options={[{ value: '', label: 'from the model card…' }, ...POOLINGS]}
+            onChange={(embeddingPooling) => update({ embeddingPooling })}
+          />
         </>
       )}
       {!isLsa && !isRemote && (
         <>
           <DeviceSelect />
-          <label>
-            Weights
-            <select
-              value={view.embeddingDtype}
-              onChange={(e) => update({ embeddingDtype: e.target.value as EmbeddingDtype })}
-            >
-              {(registered?.dtypes ?? ['fp32', 'fp16', 'q8']).map((d) => (
-                <option key={d} value={d}>
-                  {d}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField<EmbeddingDtype>
+            label="Weights"
+            value={view.embeddingDtype}
+            options={registered?.dtypes ?? ['fp32', 'fp16', 'q8']}
+            onChange={(embeddingDtype) => update({ embeddingDtype })}
+          />
           <ModelHostSelect />
         </>
       )}

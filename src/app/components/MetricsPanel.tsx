@@ -2,6 +2,7 @@ import { METRIC_NAMES } from '../../core/metrics/rankingMetrics';
 import type { QueryView } from '../../core/experiment/session';
 import { formatDelta, formatMetric } from './format';
 import { PanelCaption } from './PanelCaption';
+import { TableHead } from './TableHead';
 
 /** Every metric of the selected query before and after refinement, with deltas. */
 export function MetricsPanel({ query }: { query: QueryView }) {
@@ -10,14 +11,7 @@ export function MetricsPanel({ query }: { query: QueryView }) {
       <h3>Metrics</h3>
       <PanelCaption>This query’s ranking against the gold labels, before and after refinement.</PanelCaption>
       <table>
-        <thead>
-          <tr>
-            <th>metric</th>
-            <th>before</th>
-            <th>after</th>
-            <th>Δ</th>
-          </tr>
-        </thead>
+        <TableHead columns={['metric', 'before', 'after', 'Δ']} />
         <tbody>
           {METRIC_NAMES.map((m) => {
             const before = query.metricsBefore[m];

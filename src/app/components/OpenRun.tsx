@@ -3,6 +3,7 @@ import { filesFromInput } from '../data/readUserFiles';
 import { runSourceOf } from '../runs/detectRun';
 import { rerunUnavailable, runSettingsOf } from '../runs/rerunSettings';
 import { useExplorer } from '../stores/explorerStore';
+import { ProgressBar } from './TaskStatus';
 import './OpenRun.css';
 
 /**
@@ -53,11 +54,7 @@ export function OpenRun() {
         </button>
         {opening && (
           <span className="progress" data-testid="open-run-progress">
-            Opening {opening}:{' '}
-            <progress value={progress && progress.total ? progress.done / progress.total : 0} max={1} />
-            {progress
-              ? `${progress.stage} ${progress.done.toLocaleString()}/${progress.total.toLocaleString()}`
-              : 'starting…'}
+            Opening {opening}: <ProgressBar progress={progress} />
             <button type="button" className="link" onClick={cancel} data-testid="open-run-cancel">
               Cancel
             </button>
@@ -162,9 +159,8 @@ function OpenedRunBanner() {
       <div className="opened-run-head">
         <strong>Opened run: {opened.name}</strong>{' '}
         <small>
-          ({opened.layout === 'reference' ? "reference code's layout" : "this project's layout"}; read-only;{' '}
-          {settings.dataset}, {settings.embeddingModel}, teacher {settings.teacher}, lr {settings.method.lr},{' '}
-          {settings.method.numSteps} steps;{' '}
+          ({opened.layout === 'reference' ? "reference code's layout" : "this project's layout"}; read-only,
+          its settings above;{' '}
           <span data-testid="opened-run-time">opened in {(opened.openMs / 1000).toFixed(1)} s</span>)
         </small>
         <button

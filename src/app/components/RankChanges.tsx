@@ -2,6 +2,7 @@ import type { QueryView, RankedDocument } from '../../core/experiment/session';
 import { useExplorer } from '../stores/explorerStore';
 import { usePalette } from '../theme/theme';
 import { PanelCaption } from './PanelCaption';
+import { TableHead } from './TableHead';
 import { formatScore } from './format';
 import { flippedScore } from './whatIfScore';
 
@@ -112,15 +113,7 @@ function RankTable({ query }: { query: QueryView }) {
         </p>
       )}
       <table className="rank-table">
-        <thead>
-          <tr>
-            <th>after</th>
-            <th>before</th>
-            <th>gold</th>
-            <th>teacher</th>
-            <th>document</th>
-          </tr>
-        </thead>
+        <TableHead columns={['after', 'before', 'gold', 'teacher', 'document']} />
         <tbody>
           {query.documents.map((d) => (
             <tr

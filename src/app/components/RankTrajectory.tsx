@@ -9,7 +9,7 @@ import { useElementWidth } from './useElementWidth';
 const HEIGHT = 280;
 const TOP = 10;
 const BOTTOM = 22;
-const LEFT = 44;
+const LEFT = 50;
 const RIGHT = 14;
 
 /**
@@ -35,6 +35,8 @@ export function RankTrajectory({ view, stepNumber }: { view: RankTrajectoryView;
   const xAt = (step: number) => LEFT + ((width - LEFT - RIGHT) * (step - first)) / span;
   const x = (i: number) => xAt(view.steps[i]);
   const y = (rank: number) => TOP + (plotHeight * Math.log(rank)) / Math.log(worst);
+  /** The shaded top-k band's lower edge, labelled in the left margin (a tick label too near it gives way). */
+  const topEdge = y(Math.min(topK, worst) + 0.5);
   const ticks = [1, 10, 100, 1000, 10_000, 100_000].filter((r) => r <= worst);
 
   const paths = view.documents.map((_, t) =>
@@ -107,18 +109,26 @@ export function RankTrajectory({ view, stepNumber }: { view: RankTrajectoryView;
             x={LEFT}
             y={TOP}
             width={width - LEFT - RIGHT}
-            height={y(Math.min(topK, worst) + 0.5) - TOP}
+            height={topEdge - TOP}
             fill={palette.surfaceMuted}
           />
           {ticks.map((r) => (
             <g key={r}>
               <line x1={LEFT} x2={width - RIGHT} y1={y(r)} y2={y(r)} stroke={palette.grid} />
-              <text x={LEFT - 6} y={y(r) + 4} textAnchor="end" className="axis-label">
-                {r.toLocaleString()}
-              </text>
+              {Math.abs(y(r) - topEdge) >= 12 && (
+                <text x={LEFT - 6} y={y(r) + 4} textAnchor="end" className="axis-label">
+                  {r.toLocaleString()}
+                </text>
+              )}
             </g>
           ))}
-          <text x={width - RIGHT} y={y(Math.min(topK, worst)) - 2} textAnchor="end" className="axis-label">
+          <text
+            x={LEFT - 6}
+            y={topEdge + 4}
+            textAnchor="end"
+            className="axis-label"
+            data-testid="top-k-label"
+          >
             top {topK}
           </text>
           <text x={LEFT} y={HEIGHT - 6} className="axis-label">

@@ -3,18 +3,24 @@ import type { MethodConfig } from '../../core/experiment/config';
 import { useExplorer } from '../stores/explorerStore';
 import { DatasetPicker } from './DatasetPicker';
 import { EmbeddingSettings } from './EmbeddingSettings';
+import { OpenedRunSettings } from './OpenedRunSettings';
+import { SelectField } from './SelectField';
+import { ProgressBar } from './TaskStatus';
 import { TeacherSettings } from './TeacherSettings';
 
 const BACKENDS: BackendPreference[] = ['auto', 'webgpu', 'wasm', 'cpu'];
 
 /**
  * Dataset, embedder, teacher, method parameters and compute backend. Every change goes to the URL and
- * re-runs the dataset; inputs commit on change so a run starts once per edit.
+ * re-runs the dataset; inputs commit on change so a run starts once per edit. While a run opened from its
+ * files is shown, its settings instead, read-only.
  */
 export function SettingsPanel() {
   const view = useExplorer((s) => s.view);
   const update = useExplorer((s) => s.update);
   const busy = useExplorer((s) => s.status === 'running');
+  const opened = useExplorer((s) => s.openedRun);
+  const opening = useExplorer((s) => s.opening);
   const run = useExplorer((s) => s.run);
   const cancel = useExplorer((s) => s.cancel);
   const progress = useExplorer((s) => s.progress);
@@ -37,6 +43,10 @@ export function SettingsPanel() {
       />
     </label>
   );
+
+  // An opened run is shown: its settings, read-only, until these settings run here (Re-run in the browser,
+  // Back to live settings); the live controls would say something the page does not show.
+  if (opened && !(busy && !opening)) return <OpenedRunSettings opened={opened} />;
 
   return (
     <section className="settings-bar">
@@ -74,19 +84,12 @@ export function SettingsPanel() {
           />
           ReFIT
         </label>
-        <label>
-          Backend
-          <select
-            value={view.backend}
-            onChange={(e) => update({ backend: e.target.value as BackendPreference })}
-          >
-            {BACKENDS.map((b) => (
-              <option key={b} value={b}>
-                {b}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField<BackendPreference>
+          label="Backend"
+          value={view.backend}
+          options={BACKENDS}
+          onChange={(backend) => update({ backend })}
+        />
       </fieldset>
       <div className="actions">
         <button type="button" onClick={() => void run()} disabled={busy} data-testid="run">
@@ -95,10 +98,9 @@ export function SettingsPanel() {
         <button type="button" onClick={cancel} disabled={!busy} data-testid="cancel">
           Cancel
         </button>
-        {busy && (
+        {busy && !opening && (
           <span className="progress" data-testid="progress">
-            <progress value={progress && progress.total ? progress.done / progress.total : 0} max={1} />
-            {progress ? `${progress.stage} ${progress.done}/${progress.total}` : 'starting…'}
+            <ProgressBar progress={progress} />
           </span>
         )}
       </div>

@@ -1,12 +1,28 @@
 import { DEFAULT_CROSS_ENCODER_MODEL } from '../../core/teachers/crossEncoderModel';
 import { JUDGE_MODES, type JudgeMode } from '../../core/teachers/llmApi';
 import { crossEncoderTeacherModel } from '../../core/teachers/teacherFactory';
+import { defaultJudgeMode } from '../../core/teachers/teacherNames';
+import type { ViewState } from '../url/urlState';
 import { useExplorer } from '../stores/explorerStore';
 import { DeviceSelect, ModelHostSelect } from './BrowserModelSelects';
 import { CommitTextInput } from './CommitTextInput';
+import { SelectField } from './SelectField';
 
 const LLM = 'llm:';
 const CROSS_ENCODER = 'cross-encoder';
+
+const TEACHER_KINDS = [
+  { value: 'gold', label: 'Gold labels' },
+  { value: 'noisy-gold', label: 'Noisy gold labels' },
+  { value: CROSS_ENCODER, label: 'Cross-encoder (transformers.js)' },
+  { value: 'llm', label: 'LLM (teacher proxy)' },
+];
+
+const JUDGE_MODE_LABELS: Record<JudgeMode, string> = {
+  yesno: 'P(yes) from log-probs',
+  verbalized: 'verbalized 0–100',
+  truefalse: 'P(true) (FollowIR-7B)',
+};
 
 /**
  * The teacher: gold labels, noisy gold labels, a cross-encoder run in the browser (a Hub id, default
@@ -31,23 +47,15 @@ export function TeacherSettings() {
 
   return (
     <>
-      <label>
-        Teacher
-        <select
-          value={kind}
-          data-testid="teacher-select"
-          onChange={(e) =>
-            update({
-              teacher: e.target.value === 'llm' ? `${LLM}${lastLlmModel(view.teacher)}` : e.target.value,
-            })
-          }
-        >
-          <option value="gold">Gold labels</option>
-          <option value="noisy-gold">Noisy gold labels</option>
-          <option value={CROSS_ENCODER}>Cross-encoder (transformers.js)</option>
-          <option value="llm">LLM (teacher proxy)</option>
-        </select>
-      </label>
+      <SelectField
+        label="Teacher"
+        value={kind}
+        options={TEACHER_KINDS}
+        testId="teacher-select"
+        onChange={(k) =>
+          update(k === 'llm' ? llmTeacherPatch(view, lastLlmModel(view.teacher)) : { teacher: k })
+        }
+      />
       {isCrossEncoder && (
         <>
           <label>
@@ -78,22 +86,16 @@ export function TeacherSettings() {
               defaultValue={view.teacher.slice(LLM.length)}
               placeholder="OpenAI/gpt-4o-mini"
               data-testid="teacher-model"
-              onCommit={(m) => m && update({ teacher: `${LLM}${m}` })}
+              onCommit={(m) => m && update(llmTeacherPatch(view, m))}
             />
           </label>
-          <label>
-            Scoring
-            <select
-              value={view.teacherMode}
-              onChange={(e) => update({ teacherMode: e.target.value as JudgeMode })}
-            >
-              {JUDGE_MODES.map((m) => (
-                <option key={m} value={m}>
-                  {m === 'yesno' ? 'P(yes) from log-probs' : 'verbalized 0–100'}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField<JudgeMode>
+            label="Scoring"
+            value={view.teacherMode}
+            options={JUDGE_MODES.map((m) => ({ value: m, label: JUDGE_MODE_LABELS[m] }))}
+            onChange={(teacherMode) => update({ teacherMode })}
+            testId="teacher-mode"
+          />
         </>
       )}
       <label>
@@ -109,6 +111,22 @@ export function TeacherSettings() {
       </label>
     </>
   );
+}
+
+/**
+ * The view change of choosing LLM `model` as the teacher. As the command line, the judge format follows the
+ * model unless told: FollowIR-7B scores in its own `truefalse` format, every other model with P(yes); a
+ * format chosen for the previous model stays when it suits the new one (verbalized suits any model,
+ * truefalse only FollowIR-7B).
+ */
+export function llmTeacherPatch(
+  view: Pick<ViewState, 'teacher' | 'teacherMode'>,
+  model: string,
+): Pick<ViewState, 'teacher' | 'teacherMode'> {
+  const teacher = `${LLM}${model}`;
+  const fitting = defaultJudgeMode(model);
+  if (fitting === 'truefalse' || view.teacherMode === 'truefalse') return { teacher, teacherMode: fitting };
+  return { teacher, teacherMode: view.teacherMode };
 }
 
 /** A sensible model to start the LLM teacher with. */

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import type { TeacherStudentView } from '../../core/experiment/queryTeaching';
 import { useExplorer } from '../stores/explorerStore';
 import { usePalette } from '../theme/theme';
@@ -72,15 +72,46 @@ export function TeacherStudentBars({
       </text>
     </>
   );
-  const hoverBand = (position: number, k: number) => (
-    <rect
-      key={`hover-${k}`}
-      x={LEFT + position * column}
-      y={0}
-      width={column}
+  /** One of the two charts: a hover band per column (the tooltip), the axis, the bars. */
+  const chart = (testId: string, label: string, bars: (k: number, position: number) => ReactNode) => (
+    <svg
+      width={width}
       height={CHART_HEIGHT + TOP + 8}
-      fill={hover === k ? palette.hover : 'transparent'}
-      onMouseEnter={() => setHover(k)}
+      data-testid={testId}
+      data-step={stepNumber}
+      role="img"
+      aria-label={label}
+    >
+      {order.map((k, position) => (
+        <rect
+          key={`hover-${k}`}
+          x={LEFT + position * column}
+          y={0}
+          width={column}
+          height={CHART_HEIGHT + TOP + 8}
+          fill={hover === k ? palette.hover : 'transparent'}
+          onMouseEnter={() => setHover(k)}
+        />
+      ))}
+      {axis}
+      {order.map((k, position) => (
+        <g key={k} pointerEvents="none">
+          {bars(k, position)}
+        </g>
+      ))}
+    </svg>
+  );
+  /** Document k's bar of height `value` in column `position`. */
+  const bar = (testId: string, k: number, position: number, value: number, fill: string) => (
+    <rect
+      data-testid={testId}
+      data-doc-id={view.documents[k].docId}
+      data-value={value}
+      x={x(position)}
+      y={y(value)}
+      width={barWidth}
+      height={y(0) - y(value)}
+      fill={fill}
     />
   );
 
@@ -101,55 +132,26 @@ export function TeacherStudentBars({
       </PanelCaption>
       <div ref={ref} className="bars-wrap" onMouseLeave={() => setHover(null)}>
         <div className="bars-label">teacher p{view.refit ? ' (ReFIT)' : ''}</div>
-        <svg
-          width={width}
-          height={CHART_HEIGHT + TOP + 8}
-          data-testid="teacher-distribution"
-          data-step={stepNumber}
-          role="img"
-          aria-label="the teacher's distribution over the sampled documents"
-        >
-          {order.map((k, position) => hoverBand(position, k))}
-          {axis}
-          {order.map((k, position) => (
-            <rect
-              key={k}
-              data-testid="teacher-bar"
-              data-doc-id={view.documents[k].docId}
-              data-value={view.p[k]}
-              x={x(position)}
-              y={y(view.p[k])}
-              width={barWidth}
-              height={y(0) - y(view.p[k])}
-              fill={view.teacherScores[k] > threshold ? palette.teacherYes : palette.teacherNo}
-              pointerEvents="none"
-            />
-          ))}
-        </svg>
+        {chart(
+          'teacher-distribution',
+          "the teacher's distribution over the sampled documents",
+          (k, position) =>
+            bar(
+              'teacher-bar',
+              k,
+              position,
+              view.p[k],
+              view.teacherScores[k] > threshold ? palette.teacherYes : palette.teacherNo,
+            ),
+        )}
         <div className="bars-label">student r at step {stepNumber}</div>
         {student ? (
-          <svg
-            width={width}
-            height={CHART_HEIGHT + TOP + 8}
-            data-testid="student-distribution"
-            data-step={stepNumber}
-            role="img"
-            aria-label="the student's distribution over the sampled documents at the shown step"
-          >
-            {order.map((k, position) => hoverBand(position, k))}
-            {axis}
-            {order.map((k, position) => (
-              <g key={k} pointerEvents="none">
-                <rect
-                  data-testid="student-bar"
-                  data-doc-id={view.documents[k].docId}
-                  data-value={student.r[k]}
-                  x={x(position)}
-                  y={y(student.r[k])}
-                  width={barWidth}
-                  height={y(0) - y(student.r[k])}
-                  fill={palette.path}
-                />
+          chart(
+            'student-distribution',
+            "the student's distribution over the sampled documents at the shown step",
+            (k, position) => (
+              <>
+                {bar('student-bar', k, position, student.r[k], palette.path)}
                 {/* The teacher's p for the same document: the target the bar is pulled towards. */}
                 <line
                   x1={x(position) - 1}
@@ -165,9 +167,9 @@ export function TeacherStudentBars({
                   r={2.5}
                   fill={view.documents[k].label > 0 ? palette.relevant : palette.irrelevant}
                 />
-              </g>
-            ))}
-          </svg>
+              </>
+            ),
+          )
         ) : (
           <div
             className="student-unknown"

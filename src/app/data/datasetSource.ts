@@ -6,6 +6,7 @@ import { httpDataFiles } from './httpDataFiles';
 import { cachedFetch } from './cachedFetch';
 import { downloadDataset, memorySink } from '../../core/datasets/download';
 import { REMOTE_DATASETS, remoteDataset } from '../../core/datasets/sources';
+import { FOLLOWIR_SUBSETS } from '../../core/datasets/followir';
 import type { LongTaskOptions } from '../../core/progress';
 
 /**
@@ -75,25 +76,61 @@ export function serverDatasets(folders: string[]): string[] {
   );
 }
 
+/** Files that exist at these paths (for the parsers' own layout checks; nothing is read). */
+function pathsOnly(label: string, paths: readonly string[]): DataFiles {
+  const present = new Set(paths);
+  const none = (p: string) => Promise.reject(new Error(`${label}: ${p} is only a name here`));
+  return { location: label, exists: async (p) => present.has(p), readText: none, readBytes: none };
+}
+
+/** A registered dataset whose layout `paths` hold (its own check where it has one: FollowIR's two layouts). */
+async function registeredLayout(label: string, paths: readonly string[]): Promise<string | undefined> {
+  const files = pathsOnly(label, paths);
+  for (const parser of DATASET_PARSERS) {
+    if (parser.requiredFiles.length === 0) continue;
+    const complete = parser.missingFiles
+      ? (await parser.missingFiles(files)).length === 0
+      : parser.requiredFiles.every((p) => paths.includes(p));
+    if (complete) return parser.name;
+  }
+  return undefined;
+}
+
+/** What `detectImport` found: the spec, and the folder the files go in when they must be moved into one. */
+export interface DetectedImport {
+  spec: DatasetSpec;
+  /** The dropped files are one FollowIR subset's folder itself: they go under `<subset>/`. */
+  folder?: string;
+}
+
 /**
- * What a set of user files is: a registered dataset's own layout, a BEIR folder, a TREC folder or a CSV of
+ * What a set of user files is: a registered dataset's own layout (FollowIR: the JSONL files or mteb's
+ * parquet repositories, of all three subsets or one, also when the folder dropped is one subset's, named
+ * after it: `Core17`, `Core17InstructionRetrieval`, ...), a BEIR folder, a TREC folder or a CSV of
  * `text,label`. Paths are relative, with any single top folder (a dropped folder's name) already removed.
  */
-export function detectImport(label: string, paths: string[]): DatasetSpec {
+export async function detectImport(label: string, paths: string[]): Promise<DetectedImport> {
   const has = (p: string) => paths.includes(p);
-  for (const parser of DATASET_PARSERS)
-    if (parser.requiredFiles.length > 0 && parser.requiredFiles.every(has))
-      return { kind: 'named', name: parser.name };
+  const named = await registeredLayout(label, paths);
+  if (named) return { spec: { kind: 'named', name: named } };
+  const subset = FOLLOWIR_SUBSETS.find((s) => label.toLowerCase().includes(s.toLowerCase()));
+  if (subset) {
+    const moved = await registeredLayout(
+      label,
+      paths.map((p) => `${subset}/${p}`),
+    );
+    if (moved) return { spec: { kind: 'named', name: moved }, folder: subset };
+  }
   if (has('corpus.jsonl') && has('queries.jsonl') && paths.some((p) => /^qrels\/.+\.tsv$/.test(p)))
-    return { kind: 'beir', path: label };
+    return { spec: { kind: 'beir', path: label } };
   if (
     (has('qrels.txt') || has('qrels')) &&
     paths.some((p) => /^corpus\.(jsonl|tsv)$/.test(p)) &&
     paths.some((p) => /^queries\.(jsonl|tsv)$/.test(p))
   )
-    return { kind: 'trec', path: label };
+    return { spec: { kind: 'trec', path: label } };
   const csvs = paths.filter((p) => p.toLowerCase().endsWith('.csv') && !p.includes('/'));
-  if (csvs.length === 1) return { kind: 'csv', path: csvs[0] };
+  if (csvs.length === 1) return { spec: { kind: 'csv', path: csvs[0] } };
   throw new Error(
     `"${label}" is not a dataset this app knows: expected a registered dataset's files (e.g. ${DATASET_PARSERS.filter(
       (p) => p.requiredFiles.length,
@@ -102,7 +139,7 @@ export function detectImport(label: string, paths: string[]): DatasetSpec {
       .map((p) => `${p.name}: ${p.requiredFiles.join(', ')}`)
       .join(
         '; ',
-      )}), a BEIR folder (corpus.jsonl, queries.jsonl, qrels/test.tsv), a TREC folder (qrels.txt, corpus, queries) or one CSV with text,label columns`,
+      )}; FollowIR also as mteb's parquet repositories), a BEIR folder (corpus.jsonl, queries.jsonl, qrels/test.tsv), a TREC folder (qrels.txt, corpus, queries) or one CSV with text,label columns`,
   );
 }
 

@@ -36,7 +36,11 @@ export async function localDatasetFromFiles(files: { path: string; file: File }[
     for (const { path, file } of files) contents[path] = new Uint8Array(await file.arrayBuffer());
   }
   contents = stripCommonRoot(contents);
-  const spec = detectImport(label, Object.keys(contents));
+  const { spec, folder } = await detectImport(label, Object.keys(contents));
+  if (folder)
+    contents = Object.fromEntries(
+      Object.entries(contents).map(([path, bytes]) => [`${folder}/${path}`, bytes]),
+    );
   return { label: spec.kind === 'named' ? spec.name : label, spec, files: contents };
 }
 

@@ -49,6 +49,12 @@ describe('URL view state', () => {
     expect(parseViewState('?teacher=oracle').teacher).toBe('gold');
   });
 
+  it("gives FollowIR-7B its truefalse format unless the link names one (the command line's default)", () => {
+    expect(parseViewState('?teacher=llm:jhu-clsp/FollowIR-7B').teacherMode).toBe('truefalse');
+    const yesno = { ...DEFAULT_VIEW, teacher: 'llm:jhu-clsp/FollowIR-7B', teacherMode: 'yesno' as const };
+    expect(parseViewState(serializeViewState(yesno))).toEqual(yesno);
+  });
+
   it('falls back to defaults for malformed values', () => {
     const s = parseViewState('?steps=-3&lr=abc&backend=tpu&metric=nope&topk=0&noise=7');
     expect(s.method.numSteps).toBe(DEFAULT_VIEW.method.numSteps);

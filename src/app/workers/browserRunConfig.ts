@@ -1,4 +1,4 @@
-import { formatDatasetSpec, parserForSpec } from '../../core/datasets/datasetSpec';
+import { parserForSpec } from '../../core/datasets/datasetSpec';
 import { getDatasetParser } from '../../core/datasets/registry';
 import type { Dataset } from '../../core/datasets/types';
 import type { Embedder } from '../../core/embedding/types';
@@ -11,14 +11,9 @@ import type { DatasetSource } from '../data/datasetSource';
 import type { ExperimentRequest } from './engineApi';
 
 /**
- * A browser run's record: the request as a `RunSpec`, and its config.json through the same `toConfig` as
- * the CLI's, so that a run's files read the same whichever driver made them.
+ * A browser run's record: the request's `RunSpec` (the view's, `runSpecOfView`) and what the run found out,
+ * through the same `toConfig` as the CLI's, so that a run's files read the same whichever driver made them.
  */
-
-/** The dataset as the CLI's `--dataset` would name it. */
-function datasetSpecOf(source: DatasetSource): string {
-  return source.kind === 'files' ? formatDatasetSpec(source.spec) : source.name;
-}
 
 /** Where the browser read the dataset from, for config.json's `dataset_location`. */
 function datasetLocationOf(source: DatasetSource): string {
@@ -34,20 +29,6 @@ function datasetLocationOf(source: DatasetSource): string {
   }
 }
 
-/** The run a request asks for. The browser has no thinking switch: the server's setting applies. */
-export function browserRunSpec(request: ExperimentRequest): RunSpec {
-  return {
-    dataset: datasetSpecOf(request.source),
-    embeddingModel: request.embeddingModel,
-    teacher: request.teacher,
-    teacherNoise: request.teacherNoise,
-    teacherMode: request.teacherMode,
-    hydeModel: request.hydeModel,
-    thinking: 'reference',
-    method: request.method,
-  };
-}
-
 export interface BrowserRunFacts {
   dataset: Dataset;
   embedder: Embedder;
@@ -59,7 +40,7 @@ export interface BrowserRunFacts {
   now: Date;
 }
 
-/** config.json of a browser run (`spec`: `browserRunSpec` of its request, with the types that ran). */
+/** config.json of a browser run (`spec`: its request's, with the types that run). */
 export function browserRunConfig(
   request: ExperimentRequest,
   spec: RunSpec,

@@ -8,7 +8,7 @@ import { experimentZip } from '../../core/experiment/runArchive';
 import { measureLatency, type LatencyReport } from '../../core/experiment/latency';
 import type { Embedder } from '../../core/embedding/types';
 import type { RunConfig } from '../../core/experiment/runRecord';
-import { validateRunSpec } from '../../core/experiment/runSpec';
+import { validateRunSpec, type RunSpec } from '../../core/experiment/runSpec';
 import type { Teacher } from '../../core/teachers/types';
 import * as tf from '@tensorflow/tfjs-core';
 import { QueryProjector, type QueryProjection } from '../../core/experiment/queryProjection';
@@ -25,7 +25,6 @@ import type { RankingMetrics } from '../../core/metrics/rankingMetrics';
 import { chooseImplementation } from '../../core/refine/optimizer';
 import { CrossEncoderTeacher } from '../../core/teachers/crossEncoderTeacher';
 import { createTeacher } from '../../core/teachers/teacherFactory';
-import type { JudgeMode } from '../../core/teachers/llmApi';
 import { LlmHttpClient } from '../../core/teachers/llmHttpClient';
 import { LlmHydeWriter } from '../../core/teachers/llmHyde';
 import { loadDatasetSource, type DatasetSource } from '../data/datasetSource';
@@ -38,21 +37,16 @@ import type { RunSource } from '../runs/runSource';
 import { openRunSession, type OpenedRunResponse } from './openRunService';
 import { engineProbes } from './engineProbes';
 import { exclusive, initWorkerBackend, workerBackend } from './workerLock';
-import { browserRunConfig, browserRunSpec } from './browserRunConfig';
+import { browserRunConfig } from './browserRunConfig';
 
 export interface ExperimentRequest {
   source: DatasetSource;
-  embeddingModel: string;
+  /** The run, as the view asks for it (`runSpecOfView`); the worker validates, runs and records it. */
+  spec: RunSpec;
   /** How a neural embedding model runs (device, dtype, pooling, templates); ignored by LSA. */
   embedding?: EmbeddingRunOptions;
-  teacher: string;
-  teacherNoise: number;
-  teacherMode: JudgeMode;
-  /** Writes HyDE documents through the server when given. */
-  hydeModel?: string;
   /** The page's origin: where the teacher proxy (`/api`) is. */
   origin: string;
-  method: MethodConfig;
 }
 
 export interface QueryOutcome {
@@ -276,12 +270,12 @@ export type EngineApi = typeof engineApi;
  */
 async function runAll(request: ExperimentRequest, context: CallContext): Promise<ExperimentResponse> {
   const options = { signal: context.signal, onProgress: context.onProgress };
-  const seed = request.method.randomSeed;
+  const seed = request.spec.method.randomSeed;
   // The explorer always shows the refined ranking; a HyDE model adds the HyDE types (as the CLI's `all`).
-  const types = withOptimized(request.method.computationTypes);
-  if (request.hydeModel) for (const t of HYDE_TYPES) if (!types.includes(t)) types.push(t);
-  const method = { ...request.method, computationTypes: types };
-  const spec = { ...browserRunSpec(request), method };
+  const types = withOptimized(request.spec.method.computationTypes);
+  if (request.spec.hydeModel) for (const t of HYDE_TYPES) if (!types.includes(t)) types.push(t);
+  const method = { ...request.spec.method, computationTypes: types };
+  const spec = { ...request.spec, method };
   validateRunSpec(spec);
   context.onProgress({ stage: 'load dataset', done: 0, total: 1 });
   const dataset = await loadDatasetSource(request.source, {
@@ -289,27 +283,27 @@ async function runAll(request: ExperimentRequest, context: CallContext): Promise
     onProgress: context.onProgress,
   });
   // remote:<model> runs on the embeddings server behind the app server; others in this worker.
-  const neural = isRemoteEmbeddingModel(request.embeddingModel)
+  const neural = isRemoteEmbeddingModel(spec.embeddingModel)
     ? remoteBrowserEmbedderSettings(request.origin, request.embedding, { instruction: dataset.instruction })
-    : await browserEmbedderSettings(request.embeddingModel, request.embedding, {
+    : await browserEmbedderSettings(spec.embeddingModel, request.embedding, {
         instruction: dataset.instruction,
         onProgress: context.onProgress,
       });
-  const embedder = createEmbedder(request.embeddingModel, seed, neural.settings);
+  const embedder = createEmbedder(spec.embeddingModel, seed, neural.settings);
   const llm = new LlmHttpClient(request.origin, (url, init) => fetch(url, init));
   const teacherRun = await browserCrossEncoderSettings(
-    request.teacher,
+    spec.teacher,
     request.embedding?.device,
     context.onProgress,
   );
-  const teacher = createTeacher(request.teacher, {
-    noise: request.teacherNoise,
+  const teacher = createTeacher(spec.teacher, {
+    noise: spec.teacherNoise,
     seed,
     llm,
-    mode: request.teacherMode,
+    mode: spec.teacherMode,
     crossEncoder: teacherRun.crossEncoder,
   });
-  const hyde = request.hydeModel ? new LlmHydeWriter(llm, { model: request.hydeModel }) : undefined;
+  const hyde = spec.hydeModel ? new LlmHydeWriter(llm, { model: spec.hydeModel }) : undefined;
   const result = await runExperiment({ dataset, embedder, teacher, method, hyde }, options);
   session?.dispose();
   session = new RefinementSession(result, method);
@@ -332,7 +326,7 @@ async function runAll(request: ExperimentRequest, context: CallContext): Promise
     teacher,
     embedder,
     uncachedEmbedder: () =>
-      createEmbedder(request.embeddingModel, seed, { ...neural.settings, cache: undefined }),
+      createEmbedder(spec.embeddingModel, seed, { ...neural.settings, cache: undefined }),
     method,
   };
   projector = new QueryProjector(session, { budget: MAP_BUDGET, seed });

@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { datasetFolder } from '../../cli/dataFolder';
 import { argkp21Parser } from './argkp21';
 import { compareCodePoints } from './codePointOrder';
-import { loadDataset } from './registry';
 import type { Dataset } from './types';
-
-const DATA_DIR = decodeURIComponent(new URL('../../../../shared/data/', import.meta.url).pathname);
+import { countPositives, loadSharedDataset } from '../../testing/datasets';
 
 describe('ArgKP21 parser', async () => {
-  const dataset: Dataset = await loadDataset('ArgKP21', datasetFolder(DATA_DIR, argkp21Parser));
+  const dataset: Dataset = await loadSharedDataset(argkp21Parser);
 
   it('has the counts documented in SOURCE.md', () => {
     expect(dataset.name).toBe('ArgKP21');
@@ -20,8 +17,7 @@ describe('ArgKP21 parser', async () => {
     for (const query of dataset.queries) {
       expect(query.labels).toHaveLength(query.candidates.length);
       pairs += query.candidates.length;
-      let own = 0;
-      for (const label of query.labels) own += label > 0 ? 1 : 0;
+      const own = countPositives(query.labels);
       expect(own).toBeGreaterThanOrEqual(1);
       positives += own;
     }

@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { datasetFolder } from '../../cli/dataFolder';
 import { banking77Parser } from './banking77';
 import { compareCodePoints } from './codePointOrder';
-import { loadDataset } from './registry';
 import type { Dataset } from './types';
-
-const DATA_DIR = decodeURIComponent(new URL('../../../../shared/data/', import.meta.url).pathname);
+import { countPositives, loadSharedDataset } from '../../testing/datasets';
 
 describe('Banking77 parser', async () => {
-  const dataset: Dataset = await loadDataset('banking77', datasetFolder(DATA_DIR, banking77Parser));
+  const dataset: Dataset = await loadSharedDataset(banking77Parser);
 
   it('has the counts documented in SOURCE.md', () => {
     expect(dataset.name).toBe('Banking77');
@@ -22,8 +19,7 @@ describe('Banking77 parser', async () => {
     for (const query of dataset.queries) {
       expect(query.candidates).toHaveLength(13_083);
       pairs += query.candidates.length;
-      let own = 0;
-      for (const label of query.labels) own += label > 0 ? 1 : 0;
+      const own = countPositives(query.labels);
       fewest = Math.min(fewest, own);
       most = Math.max(most, own);
       positives += own;

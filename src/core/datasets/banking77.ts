@@ -1,5 +1,5 @@
 import { readCsvRecords } from './csvRecords';
-import { buildFullGrid, type LabelledText } from './fullGrid';
+import { fullGridDataset, type LabelledText } from './fullGrid';
 import type { DataFiles, Dataset, DatasetParser } from './types';
 
 const SPLITS = ['train', 'test'] as const;
@@ -44,13 +44,7 @@ async function parseBanking77(files: DataFiles): Promise<Dataset> {
     });
   }
 
-  const { documents, queries } = buildFullGrid(rows);
-  return {
-    name: banking77Parser.name,
-    task: banking77Parser.task,
-    // The reference's instruction (instruction_templates.yaml).
-    instruction: 'Given an intent category, identify utterances that express this intent.',
-    documents,
-    queries,
-  };
+  // The reference's instruction (instruction_templates.yaml).
+  const instruction = 'Given an intent category, identify utterances that express this intent.';
+  return fullGridDataset(banking77Parser, instruction, rows);
 }

@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { datasetFolder } from '../../cli/dataFolder';
 import { compareCodePoints } from './codePointOrder';
 import { clinc150Parser } from './clinc150';
-import { loadDataset } from './registry';
 import type { Dataset } from './types';
-
-const DATA_DIR = decodeURIComponent(new URL('../../../../shared/data/', import.meta.url).pathname);
+import { countPositives, loadSharedDataset } from '../../testing/datasets';
 
 describe('Clinc150 parser', async () => {
-  const dataset: Dataset = await loadDataset('Clinc150', datasetFolder(DATA_DIR, clinc150Parser));
+  const dataset: Dataset = await loadSharedDataset(clinc150Parser);
 
   it('has the counts documented in SOURCE.md', () => {
     expect(dataset.name).toBe('Clinc150');
@@ -22,8 +19,7 @@ describe('Clinc150 parser', async () => {
       expect(query.candidates).toHaveLength(15_000);
       expect(query.labels).toHaveLength(15_000);
       pairs += query.candidates.length;
-      let own = 0;
-      for (const label of query.labels) own += label > 0 ? 1 : 0;
+      const own = countPositives(query.labels);
       expect(own).toBe(100); // 100 utterances per intent, every query has positives
       positives += own;
     }

@@ -1,5 +1,5 @@
 import { readCsvRecords } from './csvRecords';
-import { buildFullGrid, type LabelledText } from './fullGrid';
+import { fullGridDataset, type LabelledText } from './fullGrid';
 import type { DataFiles, Dataset, DatasetParser } from './types';
 
 const DATA_FILE = 'data_full.json';
@@ -47,15 +47,9 @@ async function parseClinc150(files: DataFiles): Promise<Dataset> {
     rows.push({ documentId: `train-${i}`, text, queryId: intent, queryText: description });
   });
 
-  const { documents, queries } = buildFullGrid(rows);
-  return {
-    name: clinc150Parser.name,
-    task: clinc150Parser.task,
-    // The reference's instruction (instruction_templates.yaml).
-    instruction: 'Given an intent description, identify utterances that express this intent.',
-    documents,
-    queries,
-  };
+  // The reference's instruction (instruction_templates.yaml).
+  const instruction = 'Given an intent description, identify utterances that express this intent.';
+  return fullGridDataset(clinc150Parser, instruction, rows);
 }
 
 /** intent name → query text: the description stripped of surrounding white space, with '_' → ' '. */

@@ -1,22 +1,9 @@
-// Tests run in Node and may read golden files; src/core's ban on Node built-ins is for engine code.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { capDocuments } from './documentCap';
 import type { Dataset, DatasetQuery } from './types';
+import { readReferenceGolden } from '../../testing/sharedFolder';
 
-interface CorpusCap {
-  /** e.g. "doc000000..doc029999 (zero-padded to 6 digits)" */
-  sorted_other_ids: string;
-  count: number;
-  k: number;
-  first_50: string[];
-  last_10: string[];
-  sum_of_positions: number | null;
-}
-
-const golden = JSON.parse(
-  readFileSync(new URL('../../../../shared/reference/reference-golden.json', import.meta.url), 'utf8'),
-) as { corpus_caps: CorpusCap[] };
+const golden = readReferenceGolden();
 
 /** A dataset of `n` documents d0..d(n-1) (or the ids given); each query ranks all of them, positives as given. */
 function fullDataset(

@@ -4,26 +4,11 @@ import { datasetFolder, loadDatasetFromDir } from '../../cli/dataFolder';
 import { compareCodePoints } from './codePointOrder';
 import { followIRCore17Parser, followIRParser } from './followir';
 import { getDatasetParser, loadDataset } from './registry';
-import type { DataFiles, Dataset, DatasetQuery } from './types';
+import { memoryFiles } from './memoryFiles';
+import type { Dataset, DatasetQuery } from './types';
+import { SHARED_DATA_DIR } from '../../testing/sharedFolder';
 
 const FIXTURES = decodeURIComponent(new URL('./fixtures/', import.meta.url).pathname);
-const DATA_DIR = decodeURIComponent(new URL('../../../../shared/data/', import.meta.url).pathname);
-
-/** In-memory `DataFiles` for error cases. */
-function memoryFiles(location: string, contents: Record<string, string>): DataFiles {
-  return {
-    location,
-    exists: async (p) => p in contents,
-    readText: async (p) => {
-      if (!(p in contents)) throw new Error(`no ${p}`);
-      return contents[p];
-    },
-    readBytes: async (p) => {
-      if (!(p in contents)) throw new Error(`no ${p}`);
-      return new TextEncoder().encode(contents[p]);
-    },
-  };
-}
 
 function query(dataset: Dataset, id: string): DatasetQuery {
   const found = dataset.queries.find((q) => q.id === id);
@@ -233,10 +218,10 @@ describe('FollowIR parser errors', () => {
 // The real subsets, when they are staged in the shared data folder (SOURCE.md: not staged yet).
 const SIZES = { Core17: 40, Robust04: 104, News21: 64 } as const;
 describe.each(Object.entries(SIZES))('FollowIR-%s from the shared data folder', (subset, queries) => {
-  const present = existsSync(`${DATA_DIR}/FollowIR/${subset}/queries.jsonl`);
+  const present = existsSync(`${SHARED_DATA_DIR}/FollowIR/${subset}/queries.jsonl`);
   it.skipIf(!present)(`has ${queries} queries (og + changed) with judged candidates`, async () => {
     const name = `FollowIR-${subset}`;
-    const dataset = await loadDataset(name, datasetFolder(DATA_DIR, getDatasetParser(name)));
+    const dataset = await loadDataset(name, datasetFolder(SHARED_DATA_DIR, getDatasetParser(name)));
     expect(dataset.queries).toHaveLength(queries);
     for (const q of dataset.queries) expect(q.candidates.length).toBeGreaterThan(0);
   });

@@ -1,6 +1,6 @@
 import { compareCodePoints } from './codePointOrder';
 import { DocumentTable } from './documentTable';
-import type { DatasetDocument, DatasetQuery } from './types';
+import type { Dataset, DatasetDocument, DatasetParser, DatasetQuery } from './types';
 
 /** One labelled utterance of a classification source: its text and the query (intent) it belongs to. */
 export interface LabelledText {
@@ -48,4 +48,13 @@ export function buildFullGrid(rows: Iterable<LabelledText>): {
     return { id, text, candidates: allDocuments.slice(), labels };
   });
   return { documents: table.documents, queries };
+}
+
+/** The classification dataset of `parser` (its name and task) with `instruction`, its grid built from `rows`. */
+export function fullGridDataset(
+  parser: Pick<DatasetParser, 'name' | 'task'>,
+  instruction: string,
+  rows: Iterable<LabelledText>,
+): Dataset {
+  return { name: parser.name, task: parser.task, instruction, ...buildFullGrid(rows) };
 }

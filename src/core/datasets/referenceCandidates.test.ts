@@ -1,14 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadDatasetFromDir } from '../../cli/dataFolder';
 import { referenceCandidates } from './referenceCandidates';
 import type { Dataset } from './types';
+import { readReferenceGolden, SHARED_DATA_DIR } from '../../testing/sharedFolder';
 
-const DATA_DIR = decodeURIComponent(new URL('../../../../shared/data/', import.meta.url).pathname);
+const GOLDEN = readReferenceGolden();
 const FIXTURES = decodeURIComponent(new URL('./fixtures/', import.meta.url).pathname);
-const GOLDEN = JSON.parse(
-  readFileSync(new URL('../../../../shared/reference/reference-golden.json', import.meta.url), 'utf8'),
-) as { instructions: Record<string, { instruction: string; task_type: string }> };
 
 describe('referenceCandidates', () => {
   const dataset: Dataset = {
@@ -63,7 +60,7 @@ describe('referenceCandidates', () => {
 
 describe('candidates as the reference builds them, on the shared data', () => {
   it('NFCorpus: one candidate per distinct document text, as the reference (3,356 on this corpus)', async () => {
-    const nf = await loadDatasetFromDir('NFCorpus', DATA_DIR);
+    const nf = await loadDatasetFromDir('NFCorpus', SHARED_DATA_DIR);
     // Computed from ../shared/data/NFCorpus with the reference's rule in plain Python: texts
     // (title + " " + text).strip() of the 3,395 corpus lines, 3,356 distinct; every query ranks all of them;
     // the first occurrence's label (qrels score > 0) is kept, 12,180 positives over the 323 queries.
@@ -84,10 +81,10 @@ describe('candidates as the reference builds them, on the shared data', () => {
 
   it('every registered dataset has the reference’s task instruction and task type', async () => {
     const loads: Record<string, Promise<Dataset>> = {
-      Clinc150: loadDatasetFromDir('Clinc150', DATA_DIR),
-      Banking77: loadDatasetFromDir('Banking77', DATA_DIR),
-      ArgKP21: loadDatasetFromDir('ArgKP21', DATA_DIR),
-      NFCorpus: loadDatasetFromDir('NFCorpus', DATA_DIR),
+      Clinc150: loadDatasetFromDir('Clinc150', SHARED_DATA_DIR),
+      Banking77: loadDatasetFromDir('Banking77', SHARED_DATA_DIR),
+      ArgKP21: loadDatasetFromDir('ArgKP21', SHARED_DATA_DIR),
+      NFCorpus: loadDatasetFromDir('NFCorpus', SHARED_DATA_DIR),
       FollowIR: loadDatasetFromDir('FollowIR', FIXTURES),
       RealScholarQuery: loadDatasetFromDir('RealScholarQuery', FIXTURES),
     };

@@ -4,25 +4,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { datasetFolder, folderFiles, loadDatasetFromDir, resolveDataDir } from '../../cli/dataFolder';
 import { DATASET_PARSERS, getDatasetParser, loadDataset } from './registry';
-import type { DataFiles } from './types';
-
-const DATA_DIR = decodeURIComponent(new URL('../../../../shared/data/', import.meta.url).pathname);
-
-/** In-memory `DataFiles` for error cases. */
-function memoryFiles(location: string, contents: Record<string, string>): DataFiles {
-  return {
-    location,
-    exists: async (p) => p in contents,
-    readText: async (p) => {
-      if (!(p in contents)) throw new Error(`no ${p}`);
-      return contents[p];
-    },
-    readBytes: async (p) => {
-      if (!(p in contents)) throw new Error(`no ${p}`);
-      return new TextEncoder().encode(contents[p]);
-    },
-  };
-}
+import { memoryFiles } from './memoryFiles';
+import { SHARED_DATA_DIR } from '../../testing/sharedFolder';
 
 describe('dataset registry', () => {
   it('lists parsers with unique names and complete descriptions', () => {
@@ -60,7 +43,7 @@ describe('dataset registry', () => {
   });
 
   it('lists every missing file when the dataset folder is absent', async () => {
-    const files = datasetFolder(DATA_DIR, { folder: 'NoSuchFolder' });
+    const files = datasetFolder(SHARED_DATA_DIR, { folder: 'NoSuchFolder' });
     await expect(loadDataset('ArgKP21', files)).rejects.toThrow(
       /missing kpm_data\/arguments_dev\.csv, .*kpm_data\/labels_train\.csv in .*NoSuchFolder/,
     );
@@ -80,7 +63,7 @@ describe('dataset registry', () => {
 describe('Node data folder (src/cli/dataFolder.ts)', () => {
   it('resolves --data-dir, then DATA_DIR, then ./data', () => {
     const other = mkdtempSync(join(tmpdir(), 'data-dir-'));
-    expect(resolveDataDir(DATA_DIR, { DATA_DIR: other })).toBe(resolve(DATA_DIR));
+    expect(resolveDataDir(SHARED_DATA_DIR, { DATA_DIR: other })).toBe(resolve(SHARED_DATA_DIR));
     expect(resolveDataDir(undefined, { DATA_DIR: other })).toBe(other);
     expect(resolveDataDir('', { DATA_DIR: other })).toBe(other);
     const fallback = resolve('data');
@@ -107,7 +90,7 @@ describe('Node data folder (src/cli/dataFolder.ts)', () => {
   });
 
   it('loads a dataset from a data directory', async () => {
-    const dataset = await loadDatasetFromDir('banking77', resolveDataDir(DATA_DIR, {}));
+    const dataset = await loadDatasetFromDir('banking77', resolveDataDir(SHARED_DATA_DIR, {}));
     expect(dataset.queries).toHaveLength(77);
   });
 });

@@ -3,18 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { row, type Matrix } from '../matrix';
 import type { ProgressEvent } from '../progress';
 import { LsaEmbedder } from './lsaEmbedder';
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return dot / Math.max(Math.sqrt(na * nb), 1e-8);
-}
+import { cosine } from '../../testing/referenceMath';
 
 /** Indices of the rows of `docs`, most similar to `query` first. */
 function ranking(docs: Matrix, query: Float32Array): number[] {

@@ -2,6 +2,7 @@ import { throwIfAborted, type LongTaskOptions } from '../progress';
 import { SeededRandom } from '../rng';
 import type { LinearOperator } from './linearOperator';
 import { orthonormalizeColumns } from './orthonormalize';
+import { dotFour } from './randomizedSvdKernels';
 import { symmetricEigen } from './symmetricEigen';
 import { dot } from './vectorKernels';
 import { yieldToEventLoop } from '../yieldToEventLoop';
@@ -88,8 +89,14 @@ export async function randomizedSvd(
   // B·Bᵀ = Qᵀ N Nᵀ Q, formed in the short space.
   const w = applyN(applyNt(q, width), width);
   const gram = new Float64Array(width * width);
+  const four = new Float64Array(4);
   for (let a = 0; a < width; a++) {
-    for (let b = a; b < width; b++) {
+    let b = a;
+    for (; b + 4 <= width; b += 4) {
+      dotFour(q, a * shortLength, w, b * shortLength, shortLength, shortLength, four, 0);
+      for (let k = 0; k < 4; k++) gram[a * width + b + k] = gram[(b + k) * width + a] = four[k];
+    }
+    for (; b < width; b++) {
       const value = dot(q, a * shortLength, w, b * shortLength, shortLength);
       gram[a * width + b] = value;
       gram[b * width + a] = value;
@@ -103,7 +110,12 @@ export async function randomizedSvd(
   const qRows = transpose(q, width, shortLength);
   const shortVectors = new Float64Array(rank * shortLength);
   for (let i = 0; i < shortLength; i++) {
-    for (let j = 0; j < rank; j++) {
+    let j = 0;
+    for (; j + 4 <= rank; j += 4) {
+      dotFour(qRows, i * width, eigen.vectors, j * width, width, width, four, 0);
+      for (let k = 0; k < 4; k++) shortVectors[(j + k) * shortLength + i] = four[k];
+    }
+    for (; j < rank; j++) {
       shortVectors[j * shortLength + i] = dot(qRows, i * width, eigen.vectors, j * width, width);
     }
   }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LsaEmbedder } from './lsaEmbedder';
 import { resolveEmbeddingModel } from './modelRegistry';
@@ -10,15 +9,9 @@ import {
   fillInstruction,
   templatesConfig,
 } from './templates';
+import { readReferenceGolden } from '../../testing/sharedFolder';
 
-const GOLDEN = JSON.parse(
-  readFileSync(new URL('../../../../shared/reference/reference-golden.json', import.meta.url), 'utf8'),
-) as {
-  instructions: Record<string, { instruction: string }>;
-  templates: { query: string; document: string };
-  embedded_queries: Array<{ dataset: string; text: string; embedded: string }>;
-  embedded_documents: Array<{ text: string; embedded: string }>;
-};
+const GOLDEN = readReferenceGolden();
 
 describe('the text a neural embedder is given', () => {
   it('uses the reference’s default templates where a model has none of its own', () => {

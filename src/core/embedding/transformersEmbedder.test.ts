@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, readdir, rm, writeFile, cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { createEmbedder } from './embedderFactory';
 import { MemoryEmbeddingCache } from './embeddingCache';
 import { TransformersEmbedder } from './transformersEmbedder';
 import { loadEmbeddingModel, releaseEmbeddingModels } from './transformersRuntime';
+import { readReferenceGolden } from '../../testing/sharedFolder';
 
 // The fixture model (scripts/make-fixture-model.ts) from a local folder on onnxruntime-node, as the CLI runs it.
 let root: string;
@@ -83,13 +83,7 @@ describe('TransformersEmbedder on the fixture model (Node, local folder)', () =>
   });
 
   it('feeds the model the reference embedder’s text (newlines made spaces) and caches it under that text', async () => {
-    const golden = JSON.parse(
-      readFileSync(new URL('../../../../shared/reference/reference-golden.json', import.meta.url), 'utf8'),
-    ) as {
-      instructions: Record<string, { instruction: string }>;
-      embedded_queries: Array<{ dataset: string; text: string; embedded: string }>;
-      embedded_documents: Array<{ text: string; embedded: string }>;
-    };
+    const golden = readReferenceGolden();
     const followIR = golden.embedded_queries.find((c) => c.dataset === 'FollowIR')!;
     const cache = new MemoryEmbeddingCache();
     const e = embedder({ instruction: golden.instructions.FollowIR.instruction, cache });

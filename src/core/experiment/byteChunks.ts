@@ -19,6 +19,31 @@ export function utf8(text: string): Uint8Array {
 }
 
 /**
+ * The UTF-8 bytes of many short fields (a dataset's ids, as they appear on each line) in one buffer: copying
+ * from one contiguous table is faster than from thousands of small arrays, read in ranking order.
+ */
+export class FieldTable {
+  readonly bytes: Uint8Array;
+  /** Field `i` is `bytes[starts[i]]` to `bytes[starts[i + 1]]`. */
+  readonly starts: Int32Array;
+  /** The longest field's length in bytes (for `ByteChunks.reserve`). */
+  readonly longest: number;
+
+  constructor(fields: readonly string[]) {
+    const encoded = fields.map(utf8);
+    this.starts = new Int32Array(fields.length + 1);
+    let longest = 0;
+    encoded.forEach((field, i) => {
+      this.starts[i + 1] = this.starts[i] + field.length;
+      longest = Math.max(longest, field.length);
+    });
+    this.longest = longest;
+    this.bytes = new Uint8Array(this.starts[fields.length]);
+    encoded.forEach((field, i) => this.bytes.set(field, this.starts[i]));
+  }
+}
+
+/**
  * Each line starts with `reserve(bytes)`, the most the line can take; the writes that follow do not check
  * for room themselves (they run millions of times per file).
  */
@@ -55,6 +80,16 @@ export class ByteChunks {
     if (n > 64) this.buffer.set(field, this.at);
     else for (let i = 0, at = this.at; i < n; i++) this.buffer[at + i] = field[i];
     this.at += n;
+    return this;
+  }
+
+  /** Field `index` of `table`. */
+  field(table: FieldTable, index: number): this {
+    const { bytes, starts } = table;
+    const buffer = this.buffer;
+    let at = this.at;
+    for (let i = starts[index], end = starts[index + 1]; i < end; i++) buffer[at++] = bytes[i];
+    this.at = at;
     return this;
   }
 

@@ -2,9 +2,7 @@ import { unzipSync, strFromU8 } from 'fflate';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../compute/backend';
 import { beirParser } from '../datasets/beir';
-import { buildDemoDataset } from '../datasets/demo/demoParser';
 import { memoryFiles } from '../datasets/memoryFiles';
 import { loadDatasetWith } from '../datasets/registry';
 import { LsaEmbedder } from '../embedding/lsaEmbedder';
@@ -13,6 +11,7 @@ import { GoldTeacher } from '../teachers/goldTeacher';
 import { DEFAULT_METHOD } from './config';
 import { rawScoresCsv, summarize } from './outputs';
 import { runExperiment, type ExperimentResult } from './pipeline';
+import { runDemoExperiment } from '../../testing/demoRun';
 import { rawScoresParquet } from './rawScoresParquet';
 import { experimentZip } from './runArchive';
 import { configColumnsOf, experimentFiles } from './runFiles';
@@ -22,13 +21,7 @@ import { nextDown, trecId, trecQrelsFile, trecRunFile } from './trecRun';
 let result: ExperimentResult;
 
 beforeAll(async () => {
-  await initBackend('cpu');
-  result = await runExperiment({
-    dataset: buildDemoDataset(),
-    embedder: new LsaEmbedder({ dims: 64, seed: 42 }),
-    teacher: new GoldTeacher(),
-    method: { ...DEFAULT_METHOD, numSteps: 20, recordEvery: 10 },
-  });
+  result = await runDemoExperiment({ ...DEFAULT_METHOD, numSteps: 20, recordEvery: 10 });
 });
 
 const decoder = new TextDecoder();

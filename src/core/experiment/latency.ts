@@ -1,15 +1,19 @@
 import type { Embedder } from '../embedding/types';
-import { row } from '../matrix';
 import { computeRankingMetrics } from '../metrics/rankingMetrics';
 import { throwIfAborted, type LongTaskOptions } from '../progress';
-import { refineQueries } from '../refine/optimizer';
-import { CorpusScorer, gatherCandidateScores } from '../refine/rescoring';
+import { CorpusScorer } from '../refine/rescoring';
 import { PythonRandom } from '../pythonRandom';
-import { sampleForTeacher } from '../refine/sampling';
 import type { Teacher } from '../teachers/types';
 import type { MethodConfig } from './config';
 import { LATENCY_STAGES, type LatencyStage } from './latencyStages';
-import { refinementProblem, type ExperimentResult } from './pipeline';
+import type { ExperimentResult } from './pipeline';
+import {
+  askTeacher,
+  candidateScores,
+  refineTowardsTeacher,
+  teacherItems,
+  teacherSamples,
+} from './pipelineStages';
 
 /**
  * The latency report (the reference's `analysis/measure_latencies.py`): what refining ONE query costs, stage
@@ -105,11 +109,6 @@ export async function measureLatency(
   const spare = Array.from({ length: Q }, (_, i) => i).filter((i) => !isMeasured.has(i));
   const warmupPool = spare.length > 0 ? spare : measuredQueries;
   const warmupQueries = Array.from({ length: warmup }, (_, k) => warmupPool[k % warmupPool.length]);
-  const sampling = {
-    totalScores: method.totalScores,
-    scoresFromTop: method.scoresFromTop,
-    seed: method.randomSeed,
-  };
   const params = { ...method, recordEvery: 0 };
   const scorer = new CorpusScorer(result.docEmbeddings);
   const perQuery: LatencyReport['per_query'] = [];
@@ -120,38 +119,22 @@ export async function measureLatency(
       throwIfAborted(options.signal);
       options.onProgress?.({ stage: 'latency', done: k, total });
       const q = dataset.queries[i];
+      // The run's stages on a batch of this one query.
+      const queries = [q];
       const t0 = performance.now();
       const queryEmbedding = await embedder.embedQueries([q.text]);
       const t1 = performance.now();
-      const sims = gatherCandidateScores(await scorer.scoreAll(queryEmbedding), 0, q.candidates);
-      const sampled = sampleForTeacher(sims, sampling);
+      const samples = teacherSamples(await candidateScores(scorer, queryEmbedding, queries), method);
       const t2 = performance.now();
-      const [scores] = await teacher.score({
-        task: dataset.task,
-        instruction: dataset.instruction,
-        items: [
-          {
-            queryId: q.id,
-            queryText: q.text,
-            documents: Array.from(sampled, (c) => ({
-              id: dataset.documents[q.candidates[c]].id,
-              text: dataset.documents[q.candidates[c]].text,
-              goldLabel: q.labels[c],
-            })),
-          },
-        ],
-      });
+      const [scores] = await askTeacher(teacher, dataset, teacherItems(dataset, queries, samples));
       const t3 = performance.now();
-      const problem = refinementProblem(
-        q.candidates,
-        sampled,
-        scores,
-        row(queryEmbedding, 0),
+      const refined = await refineTowardsTeacher(
+        { queries, embeddings: queryEmbedding, samples, scores: [scores.scores] },
         result.docEmbeddings,
+        params,
       );
-      const refined = await refineQueries([problem], params);
       const t4 = performance.now();
-      const rescored = gatherCandidateScores(await scorer.scoreAll(refined.refined), 0, q.candidates);
+      const [rescored] = await candidateScores(scorer, refined.refined, queries);
       const t5 = performance.now();
       if (k < warmupQueries.length) continue;
       perQuery.push({

@@ -1,18 +1,15 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../compute/backend';
-import { buildDemoDataset } from '../datasets/demo/demoParser';
 import { memoryFiles } from '../datasets/memoryFiles';
-import { LsaEmbedder } from '../embedding/lsaEmbedder';
 import { row } from '../matrix';
-import { GoldTeacher } from '../teachers/goldTeacher';
 import { DEFAULT_METHOD } from './config';
 import { readRunFolder, OpenedRunSession } from './openedRun';
 import { summarize } from './outputs';
 import { queryViewOf } from './session';
 import { pcaPath } from './pathMap';
-import { runExperiment, type ExperimentResult } from './pipeline';
+import { type ExperimentResult } from './pipeline';
+import { concatChunks } from './streamedContent';
+import { runDemoExperiment } from '../../testing/demoRun';
+import { referenceRunInMemory } from '../../testing/sharedFolder';
 import { rankTrajectoryView, sessionTeachingSource, teacherStudentView } from './queryTeaching';
 import { experimentFiles, type RunFile, type RunFilesOptions } from './runFiles';
 import { RefinementSession } from './session';
@@ -21,13 +18,7 @@ let result: ExperimentResult;
 const method = { ...DEFAULT_METHOD, numSteps: 20, recordEvery: 1 };
 
 beforeAll(async () => {
-  await initBackend('cpu');
-  result = await runExperiment({
-    dataset: buildDemoDataset(),
-    embedder: new LsaEmbedder({ dims: 32, seed: 42 }),
-    teacher: new GoldTeacher(),
-    method,
-  });
+  result = await runDemoExperiment(method, 32);
 });
 
 /** The run's folder as the CLI writes it, held in memory (the browser's way in). */
@@ -56,17 +47,11 @@ async function folderOf(options: Partial<RunFilesOptions>, drop: RegExp = /^$/) 
 /** A file's bytes, whether its content is given whole or in (text or byte) chunks. */
 async function contentOf(content: RunFile['content']): Promise<Uint8Array> {
   if ('bytes' in content) return content.bytes();
-  const parts: Uint8Array[] = [];
   const chunks = content.chunks() as Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
-  for await (const part of chunks)
-    parts.push(typeof part === 'string' ? new TextEncoder().encode(part) : part);
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
+  async function* asBytes() {
+    for await (const part of chunks) yield typeof part === 'string' ? new TextEncoder().encode(part) : part;
   }
-  return out;
+  return concatChunks(asBytes());
 }
 
 const settings = { budget: 2000, seed: 42 };
@@ -198,23 +183,7 @@ describe('the teaching views of an opened run', () => {
 
 describe('readRunFolder, reference layout', () => {
   it('opens the reference fixture with its summary computed and maps from the path', async () => {
-    const fixture = path.resolve(
-      new URL('../../..', import.meta.url).pathname,
-      '../shared/reference/reference-run',
-    );
-    const names = [
-      'experiment_config.json',
-      'embeddings_raw_scores.parquet',
-      'optimized_embeddings_raw_scores.parquet',
-      'tensors/What_is_the_baggage_allowance/query_updates.pt',
-      'tensors/How_do_I_get_a_refund_for_a_cancelled_flight/query_updates.pt',
-      'tensors/Renting_a_car__what_do_I_need/query_updates.pt',
-    ];
-    const files = memoryFiles(
-      'reference-run',
-      Object.fromEntries(names.map((f) => [f, new Uint8Array(readFileSync(path.join(fixture, f)))])),
-    );
-    const run = await readRunFolder(files, 'reference-run');
+    const run = await readRunFolder(referenceRunInMemory(), 'reference-run');
     expect(run.layout).toBe('reference');
     expect(run.config).toMatchObject({ dataset: 'fixture', lr: 0.05, teacher: 'gold' });
     expect(run.summary.queries).toBe(3);

@@ -51,9 +51,7 @@ export async function readRunFolder(
     };
   }
   if (await files.exists('embeddings_raw_scores.parquet')) {
-    options.onProgress?.({ stage: 'read the reference run', done: 0, total: 1 });
-    const run = await readReferenceRun(files);
-    options.onProgress?.({ stage: 'read the reference run', done: 1, total: 1 });
+    const run = await readReferenceRun(files, options);
     const config: RunConfig = run.config ? projectConfigOfReference(run.config) : {};
     const experiment = typeof run.config?.experiment_name === 'string' ? run.config.experiment_name : name;
     const summary = (await files.exists('summary.json'))

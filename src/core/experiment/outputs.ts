@@ -2,7 +2,7 @@ import { row } from '../matrix';
 import { aggregateRuns, summarizeRun } from '../metrics/aggregate';
 import { IR_MEASURES_NAMES, METRIC_NAMES, type MetricName } from '../metrics/rankingMetrics';
 import type { ComputationType } from './config';
-import { ByteChunks, utf8 } from './byteChunks';
+import { ByteChunks, FieldTable, utf8 } from './byteChunks';
 import { csvField, csvLine } from './csv';
 import type { LatencyReport } from './latency';
 import type { ExperimentResult } from './pipeline';
@@ -38,27 +38,32 @@ export function* resultsCsv(
 export function* rawScoresCsv(result: ExperimentResult, type: ComputationType): Generator<Uint8Array> {
   const out = new ByteChunks();
   out.reserve(64).ascii('query_id,doc_id,gold_label,score,teacher_score\n');
-  const docFields = result.dataset.documents.map((d) => utf8(csvField(d.id)));
+  const docFields = new FieldTable(result.dataset.documents.map((d) => csvField(d.id)));
+  // Per candidate, the index of its teacher score (-1: not sampled); a later sample of one candidate wins.
+  const teacherAt = new Int32Array(result.dataset.queries.reduce((n, q) => Math.max(n, q.candidates.length), 0));
+  teacherAt.fill(-1);
   for (const [i, q] of result.dataset.queries.entries()) {
-    const teacherAt = new Map<number, number | null>();
-    result.sampled[i].forEach((c, k) => teacherAt.set(c, result.teacher[i].scores[k]));
+    const sampled = result.sampled[i];
+    const teacherScores = result.teacher[i].scores;
+    sampled.forEach((c, k) => (teacherAt[c] = k));
     const queryField = utf8(csvField(q.id));
     const scores = result.scores[type][i];
     for (let c = 0; c < q.candidates.length; c++) {
-      const docField = docFields[q.candidates[c]];
       // Label, score and teacher score: at most 24 characters each, and 5 separators.
-      out.reserve(queryField.length + docField.length + 77);
-      out.bytes(queryField).byte(COMMA).bytes(docField).byte(COMMA);
+      out.reserve(queryField.length + docFields.longest + 77);
+      out.bytes(queryField).byte(COMMA).field(docFields, q.candidates[c]).byte(COMMA);
       const label = q.labels[c];
       if (label === 0 || label === 1) out.byte(48 + label);
       else out.ascii(csvField(label));
       out.byte(COMMA).float32(scores[c]).byte(COMMA);
-      const teacher = teacherAt.get(c);
+      const k = teacherAt[c];
+      const teacher = k < 0 ? null : teacherScores[k];
       if (teacher !== undefined && teacher !== null) out.ascii(csvField(teacher));
       out.byte(NEWLINE);
       const chunk = out.take();
       if (chunk) yield chunk;
     }
+    sampled.forEach((c) => (teacherAt[c] = -1));
   }
   yield out.flush();
 }

@@ -4,11 +4,11 @@ import { matrix, row, type Matrix } from '../matrix';
 import { computeRankingMetrics, type RankingMetrics } from '../metrics/rankingMetrics';
 import { throwIfAborted, type LongTaskOptions } from '../progress';
 import { DEFAULT_ROCCHIO, rerankOnlyScores, rocchioQuery } from '../refine/baselines';
-import { refineQueries, type RefinementProblem } from '../refine/optimizer';
-import { CorpusScorer, gatherCandidateScores } from '../refine/rescoring';
-import { sampleForTeacher } from '../refine/sampling';
+import { DeviceRun } from '../refine/deviceRun';
+import type { OptimizerParams, RefineOptions } from '../refine/optimizer';
+import { CorpusScorer } from '../refine/rescoring';
 import type { HydeWriter } from '../teachers/llmHyde';
-import type { Teacher, TeacherItem, TeacherScores } from '../teachers/types';
+import type { Teacher, TeacherScores } from '../teachers/types';
 import { RunSpecError } from './runSpecError';
 import {
   HYDE_TYPES,
@@ -17,6 +17,14 @@ import {
   type ComputationType,
   type MethodConfig,
 } from './config';
+import {
+  askTeacher,
+  candidateScores,
+  refineTowardsTeacher,
+  type TaughtQueries,
+  teacherItems,
+  teacherSamples,
+} from './pipelineStages';
 
 export interface ExperimentInputs {
   dataset: Dataset;
@@ -108,19 +116,19 @@ export async function runExperiment(
     embedder.embedQueries(queryTexts, { signal: options.signal, onProgress: report('embed queries') }),
   );
 
-  const scorer = new CorpusScorer(docEmbeddings);
+  // On WebGPU the corpus, the candidates and every ranking stay on the device (DeviceRun): each ranking's
+  // metrics come from the device's ranks, its candidate scores are read once.
+  const device = DeviceRun.open(docEmbeddings, dataset.queries);
+  const scorer = device?.scorer ?? new CorpusScorer(docEmbeddings);
   try {
-    const candidateScoresOf = (all: Matrix) =>
-      dataset.queries.map((q, i) => gatherCandidateScores(all, i, q.candidates));
-    const original = await timed('rank_original', async () =>
-      candidateScoresOf(await scorer.scoreAll(queryEmbeddings)),
-    );
+    const candidateScoresOf = (type: ComputationType, embeddings: Matrix) =>
+      device ? device.rank(type, embeddings) : candidateScores(scorer, embeddings, dataset.queries);
+    const original = await timed('rank_original', () => candidateScoresOf('original', queryEmbeddings));
+    // The fused kernel gathers its documents on the device where it is `auto`'s choice (a hardware adapter).
+    const refineTaught = async (taught: TaughtQueries, params: OptimizerParams, opts: RefineOptions) =>
+      (await device?.refineSamples(taught.embeddings, taught.samples, taught.scores, params, opts)) ??
+      refineTowardsTeacher(taught, docEmbeddings, params, opts);
 
-    const sampling = {
-      totalScores: method.totalScores,
-      scoresFromTop: method.scoresFromTop,
-      seed: method.randomSeed,
-    };
     const scores = { original } as Record<ComputationType, Float32Array[]>;
     let hyde: HydeResult | undefined;
     if (hydeTypes.length && inputs.hyde) {
@@ -135,37 +143,20 @@ export async function runExperiment(
         }),
       );
       hyde = { writer: writer.id, documents, queryEmbeddings: hydeEmbeddings };
-      scores.hyde = await timed('rank_hyde', async () =>
-        candidateScoresOf(await scorer.scoreAll(hydeEmbeddings)),
-      );
+      scores.hyde = await timed('rank_hyde', () => candidateScoresOf('hyde', hydeEmbeddings));
     }
 
-    const sampled = original.map((sims) => sampleForTeacher(sims, sampling));
+    const sampled = teacherSamples(original, method);
     // optimized_hyde refines the HyDE embedding with the teacher's scores of a sample of the HyDE ranking;
     // both samples go to the teacher in one batch.
     const hydeSampled =
-      hyde && types.includes('optimized_hyde')
-        ? scores.hyde.map((sims) => sampleForTeacher(sims, sampling))
-        : undefined;
-    const teacherItems = (samples: Int32Array[]): TeacherItem[] =>
-      dataset.queries.map((q, i) => ({
-        queryId: q.id,
-        queryText: q.text,
-        documents: Array.from(samples[i], (c) => ({
-          id: dataset.documents[q.candidates[c]].id,
-          text: dataset.documents[q.candidates[c]].text,
-          goldLabel: q.labels[c],
-        })),
-      }));
+      hyde && types.includes('optimized_hyde') ? teacherSamples(scores.hyde, method) : undefined;
+    const itemsOf = (samples: Int32Array[]) => teacherItems(dataset, dataset.queries, samples);
     const allTeacherScores = await timed('teacher', () =>
-      teacher.score(
-        {
-          task: dataset.task,
-          instruction: dataset.instruction,
-          items: [...teacherItems(sampled), ...(hydeSampled ? teacherItems(hydeSampled) : [])],
-        },
-        { signal: options.signal, onProgress: report('teacher') },
-      ),
+      askTeacher(teacher, dataset, [...itemsOf(sampled), ...(hydeSampled ? itemsOf(hydeSampled) : [])], {
+        signal: options.signal,
+        onProgress: report('teacher'),
+      }),
     );
     const Q = dataset.queries.length;
     const teacherScores = allTeacherScores.slice(0, Q);
@@ -178,42 +169,34 @@ export async function runExperiment(
 
     if (types.includes('optimized')) {
       const refined = await timed('refine', async () => {
-        const problems = dataset.queries.map((q, i) =>
-          refinementProblem(
-            q.candidates,
-            sampled[i],
-            teacherScores[i],
-            row(queryEmbeddings, i),
-            docEmbeddings,
-          ),
+        const result = await refineTaught(
+          {
+            queries: dataset.queries,
+            embeddings: queryEmbeddings,
+            samples: sampled,
+            scores: teacherScores.map((t) => t.scores),
+          },
+          method,
+          { signal: options.signal, onProgress: report('refine') },
         );
-        const result = await refineQueries(problems, method, {
-          signal: options.signal,
-          onProgress: report('refine'),
-        });
         trajectories = { steps: result.steps, lossPerStep: result.lossPerStep, snapshots: result.snapshots };
         return result.refined;
       });
-      scores.optimized = await timed('rank_optimized', async () =>
-        candidateScoresOf(await scorer.scoreAll(refined)),
-      );
+      scores.optimized = await timed('rank_optimized', () => candidateScoresOf('optimized', refined));
     }
     if (hyde?.sampled && hyde.teacher) {
       const { sampled: hs, teacher: ht, queryEmbeddings: hq } = hyde;
       const refined = await timed('refine_hyde', async () => {
-        const problems = dataset.queries.map((q, i) =>
-          refinementProblem(q.candidates, hs[i], ht[i], row(hq, i), docEmbeddings),
-        );
         // As the reference, no trajectory is kept for the HyDE refinement.
-        const result = await refineQueries(
-          problems,
+        const result = await refineTaught(
+          { queries: dataset.queries, embeddings: hq, samples: hs, scores: ht.map((t) => t.scores) },
           { ...method, recordEvery: 0 },
           { signal: options.signal, onProgress: report('refine HyDE') },
         );
         return result.refined;
       });
-      scores.optimized_hyde = await timed('rank_optimized_hyde', async () =>
-        candidateScoresOf(await scorer.scoreAll(refined)),
+      scores.optimized_hyde = await timed('rank_optimized_hyde', () =>
+        candidateScoresOf('optimized_hyde', refined),
       );
     }
     if (types.includes('rocchio')) {
@@ -225,7 +208,7 @@ export async function runExperiment(
           const params = { ...DEFAULT_ROCCHIO, threshold: teacher.relevanceThreshold };
           moved.data.set(rocchioQuery(row(queryEmbeddings, i), docs, teacherScores[i].scores, params), i * d);
         });
-        return candidateScoresOf(await scorer.scoreAll(moved));
+        return candidateScoresOf('rocchio', moved);
       });
     }
     if (types.includes('rerank_only')) {
@@ -238,7 +221,9 @@ export async function runExperiment(
       const out = {} as Record<ComputationType, RankingMetrics[]>;
       for (const type of types) {
         throwIfAborted(options.signal);
-        out[type] = dataset.queries.map((q, i) => computeRankingMetrics(q.labels, scores[type][i]));
+        out[type] =
+          device?.metrics(type) ??
+          dataset.queries.map((q, i) => computeRankingMetrics(q.labels, scores[type][i]));
       }
       return out;
     });
@@ -257,28 +242,6 @@ export async function runExperiment(
       timings,
     };
   } finally {
-    scorer.dispose();
+    (device ?? scorer).dispose();
   }
-}
-
-/** The optimizer's input for one query; documents the teacher could not score are left out of the loss. */
-export function refinementProblem(
-  candidates: Int32Array,
-  sampled: Int32Array,
-  teacher: TeacherScores,
-  query: Float32Array,
-  docEmbeddings: Matrix,
-): RefinementProblem {
-  const kept = Array.from(sampled.keys()).filter(
-    (i) => teacher.scores[i] !== null && Number.isFinite(teacher.scores[i]),
-  );
-  const d = docEmbeddings.cols;
-  // A query whose documents the teacher could not score at all gets a single neutral document (its own
-  // direction) so the batch stays rectangular: softmax over one entry is 1 = target, so the loss and the
-  // gradient are zero and Adam leaves the query where it is.
-  if (kept.length === 0)
-    return { query, docs: matrix(1, d, Float32Array.from(query)), teacherScores: Float32Array.of(0) };
-  const docs = matrix(kept.length, d);
-  kept.forEach((i, r) => docs.data.set(row(docEmbeddings, candidates[sampled[i]]), r * d));
-  return { query, docs, teacherScores: Float32Array.from(kept, (i) => teacher.scores[i]!) };
 }

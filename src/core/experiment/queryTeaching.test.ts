@@ -1,10 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../compute/backend';
-import { buildDemoDataset } from '../datasets/demo/demoParser';
-import { LsaEmbedder } from '../embedding/lsaEmbedder';
-import { GoldTeacher } from '../teachers/goldTeacher';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_METHOD, REFIT_DEFAULT_LR } from './config';
-import { runExperiment } from './pipeline';
+import { runDemoExperiment } from '../../testing/demoRun';
 import { rankTrajectoryView, sessionTeachingSource, teacherStudentView } from './queryTeaching';
 import { RefinementSession } from './session';
 
@@ -15,20 +11,10 @@ async function demoSession(refit: boolean): Promise<RefinementSession> {
     lr: refit ? REFIT_DEFAULT_LR : DEFAULT_METHOD.lr,
     recordEvery: 10,
   };
-  const result = await runExperiment({
-    dataset: buildDemoDataset(),
-    embedder: new LsaEmbedder({ dims: 64, seed: 42 }),
-    teacher: new GoldTeacher(),
-    method,
-  });
-  return new RefinementSession(result, method);
+  return new RefinementSession(await runDemoExperiment(method), method);
 }
 
 describe('the teaching views of a demo session', () => {
-  beforeAll(async () => {
-    await initBackend('cpu');
-  });
-
   for (const refit of [false, true]) {
     it(`teacher vs student: p from the teacher's scores, KL equal to the recorded loss${refit ? ' (ReFIT)' : ''}`, async () => {
       const session = await demoSession(refit);

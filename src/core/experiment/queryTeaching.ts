@@ -6,7 +6,7 @@ import {
   type StudentStep,
 } from '../refine/stepDistributions';
 import { gatherCandidateScores } from '../refine/rescoring';
-import { refinementProblem } from './pipeline';
+import { isScored, refinementProblem } from './pipelineStages';
 import { rankTrajectory } from './rankTrajectory';
 import type { QueryViewSource, RefinementSession } from './session';
 
@@ -109,9 +109,7 @@ function partialNote(source: TeachingSource, steps: number[]): string {
 export function teacherStudentView(source: TeachingSource, index: number): TeacherStudentView {
   const { result, refit } = source;
   const q = result.dataset.queries[index];
-  const followed = followedDocuments(result, index).filter(
-    (d) => d.teacherScore !== null && Number.isFinite(d.teacherScore),
-  );
+  const followed = followedDocuments(result, index).filter((d) => isScored(d.teacherScore));
   followed.sort((a, b) => a.sampledIndex! - b.sampledIndex!);
   const teacherScores = followed.map((d) => d.teacherScore!);
   let steps: number[];
@@ -125,7 +123,7 @@ export function teacherStudentView(source: TeachingSource, index: number): Teach
     const problem = refinementProblem(
       q.candidates,
       result.sampled[index],
-      result.teacher[index],
+      result.teacher[index].scores,
       row(snapshots, 0),
       source.embedded.docEmbeddings,
     );

@@ -51,12 +51,28 @@ export async function readRawScores(
   throw new Error(`${files.location} has no ${parquet} nor ${csv}`);
 }
 
-async function readParquetColumns(
+/** How `readParquetRowGroups` hands a Parquet file's columns over. */
+export interface ParquetColumnSink {
+  /** The columns to read, given the file's own (throw to refuse the file, e.g. for a missing column). */
+  columns(names: string[], where: string): string[];
+  /** Called once, with the file's row count, before any chunk. */
+  begin(rows: number): void;
+  /** A column's rows `rowStart`..`rowEnd` of one row group. */
+  chunk(data: ColumnData): void;
+}
+
+/**
+ * Reads the Parquet file `path` one row group at a time into `sink`, with progress (`stage`: rows done of
+ * rows in the file) after each group and a turn of the event loop in between (a worker's cancel message),
+ * throwing `CancelledError` once `options.signal` is aborted. Throws, naming the file, when it is not a
+ * readable Parquet file.
+ */
+export async function readParquetRowGroups(
   files: DataFiles,
   path: string,
-  ids: boolean,
+  sink: ParquetColumnSink,
   options: LongTaskOptions & { stage: string },
-): Promise<RawScoreColumns> {
+): Promise<void> {
   await loadZstd();
   const bytes = await files.readBytes(path);
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
@@ -67,44 +83,12 @@ async function readParquetColumns(
   } catch (error) {
     throw new Error(`${where} is not a readable Parquet file: ${(error as Error).message}`, { cause: error });
   }
-  const names = metadata.schema.slice(1).map((s) => s.name);
-  const columns = ids ? ID_COLUMNS : ['score'];
-  const missing = columns.filter((c) => !names.includes(c));
-  if (missing.length)
-    throw new Error(
-      `${where} lacks the column(s) ${missing.join(', ')} of this project's raw scores (it has ${names.join(', ')})`,
-    );
+  const columns = sink.columns(
+    metadata.schema.slice(1).map((s) => s.name),
+    where,
+  );
   const rows = Number(metadata.num_rows);
-  const out: RawScoreColumns = { rows, score: new Float32Array(rows) };
-  if (ids) {
-    out.queryIds = new Array<string>(rows);
-    out.docIds = new Array<string>(rows);
-    out.gold = new Float32Array(rows);
-    out.teacher = new Float64Array(rows).fill(NaN);
-  }
-  const onChunk = ({ columnName, columnData, rowStart, rowEnd }: ColumnData) => {
-    const end = Math.min(rowEnd, rows);
-    switch (columnName) {
-      case 'score':
-      case 'gold_label': {
-        const target = columnName === 'score' ? out.score : out.gold!;
-        for (let r = rowStart; r < end; r++) target[r] = Number(columnData[r - rowStart]);
-        break;
-      }
-      case 'teacher_score':
-        for (let r = rowStart; r < end; r++) {
-          const v = columnData[r - rowStart] as number | null | undefined;
-          if (v !== null && v !== undefined) out.teacher![r] = v;
-        }
-        break;
-      case 'query_id':
-      case 'doc_id': {
-        const target = columnName === 'query_id' ? out.queryIds! : out.docIds!;
-        for (let r = rowStart; r < end; r++) target[r] = String(columnData[r - rowStart]);
-        break;
-      }
-    }
-  };
+  sink.begin(rows);
   let rowStart = 0;
   options.onProgress?.({ stage: options.stage, done: 0, total: rows });
   for (const group of metadata.row_groups) {
@@ -117,7 +101,7 @@ async function readParquetColumns(
         rowStart,
         rowEnd,
         compressors: ZSTD_DECOMPRESSORS,
-        onChunk,
+        onChunk: sink.chunk,
       });
     } catch (error) {
       throw new Error(`${where} is not a readable Parquet file: ${(error as Error).message}`, {
@@ -129,7 +113,82 @@ async function readParquetColumns(
     await nextTurn();
     throwIfAborted(options.signal);
   }
+}
+
+async function readParquetColumns(
+  files: DataFiles,
+  path: string,
+  ids: boolean,
+  options: LongTaskOptions & { stage: string },
+): Promise<RawScoreColumns> {
+  let out: RawScoreColumns = { rows: 0, score: new Float32Array(0) };
+  await readParquetRowGroups(
+    files,
+    path,
+    {
+      columns(names, where) {
+        const columns = ids ? ID_COLUMNS : ['score'];
+        const missing = columns.filter((c) => !names.includes(c));
+        if (missing.length)
+          throw new Error(
+            `${where} lacks the column(s) ${missing.join(', ')} of this project's raw scores (it has ${names.join(', ')})`,
+          );
+        return columns;
+      },
+      begin(rows) {
+        out = { rows, score: new Float32Array(rows) };
+        if (ids) {
+          out.queryIds = new Array<string>(rows);
+          out.docIds = new Array<string>(rows);
+          out.gold = new Float32Array(rows);
+          out.teacher = new Float64Array(rows).fill(NaN);
+        }
+      },
+      chunk({ columnName, columnData, rowStart, rowEnd }) {
+        const end = Math.min(rowEnd, out.rows);
+        switch (columnName) {
+          case 'score':
+          case 'gold_label':
+            copyNumbers(columnName === 'score' ? out.score : out.gold!, columnData, rowStart, end);
+            break;
+          case 'teacher_score':
+            copyNumbers(out.teacher!, columnData, rowStart, end, true);
+            break;
+          case 'query_id':
+          case 'doc_id':
+            copyStrings(columnName === 'query_id' ? out.queryIds! : out.docIds!, columnData, rowStart, end);
+            break;
+        }
+      },
+    },
+    options,
+  );
   return out;
+}
+
+/** Rows `rowStart`..`end` of a chunk into `target`; with `skipNull`, null cells keep the target's value. */
+export function copyNumbers(
+  target: Float32Array | Float64Array,
+  columnData: ArrayLike<unknown>,
+  rowStart: number,
+  end: number,
+  skipNull = false,
+): void {
+  for (let r = rowStart; r < end; r++) {
+    const v = columnData[r - rowStart];
+    if (skipNull && (v === null || v === undefined)) continue;
+    target[r] = Number(v);
+  }
+}
+
+/** Rows `rowStart`..`end` of a chunk into `target`, as strings. */
+export function copyStrings(
+  target: string[],
+  columnData: ArrayLike<unknown>,
+  rowStart: number,
+  end: number,
+): void {
+  for (let r = rowStart; r < end; r++) target[r] = String(columnData[r - rowStart]);
 }
 
 /** The CSV twin (`query_id,doc_id,gold_label,score,teacher_score`), for runs written without Parquet. */

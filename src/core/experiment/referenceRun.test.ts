@@ -7,24 +7,10 @@ import { rankByScore } from '../metrics/rankingMetrics';
 import { summarize } from './outputs';
 import { projectConfigOfReference } from './referenceLayout';
 import { readReferenceRun } from './referenceRun';
+import { REFERENCE_RUN_DIR, REFERENCE_RUN_FILES, referenceRunInMemory } from '../../testing/sharedFolder';
 
-const fixture = path.resolve(
-  new URL('../../..', import.meta.url).pathname,
-  '../shared/reference/reference-run',
-);
-const FILES = [
-  'experiment_config.json',
-  'embeddings_raw_scores.parquet',
-  'optimized_embeddings_raw_scores.parquet',
-  'tensors/What_is_the_baggage_allowance/query_updates.pt',
-  'tensors/How_do_I_get_a_refund_for_a_cancelled_flight/query_updates.pt',
-  'tensors/Renting_a_car__what_do_I_need/query_updates.pt',
-];
 // The browser's way in: the folder's files held in memory.
-const files = memoryFiles(
-  'reference-run',
-  Object.fromEntries(FILES.map((f) => [f, new Uint8Array(readFileSync(path.join(fixture, f)))])),
-);
+const files = referenceRunInMemory();
 
 describe('readReferenceRun on the reference fixture (PyTorch 1.13 tensors, DuckDB Parquet)', async () => {
   const run = await readReferenceRun(files);
@@ -122,8 +108,12 @@ describe('readReferenceRun on the reference fixture (PyTorch 1.13 tensors, DuckD
     );
     const partial = await readReferenceRun(
       memoryFiles('partial', {
-        'embeddings_raw_scores.parquet': new Uint8Array(readFileSync(path.join(fixture, FILES[1]))),
-        [FILES[3]]: new Uint8Array(readFileSync(path.join(fixture, FILES[3]))),
+        'embeddings_raw_scores.parquet': new Uint8Array(
+          readFileSync(path.join(REFERENCE_RUN_DIR, REFERENCE_RUN_FILES[1])),
+        ),
+        [REFERENCE_RUN_FILES[3]]: new Uint8Array(
+          readFileSync(path.join(REFERENCE_RUN_DIR, REFERENCE_RUN_FILES[3])),
+        ),
       }),
     );
     expect(partial.types).toEqual(['original']);

@@ -1,13 +1,12 @@
-import { decompress } from '@bokuweb/zstd-wasm';
-import { parquetReadObjects } from 'hyparquet';
 import { parseCsvRecords } from '../datasets/csvRecords';
 import type { DataFiles, Dataset, DatasetDocument, DatasetQuery } from '../datasets/types';
 import { matrix } from '../matrix';
+import { throwIfAborted, type LongTaskOptions } from '../progress';
 import { computeRankingMetrics, type RankingMetrics } from '../metrics/rankingMetrics';
 import type { TeacherScores } from '../teachers/types';
 import { COMPUTATION_TYPES, type ComputationType } from './config';
 import type { Trajectories } from './pipeline';
-import { loadZstd } from './rawScoresParquet';
+import { copyNumbers, copyStrings, readParquetRowGroups } from './rawScoresReader';
 import {
   REFERENCE_METRIC_NAMES,
   REFERENCE_TYPE_NAMES,
@@ -40,72 +39,120 @@ export interface ReferenceRun extends RunScores {
   notes: string[];
 }
 
-interface RawRow {
-  topic: string;
-  document: string;
-  gold_label: number;
-  score: number;
-  reranker_score?: number | null;
-  hyde_reranker_score?: number | null;
+/** The columns of a reference `<name>_raw_scores.parquet`, row by row in file order. */
+interface RawColumns {
+  rows: number;
+  topic: string[];
+  document: string[];
+  gold: Float32Array;
+  score: Float32Array;
+  /** `reranker_score` / `hyde_reranker_score`; NaN where null, all NaN when the file has no such column. */
+  reranker: Float64Array;
+  hydeReranker: Float64Array;
 }
 
-const zstd = {
-  ZSTD: (input: Uint8Array, outputLength: number) => decompress(input, { defaultHeapSize: outputLength }),
-};
+/** The file whose topics and documents are the run's; every other type's rows must be the same. */
+const BASE_FILE = 'embeddings_raw_scores.parquet';
+const REQUIRED = ['topic', 'document', 'gold_label', 'score'];
+const OPTIONAL = ['reranker_score', 'hyde_reranker_score'];
 
-async function readRawScores(files: DataFiles, path: string): Promise<RawRow[]> {
-  const bytes = await files.readBytes(path);
-  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  let rows: Record<string, unknown>[];
-  try {
-    rows = await parquetReadObjects({ file, compressors: zstd });
-  } catch (error) {
-    throw new Error(`${files.location}/${path} is not a readable Parquet file: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  const missing = ['topic', 'document', 'gold_label', 'score'].filter((c) => rows.length && !(c in rows[0]));
-  if (missing.length)
-    throw new Error(`${files.location}/${path} lacks the reference's column(s) ${missing.join(', ')}`);
-  return rows.map((r) => ({
-    topic: String(r.topic),
-    document: String(r.document),
-    gold_label: Number(r.gold_label),
-    score: Number(r.score),
-    reranker_score: r.reranker_score as number | null | undefined,
-    hyde_reranker_score: r.hyde_reranker_score as number | null | undefined,
-  }));
+/**
+ * A reference raw-score file's columns, read a row group at a time with progress (`stage`) and
+ * cancellation (as this project's raw scores: `readParquetRowGroups`).
+ */
+async function readRawScores(
+  files: DataFiles,
+  path: string,
+  options: LongTaskOptions & { stage: string },
+): Promise<RawColumns> {
+  const empty = () => ({
+    rows: 0,
+    topic: [],
+    document: [],
+    gold: new Float32Array(0),
+    score: new Float32Array(0),
+  });
+  let out: RawColumns = { ...empty(), reranker: new Float64Array(0), hydeReranker: new Float64Array(0) };
+  await readParquetRowGroups(
+    files,
+    path,
+    {
+      columns(names, where) {
+        const missing = REQUIRED.filter((c) => !names.includes(c));
+        if (missing.length) throw new Error(`${where} lacks the reference's column(s) ${missing.join(', ')}`);
+        return [...REQUIRED, ...OPTIONAL.filter((c) => names.includes(c))];
+      },
+      begin(rows) {
+        out = {
+          rows,
+          topic: new Array<string>(rows),
+          document: new Array<string>(rows),
+          gold: new Float32Array(rows),
+          score: new Float32Array(rows),
+          reranker: new Float64Array(rows).fill(NaN),
+          hydeReranker: new Float64Array(rows).fill(NaN),
+        };
+      },
+      chunk({ columnName, columnData, rowStart, rowEnd }) {
+        const end = Math.min(rowEnd, out.rows);
+        switch (columnName) {
+          case 'topic':
+          case 'document':
+            copyStrings(out[columnName], columnData, rowStart, end);
+            break;
+          case 'gold_label':
+            copyNumbers(out.gold, columnData, rowStart, end);
+            break;
+          case 'score':
+            copyNumbers(out.score, columnData, rowStart, end);
+            break;
+          case 'reranker_score':
+            copyNumbers(out.reranker, columnData, rowStart, end, true);
+            break;
+          case 'hyde_reranker_score':
+            copyNumbers(out.hydeReranker, columnData, rowStart, end, true);
+            break;
+        }
+      },
+    },
+    options,
+  );
+  return out;
 }
 
-/** Per query, the candidate positions with a score in `column` and those scores (null when none has one). */
+/**
+ * Per query, the candidate positions with a teacher's score (`scores`, indexed by grouped row; NaN: none)
+ * and those scores; null when no row has one.
+ */
 function teacherOf(
-  rows: RawRow[],
+  scores: Float64Array,
   starts: number[],
   queries: DatasetQuery[],
-  column: 'reranker_score' | 'hyde_reranker_score',
 ): { sampled: Int32Array[]; teacher: TeacherScores[] } | null {
-  if (!rows.some((r) => r[column] !== null && r[column] !== undefined)) return null;
+  if (!scores.some((s) => !Number.isNaN(s))) return null;
   const sampled: Int32Array[] = [];
   const teacher: TeacherScores[] = [];
   queries.forEach((q, i) => {
     const positions: number[] = [];
-    const scores: number[] = [];
+    const values: number[] = [];
     for (let c = 0; c < q.candidates.length; c++) {
-      const s = rows[starts[i] + c][column];
-      if (s !== null && s !== undefined) {
+      const s = scores[starts[i] + c];
+      if (!Number.isNaN(s)) {
         positions.push(c);
-        scores.push(s);
+        values.push(s);
       }
     }
     sampled.push(Int32Array.from(positions));
-    teacher.push({ scores, errors: scores.map(() => null) });
+    teacher.push({ scores: values, errors: values.map(() => null) });
   });
   return { sampled, teacher };
 }
 
 /** Reads the reference-layout run in `files` (see the module comment). */
-export async function readReferenceRun(files: DataFiles): Promise<ReferenceRun> {
-  await loadZstd();
+export async function readReferenceRun(
+  files: DataFiles,
+  options: LongTaskOptions = {},
+): Promise<ReferenceRun> {
   const notes: string[] = [];
   const present = new Map<ComputationType, string>();
   for (const type of COMPUTATION_TYPES) {
@@ -113,31 +160,30 @@ export async function readReferenceRun(files: DataFiles): Promise<ReferenceRun> 
     if (name && (await files.exists(`${name}_raw_scores.parquet`))) present.set(type, name);
   }
   if (!present.has('original'))
-    throw new Error(
-      `${files.location} is not a run folder in the reference layout: it has no embeddings_raw_scores.parquet`,
-    );
+    throw new Error(`${files.location} is not a run folder in the reference layout: it has no ${BASE_FILE}`);
   const config = (await files.exists('experiment_config.json'))
     ? (JSON.parse(await files.readText('experiment_config.json')) as Record<string, unknown>)
     : undefined;
 
   // The topics and their documents, from the `embeddings` file; the other types' rows must line up with it.
-  const base = await readRawScores(files, 'embeddings_raw_scores.parquet');
+  const stage = (path: string) => ({ ...options, stage: `read ${path}` });
+  const base = await readRawScores(files, BASE_FILE, stage(BASE_FILE));
   const documents: DatasetDocument[] = [];
   const documentIndex = new Map<string, number>();
   const rowsOfTopic = new Map<string, number[]>();
-  base.forEach((r, at) => {
-    if (!documentIndex.has(r.document)) {
-      documentIndex.set(r.document, documents.length);
-      documents.push({ id: r.document, text: r.document });
+  for (let at = 0; at < base.rows; at++) {
+    const document = base.document[at];
+    if (!documentIndex.has(document)) {
+      documentIndex.set(document, documents.length);
+      documents.push({ id: document, text: document });
     }
-    const rows = rowsOfTopic.get(r.topic) ?? [];
+    const rows = rowsOfTopic.get(base.topic[at]) ?? [];
     rows.push(at);
-    rowsOfTopic.set(r.topic, rows);
-  });
+    rowsOfTopic.set(base.topic[at], rows);
+  }
   // Rows grouped by topic (the reference writes them topic by topic; grouping keeps any file readable).
-  const order = [...rowsOfTopic.values()].flat();
-  const grouped = (rows: RawRow[]) => order.map((at) => rows[at]);
-  const baseRows = grouped(base);
+  const order = Int32Array.from([...rowsOfTopic.values()].flat());
+  const grouped = (values: Float64Array) => Float64Array.from(order, (at) => values[at]);
   const starts: number[] = [];
   const queries: DatasetQuery[] = [];
   for (const [topic, rows] of rowsOfTopic) {
@@ -147,8 +193,8 @@ export async function readReferenceRun(files: DataFiles): Promise<ReferenceRun> 
     queries.push({
       id: topic,
       text: topic,
-      candidates: Int32Array.from(rows, (at) => documentIndex.get(base[at].document)!),
-      labels: Float32Array.from(rows, (at) => base[at].gold_label),
+      candidates: Int32Array.from(rows, (at) => documentIndex.get(base.document[at])!),
+      labels: Float32Array.from(rows, (at) => base.gold[at]),
     });
   }
   const dataset: Dataset = {
@@ -162,27 +208,24 @@ export async function readReferenceRun(files: DataFiles): Promise<ReferenceRun> 
   const types = [...present.keys()];
   const scores = {} as Record<ComputationType, Float32Array[]>;
   const metrics = {} as Record<ComputationType, RankingMetrics[]>;
-  let hydeRows: RawRow[] | undefined;
+  let hydeScores: Float64Array | undefined;
   for (const [type, name] of present) {
     const path = `${name}_raw_scores.parquet`;
-    const read = type === 'original' ? base : await readRawScores(files, path);
-    const misaligned =
-      read.length !== base.length ||
-      read.some((r, at) => r.topic !== base[at].topic || r.document !== base[at].document);
+    const read = type === 'original' ? base : await readRawScores(files, path, stage(path));
+    let misaligned = read.rows !== base.rows;
+    for (let at = 0; !misaligned && at < base.rows; at++)
+      misaligned = read.topic[at] !== base.topic[at] || read.document[at] !== base.document[at];
     if (misaligned)
-      throw new Error(
-        `${files.location}/${path}: its rows are not the topics and documents of embeddings_raw_scores.parquet`,
-      );
-    const rows = grouped(read);
-    if (type === 'hyde' || type === 'optimized_hyde') hydeRows = rows;
+      throw new Error(`${files.location}/${path}: its rows are not the topics and documents of ${BASE_FILE}`);
+    if (type === 'hyde' || type === 'optimized_hyde') hydeScores = grouped(read.hydeReranker);
     scores[type] = queries.map((q, i) =>
-      Float32Array.from({ length: q.candidates.length }, (_, c) => rows[starts[i] + c].score),
+      Float32Array.from({ length: q.candidates.length }, (_, c) => read.score[order[starts[i] + c]]),
     );
     metrics[type] = queries.map((q, i) => computeRankingMetrics(q.labels, scores[type][i]));
   }
 
-  const teacher = teacherOf(baseRows, starts, queries, 'reranker_score');
-  const hydeTeacher = hydeRows ? teacherOf(hydeRows, starts, queries, 'hyde_reranker_score') : null;
+  const teacher = teacherOf(grouped(base.reranker), starts, queries);
+  const hydeTeacher = hydeScores ? teacherOf(hydeScores, starts, queries) : null;
   const reported: ReferenceRun['reported'] = {};
   for (const [type, name] of present) {
     const path = `${name}_results.csv`;
@@ -204,7 +247,7 @@ export async function readReferenceRun(files: DataFiles): Promise<ReferenceRun> 
     metrics,
     sampled: teacher?.sampled ?? queries.map(() => new Int32Array(0)),
     teacher: teacher?.teacher ?? queries.map(() => ({ scores: [], errors: [] })),
-    trajectories: await readTrajectories(files, queries, notes),
+    trajectories: await readTrajectories(files, queries, notes, options),
     hyde: hydeTeacher ?? undefined,
     reported,
     notes,
@@ -216,15 +259,20 @@ async function readTrajectories(
   files: DataFiles,
   queries: DatasetQuery[],
   notes: string[],
+  options: LongTaskOptions,
 ): Promise<Trajectories | undefined> {
   const found: QueryUpdates[] = [];
+  const stage = 'read tensors/<topic>/query_updates.pt';
   for (const q of queries) {
     const path = referenceTensorPath(q.text);
     if (!(await files.exists(path))) break;
+    if (found.length === 0) options.onProgress?.({ stage, done: 0, total: queries.length });
     const updates = readQueryUpdatesPt(await files.readBytes(path), `${files.location}/${path}`);
     // Topics whose slugs collide share one file, holding the last of them.
     if (updates.topic !== q.text) break;
     found.push(updates);
+    options.onProgress?.({ stage, done: found.length, total: queries.length });
+    throwIfAborted(options.signal);
   }
   if (found.length === 0) return undefined;
   if (found.length < queries.length) {

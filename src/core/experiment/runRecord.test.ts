@@ -6,6 +6,7 @@ import { DEFAULT_METHOD } from './config';
 import { parseConfig, RUN_CONFIG_VERSION, toConfig, type RunFacts } from './runRecord';
 import { embeddingModelOf, runSpecOf, teacherSpecOf, validateRunSpec, type RunSpec } from './runSpec';
 import { describeRunSpecError, RunSpecError } from './runSpecError';
+import type { JudgeMode } from '../teachers/llmApi';
 
 const spec: RunSpec = {
   dataset: 'demo',
@@ -80,6 +81,16 @@ describe('the run record', () => {
     expect(message).not.toMatch(/--/);
     const flags = describeRunSpecError(error as RunSpecError, (f) => `--${f.replace(/_/g, '-')}`);
     expect(flags).toMatch(/--computation-types "hyde" needs .*: name a --hyde-model/);
+  });
+
+  it("refuses a teacher that no factory makes, and a scoring mode that isn't one", () => {
+    for (const teacher of ['gold', 'noisy-gold', 'cross-encoder', 'cross-encoder:./x', 'llm:OpenAI/gpt-4o'])
+      expect(() => validateRunSpec({ ...spec, teacher })).not.toThrow();
+    for (const teacher of ['oracle', 'cross-encoder:', 'llm: ', 'noisy-gold-0.3'])
+      expect(() => validateRunSpec({ ...spec, teacher })).toThrow(/^teacher must be gold, noisy-gold/);
+    expect(() => validateRunSpec({ ...spec, teacherMode: 'loud' as JudgeMode })).toThrow(
+      /teacher_mode must be one of yesno, verbalized, truefalse \(got "loud"\)/,
+    );
   });
 
   it('recovers the names a run was started with from older records', () => {

@@ -1,4 +1,4 @@
-import type { JudgeMode, ThinkingMode } from '../teachers/llmApi';
+import { JUDGE_MODES, type JudgeMode, type ThinkingMode } from '../teachers/llmApi';
 import { DEFAULT_METHOD, HYDE_TYPES, hydeNeedsModel, methodProblems, type MethodConfig } from './config';
 import type { RunConfig } from './runRecord';
 import { RunSpecError, type RunSpecProblem } from './runSpecError';
@@ -27,12 +27,25 @@ export interface RunSpec {
   method: MethodConfig;
 }
 
+/** The forms of a teacher's name that `createTeacher` makes a teacher of (a model after the colon). */
+const TEACHER_NAME = /^(gold|noisy-gold|cross-encoder|cross-encoder:\s*\S.*|llm:\s*\S.*)$/;
+
 /** Everything wrong with a spec, in the record's field names (empty: it can run). */
 export function runSpecProblems(spec: RunSpec): RunSpecProblem[] {
   const problems = methodProblems(spec.method);
   if (!spec.dataset.trim()) problems.push({ field: 'dataset', message: 'must name a dataset' });
   if (!spec.embeddingModel.trim())
     problems.push({ field: 'embedding_model', message: 'must name an embedding model' });
+  if (!TEACHER_NAME.test(spec.teacher))
+    problems.push({
+      field: 'teacher',
+      message: `must be gold, noisy-gold, cross-encoder[:<model>] or llm:<model> (got "${spec.teacher}")`,
+    });
+  if (spec.teacherMode !== undefined && !JUDGE_MODES.includes(spec.teacherMode))
+    problems.push({
+      field: 'teacher_mode',
+      message: `must be one of ${JUDGE_MODES.join(', ')} (got "${spec.teacherMode}")`,
+    });
   if (!(spec.teacherNoise >= 0 && spec.teacherNoise <= 1))
     problems.push({ field: 'teacher_noise', message: `must be from 0 to 1 (got ${spec.teacherNoise})` });
   if (!spec.hydeModel?.trim())

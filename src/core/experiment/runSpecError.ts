@@ -34,14 +34,24 @@ export class RunSpecError extends Error {
   }
 }
 
-/**
- * The error's problems with each field named by `nameOf` (a flag, a label) — also where a message mentions
- * another field (`cannot exceed total_scores`).
- */
+/** Field names as a problem's message mentions them (`cannot exceed total_scores`). */
+const MENTIONED_FIELD =
+  /\b(max_documents|embedding_model|teacher_noise|teacher_mode|hyde_model|llm_thinking|computation_types|num_steps|total_scores|scores_from_top|random_seed|record_every)\b/g;
+
+/** The other fields a problem's message names (the other side of a bound: `cannot exceed total_scores`). */
+export function mentionedFields(problem: RunSpecProblem): RunSpecField[] {
+  return [...problem.message.matchAll(MENTIONED_FIELD)].map((m) => m[1] as RunSpecField);
+}
+
+/** A problem with each field named by `nameOf` (a flag, a label): its own, and any its message mentions. */
+export function describeRunSpecProblem(
+  problem: RunSpecProblem,
+  nameOf: (field: RunSpecField) => string,
+): string {
+  return `${nameOf(problem.field)} ${problem.message.replace(MENTIONED_FIELD, (f) => nameOf(f as RunSpecField))}`;
+}
+
+/** The error's problems, each with its fields named by `nameOf`. */
 export function describeRunSpecError(error: RunSpecError, nameOf: (field: RunSpecField) => string): string {
-  const mentioned =
-    /\b(max_documents|embedding_model|teacher_noise|teacher_mode|hyde_model|llm_thinking|computation_types|num_steps|total_scores|scores_from_top|random_seed|record_every)\b/g;
-  return error.problems
-    .map((p) => `${nameOf(p.field)} ${p.message.replace(mentioned, (f) => nameOf(f as RunSpecField))}`)
-    .join('; ');
+  return error.problems.map((p) => describeRunSpecProblem(p, nameOf)).join('; ');
 }

@@ -1,11 +1,11 @@
 import { row, matrix, type Matrix } from '../matrix';
 import { computeRankingMetrics, type RankingMetrics } from '../metrics/rankingMetrics';
 import type { LongTaskOptions } from '../progress';
-import { refineQueries } from '../refine/optimizer';
-import { CorpusScorer, gatherCandidateScores } from '../refine/rescoring';
+import { CorpusScorer } from '../refine/rescoring';
 import { rankOrder } from '../refine/sampling';
 import type { MethodConfig } from './config';
 import type { ExperimentResult } from './pipeline';
+import { candidateScores, isScored, refineTowardsTeacher } from './pipelineStages';
 
 /** A document as the explorer shows it: both rankings, gold label and the teacher's score. */
 export interface RankedDocument {
@@ -96,21 +96,23 @@ export class RefinementSession {
       throw new Error(
         `what-if needs ${sampled.length} scores (one per sampled document), got ${teacherScores.length}`,
       );
-    const kept = [...sampled.keys()].filter(
-      (k) => teacherScores[k] !== null && Number.isFinite(teacherScores[k]),
-    );
-    if (kept.length === 0) throw new Error('what-if needs at least one scored document');
+    // The run would refine a query without scores to itself; a what-if that removes them all is a mistake.
+    if (!teacherScores.some(isScored)) throw new Error('what-if needs at least one scored document');
     const d = result.docEmbeddings.cols;
-    const docs = matrix(kept.length, d);
-    kept.forEach((k, r) => docs.data.set(row(result.docEmbeddings, q.candidates[sampled[k]]), r * d));
-    const original = Float32Array.from(row(result.queryEmbeddings, index));
-    const refined = await refineQueries(
-      [{ query: original, docs, teacherScores: Float32Array.from(kept, (k) => teacherScores[k]!) }],
+    // The run's stages on a batch of this one query.
+    const queries = [q];
+    const refined = await refineTowardsTeacher(
+      {
+        queries,
+        embeddings: matrix(1, d, row(result.queryEmbeddings, index)),
+        samples: [sampled],
+        scores: [teacherScores],
+      },
+      result.docEmbeddings,
       { ...method, recordEvery: this.recordEvery() },
       options,
     );
-    const all = await this.scorer.scoreAll(refined.refined);
-    const after = gatherCandidateScores(all, 0, q.candidates);
+    const [after] = await candidateScores(this.scorer, refined.refined, queries);
 
     result.teacher[index] = { scores: [...teacherScores], errors: teacherScores.map(() => null) };
     result.scores.optimized[index] = after;

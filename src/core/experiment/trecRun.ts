@@ -1,6 +1,6 @@
 import { rankByScore } from '../metrics/rankingMetrics';
 import type { ComputationType } from './config';
-import { ByteChunks, utf8 } from './byteChunks';
+import { ByteChunks, FieldTable, utf8 } from './byteChunks';
 import { lastFloat32Value } from './float32Digits';
 import type { ExperimentResult } from './pipeline';
 
@@ -57,19 +57,18 @@ export function* trecRunFile(
 ): Generator<Uint8Array> {
   const out = new ByteChunks();
   const runTag = utf8(` ${trecId(tag)}\n`);
-  const docFields = result.dataset.documents.map((d) => utf8(` Q0 ${trecId(d.id)} `));
+  const docFields = new FieldTable(result.dataset.documents.map((d) => ` Q0 ${trecId(d.id)} `));
   for (const [i, q] of result.dataset.queries.entries()) {
     const scores = result.scores[type][i];
     const order = rankByScore(scores);
     const qid = utf8(trecId(q.id));
     let previous = Infinity;
     for (let r = 0; r < order.length; r++) {
-      const docField = docFields[q.candidates[order[r]]];
       // The rank (10 digits at most), a space and the score (24 characters at most).
-      out.reserve(qid.length + docField.length + 35 + runTag.length);
+      out.reserve(qid.length + docFields.longest + 35 + runTag.length);
       out
         .bytes(qid)
-        .bytes(docField)
+        .field(docFields, q.candidates[order[r]])
         .unsigned(r + 1)
         .byte(SPACE);
       const score = scores[order[r]];
@@ -96,13 +95,12 @@ const SPACE = 32;
 /** `qrels.txt`: `qid 0 docno relevance` for every candidate of every query (the judged set of the run). */
 export function* trecQrelsFile(result: ExperimentResult): Generator<Uint8Array> {
   const out = new ByteChunks();
-  const docFields = result.dataset.documents.map((d) => utf8(` 0 ${trecId(d.id)} `));
+  const docFields = new FieldTable(result.dataset.documents.map((d) => ` 0 ${trecId(d.id)} `));
   for (const q of result.dataset.queries) {
     const qid = utf8(trecId(q.id));
     for (let c = 0; c < q.candidates.length; c++) {
-      const docField = docFields[q.candidates[c]];
-      out.reserve(qid.length + docField.length + 25);
-      out.bytes(qid).bytes(docField);
+      out.reserve(qid.length + docFields.longest + 25);
+      out.bytes(qid).field(docFields, q.candidates[c]);
       const label = q.labels[c];
       if (Number.isInteger(label)) out.ascii(String(label));
       else out.float32(label);

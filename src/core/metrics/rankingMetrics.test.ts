@@ -1,5 +1,3 @@
-// Tests run in Node and may read golden files; src/core's ban on Node built-ins is for engine code.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../rng';
 import {
@@ -10,6 +8,7 @@ import {
   rankByScore,
   type MetricName,
 } from './rankingMetrics';
+import { readReferenceJson } from '../../testing/sharedFolder';
 
 interface GoldenCase {
   name: string;
@@ -18,9 +17,7 @@ interface GoldenCase {
   expected: Record<string, number>;
 }
 
-const golden = JSON.parse(
-  readFileSync(new URL('../../../../shared/reference/metrics-golden.json', import.meta.url), 'utf8'),
-) as { meta: unknown; cases: GoldenCase[] };
+const golden = readReferenceJson<{ meta: unknown; cases: GoldenCase[] }>('metrics-golden.json');
 
 const TOLERANCE = 1e-9;
 

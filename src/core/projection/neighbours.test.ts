@@ -141,3 +141,19 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe.skipIf(!webgpu.adapter)('cosineNeighbours on webgpu (fused matmul + top-k)', () => {
+  it('finds the CPU path’s neighbours across several row blocks, column tiles and depth steps', async () => {
+    // 150 rows: 5 workgroups of 32 rows, 3 tiles of 64 columns (the last partial), d = 70: 3 depth steps.
+    const points = randomPoints(150, 70, 21);
+    await initBackend('cpu');
+    const cpu = await cosineNeighbours(points, 15);
+    await initBackend('webgpu', webgpu.adapter);
+    const before = tf.memory().numTensors;
+    const gpu = await cosineNeighbours(points, 15, { blockRows: 70 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Array.from(gpu.indices)).toEqual(Array.from(cpu.indices));
+    for (let i = 0; i < cpu.distances.length; i++)
+      expect(Math.abs(gpu.distances[i] - cpu.distances[i])).toBeLessThan(1e-6);
+  });
+});

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { normaliseRows } from '../compute/normaliseRows';
+import { readTensors } from '../compute/readTensors';
 import type { Matrix } from '../matrix';
 import { throwIfAborted, type LongTaskOptions } from '../progress';
 import { yieldToEventLoop } from '../yieldToEventLoop';
-import { rowTopKFits, rowTopKOnWebGpu } from './rowTopKProgram';
+import { COSINE_TOP_K_MAX_ROWS, cosineTopKFits, cosineTopKOnWebGpu } from './cosineTopKProgram';
 
 /** The k nearest rows of every row, flat and row-major: row i's neighbours are at [i*k, (i+1)*k). */
 export interface Neighbours {
@@ -20,15 +21,16 @@ export interface Neighbours {
 export interface NeighbourOptions extends LongTaskOptions {
   /**
    * Rows per device block: memory is blockRows × count floats at a time. Default: as many as fit in
-   * 2^22 floats (16 MiB; on WebGPU 2^24, 64 MiB), between 1 and 1,024 (838 for 5,000 points, 167 for
-   * 25,000; on WebGPU 1,024 and 671).
+   * 2^22 floats (16 MiB), between 1 and 1,024 (838 for 5,000 points, 167 for 25,000). On WebGPU the
+   * fused kernel writes no scores: a block is a dispatch and a read of blockRows × 2k floats, 2^26 / count
+   * rows by default (4,473 for 15,000 points), so that a large search still reports progress.
    */
   blockRows?: number;
 }
 
 const BLOCK_FLOATS = 1 << 22;
-/** A GPU has the memory, and fewer blocks mean fewer dispatches and fewer round trips. */
-const BLOCK_FLOATS_WEBGPU = 1 << 24;
+/** Score pairs per fused WebGPU dispatch: a few per search, each a small fraction of a second on a GPU. */
+const FUSED_BLOCK_PAIRS = 1 << 26;
 const MAX_BLOCK_ROWS = 1024;
 /** Indices travel back as float32 together with the scores (one read): exact below 2^24. */
 const MAX_ROWS = 1 << 24;
@@ -36,11 +38,13 @@ const YIELD_EVERY_MS = 50;
 
 /**
  * The k nearest neighbours by cosine of every row, excluding the row itself (even when another row is
- * identical to it), computed on the active tfjs backend: the normalised rows stay on the device, and each
- * block of rows is one matmul against all of them followed by top-k, with one device read per block.
+ * identical to it), computed on the active tfjs backend: the normalised rows stay on the device, with one
+ * device read per block of rows. On WebGPU (k ≤ 32) a block is one dispatch of a tiled matmul fused with
+ * the row top-k that leaves the row itself out (cosineTopKProgram.ts): no score matrix is written. Elsewhere
+ * a block is one matmul against all rows followed by top-k of k + 1, the row itself dropped on the host.
  * Progress is reported per block; cancellation is checked between blocks.
  * Cosine is dot / max(|a||b|, 1e-8), as everywhere in the engine, so a zero row is at distance 1 from all.
- * Ties are ordered as tf.topk orders them.
+ * Ties are ordered as tf.topk orders them (the lower index first).
  */
 export async function cosineNeighbours(
   points: Matrix,
@@ -54,11 +58,13 @@ export async function cosineNeighbours(
   if (k > n - 1)
     throw new Error(`cosineNeighbours: ${n} points have at most ${n - 1} neighbours each, asked for ${k}`);
   if (n >= MAX_ROWS) throw new Error(`cosineNeighbours: at most ${MAX_ROWS - 1} points, got ${n}`);
-  // On WebGPU the top-k is one dispatch of our own (rowTopKProgram.ts) instead of tfjs's bitonic network.
-  const fusedTopK = tf.getBackend() === 'webgpu' && rowTopKFits(k + 1);
-  const blockFloats = tf.getBackend() === 'webgpu' ? BLOCK_FLOATS_WEBGPU : BLOCK_FLOATS;
-  const blockRows = options.blockRows ?? Math.max(1, Math.min(MAX_BLOCK_ROWS, Math.floor(blockFloats / n)));
-  if (!Number.isInteger(blockRows) || blockRows < 1)
+  const fused = tf.getBackend() === 'webgpu' && cosineTopKFits(k);
+  const blockRows =
+    options.blockRows ??
+    (fused
+      ? Math.min(COSINE_TOP_K_MAX_ROWS, Math.max(1, Math.floor(FUSED_BLOCK_PAIRS / n)))
+      : Math.max(1, Math.min(MAX_BLOCK_ROWS, Math.floor(BLOCK_FLOATS / n))));
+  if (!Number.isInteger(blockRows) || blockRows < 1 || (fused && blockRows > COSINE_TOP_K_MAX_ROWS))
     throw new Error(`cosineNeighbours: blockRows must be a positive integer, got ${blockRows}`);
   throwIfAborted(options.signal);
 
@@ -66,9 +72,13 @@ export async function cosineNeighbours(
   const distances = new Float32Array(n * k);
   const stage = 'Map: neighbours';
   options.onProgress?.({ stage, done: 0, total: n });
-  // Kept transposed, [d, n]: tfjs-wasm's matmul is several times slower with transposeB (0.6 s against
-  // 0.07 s for 2,000 x 256 against itself), and the other backends do not mind.
-  const allT = tf.tidy(() => tf.transpose(normaliseRows(tf.tensor2d(points.data, [n, d]))));
+  // The fused kernel reads rows [n, d]. The matmul path keeps them transposed, [d, n]: tfjs-wasm's matmul
+  // is several times slower with transposeB (0.6 s against 0.07 s for 2,000 x 256 against itself), and the
+  // other backends do not mind.
+  const all = tf.tidy(() => {
+    const normalised = normaliseRows(tf.tensor2d(points.data, [n, d]));
+    return fused ? normalised : tf.transpose(normalised);
+  });
   try {
     let lastYield = performance.now();
     for (let start = 0; start < n; start += blockRows) {
@@ -79,20 +89,20 @@ export async function cosineNeighbours(
       throwIfAborted(options.signal);
       const rows = Math.min(blockRows, n - start);
       const block = tf.tidy(() => {
-        const cos = tf.matMul(tf.transpose(tf.slice(allT, [0, start], [d, rows])), allT); // [rows, n]
+        if (fused) return cosineTopKOnWebGpu(all, start, rows, k); // [rows, 2k], the row itself left out
+        const cos = tf.matMul(tf.transpose(tf.slice(all, [0, start], [d, rows])), all); // [rows, n]
         // k + 1 nearest including the row itself, which the host drops: masking the diagonal on the device
         // instead costs more than the matmul on tfjs-wasm.
-        if (fusedTopK) return rowTopKOnWebGpu(cos as tf.Tensor2D, k + 1); // [rows, 2(k + 1)]
         const top = tf.topk(cos, k + 1, true);
         return tf.concat([top.values, tf.cast(top.indices, 'float32')], 1); // [rows, 2(k + 1)]
       });
       let values: Float32Array;
       try {
-        values = (await block.data()) as Float32Array;
+        [values] = (await readTensors([block])) as Float32Array[];
       } finally {
         block.dispose();
       }
-      const width = k + 1;
+      const width = fused ? k : k + 1;
       for (let r = 0; r < rows; r++) {
         const from = r * 2 * width;
         const self = start + r;
@@ -111,7 +121,7 @@ export async function cosineNeighbours(
       options.onProgress?.({ stage, done: start + rows, total: n });
     }
   } finally {
-    allT.dispose();
+    all.dispose();
   }
   return { count: n, k, indices, distances };
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { readTensors } from '../compute/readTensors';
 import type { RelevantRanks } from '../metrics/relevantRanks';
 import { rowTopKOnWebGpu, rowTopKFits } from '../projection/rowTopKProgram';
 import { candidateRanksOnWebGpu } from './candidateRanksProgram';
@@ -15,12 +16,14 @@ export interface QueryRanking {
   /** The k best candidates (positions in the query's candidate list), best first, and their scores. */
   topPositions: Int32Array;
   topScores: Float32Array;
+  /** Every candidate's score in candidate order, when asked for (`withScores`). */
+  scores?: Float32Array;
 }
 
 /**
  * The candidates of a whole run on the WebGPU device, uploaded once: each query's candidate indices
- * (padded), its relevant candidates' positions and its candidate count. `rank` takes a [Q, N] score matrix
- * against the whole corpus that is already on the device (`CorpusScorer.scoreOnDevice`), picks each
+ * (padded), its relevant candidates' positions and its candidate count. `rank` takes a score matrix of all
+ * or a block of the queries against the whole corpus that is already on the device (`CorpusScorer.scoreOnDevice`), picks each
  * query's candidates there, ranks them there (`candidateRanksOnWebGpu`, `rowTopKOnWebGpu`), and reads back
  * only the relevant candidates' ranks and the top k: for Clinc150 about 150 × (100 × 4 + 2k) numbers
  * instead of 2.25 million scores, in one read.
@@ -70,27 +73,56 @@ export class DeviceCandidates {
     }
   }
 
-  /** Ranks every query's candidates by `scores` [Q, N] (on the device); reads back once. */
-  async rank(scores: tf.Tensor2D, topK: number): Promise<QueryRanking[]> {
-    const Q = this.queries.length;
+  /**
+   * Ranks queries' candidates by `scores` [B, N] (on the device; row b is query `first + b`) and reads back
+   * once: the relevant candidates' ranks, the top `topK` (0: none) and, with `withScores`, every candidate's
+   * score in candidate order (for callers that keep them, such as the run's files).
+   */
+  async rank(
+    scores: tf.Tensor2D,
+    topK: number,
+    options: { withScores?: boolean; first?: number } = {},
+  ): Promise<QueryRanking[]> {
+    const first = options.first ?? 0;
+    const B = scores.shape[0];
+    if (!Number.isInteger(first) || first < 0 || first + B > this.queries.length)
+      throw new Error(`DeviceCandidates.rank: queries [${first}, ${first + B}) are not within the run's`);
     const k = Math.min(topK, this.width);
-    if (!rowTopKFits(k))
-      throw new Error(`DeviceCandidates.rank: top k must be between 1 and 32, got ${topK}`);
-    const packed = tf.tidy(() => {
+    if (k !== 0 && !rowTopKFits(k))
+      throw new Error(`DeviceCandidates.rank: top k must be between 0 and 32, got ${topK}`);
+    const rowsOf = <T extends tf.Tensor>(t: T): T =>
+      B === this.queries.length ? t : (tf.slice(t, first, B) as T);
+    const { packed, gathered } = tf.tidy(() => {
       let candidateScores = scores;
       if (this.index && this.valid) {
-        const gathered = tf.gather(scores, this.index, 1, 1) as tf.Tensor2D;
+        const picked = tf.gather(scores, rowsOf(this.index), 1, 1) as tf.Tensor2D;
         // Padding never reaches the top k.
-        candidateScores = tf.where(tf.cast(this.valid, 'bool'), gathered, tf.fill(gathered.shape, -3.4e38));
+        candidateScores = tf.where(
+          tf.cast(rowsOf(this.valid), 'bool'),
+          picked,
+          tf.fill(picked.shape, -3.4e38),
+        );
       }
-      const ranks = candidateRanksOnWebGpu(candidateScores, this.relevant, this.counts);
-      const top = rowTopKOnWebGpu(candidateScores, k);
-      return tf.concat([tf.reshape(ranks, [Q, this.relevantWidth * 4]), top], 1);
+      const ranks = candidateRanksOnWebGpu(candidateScores, rowsOf(this.relevant), rowsOf(this.counts));
+      const parts = [tf.reshape(ranks, [B, this.relevantWidth * 4])];
+      if (k > 0) parts.push(rowTopKOnWebGpu(candidateScores, k));
+      return {
+        packed: parts.length === 1 ? parts[0] : tf.concat(parts, 1),
+        gathered: candidateScores === scores ? undefined : candidateScores,
+      };
     });
-    const data = (await packed.data()) as Float32Array;
-    packed.dispose();
+    let data: Float32Array;
+    let all: Float32Array | undefined;
+    try {
+      [data, all] = (await readTensors(
+        options.withScores ? [packed, gathered ?? scores] : [packed],
+      )) as Float32Array[];
+    } finally {
+      tf.dispose([packed, ...(gathered ? [gathered] : [])]);
+    }
     const stride = this.relevantWidth * 4 + 2 * k;
-    return this.queries.map((q, i) => {
+    const width = gathered ? this.width : scores.shape[1];
+    return this.queries.slice(first, first + B).map((q, i) => {
       const row = data.subarray(i * stride, (i + 1) * stride);
       const relevantCount = q.labels.reduce((n, l) => n + (l > 0 ? 1 : 0), 0);
       const field = (f: number) => Int32Array.from({ length: relevantCount }, (_, j) => row[j * 4 + f]);
@@ -107,6 +139,8 @@ export class DeviceCandidates {
         topPositions: Int32Array.from(
           row.subarray(this.relevantWidth * 4 + k, this.relevantWidth * 4 + k + shown),
         ),
+        // A copy per query: callers may hand each array on (a worker transfers their buffers).
+        scores: all?.slice(i * width, i * width + q.candidates.length),
       };
     });
   }

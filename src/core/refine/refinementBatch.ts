@@ -114,7 +114,14 @@ export function snapshotSteps(numSteps: number, recordEvery: number): number[] {
   return steps;
 }
 
-export function validateRefinement(problems: RefinementProblem[], params: OptimizerParams): void {
+/** What validateRefinement looks at: a problem's documents may be rows of a corpus on the device. */
+export interface RefinementShape {
+  query: Float32Array;
+  docs: { rows: number; cols: number };
+  teacherScores: Float32Array;
+}
+
+export function validateRefinement(problems: readonly RefinementShape[], params: OptimizerParams): void {
   if (problems.length === 0) throw new Error('refineQueries: no queries to refine');
   const d = problems[0].query.length;
   for (const [i, p] of problems.entries()) {

@@ -13,11 +13,15 @@ export class CorpusScorer {
   readonly count: number;
   readonly dims: number;
 
-  constructor(corpus: Matrix) {
-    this.count = corpus.rows;
-    this.dims = corpus.cols;
+  /** `corpus` [N, d] from JavaScript, or already on the device (then the caller keeps and disposes it). */
+  constructor(corpus: Matrix | tf.Tensor2D) {
+    [this.count, this.dims] = corpus instanceof tf.Tensor ? corpus.shape : [corpus.rows, corpus.cols];
     this.docsT = tf.tidy(() =>
-      tf.transpose(normaliseRows(tf.tensor2d(corpus.data, [corpus.rows, corpus.cols]))),
+      tf.transpose(
+        normaliseRows(
+          corpus instanceof tf.Tensor ? corpus : tf.tensor2d(corpus.data, [corpus.rows, corpus.cols]),
+        ),
+      ),
     );
   }
 

@@ -1,20 +1,8 @@
-// Tests run in Node and may read golden files; src/core's ban on Node built-ins is for engine code.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { rankOrder, sampleForTeacher } from './sampling';
+import { readReferenceGolden } from '../../testing/sharedFolder';
 
-interface DocumentSample {
-  seed: number;
-  scores_from_top: number;
-  candidates: number;
-  total_scores: number;
-  /** Positions in the similarity ranking: `list(range(top)) + Random(seed).sample(range(top, n), total - top)`. */
-  indices: number[];
-}
-
-const golden = JSON.parse(
-  readFileSync(new URL('../../../../shared/reference/reference-golden.json', import.meta.url), 'utf8'),
-) as { document_samples: DocumentSample[] };
+const golden = readReferenceGolden();
 
 describe('rankOrder', () => {
   it('sorts descending and keeps candidate order on ties', () => {

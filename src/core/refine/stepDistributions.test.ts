@@ -3,29 +3,8 @@ import { matrix } from '../matrix';
 import { SeededRandom } from '../rng';
 import { refineOnCpu } from './cpuKernel';
 import { distributionsOfCosines, stepDistributions } from './stepDistributions';
-
-/** The test's own softmax and min-max, written out from DESIGN.md rather than taken from the engine. */
-const softmax = (xs: number[]) => {
-  const e = xs.map((x) => Math.exp(x));
-  const sum = e.reduce((a, b) => a + b, 0);
-  return e.map((x) => x / sum);
-};
-const minMax = (xs: number[]) => {
-  const lo = Math.min(...xs);
-  const hi = Math.max(...xs);
-  return xs.map((x) => (x - lo) / (hi - lo + 1e-8));
-};
-const cosine = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return dot / Math.max(Math.sqrt(na) * Math.sqrt(nb), 1e-8);
-};
+// The test's own softmax, min-max and cosine, written out from DESIGN.md rather than taken from the engine.
+import { cosine, minMax, softmax } from '../../testing/referenceMath';
 
 describe('stepDistributions', () => {
   it('gives p = softmax(s) and r = softmax(cos) for a hand-sized case', () => {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { readTensors } from '../compute/readTensors';
 import { matrix } from '../matrix';
 import { throwIfAborted, type LongTaskOptions } from '../progress';
 import {
@@ -77,24 +78,40 @@ export async function refineOnWebGpu(
     teacher: tf.tensor2d(batch.target, [Q, K]),
     counts: tf.tensor1d(batch.counts, 'int32'),
   };
-  let out: tf.Tensor1D | undefined;
   try {
-    const run = runFusedProgram(inputs, params);
-    out = run.out;
-    const data = (await out.data()) as Float32Array;
-    const { snapshots: S, lossOffset } = run.layout;
-    options.onProgress?.({ stage: 'refine', done: params.numSteps, total: params.numSteps });
-    return {
-      refined: matrix(Q, d, data.slice((S - 1) * Q * d, S * Q * d)),
-      lossPerStep: matrix(Q, params.numSteps, data.slice(lossOffset, lossOffset + Q * params.numSteps)),
-      steps: run.steps,
-      snapshots: matrix(S * Q, d, data.slice(0, lossOffset)),
-      implementation: 'webgpu-kernel',
-    };
+    return await refineInputsOnWebGpu(inputs, params, options);
   } finally {
-    out?.dispose();
     tf.dispose([inputs.docs, inputs.queries, inputs.teacher, inputs.counts]);
   }
+}
+
+/**
+ * The fused kernel on inputs already on the device (the caller keeps and disposes them), its one output
+ * read back in one round trip (`readTensors`) as a RefinementResult.
+ */
+export async function refineInputsOnWebGpu(
+  inputs: FusedRefinementInputs,
+  params: OptimizerParams,
+  options: LongTaskOptions = {},
+): Promise<RefinementResult> {
+  throwIfAborted(options.signal);
+  const [Q, , d] = inputs.docs.shape;
+  const run = runFusedProgram(inputs, params);
+  let data: Float32Array;
+  try {
+    [data] = (await readTensors([run.out])) as Float32Array[];
+  } finally {
+    run.out.dispose();
+  }
+  const { snapshots: S, lossOffset } = run.layout;
+  options.onProgress?.({ stage: 'refine', done: params.numSteps, total: params.numSteps });
+  return {
+    refined: matrix(Q, d, data.slice((S - 1) * Q * d, S * Q * d)),
+    lossPerStep: matrix(Q, params.numSteps, data.slice(lossOffset, lossOffset + Q * params.numSteps)),
+    steps: run.steps,
+    snapshots: matrix(S * Q, d, data.slice(0, lossOffset)),
+    implementation: 'webgpu-kernel',
+  };
 }
 
 function runFusedProgram(

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   buildFollowIrPrompt,
@@ -7,23 +6,9 @@ import {
   judgePromptTemplate,
   MAX_INPUT_CHARS,
 } from './llmPrompts';
+import { readReferenceGolden } from '../../testing/sharedFolder';
 
-interface Golden {
-  instructions: Record<string, { instruction: string; task_type: string }>;
-  llm_prompts: {
-    dataset: string;
-    task_instruction: string;
-    query: string;
-    document: string;
-    yesno: string;
-    verbalized: string;
-  }[];
-  hyde_prompts: { query: string; prompt: string }[];
-}
-
-const golden = JSON.parse(
-  readFileSync(new URL('../../../../shared/reference/reference-golden.json', import.meta.url), 'utf8'),
-) as Golden;
+const golden = readReferenceGolden();
 
 describe('judge prompts (reference-golden.json llm_prompts)', () => {
   it('are the reference prompts, character for character, with and without the task instruction', () => {

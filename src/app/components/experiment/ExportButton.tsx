@@ -1,4 +1,5 @@
 import { useExplorer } from '../../stores/explorerStore';
+import { TaskStatus } from '../TaskStatus';
 
 /** Downloads the run as one zip holding the same files as the command line's output folder. */
 export function ExportButton() {
@@ -17,16 +18,7 @@ export function ExportButton() {
         Download run (.zip)
       </button>
       <small>config, results and raw scores (CSV, Parquet), TREC run files, summary, trajectories</small>
-      {status === 'running' && progress && (
-        <span className="progress">
-          <progress value={progress.done / Math.max(1, progress.total)} max={1} /> {progress.stage}
-        </span>
-      )}
-      {status === 'error' && (
-        <span className="error" role="alert">
-          {error}
-        </span>
-      )}
+      <TaskStatus status={status} progress={progress} error={error} counts={false} />
     </div>
   );
 }

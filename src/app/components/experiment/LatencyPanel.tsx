@@ -1,5 +1,7 @@
 import { LATENCY_STAGES } from '../../../core/experiment/latencyStages';
 import { useExplorer } from '../../stores/explorerStore';
+import { TableHead } from '../TableHead';
+import { TaskStatus } from '../TaskStatus';
 
 /** The per-query latency report (as `--measure-latency`), measured on demand in the compute worker. */
 export function LatencyPanel() {
@@ -25,30 +27,12 @@ export function LatencyPanel() {
         >
           {report ? 'Measure again' : 'Measure latency'}
         </button>
-        {status === 'running' && progress && (
-          <span className="progress">
-            <progress value={progress.done / Math.max(1, progress.total)} max={1} /> {progress.stage}{' '}
-            {progress.done}/{progress.total}
-          </span>
-        )}
-        {status === 'error' && (
-          <span className="error" role="alert">
-            {error}
-          </span>
-        )}
+        <TaskStatus status={status} progress={progress} error={error} />
       </div>
       {report && (
         <>
           <table data-testid="latency-table">
-            <thead>
-              <tr>
-                <th>stage</th>
-                <th>mean</th>
-                <th>median</th>
-                <th>min</th>
-                <th>max</th>
-              </tr>
-            </thead>
+            <TableHead columns={['stage', 'mean', 'median', 'min', 'max']} />
             <tbody>
               {LATENCY_STAGES.map((stage) => (
                 <tr key={stage} data-stage={stage}>

@@ -3,6 +3,7 @@ import type { ComputationType } from '../../../core/experiment/config';
 import type { SavedRun } from '../../storage/runHistory';
 import { useExplorer } from '../../stores/explorerStore';
 import { formatDelta, formatMetric } from '../format';
+import { TableHead } from '../TableHead';
 import { HEADLINE } from './headlineMetrics';
 
 export function RunHistory() {
@@ -35,18 +36,18 @@ export function RunHistory() {
       </h3>
       {historyError && <p className="error">{historyError}</p>}
       <table>
-        <thead>
-          <tr>
-            <th />
-            <th>when</th>
-            <th>dataset</th>
-            <th>embedding</th>
-            <th>teacher</th>
-            <th>lr / steps / scored</th>
-            <th>MAP original → optimized</th>
-            <th />
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            '',
+            'when',
+            'dataset',
+            'embedding',
+            'teacher',
+            'lr / steps / scored',
+            'MAP original → optimized',
+            '',
+          ]}
+        />
         <tbody>
           {history.map((run) => (
             <tr key={run.id} data-testid="history-row" className={run.id === current ? 'current' : ''}>

@@ -4,6 +4,7 @@ import type { DatasetSource } from '../../data/datasetSource';
 import { rerunUnavailable, runSettingsOf } from '../../runs/rerunSettings';
 import { runSourceLabel } from '../../runs/runSource';
 import { serializeViewState, type ViewState } from '../../url/urlState';
+import { runSpecOfView } from '../../url/viewRunSpec';
 import { CancelledError } from '../../workers/rpc';
 import { engineClient, inFlight, messageOf, newRunId } from './engine';
 import type { LocalDataset, RunSlice, Slice } from './types';
@@ -113,22 +114,19 @@ export const runSlice: Slice<RunSlice> = (set, get) => {
           inFlight.configuredHost = view.modelHost;
         }
         await ensureBackend(view);
+        const source = sourceOf(view, get().localDataset, get().serverDatasets);
         const experiment = await client.call(
           'runExperiment',
           {
-            source: sourceOf(view, get().localDataset, get().serverDatasets),
-            embeddingModel: view.embeddingModel,
-            teacher: view.teacher,
-            teacherNoise: view.teacherNoise,
-            teacherMode: view.teacherMode,
+            source,
+            // Every step recorded: the explorer plays the whole trajectory.
+            spec: runSpecOfView({ ...view, method: { ...view.method, recordEvery: 1 } }, source),
             embedding: {
               device: view.embeddingDevice,
               dtype: view.embeddingDtype,
               pooling: view.embeddingPooling || undefined,
             },
-            hydeModel: view.hydeModel || undefined,
             origin: location.origin,
-            method: { ...view.method, recordEvery: 1 },
           },
           { signal: controller.signal, onProgress: (progress) => set({ progress }) },
         );
@@ -238,6 +236,13 @@ export const runSlice: Slice<RunSlice> = (set, get) => {
         run: undefined,
         query: undefined,
       });
+    },
+
+    closeRun() {
+      if (!get().openedRun) return;
+      // A server run is in the URL (?run=): leaving it re-runs the settings; files are not, so run them.
+      if (get().view.run) get().update({ run: undefined, query: undefined });
+      else void get().run();
     },
 
     async editTeacherScore(k, score) {

@@ -26,6 +26,8 @@ export interface LocalDataset {
 /** What is shown and how: the URL's view state, the dropped files, the step on the map. */
 export interface ViewSlice {
   view: ViewState;
+  /** Why values of the link gave way to their defaults (read on load and back/forward; cleared by a new run). */
+  linkProblems: string[];
   localDataset?: LocalDataset;
   /** Index into the query's recorded steps shown on the map. */
   step: number;
@@ -71,6 +73,8 @@ export interface RunSlice {
   openRun(source: RunSource): Promise<void>;
   /** Runs the opened run's settings in this browser, then compares the two runs side by side. */
   rerunInBrowser(): void;
+  /** Leaves the opened run: the live settings run here again. */
+  closeRun(): void;
 }
 
 /** Runs kept in the browser, and what is made from the current one: its zip and its latency report. */

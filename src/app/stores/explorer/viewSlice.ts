@@ -7,6 +7,7 @@ export const LOCAL_PREFIX = 'local:';
 /** The view state and the URL: a change re-runs only what it needs. */
 export const viewSlice: Slice<ViewSlice> = (set, get) => ({
   view: DEFAULT_VIEW,
+  linkProblems: [],
   step: 0,
   playing: false,
 
@@ -19,15 +20,18 @@ export const viewSlice: Slice<ViewSlice> = (set, get) => ({
     const url = `${location.pathname}${serializeViewState(next)}`;
     if (options.replace) history.replaceState(null, '', url);
     else history.pushState(null, '', url);
-    set({ view: next });
-    if (!sameRun(before, next)) void get().run();
+    const newRun = !sameRun(before, next);
+    // The link's refused values say nothing about a run of other settings.
+    set(newRun ? { view: next, linkProblems: [] } : { view: next });
+    if (newRun) void get().run();
     else if (before.query !== next.query || before.topK !== next.topK) void get().loadQuery();
   },
 
   syncFromUrl() {
     const before = get().view;
-    const next = parseViewState(location.search);
-    set({ view: next });
+    const linkProblems: string[] = [];
+    const next = parseViewState(location.search, (problem) => linkProblems.push(problem));
+    set({ view: next, linkProblems });
     if (!get().experiment || !sameRun(before, next)) void get().run();
     else if (before.query !== next.query || before.topK !== next.topK) void get().loadQuery();
   },

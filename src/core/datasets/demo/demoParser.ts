@@ -1,4 +1,4 @@
-import { buildFullGrid, type LabelledText } from '../fullGrid';
+import { fullGridDataset, type LabelledText } from '../fullGrid';
 import type { Dataset, DatasetParser } from '../types';
 import { DEMO_DATA, type DemoData } from './demoData';
 
@@ -34,12 +34,5 @@ export function buildDemoDataset(data: DemoData = DEMO_DATA): Dataset {
       });
     }
   }
-  const { documents, queries } = buildFullGrid(rows);
-  return {
-    name: demoParser.name,
-    task: demoParser.task,
-    instruction: data.instruction,
-    documents,
-    queries,
-  };
+  return fullGridDataset(demoParser, data.instruction, rows);
 }

@@ -1,0 +1,14 @@
+import { createHash } from 'node:crypto';
+const root = process.argv[2];
+const { loadDatasetFromSource, resolveDatasetSource } = await import(`${root}/src/cli/dataFolder.ts`);
+const { LsaEmbedder } = await import(`${root}/src/core/embedding/lsaEmbedder.ts`);
+const name = process.argv[3] ?? 'Clinc150';
+const source = resolveDatasetSource(name, '/work/shared/data', process.env, false);
+const dataset = await loadDatasetFromSource(source, { maxDocuments: undefined, memoryBytes: 8e9 });
+const e = new LsaEmbedder({});
+const c = process.cpuUsage(); const t = performance.now();
+await e.fit(dataset.documents.map((d: any) => d.text));
+const fitMs = performance.now() - t; const cpu = process.cpuUsage(c);
+const docs = await e.embedDocuments(dataset.documents.map((d: any) => d.text));
+const h = createHash('sha256').update(Buffer.from(docs.data.buffer)).update(Buffer.from(e.singularValues!.buffer)).digest('hex').slice(0, 16);
+console.log(root, name, 'fit', fitMs.toFixed(0), 'ms wall', ((cpu.user + cpu.system) / 1000).toFixed(0), 'ms cpu', h);
