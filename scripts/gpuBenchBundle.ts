@@ -9,11 +9,11 @@
  *   node.xz                    this machine's Node binary, xz-compressed
  *   debs/                      the Vulkan loader and GL dispatch libraries (Debian packages)
  *   optimizer-golden.json      the PyTorch golden cases, checked on the GPU first (section golden)
- *   torchBaseline.py           the same cases in PyTorch, side by side, where the machine has torch
+ *   torchBaseline.py           the same cases in PyTorch (bench.mjs runs it where python3 has torch)
  *   run.sh                     unpacks all that and runs the benchmark on the GPU (see docs/performance-and-benchmarks.md)
  *
  * On the GPU machine: `sh .cache/gpu-bench/run.sh` (the JSON lands in $OUT/bench-gpu.json when $OUT is
- * set, else on stdout; PyTorch's in $OUT/bench-torch.json). Nothing here is needed on a machine that has Node: `npm run bench -- --backends
+ * set, else on stdout; PyTorch's times and the ratios in its `torch` and `ratios`). Nothing here is needed on a machine that has Node: `npm run bench -- --backends
  * webgpu` does the same there.
  */
 import { execFileSync } from 'node:child_process';
@@ -110,7 +110,7 @@ const RUN_SH = `#!/bin/sh
 # The refinement-explorer benchmark's WebGPU cases on an NVIDIA GPU, in Node through Dawn over Vulkan.
 # Made by npm run bench:gpu-bundle. Usage: sh run.sh [bench options]; default: the golden cases, then
 # refine, rescore and k-NN on webgpu (the CPU kernel is measured too, on this machine's CPU); then the
-# PyTorch baseline on the same GPU where python3 has torch.
+# PyTorch baseline on the same GPU where python3 has torch (torchBaseline.py, beside bench.mjs).
 set -e
 HERE=$(cd "$(dirname "$0")" && pwd)
 WORK=/tmp/gpu-bench
@@ -122,7 +122,7 @@ unxz_to() { # file.xz target: xz if there is one, else Python's lzma
 [ -x "$WORK/node" ] || { unxz_to "$HERE/node.xz" "$WORK/node"; chmod +x "$WORK/node"; }
 mkdir -p "$WORK/dist/linux-x64"
 [ -f "$WORK/dist/linux-x64/dawn.node" ] || unxz_to "$HERE/dist/linux-x64/dawn.node.xz" "$WORK/dist/linux-x64/dawn.node"
-cp "$HERE/bench.mjs" "$HERE/zstd.wasm" "$WORK/"
+cp "$HERE/bench.mjs" "$HERE/zstd.wasm" "$HERE/torchBaseline.py" "$WORK/"
 # The Vulkan loader and GL dispatch libraries into / (as the device guide says); X11 client libraries only
 # where the machine has none, and then beside, not over, the system's.
 if ! ldconfig -p | grep -q libvulkan.so.1; then
@@ -147,11 +147,6 @@ if [ -n "$OUT" ]; then
   cat "$OUT/bench-gpu.json"
 else
   ./node bench.mjs "$@"
-fi
-# PyTorch on the same GPU, side by side (scripts/torchBaseline.py), where there is one.
-if python3 -c 'import torch' 2>/dev/null; then
-  if [ -n "$OUT" ]; then python3 "$HERE/torchBaseline.py" > "$OUT/bench-torch.json" && cat "$OUT/bench-torch.json";
-  else python3 "$HERE/torchBaseline.py"; fi
 fi
 `;
 

@@ -9,7 +9,7 @@ import { FALLBACK_INSTRUCTION } from '../src/core/embedding/templates';
 import { parseServerConfig } from './config';
 import { ProxyEmbeddingService } from './llm/embeddingService';
 import { FakeEmbeddingUpstream, pseudoEmbedding } from './testing/fakeEmbeddingUpstream';
-import { standInSuite } from './testing/standInSuite';
+import { NO_UPSTREAM, UPSTREAM_DOWN, standInSuite } from './testing/standInSuite';
 import { startTestServer } from './testing/testServer';
 import { readReferenceGolden } from '../src/testing/sharedFolder';
 
@@ -26,7 +26,7 @@ const DIMS = 48;
 
 const upstream = new FakeEmbeddingUpstream({ dims: DIMS });
 const other = new FakeEmbeddingUpstream({ dims: DIMS });
-const { scratch, main, configFor } = standInSuite('embed-proxy-', [upstream, other], {
+const { scratch, main, configFor, withServer } = standInSuite('embed-proxy-', [upstream, other], {
   apiKey: API_KEY,
   openaiApiKey: OPENAI_KEY,
 });
@@ -72,11 +72,14 @@ async function embed(url: string, body: unknown, options: { json?: boolean } = {
 /** What the upstream embeds for a query: templated, the newline made a space (as the reference's embedder). */
 const queryText = (text: string) => `Instruct: ${FALLBACK_INSTRUCTION} Query: ${text}`;
 
-function expectRows(vectors: Float32Array | undefined, dims: number, expected: Float32Array[]): void {
+/** `vectors` holds, row by row, the stand-in upstream's vector of each of `texts` (as the upstream got them). */
+function expectVectorsOf(vectors: Float32Array | undefined, texts: string[]): void {
   expect(vectors).toBeDefined();
-  expect(vectors!.length).toBe(expected.length * dims);
-  expected.forEach((e, r) =>
-    expect(Array.from(vectors!.subarray(r * dims, (r + 1) * dims))).toEqual(Array.from(e)),
+  expect(vectors!.length).toBe(texts.length * DIMS);
+  texts.forEach((text, r) =>
+    expect(Array.from(vectors!.subarray(r * DIMS, (r + 1) * DIMS))).toEqual(
+      Array.from(pseudoEmbedding(text, DIMS)),
+    ),
   );
 }
 
@@ -97,11 +100,7 @@ describe('POST /api/embed', () => {
     expect(r.type).toMatch(/^application\/octet-stream/);
     expect(r.dims).toBe(DIMS);
     expect(r.cached).toBe(0);
-    expectRows(
-      r.vectors,
-      DIMS,
-      texts.map((t) => pseudoEmbedding(queryText(t), DIMS)),
-    );
+    expectVectorsOf(r.vectors, texts.map(queryText));
     const sent = upstream.requests[0];
     expect(sent.path).toBe('/v1/embeddings');
     expect(sent.authorization).toBe(`Bearer ${API_KEY}`);
@@ -120,7 +119,7 @@ describe('POST /api/embed', () => {
     );
     expect(d.status).toBe(200);
     expect(d.json.encoding).toBe('base64-float32le');
-    expectRows(d.vectors, DIMS, [pseudoEmbedding(docs[0], DIMS)]);
+    expectVectorsOf(d.vectors, [docs[0]]);
     expect(upstream.requests[1].body.input).toEqual(docs);
     const custom = await embed(main.url, {
       model: 'm',
@@ -145,43 +144,30 @@ describe('POST /api/embed', () => {
     // OpenAI's models take no instruction.
     expect(upstream.requests[0].body.input[0]).toMatch(/^a n\d+$/);
 
-    const separate = await startTestServer(configFor({ embedBaseUrl: other.url }));
-    try {
+    await withServer({ embedBaseUrl: other.url }, async (separate) => {
       const s = await embed(separate.url, { model: 'bge', texts: [uniq('b')], kind: 'document' });
       expect(s.status).toBe(200);
       expect(other.requests.length).toBe(1);
       expect(upstream.requests.length).toBe(1);
       // API_KEY belongs to BASE_URL's server: it is not sent to another one.
       expect(other.requests[0].authorization).toBeUndefined();
-    } finally {
-      await separate.app.close();
-    }
-    const keyed = await startTestServer(
-      configFor({ embedBaseUrl: `${other.url}/v1`, embedApiKey: EMBED_KEY }),
-    );
-    try {
+    });
+    await withServer({ embedBaseUrl: `${other.url}/v1`, embedApiKey: EMBED_KEY }, async (keyed) => {
       await embed(keyed.url, { model: 'bge', texts: [uniq('c')], kind: 'document' });
       expect(other.requests[1].authorization).toBe(`Bearer ${EMBED_KEY}`);
       expect(other.requests[1].path).toBe('/v1/embeddings');
-    } finally {
-      await keyed.app.close();
-    }
+    });
   });
 
   it('batches to EMBED_BATCH_SIZE, keeps EMBED_CONCURRENCY calls in flight, and learns a smaller limit', async () => {
-    const server = await startTestServer(configFor({ embedBatchSize: 16, embedConcurrency: 2 }));
-    try {
+    await withServer({ embedBatchSize: 16, embedConcurrency: 2 }, async (server) => {
       upstream.delayMs = 20;
       const texts = Array.from({ length: 70 }, (_, i) => uniq(`document number ${i}`));
       const r = await embed(server.url, { model: 'm', texts, kind: 'document' });
       expect(r.status).toBe(200);
       expect(upstream.requests.map((q) => q.body.input.length)).toEqual([16, 16, 16, 16, 6]);
       expect(upstream.maxInFlight).toBe(2);
-      expectRows(
-        r.vectors,
-        DIMS,
-        texts.map((t) => pseudoEmbedding(t, DIMS)),
-      );
+      expectVectorsOf(r.vectors, texts);
 
       // A text-embeddings-inference server with --max-client-batch-size 5 answers 413 naming its limit.
       upstream.reset();
@@ -189,11 +175,7 @@ describe('POST /api/embed', () => {
       const more = Array.from({ length: 12 }, (_, i) => uniq(`passage ${i}`));
       const t = await embed(server.url, { model: 'tei-model', texts: more, kind: 'document' });
       expect(t.status).toBe(200);
-      expectRows(
-        t.vectors,
-        DIMS,
-        more.map((x) => pseudoEmbedding(x, DIMS)),
-      );
+      expectVectorsOf(t.vectors, more);
       const sizes = upstream.requests.map((q) => q.body.input.length);
       expect(sizes[0]).toBe(12);
       expect(sizes.slice(1).every((n) => n <= 5)).toBe(true);
@@ -201,28 +183,19 @@ describe('POST /api/embed', () => {
       upstream.maxBatch = 5;
       await embed(server.url, { model: 'tei-model', texts: more.map((x) => `${x} again`), kind: 'document' });
       expect(upstream.requests.map((q) => q.body.input.length)).toEqual([5, 5, 2]);
-    } finally {
-      await server.app.close();
-    }
+    });
   });
 
   it('asks for floats when the server refuses base64, and sorts replies by index', async () => {
-    const server = await startTestServer(configFor());
-    try {
+    await withServer({}, async (server) => {
       upstream.refuseBase64 = true;
       upstream.plan = () => 'shuffled';
       const texts = [uniq('one'), uniq('two'), uniq('three')];
       const r = await embed(server.url, { model: 'm', texts, kind: 'document' });
       expect(r.status).toBe(200);
-      expectRows(
-        r.vectors,
-        DIMS,
-        texts.map((t) => pseudoEmbedding(t, DIMS)),
-      );
+      expectVectorsOf(r.vectors, texts);
       expect(upstream.requests.map((q) => q.body.encoding_format)).toEqual(['base64', 'float']);
-    } finally {
-      await server.app.close();
-    }
+    });
   });
 
   it('retries 429, 500, malformed JSON, a wrong vector count and wrong dimensions, then succeeds', async () => {
@@ -242,11 +215,7 @@ describe('POST /api/embed', () => {
       const texts = [uniq('alpha'), uniq('beta'), uniq('gamma')];
       const r = await embed(main.url, { model: 'm', texts, kind: 'document' });
       expect(r.status, `${behavior}: ${JSON.stringify(r.json)}`).toBe(200);
-      expectRows(
-        r.vectors,
-        DIMS,
-        texts.map((t) => pseudoEmbedding(t, DIMS)),
-      );
+      expectVectorsOf(r.vectors, texts);
       expect(upstream.requests.length, behavior).toBe(3);
     }
   });
@@ -273,21 +242,17 @@ describe('POST /api/embed', () => {
   });
 
   it('times out a hanging upstream and retries it', async () => {
-    const server = await startTestServer(configFor({ timeoutMs: 150, retries: 1 }));
-    try {
+    await withServer({ timeoutMs: 150, retries: 1 }, async (server) => {
       upstream.plan = () => 'hang';
       const r = await embed(server.url, { model: 'm', texts: [uniq('a')], kind: 'document' });
       expect(r.status).toBe(502);
       expect(r.json.message).toMatch(/did not answer within 0.15 s.*after 1 retries/);
       expect(upstream.requests.length).toBe(2);
-    } finally {
-      await server.app.close();
-    }
+    });
   });
 
   it('keeps finished batches when a later one fails for good, so that sending again does only the rest', async () => {
-    const server = await startTestServer(configFor({ embedBatchSize: 4, embedConcurrency: 1, retries: 0 }));
-    try {
+    await withServer({ embedBatchSize: 4, embedConcurrency: 1, retries: 0 }, async (server) => {
       upstream.plan = (_b, n) => (n === 2 ? 'server_error' : 'answer');
       const texts = Array.from({ length: 12 }, (_, i) => uniq(`text ${i}`));
       const r = await embed(server.url, { model: 'm', texts, kind: 'document' });
@@ -298,21 +263,12 @@ describe('POST /api/embed', () => {
       expect(again.status).toBe(200);
       expect(again.cached).toBe(8);
       expect(upstream.inputs.length).toBe(4);
-      expectRows(
-        again.vectors,
-        DIMS,
-        texts.map((t) => pseudoEmbedding(t, DIMS)),
-      );
-    } finally {
-      await server.app.close();
-    }
+      expectVectorsOf(again.vectors, texts);
+    });
   });
 
   it('says what to set when no upstream is configured, it is down, or it refuses the key', async () => {
-    const bare = await startTestServer(
-      configFor({ baseUrl: undefined, openaiApiKey: undefined, apiKey: undefined }),
-    );
-    try {
+    await withServer(NO_UPSTREAM, async (bare) => {
       const r = await embed(bare.url, { model: 'my-model', texts: ['x'], kind: 'query' });
       expect(r.status).toBe(503);
       expect(r.json.message).toMatch(/no embeddings upstream for model "my-model": set EMBED_BASE_URL/);
@@ -323,19 +279,14 @@ describe('POST /api/embed', () => {
       });
       expect(o.status).toBe(503);
       expect(o.json.message).toMatch(/needs OPENAI_API_KEY/);
-    } finally {
-      await bare.app.close();
-    }
-    const down = await startTestServer(configFor({ baseUrl: 'http://127.0.0.1:9', retries: 0 }));
-    try {
+    });
+    await withServer(UPSTREAM_DOWN, async (down) => {
       const r = await embed(down.url, { model: 'm', texts: [uniq('x')], kind: 'query' });
       expect(r.status).toBe(502);
       expect(r.json.message).toMatch(
         /cannot reach the embeddings server at http:\/\/127\.0\.0\.1:9\/v1.*check EMBED_BASE_URL/,
       );
-    } finally {
-      await down.app.close();
-    }
+    });
     upstream.plan = () => 'bad_key';
     const k = await embed(main.url, { model: 'm', texts: [uniq('x')], kind: 'query' });
     expect(k.status).toBe(502);
@@ -526,11 +477,7 @@ describe('the embedding cache', () => {
     expect(a.status).toBe(200);
     expect(b.status).toBe(200);
     expect(upstream.inputs.length).toBe(2);
-    expectRows(
-      a.vectors,
-      DIMS,
-      [...texts, texts[0]].map((t) => pseudoEmbedding(t, DIMS)),
-    );
+    expectVectorsOf(a.vectors, [...texts, texts[0]]);
   });
 });
 

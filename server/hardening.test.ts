@@ -7,7 +7,6 @@ import { TeacherCache } from './llm/teacherCache';
 import { FakeUpstream } from './testing/fakeUpstream';
 import { isolatedEnv, runScript, startServerProcess } from './testing/scriptProcesses';
 import { standInSuite } from './testing/standInSuite';
-import { startTestServer } from './testing/testServer';
 
 /**
  * The server as a hostile-but-fair user tries it (issue 14): requests from other sites (DNS rebinding),
@@ -17,7 +16,7 @@ import { startTestServer } from './testing/testServer';
 
 const API_KEY = 'lm-hardening-key-3c9e17ab52Q';
 const upstream = new FakeUpstream();
-const { scratch, main, configFor } = standInSuite('hardening-', [upstream], {
+const { scratch, main, withServer } = standInSuite('hardening-', [upstream], {
   apiKey: API_KEY,
   openaiApiKey: 'sk-hardening-0123456789',
 });
@@ -80,38 +79,28 @@ describe('only requests that name the server are answered (DNS rebinding)', () =
     for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, 'LOCALHOST'])
       expect((await send(main.url, { path: '/api/health', headers: { host } })).status, host).toBe(200);
 
-    const lab = await startTestServer(configFor({ allowedHosts: ['lab.example'] }));
-    try {
+    await withServer({ allowedHosts: ['lab.example'] }, async (lab) => {
       const ok = await send(lab.url, { path: '/api/health', headers: { host: `lab.example:${port}` } });
       expect(ok.status).toBe(200);
       const other = await send(lab.url, { path: '/api/health', headers: { host: 'other.example' } });
       expect(other.status).toBe(403);
-    } finally {
-      await lab.app.close();
-    }
+    });
   });
 
   it('refuses a state-changing request from another site before it reaches the upstream', async () => {
     const body = { model: 'm', mode: 'yesno', query: uniq('q'), documents: ['d'] };
-    const evil = await send(main.url, {
-      method: 'POST',
-      path: '/api/judge',
-      headers: { origin: 'http://rebind.example:8787' },
-      body,
-    });
+    /** The judge request, sent with `origin` as its Origin header. */
+    const judgeFrom = (origin: string) =>
+      send(main.url, { method: 'POST', path: '/api/judge', headers: { origin }, body });
+    const evil = await judgeFrom('http://rebind.example:8787');
     expect(evil.status).toBe(403);
     expect(JSON.parse(evil.text).message).toMatch(/rebind\.example.*ALLOWED_HOSTS/);
-    const opaque = await send(main.url, {
-      method: 'POST',
-      path: '/api/judge',
-      headers: { origin: 'null' },
-      body,
-    });
+    const opaque = await judgeFrom('null');
     expect(opaque.status).toBe(403);
     expect(upstream.requests).toHaveLength(0);
     // The app served by the server, or by Vite's dev server (npm run dev), is local.
     for (const origin of [main.url, 'http://localhost:5173']) {
-      const ok = await send(main.url, { method: 'POST', path: '/api/judge', headers: { origin }, body });
+      const ok = await judgeFrom(origin);
       expect(ok.status, origin).toBe(200);
     }
   });
@@ -125,14 +114,11 @@ describe('keys quoted by an upstream are redacted', () => {
     expect(r.json.errors[1]).toMatch(/over quota/);
     expect(JSON.stringify(r.json)).not.toContain(API_KEY);
 
-    const bare = await startTestServer(configFor({ openaiApiKey: undefined }));
-    try {
+    await withServer({ openaiApiKey: undefined }, async (bare) => {
       const refused = await judge(bare.url, ['d'], { model: 'OpenAI/gpt-4o-mini' });
       expect(refused.status).toBe(503);
       expect(refused.json.message).toContain('needs OPENAI_API_KEY: set it in the environment');
-    } finally {
-      await bare.app.close();
-    }
+    });
   });
 
   it("redacts it on the CLI's stderr (direct mode)", async () => {
@@ -165,8 +151,7 @@ describe('faults of the upstream', () => {
   });
 
   it("cancels a client's queued and in-flight upstream calls when it goes away", async () => {
-    const server = await startTestServer(configFor({ concurrency: 2, timeoutMs: 120_000, retries: 0 }));
-    try {
+    await withServer({ concurrency: 2, timeoutMs: 120_000, retries: 0 }, async (server) => {
       upstream.plan = () => 'hang';
       const client = new AbortController();
       const gone = judge(server.url, ['a', 'b', 'c', 'd', 'e', 'f'], { signal: client.signal }).catch(
@@ -181,27 +166,23 @@ describe('faults of the upstream', () => {
       const next = await judge(server.url, ['g']);
       expect(next.status).toBe(200);
       expect(upstream.requests).toHaveLength(3);
-    } finally {
-      await server.app.close();
-    }
+    });
   });
 
   it('gives up a request after its time budget (REQUEST_TIMEOUT), freeing the shared slots', async () => {
-    const server = await startTestServer(
-      configFor({ concurrency: 1, timeoutMs: 120_000, retries: 3, requestTimeoutMs: 300 }),
+    await withServer(
+      { concurrency: 1, timeoutMs: 120_000, retries: 3, requestTimeoutMs: 300 },
+      async (server) => {
+        upstream.plan = () => 'hang';
+        const stuck = await judge(server.url, ['a', 'b']);
+        expect(stuck.status).toBe(504);
+        expect(stuck.json.message).toMatch(/longer than REQUEST_TIMEOUT \(0\.3 s\)/);
+        await until(() => upstream.inFlight === 0, 'the hung call to be cancelled');
+        upstream.plan = () => 'answer';
+        expect((await judge(server.url, ['c'])).status).toBe(200);
+        expect(upstream.requests).toHaveLength(2);
+      },
     );
-    try {
-      upstream.plan = () => 'hang';
-      const stuck = await judge(server.url, ['a', 'b']);
-      expect(stuck.status).toBe(504);
-      expect(stuck.json.message).toMatch(/longer than REQUEST_TIMEOUT \(0\.3 s\)/);
-      await until(() => upstream.inFlight === 0, 'the hung call to be cancelled');
-      upstream.plan = () => 'answer';
-      expect((await judge(server.url, ['c'])).status).toBe(200);
-      expect(upstream.requests).toHaveLength(2);
-    } finally {
-      await server.app.close();
-    }
   });
 });
 

@@ -6,15 +6,16 @@ import { LLM_LIMITS, type GenerateResponse, type JudgeResponse } from '../src/co
 import { buildJudgePrompt } from '../src/core/teachers/llmPrompts';
 import { maxTokensField } from './llm/upstream';
 import { FakeUpstream, relevance } from './testing/fakeUpstream';
-import { standInSuite } from './testing/standInSuite';
+import { NO_UPSTREAM, UPSTREAM_DOWN, standInSuite } from './testing/standInSuite';
 import { startTestServer, type TestServer } from './testing/testServer';
+import { SHARED_DATA_DIR } from '../src/testing/sharedFolder';
 
 const API_KEY = 'lm-studio-key-7f3a91c2d4e5b6Zq9X';
 const OPENAI_KEY = 'sk-proj-TESTONLY0123456789abcdefWx7Y';
 const URL_PASSWORD = 'pa55-w0rd-in-url';
 
 const upstream = new FakeUpstream();
-const { scratch, main, configFor } = standInSuite('teacher-proxy-', [upstream], {
+const { scratch, main, configFor, withServer } = standInSuite('teacher-proxy-', [upstream], {
   apiKey: API_KEY,
   openaiApiKey: OPENAI_KEY,
 });
@@ -42,6 +43,17 @@ async function call(
     // not JSON
   }
   return { status: response.status, json, text, type: response.headers.get('content-type') ?? '' };
+}
+
+/** POST /api/judge: by default document "d" for model "m" in yes/no mode with a query no test sent before. */
+function judge(url: string, request: Record<string, unknown> = {}) {
+  return call(`${url}/api/judge`, 'POST', {
+    model: 'm',
+    mode: 'yesno',
+    query: request.query ?? uniq('q'),
+    documents: ['d'],
+    ...request,
+  });
 }
 
 /** A GET with the path sent exactly as written (fetch would normalise "..").*/
@@ -99,12 +111,7 @@ describe('POST /api/judge', () => {
       'A recipe for onion soup.',
       'Paris hotels near flights hub.',
     ];
-    const r = await call(`${main.url}/api/judge`, 'POST', {
-      model: 'test-model',
-      mode: 'yesno',
-      query,
-      documents,
-    });
+    const r = await judge(main.url, { model: 'test-model', query, documents });
     expect(r.status, r.text).toBe(200);
     const body = r.json as unknown as JudgeResponse;
     documents.forEach((d, i) => {
@@ -131,7 +138,7 @@ describe('POST /api/judge', () => {
   it('parses a 0-100 rating (verbalized mode), and explains prose', async () => {
     const query = uniq('budget airline tickets');
     const documents = ['budget airline tickets on sale', 'gardening tips'];
-    const digits = await call(`${main.url}/api/judge`, 'POST', {
+    const digits = await judge(main.url, {
       model: 'LiteLLM/test-model',
       mode: 'verbalized',
       query,
@@ -147,12 +154,7 @@ describe('POST /api/judge', () => {
 
     upstream.reset();
     upstream.plan = (_b, n) => (n === 0 ? 'prose' : 'answer');
-    const prose = await call(`${main.url}/api/judge`, 'POST', {
-      model: 'm',
-      mode: 'verbalized',
-      query: uniq('q'),
-      documents: ['x', 'y'],
-    });
+    const prose = await judge(main.url, { mode: 'verbalized', documents: ['x', 'y'] });
     expect(prose.status).toBe(200);
     const body = prose.json as unknown as JudgeResponse;
     expect(body.scores.filter((s) => s === null).length).toBe(1);
@@ -162,12 +164,7 @@ describe('POST /api/judge', () => {
   it('skips a thinking token before the answer, and explains endless thinking and missing logprobs', async () => {
     upstream.plan = () => 'thinking';
     const query = uniq('refund policy');
-    const ok = await call(`${main.url}/api/judge`, 'POST', {
-      model: 'm',
-      mode: 'yesno',
-      query,
-      documents: ['refund policy details'],
-    });
+    const ok = await judge(main.url, { query, documents: ['refund policy details'] });
     expect((ok.json as unknown as JudgeResponse).scores[0]).toBeCloseTo(
       relevance(buildJudgePrompt('yesno', query, 'refund policy details')),
       4,
@@ -175,12 +172,7 @@ describe('POST /api/judge', () => {
 
     upstream.reset();
     upstream.plan = (_b, n) => (n === 0 ? 'endless_thinking' : n === 1 ? 'no_logprobs' : 'answer');
-    const r = await call(`${main.url}/api/judge`, 'POST', {
-      model: 'm',
-      mode: 'yesno',
-      query: uniq('q'),
-      documents: ['a', 'b', 'c'],
-    });
+    const r = await judge(main.url, { documents: ['a', 'b', 'c'] });
     const body = r.json as unknown as JudgeResponse;
     expect(body.errors.some((e) => /still thinking/.test(e ?? ''))).toBe(true);
     expect(body.errors.some((e) => /no log-probabilities/.test(e ?? ''))).toBe(true);
@@ -188,18 +180,12 @@ describe('POST /api/judge', () => {
   });
 
   it('switches thinking off as the reference (names with "Qwen"), or as asked, and drops a refused switch', async () => {
-    const judge = (model: string, thinking?: string) =>
-      call(`${main.url}/api/judge`, 'POST', {
-        model,
-        mode: 'yesno',
-        query: uniq('q'),
-        documents: ['d'],
-        ...(thinking ? { thinking } : {}),
-      });
-    await judge('Qwen/Qwen3-8B');
-    await judge('qwq-32b');
-    await judge('Qwen/Qwen3-8B', 'on');
-    await judge('LiteLLM/my-model', 'off');
+    const judgeModel = (model: string, thinking?: string) =>
+      judge(main.url, { model, ...(thinking ? { thinking } : {}) });
+    await judgeModel('Qwen/Qwen3-8B');
+    await judgeModel('qwq-32b');
+    await judgeModel('Qwen/Qwen3-8B', 'on');
+    await judgeModel('LiteLLM/my-model', 'off');
     expect(upstream.requests.map((q) => q.body.chat_template_kwargs)).toEqual([
       { enable_thinking: false },
       undefined,
@@ -209,21 +195,16 @@ describe('POST /api/judge', () => {
 
     upstream.reset();
     upstream.plan = (body) => (body.chat_template_kwargs ? 'refuse_switch' : 'answer');
-    const r = await judge('qwq-32b', 'off');
+    const r = await judgeModel('qwq-32b', 'off');
     expect((r.json as unknown as JudgeResponse).scores[0]).not.toBeNull();
     expect(upstream.requests.map((q) => Boolean(q.body.chat_template_kwargs))).toEqual([true, false]);
-    await judge('qwq-32b', 'off');
+    await judgeModel('qwq-32b', 'off');
     expect(upstream.requests.at(-1)!.body.chat_template_kwargs).toBeUndefined();
-    expect((await judge('m', 'sometimes')).status).toBe(400);
+    expect((await judgeModel('m', 'sometimes')).status).toBe(400);
   });
 
   it('sends OpenAI/<model> with OPENAI_API_KEY, and max_completion_tokens only to api.openai.com', async () => {
-    await call(`${main.url}/api/judge`, 'POST', {
-      model: 'OpenAI/gpt-4o-mini',
-      mode: 'yesno',
-      query: uniq('q'),
-      documents: ['d'],
-    });
+    await judge(main.url, { model: 'OpenAI/gpt-4o-mini' });
     const sent = upstream.requests[0];
     expect(sent.authorization).toBe(`Bearer ${OPENAI_KEY}`);
     expect(sent.body.model).toBe('gpt-4o-mini');
@@ -233,13 +214,7 @@ describe('POST /api/judge', () => {
     expect(maxTokensField('https://api.openai.com/v1')).toBe('max_completion_tokens');
     expect(maxTokensField('http://127.0.0.1:4000/v1')).toBe('max_tokens');
     expect(sent.body.reasoning_effort).toBeUndefined();
-    await call(`${main.url}/api/judge`, 'POST', {
-      model: 'OpenAI/gpt-5-mini',
-      mode: 'verbalized',
-      query: uniq('q'),
-      documents: ['d'],
-      thinking: 'off',
-    });
+    await judge(main.url, { model: 'OpenAI/gpt-5-mini', mode: 'verbalized', thinking: 'off' });
     expect(upstream.requests[1].body.reasoning_effort).toBe('minimal');
     expect(upstream.requests[1].body.chat_template_kwargs).toBeUndefined();
   });
@@ -249,12 +224,7 @@ describe('POST /api/judge', () => {
     for (const behavior of behaviors) {
       upstream.reset();
       upstream.plan = (_b, n) => (n < 2 ? behavior : 'answer');
-      const r = await call(`${main.url}/api/judge`, 'POST', {
-        model: 'm',
-        mode: 'yesno',
-        query: uniq('q'),
-        documents: ['d'],
-      });
+      const r = await judge(main.url);
       expect(r.status, `${behavior}: ${r.text}`).toBe(200);
       expect((r.json as unknown as JudgeResponse).scores[0]).not.toBeNull();
       expect(upstream.requests.length).toBe(3);
@@ -263,93 +233,47 @@ describe('POST /api/judge', () => {
 
   it('reports an upstream that keeps failing as 502 with the reason, after the retries', async () => {
     upstream.plan = () => 'server_error';
-    const r = await call(`${main.url}/api/judge`, 'POST', {
-      model: 'm',
-      mode: 'yesno',
-      query: uniq('q'),
-      documents: ['a', 'b'],
-    });
+    const r = await judge(main.url, { documents: ['a', 'b'] });
     expect(r.status).toBe(502);
     expect(r.json.message).toMatch(/upstream failed for every document: .*HTTP 500.*after 2 retries/);
     expect(upstream.requests.length).toBe(6);
   });
 
   it('times out a hanging upstream and retries it', async () => {
-    const { app, url } = await startTestServer(configFor({ timeoutMs: 150, retries: 1 }));
-    try {
+    await withServer({ timeoutMs: 150, retries: 1 }, async ({ url }) => {
       upstream.plan = () => 'hang';
-      const r = await call(`${url}/api/judge`, 'POST', {
-        model: 'm',
-        mode: 'yesno',
-        query: uniq('q'),
-        documents: ['a'],
-      });
+      const r = await judge(url, { documents: ['a'] });
       expect(r.status).toBe(502);
       expect(r.json.message).toMatch(/did not answer within 0.15 s.*after 1 retries/);
       expect(upstream.requests.length).toBe(2);
-    } finally {
-      await app.close();
-    }
+    });
   });
 
   it('says what to set when no upstream is configured, or it is down, or it refuses the key', async () => {
-    const bare = await startTestServer(
-      configFor({ baseUrl: undefined, openaiApiKey: undefined, apiKey: undefined }),
-    );
-    try {
-      const r = await call(`${bare.url}/api/judge`, 'POST', {
-        model: 'my-model',
-        mode: 'yesno',
-        query: 'q',
-        documents: ['d'],
-      });
+    await withServer(NO_UPSTREAM, async (bare) => {
+      const r = await judge(bare.url, { model: 'my-model', query: 'q' });
       expect(r.status).toBe(503);
       expect(r.json.message).toMatch(/no upstream for model "my-model": set BASE_URL/);
-      const o = await call(`${bare.url}/api/judge`, 'POST', {
-        model: 'OpenAI/gpt-4o',
-        mode: 'yesno',
-        query: 'q',
-        documents: ['d'],
-      });
+      const o = await judge(bare.url, { model: 'OpenAI/gpt-4o', query: 'q' });
       expect(o.status).toBe(503);
       expect(o.json.message).toMatch(/needs OPENAI_API_KEY/);
-    } finally {
-      await bare.app.close();
-    }
+    });
 
-    const down = await startTestServer(configFor({ baseUrl: 'http://127.0.0.1:9', retries: 0 }));
-    try {
-      const r = await call(`${down.url}/api/judge`, 'POST', {
-        model: 'm',
-        mode: 'yesno',
-        query: uniq('q'),
-        documents: ['d'],
-      });
+    await withServer(UPSTREAM_DOWN, async (down) => {
+      const r = await judge(down.url);
       expect(r.status).toBe(502);
       expect(r.json.message).toMatch(
         /cannot reach the upstream at http:\/\/127\.0\.0\.1:9\/v1.*check BASE_URL/,
       );
-    } finally {
-      await down.app.close();
-    }
+    });
 
     upstream.plan = () => 'bad_key';
-    const r = await call(`${main.url}/api/judge`, 'POST', {
-      model: 'm',
-      mode: 'yesno',
-      query: uniq('q'),
-      documents: ['d'],
-    });
+    const r = await judge(main.url);
     expect(r.status).toBe(502);
     expect(r.json.message).toMatch(/refused the key \(HTTP 401\): check API_KEY/);
     // The stand-in echoes the key it got in a 401; nothing of it may come back (checked for all tests in afterAll).
     upstream.plan = () => 'bad_key';
-    const o = await call(`${main.url}/api/judge`, 'POST', {
-      model: 'OpenAI/gpt-4o',
-      mode: 'yesno',
-      query: uniq('q'),
-      documents: ['d'],
-    });
+    const o = await judge(main.url, { model: 'OpenAI/gpt-4o' });
     expect(o.json.message).toMatch(/check OPENAI_API_KEY/);
   });
 
@@ -359,25 +283,10 @@ describe('POST /api/judge', () => {
       write: (line) => void lines.push(line),
     });
     try {
-      await call(`${logged.url}/api/judge`, 'POST', {
-        model: 'm',
-        mode: 'yesno',
-        query: uniq('q'),
-        documents: ['d'],
-      });
+      await judge(logged.url);
       upstream.plan = () => 'bad_key';
-      await call(`${logged.url}/api/judge`, 'POST', {
-        model: 'm',
-        mode: 'yesno',
-        query: uniq('q'),
-        documents: ['d'],
-      });
-      await call(`${logged.url}/api/judge`, 'POST', {
-        model: 'OpenAI/gpt-4o',
-        mode: 'yesno',
-        query: uniq('q'),
-        documents: ['d'],
-      });
+      await judge(logged.url);
+      await judge(logged.url, { model: 'OpenAI/gpt-4o' });
     } finally {
       await logged.app.close();
     }
@@ -389,25 +298,18 @@ describe('POST /api/judge', () => {
 
   it('moves credentials in BASE_URL into a header and never shows them', async () => {
     const port = new URL(upstream.url).port;
-    const withCredentials = await startTestServer(
-      configFor({ baseUrl: `http://proxy-user:${URL_PASSWORD}@127.0.0.1:${port}`, apiKey: undefined }),
+    await withServer(
+      { baseUrl: `http://proxy-user:${URL_PASSWORD}@127.0.0.1:${port}`, apiKey: undefined },
+      async (withCredentials) => {
+        const r = await judge(withCredentials.url);
+        expect(r.status).toBe(200);
+        expect(upstream.requests[0].authorization).toBe(
+          `Basic ${Buffer.from(`proxy-user:${URL_PASSWORD}`).toString('base64')}`,
+        );
+        const config = await call(`${withCredentials.url}/api/config`, 'GET');
+        expect(JSON.stringify(config.json)).toContain(`http://127.0.0.1:${port}`);
+      },
     );
-    try {
-      const r = await call(`${withCredentials.url}/api/judge`, 'POST', {
-        model: 'm',
-        mode: 'yesno',
-        query: uniq('q'),
-        documents: ['d'],
-      });
-      expect(r.status).toBe(200);
-      expect(upstream.requests[0].authorization).toBe(
-        `Basic ${Buffer.from(`proxy-user:${URL_PASSWORD}`).toString('base64')}`,
-      );
-      const config = await call(`${withCredentials.url}/api/config`, 'GET');
-      expect(JSON.stringify(config.json)).toContain(`http://127.0.0.1:${port}`);
-    } finally {
-      await withCredentials.app.close();
-    }
   });
 
   it('validates and bounds requests: 4xx with a message', async () => {
@@ -452,21 +354,13 @@ describe('POST /api/judge', () => {
   });
 
   it('bounds the upstream calls in flight', async () => {
-    const { app, url } = await startTestServer(configFor({ concurrency: 3 }));
-    try {
+    await withServer({ concurrency: 3 }, async ({ url }) => {
       upstream.delayMs = 25;
-      const r = await call(`${url}/api/judge`, 'POST', {
-        model: 'm',
-        mode: 'yesno',
-        query: uniq('q'),
-        documents: Array.from({ length: 15 }, (_, i) => `document ${i}`),
-      });
+      const r = await judge(url, { documents: Array.from({ length: 15 }, (_, i) => `document ${i}`) });
       expect(r.status).toBe(200);
       expect(upstream.requests.length).toBe(15);
       expect(upstream.maxInFlight).toBe(3);
-    } finally {
-      await app.close();
-    }
+    });
   });
 });
 
@@ -519,12 +413,7 @@ describe('cache', () => {
   });
 
   it('asks the upstream once for a document that appears twice', async () => {
-    const r = await call(`${main.url}/api/judge`, 'POST', {
-      model: 'm',
-      mode: 'yesno',
-      query: uniq('q'),
-      documents: ['same', 'same'],
-    });
+    const r = await judge(main.url, { documents: ['same', 'same'] });
     expect(r.json.scores).toHaveLength(2);
     expect(upstream.requests.length).toBe(1);
   });
@@ -607,10 +496,7 @@ describe('GET /data/*', () => {
   });
 
   it('serves the shared datasets the browser loads (HEAD included)', async () => {
-    const shared = await startTestServer(
-      configFor({ dataDir: path.resolve(new URL('../../shared/data', import.meta.url).pathname) }),
-    );
-    try {
+    await withServer({ dataDir: SHARED_DATA_DIR }, async (shared) => {
       const listing = await call(`${shared.url}/data/`, 'GET');
       expect(listing.json.entries).toContainEqual({ name: 'ArgKP21', type: 'folder' });
       const head = await fetch(`${shared.url}/data/ArgKP21/kpm_data/arguments_dev.csv`, { method: 'HEAD' });
@@ -619,9 +505,7 @@ describe('GET /data/*', () => {
       expect(Number(head.headers.get('content-length'))).toBeGreaterThan(1000);
       const csv = await call(`${shared.url}/data/ArgKP21/kpm_data/arguments_dev.csv`, 'GET');
       expect(csv.text.length).toBe(Number(head.headers.get('content-length')));
-    } finally {
-      await shared.app.close();
-    }
+    });
   });
 
   it('says how to configure it when no data folder is set', async () => {
@@ -637,8 +521,7 @@ describe('the app', () => {
     mkdirSync(path.join(distDir, 'assets'), { recursive: true });
     writeFileSync(path.join(distDir, 'index.html'), '<!doctype html><title>Refinement Explorer</title>');
     writeFileSync(path.join(distDir, 'assets', 'app.js'), 'console.log(1)');
-    const server = await startTestServer(configFor({ distDir }));
-    try {
+    await withServer({ distDir }, async (server) => {
       const index = await call(`${server.url}/`, 'GET');
       expect(index.status).toBe(200);
       expect(index.text).toContain('Refinement Explorer');
@@ -650,9 +533,7 @@ describe('the app', () => {
       expect(view.status).toBe(200);
       expect(await view.text()).toContain('Refinement Explorer');
       expect((await call(`${server.url}/assets/missing.js`, 'GET')).status).toBe(404);
-    } finally {
-      await server.app.close();
-    }
+    });
     const r = await call(`${main.url}/`, 'GET');
     expect(r.status).toBe(503);
     expect(r.text).toMatch(/npm run build/);

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { UpstreamConfig } from '../config';
 import { publicUrl, type Redactor } from './redact';
-import { Semaphore } from './semaphore';
 import {
   basicAuthorization,
   cleanMessage,
@@ -9,9 +8,9 @@ import {
   resolveConfiguredModel,
   statusError,
   timeoutError,
+  UpstreamClient,
   UpstreamError,
   v1Root,
-  boundedUpstreamCall,
   type ProviderName,
   type ResolvedModel,
 } from './upstreamCommon';
@@ -53,19 +52,14 @@ const Embeddings = z.object({
 const TOO_LARGE =
   /batch size|batch_size|too many (inputs|items|texts)|maximum (allowed )?(number of )?(inputs|batch)|max_client_batch_size|at most \d+ (inputs|items)|payload too large|exceeds? the (maximum|max) (batch|number)/i;
 
-export class EmbeddingUpstream {
-  readonly semaphore: Semaphore;
+export class EmbeddingUpstream extends UpstreamClient {
   /** Per `provider/model`: the batch size the upstream accepts, once it said so. */
   private readonly learnedBatch = new Map<string, number>();
   /** Per provider: refused base64, gets floats. */
   private readonly floatsOnly = new Set<ProviderName>();
 
-  constructor(
-    private readonly config: UpstreamConfig,
-    private readonly redactor: Redactor,
-    private readonly warn: (message: string) => void = () => {},
-  ) {
-    this.semaphore = new Semaphore(config.embedConcurrency);
+  constructor(config: UpstreamConfig, redactor: Redactor, warn: (message: string) => void = () => {}) {
+    super(config, redactor, warn, config.embedConcurrency);
   }
 
   /** Which provider serves `name`; a 503 LlmServiceError saying what to set when none is configured. */
@@ -112,10 +106,7 @@ export class EmbeddingUpstream {
       if (error instanceof BatchTooLarge) return this.split(resolved, texts, error, signal, expectedDims);
       return undefined;
     };
-    return boundedUpstreamCall(
-      { semaphore: this.semaphore, config: this.config, redactor: this.redactor, signal, recover },
-      () => this.attempt(resolved, texts, signal, expectedDims),
-    );
+    return this.call(() => this.attempt(resolved, texts, signal, expectedDims), signal, recover);
   }
 
   /** A batch the upstream refused as too large, in smaller parts (the limit it named, else halves). */

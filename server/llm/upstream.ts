@@ -8,7 +8,6 @@ import {
 } from '../../src/core/teachers/llmScoring';
 import type { UpstreamConfig } from '../config';
 import { publicUrl, type Redactor } from './redact';
-import { Semaphore } from './semaphore';
 import {
   basicAuthorization,
   cleanMessage,
@@ -18,9 +17,9 @@ import {
   resolveConfiguredModel,
   statusError,
   timeoutError,
+  UpstreamClient,
   UpstreamError,
   v1Root,
-  boundedUpstreamCall,
   type ProviderName,
   type ResolvedModel,
 } from './upstreamCommon';
@@ -116,19 +115,13 @@ export function maxTokensField(apiRoot: string): 'max_completion_tokens' | 'max_
   return new URL(apiRoot).hostname === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens';
 }
 
-export class Upstream {
-  readonly semaphore: Semaphore;
+export class Upstream extends UpstreamClient {
   private readonly clients = new Map<ProviderName, OpenAI>();
   /** Models whose server refused the thinking switch: it is not sent to them again. */
   private readonly switchRefused = new Set<string>();
 
-  constructor(
-    private readonly config: UpstreamConfig,
-    /** Every text that quotes an upstream (errors, a model's reply) goes through it before it is shown. */
-    readonly redactor: Redactor,
-    private readonly warn: (message: string) => void = () => {},
-  ) {
-    this.semaphore = new Semaphore(config.concurrency);
+  constructor(config: UpstreamConfig, redactor: Redactor, warn: (message: string) => void = () => {}) {
+    super(config, redactor, warn, config.concurrency);
   }
 
   /** The thinking switch of requests that name none (THINKING). */
@@ -167,10 +160,7 @@ export class Upstream {
       this.refusedSwitch(resolved, request.thinking, error)
         ? ('again' as const)
         : undefined;
-    return boundedUpstreamCall(
-      { semaphore: this.semaphore, config: this.config, redactor: this.redactor, signal, recover },
-      () => this.attempt(resolved, request, signal),
-    );
+    return this.call(() => this.attempt(resolved, request, signal), signal, recover);
   }
 
   private async attempt(
@@ -227,10 +217,7 @@ export class Upstream {
     request: CompletionRequest,
     signal?: AbortSignal,
   ): Promise<CompletionReply> {
-    return boundedUpstreamCall(
-      { semaphore: this.semaphore, config: this.config, redactor: this.redactor, signal },
-      () => this.attemptCompletion(resolved, request, signal),
-    );
+    return this.call(() => this.attemptCompletion(resolved, request, signal), signal);
   }
 
   private async attemptCompletion(

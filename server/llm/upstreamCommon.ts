@@ -1,7 +1,8 @@
 import { LlmServiceError } from '../../src/core/teachers/llmApi';
 import { withRetries } from '../../src/core/retry';
 import type { Redactor } from './redact';
-import type { Semaphore } from './semaphore';
+import type { UpstreamConfig } from '../config';
+import { Semaphore } from './semaphore';
 
 /**
  * What the LLM upstream (upstream.ts) and the embeddings upstream (embeddingUpstream.ts) share: how a model
@@ -129,28 +130,38 @@ export function withUpstreamRetries<T>(
   });
 }
 
-/** How an upstream class makes each call: its concurrency bound and retry settings, and the call's own. */
-export interface UpstreamCallContext<T> {
-  semaphore: Semaphore;
-  config: { retries: number; retryDelayMs: number };
-  redactor: Redactor;
-  signal?: AbortSignal;
-  recover?: UpstreamRetryOptions<T>['recover'];
-}
+/**
+ * What the LLM and the embeddings upstream classes are built on: the configuration, one bound on concurrent
+ * calls, and the redactor for every text that quotes an upstream; `call` makes each call within the bound,
+ * retried as configured.
+ */
+export abstract class UpstreamClient {
+  readonly semaphore: Semaphore;
 
-/** `attempt` once the semaphore lets it run, retried as `withUpstreamRetries` says; throws an UpstreamError. */
-export function boundedUpstreamCall<T>(
-  context: UpstreamCallContext<T>,
-  attempt: () => Promise<T>,
-): Promise<T> {
-  const { semaphore, config, redactor, signal, recover } = context;
-  return withUpstreamRetries(() => semaphore.run(attempt, signal), {
-    retries: config.retries,
-    retryDelayMs: config.retryDelayMs,
-    redactor,
-    signal,
-    recover,
-  });
+  protected constructor(
+    protected readonly config: UpstreamConfig,
+    /** Every text that quotes an upstream (errors, a model's reply) goes through it before it is shown. */
+    readonly redactor: Redactor,
+    protected readonly warn: (message: string) => void,
+    concurrency: number,
+  ) {
+    this.semaphore = new Semaphore(concurrency);
+  }
+
+  /** `attempt` once the bound lets it run, retried as `withUpstreamRetries` says; throws an UpstreamError. */
+  protected call<T>(
+    attempt: () => Promise<T>,
+    signal?: AbortSignal,
+    recover?: UpstreamRetryOptions<T>['recover'],
+  ): Promise<T> {
+    return withUpstreamRetries(() => this.semaphore.run(attempt, signal), {
+      retries: this.config.retries,
+      retryDelayMs: this.config.retryDelayMs,
+      redactor: this.redactor,
+      signal,
+      recover,
+    });
+  }
 }
 
 export function timeoutError(where: string, timeoutMs: number): UpstreamError {

@@ -37,7 +37,19 @@ export interface StandInSuite {
   main: TestServer;
   /** A quiet config in front of the first upstream, with the suite's keys and scratch folder; `overrides` last. */
   configFor(overrides?: Partial<ServerConfig>): ServerConfig;
+  /** A server of its own, `configFor(overrides)`, for the length of `use`; closed after it, also on failure. */
+  withServer<T>(overrides: Partial<ServerConfig>, use: (server: TestServer) => Promise<T>): Promise<T>;
 }
+
+/** `withServer` overrides: no upstream is configured (no BASE_URL, API_KEY or OPENAI_API_KEY). */
+export const NO_UPSTREAM: Partial<ServerConfig> = {
+  baseUrl: undefined,
+  openaiApiKey: undefined,
+  apiKey: undefined,
+};
+
+/** `withServer` overrides: BASE_URL is a port where nothing listens, and failures are not retried. */
+export const UPSTREAM_DOWN: Partial<ServerConfig> = { baseUrl: 'http://127.0.0.1:9', retries: 0 };
 
 /**
  * `scratchPrefix`: the start of the scratch folder's name (in the system's temporary folder). `upstreams`:
@@ -74,5 +86,17 @@ export function standInSuite(
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  return { scratch, main, configFor };
+  const withServer = async <T>(
+    overrides: Partial<ServerConfig>,
+    use: (server: TestServer) => Promise<T>,
+  ): Promise<T> => {
+    const server = await startTestServer(configFor(overrides));
+    try {
+      return await use(server);
+    } finally {
+      await server.app.close();
+    }
+  };
+
+  return { scratch, main, configFor, withServer };
 }

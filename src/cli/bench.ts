@@ -15,13 +15,14 @@ import { CorpusScorer } from '../core/refine/rescoring';
 import { refineTensorsOnWebGpu, webGpuAdapterIsSoftware } from '../core/refine/webgpuKernel';
 import { SeededRandom } from '../core/rng';
 import { checkGolden, GOLDEN_TOLERANCE, loadGoldenCases, type GoldenCheck } from './benchGolden';
-import { benchReadBack, benchRankOnDevice } from './benchDevice';
+import { benchReadBack, benchRankOnDevice, benchRunner } from './benchDevice';
 import { benchOutputs } from './benchOutputs';
 import { PIPELINE_STAGES, pipelineInputs, runPipeline, type PipelineStageTimes } from './benchPipeline';
 import { enableNodeWebGpu } from './nodeWebGpu';
 import { quietTfjsNodeHint } from './quietTfjs';
 import { runCli } from './runCli';
 import './tfjsGradients';
+import { benchTorch, parseTorchLoops } from './benchTorch';
 import { packageVersions } from './versions';
 
 /**
@@ -44,7 +45,12 @@ const USAGE = `Usage: npm run bench -- [options]
   --knn-backends LIST     backends that run the k-NN case (default: the given ones but cpu, which would
                           take minutes)
   --data-dir DIR          data folder with Clinc150 for the LSA fit and the CLI run (default ../shared/data)
-  --quick                 smaller cases (d = 384 only, N = 5,000, 2,000 k-NN docs) for a smoke run\n`;
+  --quick                 smaller cases (d = 384 only, N = 5,000, 2,000 k-NN docs) for a smoke run
+  --python PATH           a Python with torch for the PyTorch baseline of the same cases (section torch,
+                          and ratios); default: python3, then /usr/bin/python3; none: skip it
+  --torch-device D        cpu or cuda (default: cuda where torch sees one)
+  --torch-loops LIST      batched, per-query (the reference's loop, one query after another); default
+                          batched, plus per-query where PyTorch runs on the CPU\n`;
 
 interface Sample {
   name: string;
@@ -92,6 +98,9 @@ async function main(argv: string[]): Promise<void> {
       'data-dir': { type: 'string' },
       golden: { type: 'string', default: '../shared/reference/optimizer-golden.json' },
       quick: { type: 'boolean', default: false },
+      python: { type: 'string' },
+      'torch-device': { type: 'string' },
+      'torch-loops': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -105,6 +114,7 @@ async function main(argv: string[]): Promise<void> {
     '--implementations',
   );
   const sections = listOption(values.sections, SECTIONS, '--sections');
+  const torchLoops = values['torch-loops'] ? parseTorchLoops(values['torch-loops']) : undefined;
   const knnDocs = Number(values['knn-docs'] ?? (values.quick ? 2_000 : 15_000));
   if (!Number.isInteger(knnDocs) || knnDocs < 16) throw new Error('--knn-docs must be an integer ≥ 16');
   const explicitKnn = Boolean(values['knn-backends']);
@@ -222,6 +232,14 @@ async function main(argv: string[]): Promise<void> {
           PIPELINE_STAGES.map((stage) => [stage, median(stageSamples.map((s) => s[stage] ?? 0))]),
         );
       }
+    // The experiment runner on the same shapes (benchDevice.ts): on WebGPU its device-resident run.
+    if (sections.includes('pipeline'))
+      for (const d of dims)
+        await benchRunner(measure, name, {
+          queries: values.quick ? 30 : 150,
+          documents: values.quick ? 3_000 : 15_000,
+          dims: d,
+        });
     if (sections.includes('knn') && knnBackends.includes(name) && (!software || explicitKnn)) {
       const points = randomMatrix(new SeededRandom(3), knnDocs, 1024);
       const warmRows = Math.min(1000, knnDocs);
@@ -250,6 +268,13 @@ async function main(argv: string[]): Promise<void> {
   const cliRun = sections.includes('cli_run')
     ? await (await import('./benchCliRun')).benchCliRun(values['data-dir'], repeats)
     : { skipped: 'not asked' };
+  // PyTorch on the same machine, on the shapes measured above (benchTorch.ts): the ratios of one run.
+  const { torch, ratios } = await benchTorch(results, {
+    python: values.python,
+    device: values['torch-device'],
+    loops: torchLoops,
+    repeats,
+  });
   const cpu = cpus();
   const report = {
     benchmark: 'refinement-explorer engine',
@@ -275,6 +300,8 @@ async function main(argv: string[]): Promise<void> {
       : null,
     results,
     goals: goals(results, backends),
+    torch,
+    ...(ratios && { ratios }),
     outputs,
     lsa_fit: lsa,
     embedding_throughput: embedding,

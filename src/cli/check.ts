@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { ExperimentSummary } from '../core/experiment/outputs';
 import { compareSummaries, DEFAULT_TOLERANCE } from '../core/experiment/summaryDiff';
 import { experimentArgsFromConfig, readBaseline, viewStateFromConfig, type Baseline } from './baselineConfig';
@@ -10,6 +9,7 @@ import { runInBrowser } from './checkBrowser';
 import { formatDiff } from './checkReport';
 import { commandLine } from './matrixOptions';
 import { failureMessage, runCliProcess } from './experimentProcess';
+import { parseCliArgs, rejectArguments } from './cliFlags';
 
 export const CHECK_USAGE = `Usage: npm run check -- --baseline <summary.json or its folder> [options]
 
@@ -49,26 +49,21 @@ interface CheckOptions {
 }
 
 function parseCheckOptions(argv: string[]): CheckOptions | 'help' {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      baseline: { type: 'string' },
-      tolerance: { type: 'string' },
-      browser: { type: 'boolean', default: false },
-      'data-dir': { type: 'string' },
-      backend: { type: 'string' },
-      'app-url': { type: 'string' },
-      'no-build': { type: 'boolean', default: false },
-      timeout: { type: 'string' },
-      'keep-output': { type: 'string' },
-      all: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+  const { values, positionals } = parseCliArgs(argv, {
+    baseline: { type: 'string' },
+    tolerance: { type: 'string' },
+    browser: { type: 'boolean', default: false },
+    'data-dir': { type: 'string' },
+    backend: { type: 'string' },
+    'app-url': { type: 'string' },
+    'no-build': { type: 'boolean', default: false },
+    timeout: { type: 'string' },
+    'keep-output': { type: 'string' },
+    all: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) return 'help';
-  if (positionals.length) throw new Error(`unexpected argument "${positionals[0]}" (options start with --)`);
+  rejectArguments(positionals);
   if (!values.baseline) throw new Error('--baseline is required: a run’s summary.json or its folder');
   const tolerance = values.tolerance === undefined ? DEFAULT_TOLERANCE : Number(values.tolerance);
   if (!Number.isFinite(tolerance) || tolerance < 0)

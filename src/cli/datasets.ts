@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { datasetStatistics, type DatasetStatistics } from '../core/datasets/datasetStatistics';
 import {
   DATASET_PARSERS,
@@ -13,6 +12,7 @@ import type { DatasetParser } from '../core/datasets/types';
 import { folderFiles, resolveDataDir } from './dataFolder';
 import { ensureDatasetFiles } from './downloadDataset';
 import { runCli } from './runCli';
+import { parseCliArgs, rejectArguments } from './cliFlags';
 
 const USAGE = `Usage: npm run datasets -- [--data-dir DIR] [--json]
        npm run datasets -- --download NAME... [--data-dir DIR] [--force]
@@ -58,21 +58,16 @@ export interface DatasetAvailability {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      'data-dir': { type: 'string' },
-      json: { type: 'boolean', default: false },
-      download: { type: 'boolean', default: false },
-      force: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+  const { values, positionals } = parseCliArgs(argv, {
+    'data-dir': { type: 'string' },
+    json: { type: 'boolean', default: false },
+    download: { type: 'boolean', default: false },
+    force: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) return void process.stdout.write(USAGE);
   if (values.download) return download(positionals, values['data-dir'], values.force, values.json);
-  if (positionals.length) throw new Error(`unexpected argument "${positionals[0]}" (options start with --)`);
+  rejectArguments(positionals);
   if (values.force) throw new Error('--force goes with --download');
   const dataDir = resolveDataDir(values['data-dir']);
 

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { createEmbedder } from '../core/embedding/embedderFactory';
 import { RemoteEmbedder } from '../core/embedding/remoteEmbedder';
 import { TransformersEmbedder } from '../core/embedding/transformersEmbedder';
@@ -15,6 +14,7 @@ import {
 } from './embeddingOptions';
 import { ProgressBar } from './progressBar';
 import { runCli } from './runCli';
+import { parseCliArgs, rejectArguments } from './cliFlags';
 
 export const EMBED_DOCS_USAGE = `Usage: npm run embed-docs -- --dataset NAME|beir:FOLDER|trec:FOLDER|csv:FILE --embedding-model MODEL [options]
        npm run embed-docs -- --list-models
@@ -36,22 +36,17 @@ ${EMBEDDING_USAGE}  -h, --help                 this text
 `;
 
 async function main(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      ...DATASET_ARG_OPTIONS,
-      queries: { type: 'boolean', default: false },
-      'list-models': { type: 'boolean', default: false },
-      'server-url': { type: 'string' },
-      ...EMBEDDING_ARG_OPTIONS,
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+  const { values, positionals } = parseCliArgs(argv, {
+    ...DATASET_ARG_OPTIONS,
+    queries: { type: 'boolean', default: false },
+    'list-models': { type: 'boolean', default: false },
+    'server-url': { type: 'string' },
+    ...EMBEDDING_ARG_OPTIONS,
+    help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) return void process.stdout.write(EMBED_DOCS_USAGE);
   if (values['list-models']) return void process.stdout.write(describeRegisteredModels());
-  if (positionals.length) throw new Error(`unexpected argument "${positionals[0]}" (options start with --)`);
+  rejectArguments(positionals);
   if (!values.dataset) throw new Error('--dataset is required (see --help)');
   const embedding = parseEmbeddingOptions(values);
   if (isLsaModel(embedding.model))

@@ -18,10 +18,8 @@ import { nodeTeacherSettings } from './crossEncoderOptions';
 import { loadDatasetFromSource, resolveDatasetSource } from './dataFolder';
 import { ensureDatasetFiles } from './downloadDataset';
 import { nodeEmbedderSettings } from './embeddingOptions';
-import { formatLatency, measureRunLatency } from './experimentLatency';
 import { cliRunConfig } from './experimentConfig';
 import { EXPERIMENT_USAGE, parseExperimentOptions } from './experimentOptions';
-import { connectLlm } from './llmConnection';
 import { outputKinds } from './outputsOption';
 import { ProgressBar } from './progressBar';
 import { quietTfjsNodeHint } from './quietTfjs';
@@ -46,7 +44,9 @@ async function main(argv: string[]): Promise<void> {
   createEmbedder(early.name, options.method.randomSeed, early.settings);
   // LLM teachers and HyDE go through the teacher proxy (--server-url) or call the upstream directly.
   const llmModels = [llmTeacherModel(options.teacher), options.hydeModel].filter((m): m is string => !!m);
-  const llm = llmModels.length ? connectLlm(options.serverUrl) : undefined;
+  // The LLM client and the latency report load only for runs that use them: the `openai` package alone
+  // is a quarter of a second of every run's startup.
+  const llm = llmModels.length ? (await import('./llmConnection')).connectLlm(options.serverUrl) : undefined;
   await llm?.check(llmModels);
   // A cross-encoder's folder is checked now; a Hub model downloads when the teacher first scores.
   const teacherSetup = nodeTeacherSettings(options.teacher, {
@@ -141,7 +141,9 @@ async function main(argv: string[]): Promise<void> {
   progress.finish();
   // --measure-latency: single queries, timed stage by stage, before the model and the LLM client go away.
   const latency = options.latency
-    ? await measureRunLatency(
+    ? await (
+        await import('./experimentLatency')
+      ).measureRunLatency(
         {
           result,
           embedder,
@@ -225,7 +227,7 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(`note: ${runFolder.final} appeared while this run was writing; it is in ${dir}\n`);
 
   printHeadline(summary);
-  if (latency) process.stdout.write(formatLatency(latency));
+  if (latency) process.stdout.write((await import('./experimentLatency')).formatLatency(latency));
   process.stdout.write(`Results in ${dir}\n`);
 }
 

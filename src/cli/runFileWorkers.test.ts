@@ -6,6 +6,7 @@ import { DEFAULT_METHOD } from '../core/experiment/config';
 import { summarize } from '../core/experiment/outputs';
 import { type ExperimentResult } from '../core/experiment/pipeline';
 import { runDemoExperiment } from '../testing/demoRun';
+import { RunFileWorkerPool } from './runFileWorkers';
 import { writeExperiment } from './writeExperiment';
 
 const out = mkdtempSync(path.join(tmpdir(), 'run-file-workers-'));
@@ -18,7 +19,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 const write = (
   dir: string,
-  options: { workers?: number; csv?: boolean; parquet?: boolean; trec?: boolean },
+  options: { workers?: number | RunFileWorkerPool; csv?: boolean; parquet?: boolean; trec?: boolean },
 ) =>
   writeExperiment(result, {
     dir: path.join(out, dir),
@@ -30,16 +31,38 @@ const write = (
   });
 
 describe('writing a run on worker threads', () => {
+  const expectSameFiles = (dir: string, reference: string) => {
+    const files = readdirSync(path.join(out, reference)).sort();
+    expect(readdirSync(path.join(out, dir)).sort()).toEqual(files);
+    expect(files).toContain('optimized_raw_scores.parquet');
+    for (const file of files)
+      expect(readFileSync(path.join(out, dir, file)), file).toEqual(
+        readFileSync(path.join(out, reference, file)),
+      );
+  };
+
   it('writes the same bytes as the main thread alone', async () => {
     await write('threads', { workers: 2 });
     await write('main', { workers: 0 });
-    const files = readdirSync(path.join(out, 'main')).sort();
-    expect(readdirSync(path.join(out, 'threads')).sort()).toEqual(files);
-    expect(files).toContain('optimized_raw_scores.parquet');
-    for (const file of files)
-      expect(readFileSync(path.join(out, 'threads', file)), file).toEqual(
-        readFileSync(path.join(out, 'main', file)),
-      );
+    expectSameFiles('threads', 'main');
+  });
+
+  it('writes the same bytes with workers started before the run (the CLI), and uses them once', async () => {
+    const pool = new RunFileWorkerPool(2);
+    expect(pool.size).toBe(2);
+    await write('pool', { workers: pool });
+    expectSameFiles('pool', 'main');
+    expect(pool.size).toBe(0);
+    await expect(write('again', { workers: pool })).resolves.toContain('qrels.txt');
+  });
+
+  it('closes a pool that wrote nothing, and then writes on the main thread', async () => {
+    const pool = new RunFileWorkerPool(1);
+    await pool.close();
+    await pool.close();
+    expect(pool.size).toBe(0);
+    await write('closed', { workers: pool });
+    expectSameFiles('closed', 'main');
   });
 
   it('writes only the large files asked for (--outputs)', async () => {

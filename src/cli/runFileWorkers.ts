@@ -21,8 +21,7 @@ export interface RunFileWorkerData {
 
 /** What the main thread sends a worker: the run (once, first), then one file to write at a time. */
 export type RunFileWorkerMessage =
-  | { kind: 'run'; run: RunFileWorkerData }
-  | { kind: 'file'; path: string; target: string };
+  { kind: 'run'; run: RunFileWorkerData } | { kind: 'file'; path: string; target: string };
 
 export interface RunFileWorkerReply {
   path: string;

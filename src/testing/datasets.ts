@@ -1,4 +1,6 @@
+import { expect } from 'vitest';
 import { datasetFolder } from '../cli/dataFolder';
+import { compareCodePoints } from '../core/datasets/codePointOrder';
 import { loadDatasetWith } from '../core/datasets/registry';
 import type { Dataset, DatasetParser } from '../core/datasets/types';
 import { SHARED_DATA_DIR } from './sharedFolder';
@@ -13,4 +15,11 @@ export function countPositives(labels: ArrayLike<number>): number {
   let positives = 0;
   for (let i = 0; i < labels.length; i++) positives += labels[i] > 0 ? 1 : 0;
   return positives;
+}
+
+/** Expects the queries sorted by text in code-point order, as the reference sorts them; returns the texts. */
+export function expectQueriesSortedByText(dataset: Pick<Dataset, 'queries'>): string[] {
+  const texts = dataset.queries.map((q) => q.text);
+  expect(texts).toEqual([...texts].sort(compareCodePoints));
+  return texts;
 }

@@ -21,3 +21,21 @@ export function CommitTextInput({ onCommit, ...inputProps }: CommitTextInputProp
     />
   );
 }
+
+/**
+ * A labelled `CommitTextInput` that shows `value`, the committed text: it is made anew when `value`
+ * changes elsewhere (the key the input needs).
+ */
+export function CommitTextField({
+  label,
+  value,
+  title,
+  ...inputProps
+}: Omit<CommitTextInputProps, 'defaultValue' | 'title'> & { label: string; value: string; title?: string }) {
+  return (
+    <label title={title}>
+      {label}
+      <CommitTextInput key={value} defaultValue={value} {...inputProps} />
+    </label>
+  );
+}

@@ -8,7 +8,7 @@ import {
 import { isRemoteEmbeddingModel, REMOTE_PREFIX } from '../../core/embedding/remoteModels';
 import { useExplorer } from '../stores/explorerStore';
 import { DeviceSelect, ModelHostSelect } from './BrowserModelSelects';
-import { CommitTextInput } from './CommitTextInput';
+import { CommitTextField } from './CommitTextInput';
 import { SelectField } from './SelectField';
 
 const LSA = [
@@ -76,28 +76,23 @@ export function EmbeddingSettings() {
         </select>
       </label>
       {isRemote && (
-        <label title="As the embeddings server names it; OpenAI/<model> for OpenAI">
-          Server model
-          <CommitTextInput
-            key={view.embeddingModel}
-            defaultValue={view.embeddingModel.slice(REMOTE_PREFIX.length)}
-            placeholder="Qwen/Qwen3-Embedding-8B"
-            data-testid="embedding-remote-model"
-            onCommit={(model) => model && commit(`${REMOTE_PREFIX}${model}`)}
-          />
-        </label>
+        <CommitTextField
+          label="Server model"
+          title="As the embeddings server names it; OpenAI/<model> for OpenAI"
+          value={view.embeddingModel.slice(REMOTE_PREFIX.length)}
+          placeholder="Qwen/Qwen3-Embedding-8B"
+          data-testid="embedding-remote-model"
+          onCommit={(model) => model && commit(`${REMOTE_PREFIX}${model}`)}
+        />
       )}
       {!known && !isRemote && (
         <>
-          <label>
-            Hub id
-            <CommitTextInput
-              key={view.embeddingModel}
-              defaultValue={view.embeddingModel}
-              data-testid="embedding-model-id"
-              onCommit={commit}
-            />
-          </label>
+          <CommitTextField
+            label="Hub id"
+            value={view.embeddingModel}
+            data-testid="embedding-model-id"
+            onCommit={commit}
+          />
           <SelectField<Pooling | ''>
             label="Pooling"
             value={view.embeddingPooling}

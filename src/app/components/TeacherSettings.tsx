@@ -5,7 +5,7 @@ import { defaultJudgeMode } from '../../core/teachers/teacherNames';
 import type { ViewState } from '../url/urlState';
 import { useExplorer } from '../stores/explorerStore';
 import { DeviceSelect, ModelHostSelect } from './BrowserModelSelects';
-import { CommitTextInput } from './CommitTextInput';
+import { CommitTextField } from './CommitTextInput';
 import { SelectField } from './SelectField';
 
 const LLM = 'llm:';
@@ -58,17 +58,14 @@ export function TeacherSettings() {
       />
       {isCrossEncoder && (
         <>
-          <label>
-            Cross-encoder
-            <CommitTextInput
-              key={view.teacher}
-              defaultValue={crossEncoderModel}
-              placeholder={DEFAULT_CROSS_ENCODER_MODEL}
-              title="A Hugging Face Hub id of a cross-encoder with ONNX weights; its raw logits are the scores"
-              data-testid="teacher-cross-encoder-model"
-              onCommit={commitCrossEncoder}
-            />
-          </label>
+          <CommitTextField
+            label="Cross-encoder"
+            value={crossEncoderModel}
+            placeholder={DEFAULT_CROSS_ENCODER_MODEL}
+            title="A Hugging Face Hub id of a cross-encoder with ONNX weights; its raw logits are the scores"
+            data-testid="teacher-cross-encoder-model"
+            onCommit={commitCrossEncoder}
+          />
           {isLsa && (
             <>
               <DeviceSelect />
@@ -79,16 +76,13 @@ export function TeacherSettings() {
       )}
       {isLlm && (
         <>
-          <label>
-            LLM model
-            <CommitTextInput
-              key={view.teacher}
-              defaultValue={view.teacher.slice(LLM.length)}
-              placeholder="OpenAI/gpt-4o-mini"
-              data-testid="teacher-model"
-              onCommit={(m) => m && update(llmTeacherPatch(view, m))}
-            />
-          </label>
+          <CommitTextField
+            label="LLM model"
+            value={view.teacher.slice(LLM.length)}
+            placeholder="OpenAI/gpt-4o-mini"
+            data-testid="teacher-model"
+            onCommit={(m) => m && update(llmTeacherPatch(view, m))}
+          />
           <SelectField<JudgeMode>
             label="Scoring"
             value={view.teacherMode}
@@ -98,17 +92,14 @@ export function TeacherSettings() {
           />
         </>
       )}
-      <label>
-        HyDE writer
-        <CommitTextInput
-          key={`hyde-${view.hydeModel}`}
-          defaultValue={view.hydeModel}
-          placeholder="none"
-          title="An LLM that writes a hypothetical document per query (adds the hyde and optimized_hyde types)"
-          data-testid="hyde-model"
-          onCommit={(m) => update({ hydeModel: m })}
-        />
-      </label>
+      <CommitTextField
+        label="HyDE writer"
+        value={view.hydeModel}
+        placeholder="none"
+        title="An LLM that writes a hypothetical document per query (adds the hyde and optimized_hyde types)"
+        data-testid="hyde-model"
+        onCommit={(m) => update({ hydeModel: m })}
+      />
     </>
   );
 }

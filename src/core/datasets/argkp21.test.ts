@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { argkp21Parser } from './argkp21';
-import { compareCodePoints } from './codePointOrder';
 import type { Dataset } from './types';
-import { countPositives, loadSharedDataset } from '../../testing/datasets';
+import { countPositives, expectQueriesSortedByText, loadSharedDataset } from '../../testing/datasets';
 
 describe('ArgKP21 parser', async () => {
   const dataset: Dataset = await loadSharedDataset(argkp21Parser);
@@ -43,8 +42,7 @@ describe('ArgKP21 parser', async () => {
   });
 
   it('sorts queries by text, keeps source ids and texts verbatim', () => {
-    const texts = dataset.queries.map((q) => q.text);
-    expect(texts).toEqual([...texts].sort(compareCodePoints));
+    const texts = expectQueriesSortedByText(dataset);
     expect(dataset.queries[0].id).toBe('kp_16_0');
     expect(texts).toContain('Legalizing sex work will allow to regulate those in the profession '); // trailing space kept
     expect(new Set(dataset.queries.map((q) => q.id)).size).toBe(243);

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { banking77Parser } from './banking77';
-import { compareCodePoints } from './codePointOrder';
 import type { Dataset } from './types';
-import { countPositives, loadSharedDataset } from '../../testing/datasets';
+import { countPositives, expectQueriesSortedByText, loadSharedDataset } from '../../testing/datasets';
 
 describe('Banking77 parser', async () => {
   const dataset: Dataset = await loadSharedDataset(banking77Parser);
@@ -34,8 +33,7 @@ describe('Banking77 parser', async () => {
     const query = dataset.queries.find((q) => q.id === 'card_arrival');
     expect(query?.text).toBe('card arrival');
     for (const q of dataset.queries) expect(q.text).not.toContain('_');
-    const texts = dataset.queries.map((q) => q.text);
-    expect(texts).toEqual([...texts].sort(compareCodePoints));
+    expectQueriesSortedByText(dataset);
   });
 
   it('labels a known text positive, and keeps quoted commas, quotes and newlines verbatim', () => {

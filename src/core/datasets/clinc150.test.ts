@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compareCodePoints } from './codePointOrder';
 import { clinc150Parser } from './clinc150';
 import type { Dataset } from './types';
-import { countPositives, loadSharedDataset } from '../../testing/datasets';
+import { countPositives, expectQueriesSortedByText, loadSharedDataset } from '../../testing/datasets';
 
 describe('Clinc150 parser', async () => {
   const dataset: Dataset = await loadSharedDataset(clinc150Parser);
@@ -41,8 +40,7 @@ describe('Clinc150 parser', async () => {
       'Requests to determine whether a specific restaurant or establishment accepts reservations, including ' +
         'inquiries about reservation availability for lunch, dinner, or general dining.',
     );
-    const texts = dataset.queries.map((q) => q.text);
-    expect(texts).toEqual([...texts].sort(compareCodePoints));
+    expectQueriesSortedByText(dataset);
     expect(new Set(dataset.queries.map((q) => q.id)).size).toBe(150);
   });
 

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { datasetFolder, loadDatasetFromDir } from '../../cli/dataFolder';
-import { compareCodePoints } from './codePointOrder';
 import { followIRCore17Parser, followIRParser } from './followir';
 import { getDatasetParser, loadDataset } from './registry';
 import { memoryFiles } from './memoryFiles';
 import type { Dataset, DatasetQuery } from './types';
 import { SHARED_DATA_DIR } from '../../testing/sharedFolder';
+import { expectQueriesSortedByText } from '../../testing/datasets';
 
 const FIXTURES = decodeURIComponent(new URL('./fixtures/', import.meta.url).pathname);
 
@@ -48,8 +48,7 @@ describe('FollowIR parser (JSONL layout of jhu-clsp/*-instructions)', async () =
     expect(core17.instruction).toBe('Retrieve text based on a fine-grained user query.');
     // Topic 399 has no qrels rows and is left out.
     expect(core17.queries.map((q) => q.id)).toEqual(['307-og', '307-changed', '310-changed', '310-og']);
-    const texts = core17.queries.map((q) => q.text);
-    expect(texts).toEqual([...texts].sort(compareCodePoints));
+    expectQueriesSortedByText(core17);
     expect(query(core17, '307-og').text).toBe(`New Hydroelectric Projects\n${CORE17_307_OG}`);
     expect(query(core17, '307-changed').text).toBe(
       'New Hydroelectric Projects\nA relevant document names a hydroelectric project that is planned or under ' +
@@ -119,8 +118,7 @@ describe('FollowIR parser (JSONL layout of jhu-clsp/*-instructions)', async () =
       'Robust04/321-changed',
       'Robust04/321-og',
     ]);
-    const texts = all.queries.map((q) => q.text);
-    expect(texts).toEqual([...texts].sort(compareCodePoints));
+    expectQueriesSortedByText(all);
     expect(all.documents).toHaveLength(6 + 5 + 4);
     expect(new Set(all.documents.map((d) => d.id)).size).toBe(15);
     expect(all.documents[0].id).toBe('Core17/1001');

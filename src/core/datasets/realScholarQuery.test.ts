@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { folderFiles, loadDatasetFromDir } from '../../cli/dataFolder';
-import { compareCodePoints } from './codePointOrder';
 import { memoryFiles } from './memoryFiles';
 import { REAL_SCHOLAR_QUERY_MAX_DOCUMENTS, realScholarQueryParser } from './realScholarQuery';
 import { getDatasetParser, loadDataset } from './registry';
 import type { DataFiles, Dataset, DatasetQuery, ParseOptions } from './types';
+import { expectQueriesSortedByText } from '../../testing/datasets';
 
 const FIXTURES = decodeURIComponent(new URL('./fixtures/', import.meta.url).pathname);
 const FOLDER = `${FIXTURES}RealScholarQuery`;
@@ -121,8 +121,7 @@ describe.each(FIXTURE_LOADERS)(
         'RealScholarQuery_0',
         'RealScholarQuery_1',
       ]);
-      const texts = dataset.queries.map((q) => q.text);
-      expect(texts).toEqual([...texts].sort(compareCodePoints));
+      expectQueriesSortedByText(dataset);
       expect(query(dataset, 'RealScholarQuery_1').text).toBe(
         'Which works refine a query embedding at test time using feedback from retrieved documents?',
       );

@@ -22,10 +22,15 @@ export function dotFour(
   const y1 = y0 + yStride;
   const y2 = y1 + yStride;
   const y3 = y2 + yStride;
-  let a0 = 0, a1 = 0, a2 = 0, a3 = 0; // prettier-ignore
-  let b0 = 0, b1 = 0, b2 = 0, b3 = 0; // prettier-ignore
-  let c0 = 0, c1 = 0, c2 = 0, c3 = 0; // prettier-ignore
-  let d0 = 0, d1 = 0, d2 = 0, d3 = 0; // prettier-ignore
+  // Four partial sums per product, as `dot` keeps.
+  // prettier-ignore
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  // prettier-ignore
+  let b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+  // prettier-ignore
+  let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+  // prettier-ignore
+  let d0 = 0, d1 = 0, d2 = 0, d3 = 0;
   let i = 0;
   for (; i + 3 < length; i += 4) {
     const x0 = x[xOffset + i];

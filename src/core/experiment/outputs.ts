@@ -40,7 +40,9 @@ export function* rawScoresCsv(result: ExperimentResult, type: ComputationType): 
   out.reserve(64).ascii('query_id,doc_id,gold_label,score,teacher_score\n');
   const docFields = new FieldTable(result.dataset.documents.map((d) => csvField(d.id)));
   // Per candidate, the index of its teacher score (-1: not sampled); a later sample of one candidate wins.
-  const teacherAt = new Int32Array(result.dataset.queries.reduce((n, q) => Math.max(n, q.candidates.length), 0));
+  const teacherAt = new Int32Array(
+    result.dataset.queries.reduce((n, q) => Math.max(n, q.candidates.length), 0),
+  );
   teacherAt.fill(-1);
   for (const [i, q] of result.dataset.queries.entries()) {
     const sampled = result.sampled[i];

@@ -11,8 +11,9 @@ const MAX_K = 32;
  * then the lists are merged pairwise in workgroup memory. Returns [rows, 2k]: the values (descending) and
  * the indices as float32 (exact below 2^24). Ties go to the lower index, as tf.topk orders them.
  *
- * tfjs's own topk on WebGPU is a bitonic network of about 60 dispatches for k = 16 (plus gathers), which is
- * most of the time of a neighbour search on a GPU. Needs the active backend to be `webgpu`.
+ * tfjs's own topk on WebGPU is a bitonic network of about 60 dispatches for k = 16 (plus gathers). Used by
+ * the device ranking (deviceRanking.ts); the neighbour search has its own fused kernel (cosineTopKProgram.ts).
+ * Needs the active backend to be `webgpu`.
  */
 export function rowTopKOnWebGpu(x: tf.Tensor2D, k: number): tf.Tensor2D {
   if (tf.getBackend() !== 'webgpu') throw new Error('rowTopKOnWebGpu needs the tfjs webgpu backend');

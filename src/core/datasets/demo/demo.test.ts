@@ -4,11 +4,11 @@ import { LsaEmbedder } from '../../embedding/lsaEmbedder';
 import { DEFAULT_METHOD } from '../../experiment/config';
 import { runExperiment } from '../../experiment/pipeline';
 import { createTeacher } from '../../teachers/teacherFactory';
-import { compareCodePoints } from '../codePointOrder';
 import { getDatasetParser, loadDataset } from '../registry';
 import type { DataFiles, Dataset } from '../types';
 import { DEMO_DATA } from './demoData';
 import { buildDemoDataset, demoParser } from './demoParser';
+import { expectQueriesSortedByText } from '../../../testing/datasets';
 
 /** A `DataFiles` that fails on any access: the demo must not touch it. */
 const noFiles: DataFiles = {
@@ -76,8 +76,7 @@ describe('demo dataset', () => {
   });
 
   it('uses intent ids and descriptions for queries, demo-<n> ids for documents, in a fixed order', () => {
-    const texts = dataset.queries.map((q) => q.text);
-    expect(texts).toEqual([...texts].sort(compareCodePoints));
+    expectQueriesSortedByText(dataset);
     for (const intent of DEMO_DATA.intents) {
       const query = dataset.queries.find((q) => q.id === intent.id);
       expect(query?.text).toBe(intent.description);
