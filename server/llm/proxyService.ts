@@ -27,6 +27,7 @@ import type { Redactor } from './redact';
 import { cacheKey, type TeacherCache } from './teacherCache';
 import type { Upstream } from './upstream';
 import { UpstreamError, type ResolvedModel } from './upstreamCommon';
+import { abortable } from '../../src/core/progress';
 
 /** `filtered`: the upstream's content filter refused the prompt. */
 type Outcome<T> =
@@ -272,27 +273,4 @@ function collect<T>(
     values: outcomes.map((o) => o.value),
     errors: outcomes.map((o) => (o.error === undefined ? null : redactor.redact(o.error))),
   };
-}
-
-function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(abortReason(signal));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortReason(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-function abortReason(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new Error('Cancelled');
 }

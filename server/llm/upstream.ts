@@ -181,23 +181,21 @@ export class Upstream extends UpstreamClient {
     }
     Object.assign(body, this.thinkingSwitch(resolved, request.thinking));
 
-    let raw: unknown;
-    try {
-      raw = await this.client(resolved.provider).chat.completions.create(
-        body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
-        { signal, timeout: this.config.timeoutMs, maxRetries: 0 },
-      );
-    } catch (error) {
-      throw this.classify(error, resolved);
-    }
-    const parsed = Completion.safeParse(raw);
-    if (!parsed.success)
-      throw new UpstreamError(
-        `${this.describe(resolved.provider)} sent a reply that is not a chat completion ` +
-          `(${typeof raw === 'string' ? 'not JSON' : 'fields missing'}); check that BASE_URL is an OpenAI-compatible /v1 endpoint`,
-        'malformed',
-      );
-    const choice = parsed.data.choices[0];
+    const reply = await this.request(
+      resolved,
+      signal,
+      (client, options) =>
+        client.chat.completions.create(
+          body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
+          options,
+        ),
+      {
+        schema: Completion,
+        is: 'a chat completion',
+        hint: 'check that BASE_URL is an OpenAI-compatible /v1 endpoint',
+      },
+    );
+    const choice = reply.choices[0];
     const content = choice.logprobs?.content;
     return {
       text: choice.message?.content ?? null,
@@ -231,9 +229,36 @@ export class Upstream extends UpstreamClient {
       max_tokens: request.maxTokens,
       logprobs: request.logprobs,
     };
+    const reply = await this.request(
+      resolved,
+      signal,
+      (client, options) => client.completions.create(body, options),
+      {
+        schema: TextCompletion,
+        is: 'a text completion',
+        hint: 'the truefalse mode needs an OpenAI-compatible /v1/completions endpoint (vLLM)',
+      },
+    );
+    const choice = reply.choices[0];
+    return { text: choice.text ?? null, topLogprobs: choice.logprobs?.top_logprobs?.[0] ?? null };
+  }
+
+  /**
+   * One request with the provider's client (its time-out, no retries of its own: `call` retries), failures
+   * classified; the reply checked against `reply.schema`, else a 'malformed' error that names what it is not.
+   */
+  private async request<S extends z.ZodTypeAny>(
+    resolved: ResolvedModel,
+    signal: AbortSignal | undefined,
+    create: (
+      client: OpenAI,
+      options: { signal?: AbortSignal; timeout: number; maxRetries: 0 },
+    ) => Promise<unknown>,
+    reply: { schema: S; is: string; hint: string },
+  ): Promise<z.infer<S>> {
     let raw: unknown;
     try {
-      raw = await this.client(resolved.provider).completions.create(body, {
+      raw = await create(this.client(resolved.provider), {
         signal,
         timeout: this.config.timeoutMs,
         maxRetries: 0,
@@ -241,16 +266,14 @@ export class Upstream extends UpstreamClient {
     } catch (error) {
       throw this.classify(error, resolved);
     }
-    const parsed = TextCompletion.safeParse(raw);
+    const parsed = reply.schema.safeParse(raw);
     if (!parsed.success)
       throw new UpstreamError(
-        `${this.describe(resolved.provider)} sent a reply that is not a text completion ` +
-          `(${typeof raw === 'string' ? 'not JSON' : 'fields missing'}); the truefalse mode needs an ` +
-          'OpenAI-compatible /v1/completions endpoint (vLLM)',
+        `${this.describe(resolved.provider)} sent a reply that is not ${reply.is} ` +
+          `(${typeof raw === 'string' ? 'not JSON' : 'fields missing'}); ${reply.hint}`,
         'malformed',
       );
-    const choice = parsed.data.choices[0];
-    return { text: choice.text ?? null, topLogprobs: choice.logprobs?.top_logprobs?.[0] ?? null };
+    return parsed.data;
   }
 
   /**

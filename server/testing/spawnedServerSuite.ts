@@ -22,9 +22,7 @@ export interface SpawnedServerSuite {
   scratch: string;
   /** `npm start`, running from `beforeAll` on (its fields are set then). */
   server: ServerProcess;
-  /** The tests' environment: `isolatedEnv` with the cache in `scratch/cache`, `extra` added. */
-  env(extra?: Record<string, string>): NodeJS.ProcessEnv;
-  /** `runScript` in `env(extraEnv)`. */
+  /** `runScript` in the tests' environment: `isolatedEnv` with the cache in `scratch/cache`, `extraEnv` added. */
   cli(script: string, args: string[], extraEnv?: Record<string, string>): Promise<ScriptResult>;
 }
 
@@ -43,7 +41,6 @@ export function spawnedServerSuite(options: {
 }): SpawnedServerSuite {
   const { upstream } = options;
   const scratch = mkdtempSync(path.join(tmpdir(), options.scratchPrefix));
-  const env = (extra: Record<string, string> = {}) => isolatedEnv(path.join(scratch, 'cache'), extra);
   const server = {} as ServerProcess;
 
   beforeAll(async () => {
@@ -63,7 +60,7 @@ export function spawnedServerSuite(options: {
   return {
     scratch,
     server,
-    env,
-    cli: (script, args, extraEnv = {}) => runScript(script, args, env(extraEnv)),
+    cli: (script, args, extraEnv = {}) =>
+      runScript(script, args, isolatedEnv(path.join(scratch, 'cache'), extraEnv)),
   };
 }

@@ -9,8 +9,8 @@ import { EXPERIMENT_SCRIPT, failureMessage, runCliProcess } from './experimentPr
  * Clinc150 (LSA, gold teacher, every output file), as a child process — startup, loading, the LSA fit,
  * refinement, metrics and writing 4 types × 2.25 M raw-score rows as CSV, Parquet and TREC — timed from
  * spawn to exit, with its peak resident memory. Every run is a fresh process, as a user's is (no warm-up
- * run: tsx's transform cache, once filled, serves them all). Skipped (with the reason) where the dataset or the CLI's
- * source is not on this machine (the GPU bundle carries neither).
+ * run: tsx's transform cache, once filled, serves them all). Skipped (with the reason) where the dataset or
+ * the CLI's source is not on this machine (the GPU bundle carries neither).
  */
 
 export const CLI_RUN_ARGS = ['--dataset', 'Clinc150', '--embedding-model', 'lsa', '--teacher', 'gold'];

@@ -11,9 +11,9 @@ import { SeededRandom } from '../core/rng';
  * The `pipeline` section of `npm run bench`: one whole Clinc150-shaped dataset (150 queries, every one of
  * 15,000 documents a candidate, 100 relevant per query), from the embeddings in JavaScript to the metrics:
  * upload the normalised corpus, rank and sample the teacher's 20 (the top 20), refine (100 steps), re-score,
- * rank, metrics, each stage timed (`PipelineStageTimes`). On WebGPU the rankings stay on the device (`DeviceCandidates`: the top k and the relevant
- * candidates' ranks are read, never the 2.25 M scores); elsewhere every score is read and ranked on the CPU,
- * as the CLI does.
+ * rank, metrics, each stage timed (`PipelineStageTimes`). On WebGPU the rankings stay on the device
+ * (`DeviceCandidates`: the top k and the relevant candidates' ranks are read, never the 2.25 M scores);
+ * elsewhere every score is read and ranked on the CPU, as the CLI does.
  */
 
 export interface PipelineShape {
@@ -60,7 +60,7 @@ export type PipelineStage = (typeof PIPELINE_STAGES)[number];
  */
 export type PipelineStageTimes = Record<PipelineStage, number>;
 
-/** One pass of the whole pipeline; the metrics of the refined queries. `stages` receives each stage's time. */
+/** One pass of the whole pipeline; the metrics of the refined queries. `stages` gets each stage's time. */
 export async function runPipeline(
   inputs: PipelineInputs,
   stages: Partial<PipelineStageTimes> = {},

@@ -1,6 +1,6 @@
 import { freemem, totalmem } from 'node:os';
 import path from 'node:path';
-import { initBackend } from '../core/compute/backend';
+import { initBackend, type WebGpuAdapterDescription } from '../core/compute/backend';
 import {
   BYTES_PER_CANDIDATE_PAIR,
   gigabytes,
@@ -20,6 +20,7 @@ import { ensureDatasetFiles } from './downloadDataset';
 import { nodeEmbedderSettings } from './embeddingOptions';
 import { cliRunConfig } from './experimentConfig';
 import { EXPERIMENT_USAGE, parseExperimentOptions } from './experimentOptions';
+import { enableNodeWebGpu } from './nodeWebGpu';
 import { outputKinds } from './outputsOption';
 import { ProgressBar } from './progressBar';
 import { quietTfjsNodeHint } from './quietTfjs';
@@ -69,9 +70,6 @@ async function main(argv: string[]): Promise<void> {
       : undefined;
 
   const started = performance.now();
-  // The workers that will write the large files start now, on the core the run leaves idle (see
-  // RunFileWorkerPool); they cost nothing to an error before the writing and end with it.
-  const fileWorkers = outputKinds(options.outputs).length ? new RunFileWorkerPool() : undefined;
   const progress = new ProgressBar();
   const controller = new AbortController();
   // Until the run folder is in place, stopping leaves nothing under its name (see runFolder.ts).
@@ -108,7 +106,14 @@ async function main(argv: string[]): Promise<void> {
   }
 
   quietTfjsNodeHint();
-  const backend = await initBackend(options.backend);
+  // `--backend webgpu` in Node runs on Dawn (nodeWebGpu.ts), which must load before tfjs's WebGPU backend.
+  let webgpuAdapter: WebGpuAdapterDescription | undefined;
+  if (options.backend === 'webgpu') {
+    const dawn = await enableNodeWebGpu();
+    if (!dawn.adapter) throw new Error(`--backend webgpu: ${dawn.reason}`);
+    webgpuAdapter = dawn.adapter;
+  }
+  const backend = await initBackend(options.backend, webgpuAdapter);
   process.stderr.write(`Backend: ${backend.name} (${backend.adapter})\n`);
 
   const loadStart = performance.now();
@@ -133,6 +138,10 @@ async function main(argv: string[]): Promise<void> {
   });
   const embedder = createEmbedder(neural.name, options.method.randomSeed, neural.settings);
 
+  // The workers that will write the large files start now, while the run keeps one core busy fitting and
+  // refining (see RunFileWorkerPool): not earlier, where they would slow this process's own start. Idle,
+  // they do not keep the process alive after an error.
+  const fileWorkers = outputKinds(options.outputs).length ? new RunFileWorkerPool() : undefined;
   const method = options.saveTensors ? options.method : { ...options.method, recordEvery: 0 };
   const result = await runExperiment(
     { dataset, embedder, teacher, method, hyde },

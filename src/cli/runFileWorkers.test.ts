@@ -1,12 +1,13 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_METHOD } from '../core/experiment/config';
 import { summarize } from '../core/experiment/outputs';
-import { type ExperimentResult } from '../core/experiment/pipeline';
+import type { ExperimentResult } from '../core/experiment/pipeline';
 import { runDemoExperiment } from '../testing/demoRun';
-import { RunFileWorkerPool } from './runFileWorkers';
+import { experimentFiles, type RunFile } from '../core/experiment/runFiles';
+import { RunFileWorkerPool, writeRunFilesInParallel } from './runFileWorkers';
 import { writeExperiment } from './writeExperiment';
 
 const out = mkdtempSync(path.join(tmpdir(), 'run-file-workers-'));
@@ -54,6 +55,19 @@ describe('writing a run on worker threads', () => {
     expectSameFiles('pool', 'main');
     expect(pool.size).toBe(0);
     await expect(write('again', { workers: pool })).resolves.toContain('qrels.txt');
+  });
+
+  it('reports a file a worker cannot write, and ends the workers', async () => {
+    const options = { config: {}, summary: summarize(result, 'run', 42) };
+    const files = experimentFiles(result, options);
+    const pool = new RunFileWorkerPool(2);
+    mkdirSync(path.join(out, 'partly'));
+    // The small files have their folder, the large ones (the workers') do not.
+    const target = (file: RunFile) => path.join(out, file.large ? 'missing' : 'partly', file.path);
+    await expect(writeRunFilesInParallel(result, options, files, target, { workers: pool })).rejects.toThrow(
+      /cannot write .*_raw_scores\.parquet/,
+    );
+    expect(pool.size).toBe(0);
   });
 
   it('closes a pool that wrote nothing, and then writes on the main thread', async () => {

@@ -74,6 +74,7 @@ export class RunFileWorkerPool {
     const queue = [...large];
     let stop: (error: Error) => void = () => undefined;
     const stopped = new Promise<never>((_, reject) => (stop = reject));
+    // Raced below while the files are written; a stop after that is nobody's concern.
     stopped.catch(() => undefined);
     this.onFailure = stop;
     const onAbort = () => stop(signal!.reason as Error);

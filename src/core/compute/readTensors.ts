@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 
-/** float32 and int32 (bool is stored as int32 on WebGPU, but nothing here reads bools). */
+/** What readTensors reads: float32 and int32 tensors. */
 export type ReadValues = Float32Array | Int32Array;
 
 /**
@@ -17,7 +17,8 @@ const idle = new WeakMap<GPUDevice, GPUBuffer>();
  * `tensor.data()` would take a staging buffer, submit and map per tensor, and each map costs a full round
  * trip (about 1.5 ms through Dawn in Node, whatever the size). On other backends, and for a tensor whose
  * values are already in JavaScript, it is `tensor.data()`. The tensors stay owned by the caller, who may
- * dispose them as soon as this returns a promise (the copies are already submitted).
+ * dispose them as soon as this returns a promise (the copies are already submitted). The arrays read from
+ * the device are views of one ArrayBuffer: copy one before transferring its buffer to another thread.
  */
 export function readTensors(tensors: readonly tf.Tensor[]): Promise<ReadValues[]> {
   if (tf.getBackend() !== 'webgpu' || tensors.length === 0)

@@ -16,7 +16,7 @@ export interface CsrMatrix {
  * A CSR matrix as a linear operator on column-major blocks (see `LinearOperator`). The products take the
  * block's vectors four at a time, so that the sparse structure is read once per four vectors instead of
  * once per vector; every output element still sums the same terms in the same order as one vector at a
- * time would (the results are bit for bit those of the plain loops, `multiplyOne` and `multiplyTransposedOne`).
+ * time would: the results are bit for bit those of `multiplyOne` and `multiplyTransposedOne`.
  */
 export function csrOperator(m: CsrMatrix): LinearOperator {
   const { rows, cols } = m;

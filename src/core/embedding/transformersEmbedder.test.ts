@@ -1,7 +1,6 @@
-import { mkdtemp, mkdir, readdir, rm, writeFile, cp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, writeFile, cp } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FIXTURE_HIDDEN, FIXTURE_MAX_LENGTH, writeFixtureModel } from '../../../scripts/make-fixture-model';
 import { DEMO_DATA } from '../datasets/demo/demoData';
 import { row } from '../matrix';
@@ -10,24 +9,18 @@ import { MemoryEmbeddingCache } from './embeddingCache';
 import { TransformersEmbedder } from './transformersEmbedder';
 import { loadEmbeddingModel, releaseEmbeddingModels } from './transformersRuntime';
 import { readReferenceGolden } from '../../testing/sharedFolder';
+import { fixtureModelScratch } from '../../testing/fixtureModelScratch';
 
 // The fixture model (scripts/make-fixture-model.ts) from a local folder on onnxruntime-node, as the CLI runs it.
-let root: string;
-let folder: string;
+const fixture = fixtureModelScratch(
+  'embedder-test-',
+  (root) => writeFixtureModel(path.join(root, 'fixture', 'tiny-bert')),
+  releaseEmbeddingModels,
+);
 const texts = DEMO_DATA.intents.flatMap((i) => i.utterances).slice(0, 40);
 
-beforeAll(async () => {
-  root = await mkdtemp(path.join(tmpdir(), 'embedder-test-'));
-  folder = await writeFixtureModel(path.join(root, 'fixture', 'tiny-bert'));
-});
-
-afterAll(async () => {
-  await releaseEmbeddingModels();
-  await rm(root, { recursive: true, force: true });
-});
-
 function embedder(settings: Parameters<typeof createEmbedder>[2] = {}): TransformersEmbedder {
-  const e = createEmbedder(folder, 42, { pooling: 'mean', ...settings });
+  const e = createEmbedder(fixture.folder, 42, { pooling: 'mean', ...settings });
   if (!(e instanceof TransformersEmbedder)) throw new Error('expected a transformers embedder');
   return e;
 }
@@ -165,13 +158,13 @@ describe('TransformersEmbedder on the fixture model (Node, local folder)', () =>
   it('says what is wrong with a bad model', async () => {
     expect(() => createEmbedder('no-such-model', 1)).toThrow(/unknown embedding model "no-such-model"/);
     expect(() => createEmbedder('some-org/some-model', 1)).toThrow(/pooling must be given/);
-    expect(() => createEmbedder(folder, 1, { pooling: 'mean', queryTemplate: 'no text' })).toThrow(
+    expect(() => createEmbedder(fixture.folder, 1, { pooling: 'mean', queryTemplate: 'no text' })).toThrow(
       /must contain \{text\}/,
     );
-    const empty = path.join(root, 'no-onnx');
+    const empty = path.join(fixture.root, 'no-onnx');
     await mkdir(empty, { recursive: true });
     for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json'])
-      await cp(path.join(folder, f), path.join(empty, f));
+      await cp(path.join(fixture.folder, f), path.join(empty, f));
     await expect(
       embedder()
         .embedDocuments(['x'])
@@ -181,7 +174,7 @@ describe('TransformersEmbedder on the fixture model (Node, local folder)', () =>
     await expect(noOnnx.embedDocuments(['x'])).rejects.toThrow(
       /has no ONNX weights for dtype fp32 \(onnx\/model\.onnx/,
     );
-    const notAModel = path.join(root, 'not-a-model');
+    const notAModel = path.join(fixture.root, 'not-a-model');
     await mkdir(notAModel, { recursive: true });
     await writeFile(path.join(notAModel, 'README.md'), 'hello');
     await expect(createEmbedder(notAModel, 1, { pooling: 'mean' }).embedDocuments(['x'])).rejects.toThrow(

@@ -1,4 +1,4 @@
-import { throwIfAborted } from '../progress';
+import { abortable, throwIfAborted } from '../progress';
 import type { EmbeddingDtype } from './modelRegistry';
 import {
   describeModel,
@@ -134,24 +134,4 @@ export class TransformersModelRunner<M> {
     const model = this.options.wording.subject(describeModel(this.options.spec));
     this.options.note(`${from} could not run ${model} (${reason}); using ${this.currentDevice} instead`);
   }
-}
-
-/** `promise`, or a rejection as soon as `signal` aborts (the work itself may go on in the background). */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  throwIfAborted(signal);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('Cancelled'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }

@@ -6,7 +6,7 @@ import { readRunFolder, OpenedRunSession } from './openedRun';
 import { summarize } from './outputs';
 import { queryViewOf } from './session';
 import { pcaPath } from './pathMap';
-import { type ExperimentResult } from './pipeline';
+import type { ExperimentResult } from './pipeline';
 import { concatChunks } from './streamedContent';
 import { runDemoExperiment } from '../../testing/demoRun';
 import { referenceRunInMemory } from '../../testing/sharedFolder';

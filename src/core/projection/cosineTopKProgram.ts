@@ -1,20 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 
-/** Rows of a workgroup's block: each row's dot products are formed by GROUPS threads. */
+/**
+ * Rows of a workgroup's block. Thread (r, g) forms the dot products of rows r and r + ROWS / 2: two rows
+ * share each load of the B tile, which halves the workgroup-memory reads per multiply-add.
+ */
 const ROWS = 32;
-/** Threads per row; thread g of a row takes columns 8g, ..., 8g + 7 of every column tile (two vec4s). */
+/** Threads per row pair; thread g takes columns 8g, ..., 8g + 7 of every column tile (two vec4s). */
 const GROUPS = 8;
-/** Columns of a tile: COLS / GROUPS = 8 dot products per thread and tile, kept in registers. */
+/** Columns of a tile: 2 rows × COLS / GROUPS = 16 dot products per thread and tile, kept in registers. */
 const COLS = 64;
 /** Elements of d staged in workgroup memory per step (as vec4s along d for A, along columns for B). */
 const DEPTH = 32;
-const WORKGROUP = ROWS * GROUPS;
+const WORKGROUP = (ROWS / 2) * GROUPS;
 /** A tile row stride in vec4s: one more than DEPTH / 4, so that the rows a warp reads fall in different banks. */
 const A_STRIDE = DEPTH / 4 + 1;
 /** B tile row stride in vec4s, padded for the same reason on its transposing store. */
 const B_STRIDE = COLS / 4 + 1;
-/** The largest k: each thread keeps a sorted list of k in private memory. */
+/** The largest k: each thread keeps a sorted list of k per row in private memory. */
 const MAX_K = 32;
 /** WebGPU's guaranteed limit on workgroups along one dispatch dimension. */
 const MAX_DISPATCH = 65535;
@@ -31,8 +34,8 @@ export const COSINE_TOP_K_MAX_ROWS = ROWS * MAX_DISPATCH;
  * The k nearest rows by cosine of rows [start, start + count) of x [n, d], whose rows are already
  * normalised, leaving each row itself out, as ONE WebGPU dispatch that never writes the [count, n] score
  * matrix: a tiled matmul (a 32-row block against 64-column tiles, staged 32 elements of d at a time in
- * workgroup memory, 8 dot products per thread in registers) whose scores go straight into per-thread sorted
- * top-k lists; the 8 lists of a row are then merged in workgroup memory. Returns [count, 2k]: the cosines
+ * workgroup memory, 2 rows × 8 columns of dot products per thread in registers) whose scores go straight
+ * into per-thread sorted top-k lists, one per row; the 8 lists of a row are then merged in workgroup memory. Returns [count, 2k]: the cosines
  * (descending) and the column indices as float32 (exact below 2^24); ties go to the lower index, as
  * tf.topk orders them.
  *
@@ -80,10 +83,12 @@ class CosineTopKProgram implements WebGPUProgram {
     // The merge stages GROUPS lists of K1 for MERGE_ROWS rows at a time in the (then idle) tile memory: the
     // values in the B tile, the indices (as f32, exact below 2^24) in the A tile.
     const tileFloats = 4 * Math.min(ROWS * A_STRIDE, DEPTH * B_STRIDE);
-    const mergeRows = 1 << Math.floor(Math.log2(tileFloats / (GROUPS * K1)));
+    // At most half the rows per round: a thread's two rows (r and r + ROWS / 2) are then never in the same one.
+    const mergeRows = Math.min(ROWS / 2, 1 << Math.floor(Math.log2(tileFloats / (GROUPS * K1))));
     return `
 const K1 = ${K1};
 const ROWS = ${ROWS};
+const HALF = ${ROWS / 2};
 const GROUPS = ${GROUPS};
 const COLS = ${COLS};
 const DEPTH = ${DEPTH};
@@ -100,16 +105,17 @@ fn better(v : f32, i : i32, w : f32, j : i32) -> bool {
   return v > w || (v == w && i < j);
 }
 
-// This thread's k best so far, sorted.
-var<private> val : array<f32, K1>;
-var<private> idx : array<i32, K1>;
+// This thread's k best so far for each of its two rows, sorted: row r at [0, K1), row r + HALF at [K1, 2 K1).
+var<private> val : array<f32, ${2 * K1}>;
+var<private> idx : array<i32, ${2 * K1}>;
 
-// Inserts column c's cosine v into the thread's list if it ranks there (never the row itself).
-fn offer(v : f32, c : i32, n : i32, row : i32) {
-  if (c >= n || c == row || !better(v, c, val[K1 - 1], idx[K1 - 1])) { return; }
-  var p = K1 - 1;
+// Inserts column c's cosine v into the list at base if it ranks there (never the row itself).
+fn offer(v : f32, c : i32, n : i32, row : i32, base : i32) {
+  let last = base + K1 - 1;
+  if (c >= n || c == row || !better(v, c, val[last], idx[last])) { return; }
+  var p = last;
   loop {
-    if (p == 0) { break; }
+    if (p == base) { break; }
     if (!better(v, c, val[p - 1], idx[p - 1])) { break; }
     val[p] = val[p - 1];
     idx[p] = idx[p - 1];
@@ -145,22 +151,27 @@ fn main(index : i32) {
   let g = tid % GROUPS;
   let row0 = first + i32(workgroupId.x) * ROWS;
   let row = row0 + r;
+  let row2 = row + HALF;
 
-  for (var j = 0; j < K1; j++) {
+  for (var j = 0; j < 2 * K1; j++) {
     val[j] = -3.4e38;
     idx[j] = NONE;
   }
 
   // Every thread runs every loop to the same bounds (uniform control flow around the barriers).
   for (var col0 = 0; col0 < n; col0 += COLS) {
-    var acc0 = vec4<f32>(0.0);
-    var acc1 = vec4<f32>(0.0);
+    var acc00 = vec4<f32>(0.0);
+    var acc01 = vec4<f32>(0.0);
+    var acc10 = vec4<f32>(0.0);
+    var acc11 = vec4<f32>(0.0);
     for (var k0 = 0; k0 < d; k0 += DEPTH) {
-      // A: ROWS x DEPTH, one vec4 along d per thread; neighbouring threads read neighbouring elements.
-      let ar = tid / (DEPTH / 4);
-      let at = tid % (DEPTH / 4);
-      sA[ar * A_STRIDE + at] = load4(row0 + ar, k0 + 4 * at, row0 + ar < end, d);
-      // B: COLS x DEPTH, two vec4s along d per thread, stored transposed (a vec4 holds 4 columns).
+      // A: ROWS x DEPTH, vec4s along d; neighbouring threads read neighbouring elements.
+      for (var e = tid; e < ROWS * DEPTH / 4; e += WG) {
+        let ar = e / (DEPTH / 4);
+        let at = e % (DEPTH / 4);
+        sA[ar * A_STRIDE + at] = load4(row0 + ar, k0 + 4 * at, row0 + ar < end, d);
+      }
+      // B: COLS x DEPTH, vec4s along d, stored transposed (a vec4 holds 4 columns).
       for (var e = tid; e < COLS * DEPTH / 4; e += WG) {
         let bc = e / (DEPTH / 4);
         let bt = 4 * (e % (DEPTH / 4));
@@ -171,13 +182,18 @@ fn main(index : i32) {
       }
       workgroupBarrier();
       for (var t4 = 0; t4 < DEPTH / 4; t4++) {
-        let a = sA[r * A_STRIDE + t4];
+        let a0 = sA[r * A_STRIDE + t4];
+        let a1 = sA[(r + HALF) * A_STRIDE + t4];
 ${[0, 1, 2, 3]
   .map(
     (i) => `        {
           let b = (4 * t4 + ${i}) * B_STRIDE + 2 * g;
-          acc0 = fma(vec4<f32>(a[${i}]), sB[b], acc0);
-          acc1 = fma(vec4<f32>(a[${i}]), sB[b + 1], acc1);
+          let b0 = sB[b];
+          let b1 = sB[b + 1];
+          acc00 = fma(vec4<f32>(a0[${i}]), b0, acc00);
+          acc01 = fma(vec4<f32>(a0[${i}]), b1, acc01);
+          acc10 = fma(vec4<f32>(a1[${i}]), b0, acc10);
+          acc11 = fma(vec4<f32>(a1[${i}]), b1, acc11);
         }`,
   )
   .join('\n')}
@@ -185,19 +201,23 @@ ${[0, 1, 2, 3]
       workgroupBarrier();
     }
     let c = col0 + 8 * g;
-${[0, 1, 2, 3].map((j) => `    offer(acc0[${j}], c + ${j}, n, row);`).join('\n')}
-${[0, 1, 2, 3].map((j) => `    offer(acc1[${j}], c + ${4 + j}, n, row);`).join('\n')}
+${[0, 1, 2, 3].map((j) => `    offer(acc00[${j}], c + ${j}, n, row, 0);`).join('\n')}
+${[0, 1, 2, 3].map((j) => `    offer(acc01[${j}], c + ${4 + j}, n, row, 0);`).join('\n')}
+${[0, 1, 2, 3].map((j) => `    offer(acc10[${j}], c + ${j}, n, row2, K1);`).join('\n')}
+${[0, 1, 2, 3].map((j) => `    offer(acc11[${j}], c + ${4 + j}, n, row2, K1);`).join('\n')}
   }
 
-  // Merge each row's GROUPS lists, MERGE_ROWS rows at a time.
+  // Merge each row's GROUPS lists, MERGE_ROWS rows at a time; in a round a thread has at most one row.
   for (var round = 0; round < ROWS / MERGE_ROWS; round++) {
-    let local = r - round * MERGE_ROWS;
+    let h = select(0, 1, r + HALF >= round * MERGE_ROWS && r + HALF < (round + 1) * MERGE_ROWS);
+    let local = r + h * HALF - round * MERGE_ROWS;
     let mine = local >= 0 && local < MERGE_ROWS;
+    let base = h * K1;
     if (mine) {
       let at = (local * GROUPS + g) * K1;
       for (var j = 0; j < K1; j++) {
-        sB[(at + j) / 4][(at + j) % 4] = val[j];
-        sA[(at + j) / 4][(at + j) % 4] = f32(idx[j]);
+        sB[(at + j) / 4][(at + j) % 4] = val[base + j];
+        sA[(at + j) / 4][(at + j) % 4] = f32(idx[base + j]);
       }
     }
     workgroupBarrier();
@@ -207,30 +227,32 @@ ${[0, 1, 2, 3].map((j) => `    offer(acc1[${j}], c + ${4 + j}, n, row);`).join('
         let b0 = (local * GROUPS + g + s) * K1;
         var ia = a0;
         var ib = b0;
+        // Merged into this thread's own list (already staged), then staged back.
         for (var j = 0; j < K1; j++) {
           let av = sB[ia / 4][ia % 4];
           let ai = i32(sA[ia / 4][ia % 4]);
           let bv = sB[ib / 4][ib % 4];
           let bi = i32(sA[ib / 4][ib % 4]);
           if (better(av, ai, bv, bi)) {
-            val[j] = av;
-            idx[j] = ai;
+            val[base + j] = av;
+            idx[base + j] = ai;
             ia++;
           } else {
-            val[j] = bv;
-            idx[j] = bi;
+            val[base + j] = bv;
+            idx[base + j] = bi;
             ib++;
           }
         }
         for (var j = 0; j < K1; j++) {
-          sB[(a0 + j) / 4][(a0 + j) % 4] = val[j];
-          sA[(a0 + j) / 4][(a0 + j) % 4] = f32(idx[j]);
+          sB[(a0 + j) / 4][(a0 + j) % 4] = val[base + j];
+          sA[(a0 + j) / 4][(a0 + j) % 4] = f32(idx[base + j]);
         }
       }
       workgroupBarrier();
     }
-    if (mine && g == 0 && row < end) {
-      let out = (row - first) * 2 * K1;
+    let outRow = row + h * HALF;
+    if (mine && g == 0 && outRow < end) {
+      let out = (outRow - first) * 2 * K1;
       let at = local * GROUPS * K1;
       for (var j = 0; j < K1; j++) {
         result[out + j] = sB[(at + j) / 4][(at + j) % 4];

@@ -156,4 +156,15 @@ describe.skipIf(!webgpu.adapter)('cosineNeighbours on webgpu (fused matmul + top
     for (let i = 0; i < cpu.distances.length; i++)
       expect(Math.abs(gpu.distances[i] - cpu.distances[i])).toBeLessThan(1e-6);
   });
+
+  it('takes up to 32 neighbours (its lists merged 4 rows at a time)', async () => {
+    const points = randomPoints(100, 9, 4);
+    await initBackend('cpu');
+    const cpu = await cosineNeighbours(points, 32);
+    await initBackend('webgpu', webgpu.adapter);
+    const gpu = await cosineNeighbours(points, 32);
+    expect(Array.from(gpu.indices)).toEqual(Array.from(cpu.indices));
+    for (let i = 0; i < cpu.distances.length; i++)
+      expect(Math.abs(gpu.distances[i] - cpu.distances[i])).toBeLessThan(1e-6);
+  });
 });

@@ -22,15 +22,19 @@ export interface NeighbourOptions extends LongTaskOptions {
   /**
    * Rows per device block: memory is blockRows × count floats at a time. Default: as many as fit in
    * 2^22 floats (16 MiB), between 1 and 1,024 (838 for 5,000 points, 167 for 25,000). On WebGPU the
-   * fused kernel writes no scores: a block is a dispatch and a read of blockRows × 2k floats, 2^26 / count
-   * rows by default (4,473 for 15,000 points), so that a large search still reports progress.
+   * fused kernel writes no scores: a block is a dispatch and a read of blockRows × 2k floats, by default
+   * 2^38 / (count · d) rows (all 15,000 of 15,000 1,024-d points in one block).
    */
   blockRows?: number;
 }
 
 const BLOCK_FLOATS = 1 << 22;
-/** Score pairs per fused WebGPU dispatch: a few per search, each a small fraction of a second on a GPU. */
-const FUSED_BLOCK_PAIRS = 1 << 26;
+/**
+ * Multiply-adds per fused WebGPU dispatch (rows × count × d). One dispatch of many rows keeps a large GPU
+ * busy: a block of 4,000 of 15,000 rows is 125 workgroups, under one per SM of an H100. The bound keeps a
+ * dispatch near a tenth of a second on an integrated GPU (browsers stop GPU work that runs for seconds).
+ */
+const FUSED_BLOCK_WORK = 2 ** 38;
 const MAX_BLOCK_ROWS = 1024;
 /** Indices travel back as float32 together with the scores (one read): exact below 2^24. */
 const MAX_ROWS = 1 << 24;
@@ -62,7 +66,7 @@ export async function cosineNeighbours(
   const blockRows =
     options.blockRows ??
     (fused
-      ? Math.min(COSINE_TOP_K_MAX_ROWS, Math.max(1, Math.floor(FUSED_BLOCK_PAIRS / n)))
+      ? Math.min(COSINE_TOP_K_MAX_ROWS, Math.max(1, Math.floor(FUSED_BLOCK_WORK / (n * d))))
       : Math.max(1, Math.min(MAX_BLOCK_ROWS, Math.floor(BLOCK_FLOATS / n))));
   if (!Number.isInteger(blockRows) || blockRows < 1 || (fused && blockRows > COSINE_TOP_K_MAX_ROWS))
     throw new Error(`cosineNeighbours: blockRows must be a positive integer, got ${blockRows}`);

@@ -13,6 +13,7 @@ import { matrix, row } from '../matrix';
 import { computeRankingMetrics } from '../metrics/rankingMetrics';
 import { SeededRandom } from '../rng';
 import { createTeacher } from '../teachers/teacherFactory';
+import { DeviceCandidates } from './deviceRanking';
 import { DeviceRun, type CorpusRefinementProblem } from './deviceRun';
 import { CorpusScorer } from './rescoring';
 import { refineOnWebGpu } from './webgpuKernel';
@@ -177,6 +178,35 @@ describe.skipIf(!webgpu.adapter)(`the device-resident run (${webgpu.adapter?.des
       run.dispose();
     }
   }, 120_000);
+
+  it('ranks blocks of queries as it ranks them all at once', async () => {
+    const dataset = withCandidateSubsets(buildDemoDataset());
+    const Q = dataset.queries.length;
+    const N = dataset.documents.length;
+    const rng = new SeededRandom(14);
+    const all = Float32Array.from({ length: Q * N }, () => rng.next());
+    const candidates = new DeviceCandidates(dataset.queries, N);
+    try {
+      const scores = tf.tensor2d(all, [Q, N]);
+      const whole = await candidates.rank(scores, 5, { withScores: true });
+      scores.dispose();
+      const blocks = [];
+      for (const [first, rows] of [
+        [0, 3],
+        [3, Q - 3],
+      ]) {
+        const block = tf.tensor2d(all.subarray(first * N, (first + rows) * N), [rows, N]);
+        blocks.push(...(await candidates.rank(block, 5, { withScores: true, first })));
+        block.dispose();
+      }
+      expect(blocks).toEqual(whole);
+      dataset.queries.forEach((q, i) =>
+        expect(whole[i].scores).toEqual(Float32Array.from(q.candidates, (d) => all[i * N + d])),
+      );
+    } finally {
+      candidates.dispose();
+    }
+  });
 
   it('reads several tensors in one round trip, the same values as tensor.data()', async () => {
     const a = tf.add(tf.range(0, 1000, 1, 'float32'), 0.5);

@@ -36,7 +36,9 @@ export interface CorpusRefinementProblem {
  * reduced to metrics there (`rank`: the relevant candidates' ranks and each candidate's score come back in
  * one read; `metricsOfRelevantRanks` gives exactly `computeRankingMetrics`'s values), and the fused
  * refinement kernel gathers its documents from the corpus on the device (`refine`: no packing in
- * JavaScript, no upload of documents). `open` gives null on any other backend.
+ * JavaScript, no upload of documents). `open` gives null on any other backend. On a software adapter
+ * (used only when asked for: `auto` never picks one) its programs are emulated and much slower than the
+ * host path, as everything there; they are tested there.
  *
  * The candidate scores are still read, once per ranking, because a run's result keeps them (raw-score
  * files, TREC runs, the explorer's views); what stays on the device is the [Q, N] score matrix against the

@@ -1,7 +1,6 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -16,26 +15,20 @@ import { releaseCrossEncoders } from './crossEncoderModel';
 import { CrossEncoderTeacher } from './crossEncoderTeacher';
 import { createTeacher, type TeacherOptions } from './teacherFactory';
 import type { TeacherBatch } from './types';
+import { fixtureModelScratch } from '../../testing/fixtureModelScratch';
 
 // The cross-encoder teacher on the fixture (scripts/make-fixture-model.ts: a one-logit BERT-shaped
 // sequence classifier) from a local folder on onnxruntime-node, as the CLI runs it.
-let root: string;
-let folder: string;
+const fixture = fixtureModelScratch(
+  'cross-encoder-test-',
+  (root) => writeCrossEncoderFixture(path.join(root, 'fixture', 'tiny-cross-encoder')),
+  releaseCrossEncoders,
+);
 
 const utterances = DEMO_DATA.intents.flatMap((i) => i.utterances);
 const queries = DEMO_DATA.intents.slice(0, 4).map((i) => i.description);
 
-beforeAll(async () => {
-  root = await mkdtemp(path.join(tmpdir(), 'cross-encoder-test-'));
-  folder = await writeCrossEncoderFixture(path.join(root, 'fixture', 'tiny-cross-encoder'));
-});
-
-afterAll(async () => {
-  await releaseCrossEncoders();
-  await rm(root, { recursive: true, force: true });
-});
-
-function teacher(settings: TeacherOptions['crossEncoder'] = {}, model = folder): CrossEncoderTeacher {
+function teacher(settings: TeacherOptions['crossEncoder'] = {}, model = fixture.folder): CrossEncoderTeacher {
   const t = createTeacher(`cross-encoder:${model}`, { noise: 0, seed: 0, crossEncoder: settings });
   if (!(t instanceof CrossEncoderTeacher)) throw new Error('expected a cross-encoder teacher');
   return t;
@@ -67,7 +60,7 @@ function maxAbsDiff(a: number[], b: number[]): number {
 describe('CrossEncoderTeacher on the fixture (Node, local folder)', () => {
   it('scores every pair with a finite raw logit, deterministically, with progress', async () => {
     const t = teacher({ batchSize: 5 });
-    expect(t.id).toBe(`cross-encoder:${folder}`);
+    expect(t.id).toBe(`cross-encoder:${fixture.folder}`);
     const events: ProgressEvent[] = [];
     const first = await t.score(batchOf(7), { onProgress: (e) => events.push(e) });
     expect(first.map((s) => s.scores.length)).toEqual([7, 7, 7, 7]);
@@ -215,8 +208,8 @@ describe('CrossEncoderTeacher on the fixture (Node, local folder)', () => {
   });
 
   it('applies the activation sentence-transformers would: a sigmoid when the config names none', async () => {
-    const plain = path.join(root, 'no-activation');
-    await cp(folder, plain, { recursive: true });
+    const plain = path.join(fixture.root, 'no-activation');
+    await cp(fixture.folder, plain, { recursive: true });
     const configFile = path.join(plain, 'config.json');
     const config = JSON.parse(await readFile(configFile, 'utf8')) as Record<string, unknown>;
     delete config.sbert_ce_default_activation_function;
@@ -249,11 +242,11 @@ describe('cross-encoder errors say what to do', () => {
 
   it('a folder that is not a model, one without ONNX weights, and an embedding model', async () => {
     const one = batchOf(1);
-    await expect(teacher({}, path.join(root, 'nothing-here')).score(one)).rejects.toThrow(
+    await expect(teacher({}, path.join(fixture.root, 'nothing-here')).score(one)).rejects.toThrow(
       /is not a cross-encoder folder .*needs config\.json, tokenizer\.json/,
     );
-    const noWeights = path.join(root, 'no-weights');
-    await cp(folder, noWeights, { recursive: true });
+    const noWeights = path.join(fixture.root, 'no-weights');
+    await cp(fixture.folder, noWeights, { recursive: true });
     await rm(path.join(noWeights, 'onnx', 'model.onnx'));
     await expect(teacher({}, noWeights).score(one)).rejects.toThrow(
       /has no ONNX weights for dtype fp32 \(onnx\/model\.onnx is missing\).*choose another dtype \(fp16, q8\)/,
@@ -262,7 +255,7 @@ describe('cross-encoder errors say what to do', () => {
     const q8 = flat(await teacher({ dtype: 'q8' }, noWeights).score(one));
     expect(maxAbsDiff(q8, flat(await teacher().score(one)))).toBeLessThan(0.1);
 
-    const embedder = await writeFixtureModel(path.join(root, 'embedder'));
+    const embedder = await writeFixtureModel(path.join(fixture.root, 'embedder'));
     await expect(teacher({}, embedder).score(one)).rejects.toThrow(
       /is a BertModel, not a cross-encoder: a cross-encoder is a sequence-classification model/,
     );
@@ -277,7 +270,7 @@ describe('cross-encoder errors say what to do', () => {
       // A model host that knows nothing, and then a closed port.
       host = createServer((_, res) => void res.writeHead(404).end());
       await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
-      configureTransformers({ modelCacheDir: path.join(root, 'model-cache') });
+      configureTransformers({ modelCacheDir: path.join(fixture.root, 'model-cache') });
     });
 
     afterAll(async () => {

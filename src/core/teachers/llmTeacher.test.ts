@@ -13,6 +13,7 @@ import { LlmTeacher } from './llmTeacher';
 import { createTeacher } from './teacherFactory';
 import { defaultJudgeMode } from './teacherNames';
 import type { TeacherBatch } from './types';
+import { syntheticTeacherBatch } from '../../testing/teacherBatch';
 
 /** An in-memory LlmService: scores a document by its length parity, fails where told. */
 class FakeService implements LlmService {
@@ -51,20 +52,12 @@ class FakeService implements LlmService {
   }
 }
 
+/** Odd documents are "good" (FakeService scores them 0.9); no gold labels. */
 function batch(task: 'search' | 'classification', queries: number, docs: number): TeacherBatch {
-  return {
-    task,
-    instruction: 'Given an intent, find utterances',
-    items: Array.from({ length: queries }, (_, q) => ({
-      queryId: `q${q}`,
-      queryText: `query ${q}`,
-      documents: Array.from({ length: docs }, (_, i) => ({
-        id: `d${i}`,
-        text: i % 2 ? `good doc ${i}` : `doc ${i}`,
-        goldLabel: 0,
-      })),
-    })),
-  };
+  return syntheticTeacherBatch(
+    { queries, docs, task, instruction: 'Given an intent, find utterances' },
+    (i) => ({ text: i % 2 ? `good doc ${i}` : `doc ${i}`, goldLabel: 0 }),
+  );
 }
 
 describe('LlmTeacher', () => {

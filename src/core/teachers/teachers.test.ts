@@ -2,21 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { GoldTeacher } from './goldTeacher';
 import { NoisyGoldTeacher } from './noisyGoldTeacher';
 import type { TeacherBatch } from './types';
+import { syntheticTeacherBatch } from '../../testing/teacherBatch';
 
+/** Every third document is relevant (gold label 2). */
 function batchOf(queries: number, docs: number): TeacherBatch {
-  return {
-    task: 'search',
-    instruction: '',
-    items: Array.from({ length: queries }, (_, q) => ({
-      queryId: `q${q}`,
-      queryText: `query ${q}`,
-      documents: Array.from({ length: docs }, (_, i) => ({
-        id: `d${i}`,
-        text: `doc ${i}`,
-        goldLabel: i % 3 === 0 ? 2 : 0,
-      })),
-    })),
-  };
+  return syntheticTeacherBatch({ queries, docs, task: 'search', instruction: '' }, (i) => ({
+    text: `doc ${i}`,
+    goldLabel: i % 3 === 0 ? 2 : 0,
+  }));
 }
 
 describe('GoldTeacher', () => {
