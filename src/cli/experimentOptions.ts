@@ -135,6 +135,9 @@ export function runSpecOfOptions(options: ExperimentOptions): RunSpec {
   return {
     dataset: options.dataset,
     embeddingModel: options.embedding.model,
+    embedding: options.embedding.pooling
+      ? { dtype: options.embedding.dtype, pooling: options.embedding.pooling }
+      : { dtype: options.embedding.dtype },
     teacher: options.teacher,
     teacherNoise: options.teacherNoise,
     teacherMode: options.teacherMode,

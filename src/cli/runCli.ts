@@ -1,8 +1,13 @@
 import { describeRunSpecError, RunSpecError, type RunSpecField } from '../core/experiment/runSpecError';
 
-/** The flag that sets a run record's field: `num_steps` is `--num-steps`, `llm_thinking` `--thinking`. */
+/**
+ * The flag that sets a run record's field: `num_steps` is `--num-steps`, `llm_thinking` `--thinking`,
+ * `embedding_pooling` `--pooling`.
+ */
 export function flagOf(field: RunSpecField): string {
-  return field === 'llm_thinking' ? '--thinking' : `--${field.replace(/_/g, '-')}`;
+  if (field === 'llm_thinking') return '--thinking';
+  if (field === 'embedding_pooling') return '--pooling';
+  return `--${field.replace(/_/g, '-')}`;
 }
 
 /** An error's message for the command line: the engine's run-record fields become the flags that set them. */

@@ -1,4 +1,5 @@
 import {
+  EMBEDDING_DTYPES,
   EMBEDDING_MODELS,
   POOLINGS,
   findRegisteredModel,
@@ -95,9 +96,11 @@ export function EmbeddingSettings() {
           />
           <SelectField<Pooling | ''>
             label="Pooling"
-            value={view.embeddingPooling}
+            value={view.embedding.pooling ?? ''}
             options={[{ value: '', label: 'from the model card…' }, ...POOLINGS]}
-            onChange={(embeddingPooling) => update({ embeddingPooling })}
+            onChange={(pooling) =>
+              update({ embedding: { dtype: view.embedding.dtype, ...(pooling && { pooling }) } })
+            }
           />
         </>
       )}
@@ -106,9 +109,9 @@ export function EmbeddingSettings() {
           <DeviceSelect />
           <SelectField<EmbeddingDtype>
             label="Weights"
-            value={view.embeddingDtype}
-            options={registered?.dtypes ?? ['fp32', 'fp16', 'q8']}
-            onChange={(embeddingDtype) => update({ embeddingDtype })}
+            value={view.embedding.dtype}
+            options={registered?.dtypes ?? EMBEDDING_DTYPES}
+            onChange={(dtype) => update({ embedding: { ...view.embedding, dtype } })}
           />
           <ModelHostSelect />
         </>

@@ -1,20 +1,18 @@
 import type { BackendPreference } from '../../core/compute/backend';
 import { METRIC_NAMES, type MetricName } from '../../core/metrics/rankingMetrics';
+import { recordedEmbedding, runsOnTransformers } from '../../core/experiment/runSpec';
 import { llmTeacherModel } from '../../core/teachers/teacherNames';
-import { POOLINGS, type EmbeddingDtype, type Pooling } from '../../core/embedding/modelRegistry';
 import type { EmbeddingDevicePreference } from '../compute/embeddingDevice';
 import { DEFAULT_VIEW_RUN, readViewRun, runSpecOfView, writeViewRun, type ViewRunSpec } from './viewRunSpec';
 
 /**
  * Everything that defines a view; serialised into the URL so that a link reopens exactly this state. The
- * run it asks for (`ViewRunSpec`: dataset, embedder, teacher, method) is a `RunSpec`; the rest is how the
- * browser runs it (backend, model device and host, mirror) and what is shown.
+ * run it asks for (`ViewRunSpec`: dataset, embedder with its dtype and pooling, teacher, method) is a
+ * `RunSpec`; the rest is how the browser runs it (backend, model device and host, mirror) and what is shown.
  */
 export interface ViewState extends ViewRunSpec {
-  /** Neural embedders: where they run, their weights' precision, pooling for models outside the registry. */
+  /** Where transformers.js models (neural embedders, cross-encoder teachers) run. */
   embeddingDevice: EmbeddingDevicePreference;
-  embeddingDtype: EmbeddingDtype;
-  embeddingPooling: Pooling | '';
   /** Where Hub ids download from: the Hugging Face Hub, or this server's model mirror (`/hf/`). */
   modelHost: 'hub' | 'server';
   backend: BackendPreference;
@@ -41,8 +39,6 @@ export type ThemePreference = 'auto' | 'light' | 'dark';
 export const DEFAULT_VIEW: ViewState = {
   ...DEFAULT_VIEW_RUN,
   embeddingDevice: 'auto',
-  embeddingDtype: 'fp32',
-  embeddingPooling: '',
   modelHost: 'hub',
   backend: 'auto',
   tab: 'explorer',
@@ -54,33 +50,47 @@ export const DEFAULT_VIEW: ViewState = {
   follow: false,
 };
 
-const BACKENDS: BackendPreference[] = ['auto', 'webgpu', 'wasm', 'cpu'];
+const BACKENDS: readonly BackendPreference[] = ['auto', 'webgpu', 'wasm', 'cpu'];
+const DEVICES: readonly EmbeddingDevicePreference[] = ['auto', 'webgpu', 'wasm'];
 
 /**
- * Parses a query string; unknown or malformed values fall back to the defaults. The run's values are checked
- * as every run is (`readViewRun`), and `report` hears why one gave way.
+ * Parses a query string; a value that cannot be gives way to its default, and `report` hears why, in the
+ * words the run's values use: those are checked as every run is (`readViewRun`), the rest here.
  */
 export function parseViewState(search: string, report: (problem: string) => void = () => {}): ViewState {
   const p = new URLSearchParams(search);
-  const backend = BACKENDS.find((b) => b === p.get('backend')) ?? 'auto';
-  const metric = METRIC_NAMES.find((m) => m === p.get('metric')) ?? 'map';
-  const topK = Number(p.get('topk') || NaN);
+  const refuse = (key: string, value: string, rule: string) =>
+    report(`${key}=${value} gave way to the default: ${key} ${rule} (got "${value}")`);
+  /** The link's value of `key` if it is one of `values`; else (reported) or when absent, `fallback`. */
+  const oneOf = <T extends string>(key: string, values: readonly T[], fallback: T): T => {
+    const value = p.get(key);
+    if (!value) return fallback;
+    const known = values.find((v) => v === value);
+    if (known === undefined) refuse(key, value, `must be one of ${values.join(', ')}`);
+    return known ?? fallback;
+  };
+  const flag = (key: string, fallback: boolean): boolean => {
+    const value = oneOf(key, ['0', '1'], '');
+    return value === '' ? fallback : value === '1';
+  };
+  const topKText = p.get('topk');
+  const topK = Number(topKText || NaN);
+  const topKFits = Number.isInteger(topK) && topK > 0;
+  if (topKText && !topKFits) refuse('topk', topKText, 'must be a positive integer');
   return {
     ...readViewRun(p, report),
-    embeddingDevice: (['auto', 'webgpu', 'wasm'] as const).find((d) => d === p.get('device')) ?? 'auto',
-    embeddingDtype: (['fp32', 'fp16', 'q8'] as const).find((d) => d === p.get('dtype')) ?? 'fp32',
-    embeddingPooling: POOLINGS.find((x) => x === p.get('pooling')) ?? '',
-    modelHost: p.get('models') === 'server' ? 'server' : 'hub',
-    backend,
+    embeddingDevice: oneOf('device', DEVICES, DEFAULT_VIEW.embeddingDevice),
+    modelHost: oneOf('models', ['hub', 'server'], DEFAULT_VIEW.modelHost),
+    backend: oneOf('backend', BACKENDS, DEFAULT_VIEW.backend),
     query: p.get('query') ?? undefined,
     run: p.get('run') || undefined,
-    tab: p.get('tab') === 'experiment' ? 'experiment' : 'explorer',
+    tab: oneOf('tab', ['explorer', 'experiment'], DEFAULT_VIEW.tab),
     mirror: p.get('mirror') ?? '',
-    metric,
-    topK: Number.isInteger(topK) && topK > 0 ? topK : DEFAULT_VIEW.topK,
-    theme: (['light', 'dark'] as const).find((t) => t === p.get('theme')) ?? 'auto',
-    explain: p.get('explain') !== '0',
-    follow: p.get('follow') === '1',
+    metric: oneOf('metric', METRIC_NAMES, DEFAULT_VIEW.metric),
+    topK: topKFits ? topK : DEFAULT_VIEW.topK,
+    theme: oneOf('theme', ['auto', 'light', 'dark'], DEFAULT_VIEW.theme),
+    explain: flag('explain', DEFAULT_VIEW.explain),
+    follow: flag('follow', DEFAULT_VIEW.follow),
   };
 }
 
@@ -93,8 +103,6 @@ export function serializeViewState(s: ViewState): string {
   };
   writeViewRun(s, p);
   put('device', s.embeddingDevice, d.embeddingDevice);
-  put('dtype', s.embeddingDtype, d.embeddingDtype);
-  put('pooling', s.embeddingPooling, d.embeddingPooling);
   put('models', s.modelHost, d.modelHost);
   put('backend', s.backend, d.backend);
   if (s.run) p.set('run', s.run);
@@ -112,19 +120,24 @@ export function serializeViewState(s: ViewState): string {
 
 /**
  * Whether two states need different experiment runs: another spec (as its record would hold it: the noise
- * of noisy-gold only, the scoring mode of an LLM teacher only), backend or opened run.
+ * of noisy-gold only, the scoring mode of an LLM teacher only, the dtype and pooling of a transformers.js
+ * embedder only), backend, opened run, or, where a transformers.js model runs (the embedder, a cross-encoder
+ * teacher), its device and where its weights come from.
  */
 export function sameRun(a: ViewState, b: ViewState): boolean {
   const key = (s: ViewState) => {
     const spec = runSpecOfView(s);
+    const transformers = runsOnTransformers(spec.embeddingModel) || spec.teacher.startsWith('cross-encoder');
     return JSON.stringify([
       {
         ...spec,
+        embedding: recordedEmbedding(spec),
         teacherNoise: spec.teacher === 'noisy-gold' ? spec.teacherNoise : null,
         teacherMode: llmTeacherModel(spec.teacher) !== undefined ? spec.teacherMode : null,
       },
       s.backend,
       s.run ?? null,
+      transformers ? [s.embeddingDevice, s.modelHost] : null,
     ]);
   };
   return key(a) === key(b);

@@ -1,6 +1,7 @@
 import { formatDatasetSpec } from '../../core/datasets/datasetSpec';
 import { DEFAULT_METHOD, REFIT_DEFAULT_LR } from '../../core/experiment/config';
-import { runSpecProblems, type RunSpec } from '../../core/experiment/runSpec';
+import type { EmbeddingDtype, Pooling } from '../../core/embedding/modelRegistry';
+import { DEFAULT_EMBEDDING, runSpecProblems, type RunSpec } from '../../core/experiment/runSpec';
 import {
   describeRunSpecProblem,
   mentionedFields,
@@ -30,6 +31,7 @@ export const DEFAULT_VIEW_RUN: ViewRunSpec = {
   dataset: 'demo',
   // 64 LSA dimensions suit the demo's 350 short texts best (see src/core/datasets/demo/demoData.ts).
   embeddingModel: 'lsa-64',
+  embedding: { ...DEFAULT_EMBEDDING },
   teacher: 'gold',
   teacherNoise: 0.2,
   teacherMode: 'yesno',
@@ -50,6 +52,7 @@ export function runSpecOfView(view: ViewRunSpec, source?: DatasetSource): RunSpe
   return {
     dataset: source ? datasetSpecOf(source) : view.dataset,
     embeddingModel: view.embeddingModel,
+    embedding: view.embedding,
     teacher: view.teacher,
     teacherNoise: view.teacherNoise,
     teacherMode: view.teacherMode,
@@ -59,10 +62,29 @@ export function runSpecOfView(view: ViewRunSpec, source?: DatasetSource): RunSpe
   };
 }
 
+/**
+ * A spec as the view holds it (the inverse of `runSpecOfView`): the teacher's scoring mode named (the
+ * model's own where the spec leaves it), no HyDE model as '', and the browser's lack of a thinking switch.
+ */
+export function viewRunOf(spec: RunSpec): ViewRunSpec {
+  return {
+    dataset: spec.dataset,
+    embeddingModel: spec.embeddingModel,
+    embedding: spec.embedding,
+    teacher: spec.teacher,
+    teacherNoise: spec.teacherNoise,
+    teacherMode: spec.teacherMode ?? defaultJudgeMode(llmTeacherModel(spec.teacher) ?? ''),
+    hydeModel: spec.hydeModel ?? '',
+    method: spec.method,
+  };
+}
+
 /** The link's parameter for each field of the run it can set. */
 const URL_KEYS = {
   dataset: 'dataset',
   embedding_model: 'embedding',
+  embedding_dtype: 'dtype',
+  embedding_pooling: 'pooling',
   teacher: 'teacher',
   teacher_noise: 'noise',
   teacher_mode: 'mode',
@@ -90,6 +112,11 @@ function specOfValues(given: GivenValues, refit: boolean): ViewRunSpec {
   return {
     dataset: given.dataset ?? d.dataset,
     embeddingModel: given.embedding_model ?? d.embeddingModel,
+    // Checked below, as every run's (`runSpecProblems`).
+    embedding: {
+      dtype: (given.embedding_dtype as EmbeddingDtype | undefined) ?? d.embedding.dtype,
+      ...(given.embedding_pooling !== undefined && { pooling: given.embedding_pooling as Pooling }),
+    },
     teacher,
     teacherNoise: num('teacher_noise', d.teacherNoise),
     // Unless told, as the command line: the model's own format (truefalse for FollowIR-7B). The validation
@@ -151,6 +178,8 @@ export function writeViewRun(run: ViewRunSpec, params: URLSearchParams): void {
   const d = DEFAULT_VIEW_RUN;
   put('dataset', run.dataset, d.dataset);
   put('embedding_model', run.embeddingModel, d.embeddingModel);
+  put('embedding_dtype', run.embedding.dtype, d.embedding.dtype);
+  if (run.embedding.pooling) params.set(URL_KEYS.embedding_pooling, run.embedding.pooling);
   put('teacher', run.teacher, d.teacher);
   if (run.teacher === 'noisy-gold') params.set(URL_KEYS.teacher_noise, String(run.teacherNoise));
   const llm = llmTeacherModel(run.teacher);

@@ -43,7 +43,10 @@ export interface ExperimentRequest {
   source: DatasetSource;
   /** The run, as the view asks for it (`runSpecOfView`); the worker validates, runs and records it. */
   spec: RunSpec;
-  /** How a neural embedding model runs (device, dtype, pooling, templates); ignored by LSA. */
+  /**
+   * How a neural embedding model runs (device, templates); ignored by LSA. Its dtype and pooling are the
+   * spec's (`spec.embedding`), which override any given here.
+   */
   embedding?: EmbeddingRunOptions;
   /** The page's origin: where the teacher proxy (`/api`) is. */
   origin: string;
@@ -283,9 +286,10 @@ async function runAll(request: ExperimentRequest, context: CallContext): Promise
     onProgress: context.onProgress,
   });
   // remote:<model> runs on the embeddings server behind the app server; others in this worker.
+  const embedding = { ...request.embedding, ...spec.embedding };
   const neural = isRemoteEmbeddingModel(spec.embeddingModel)
-    ? remoteBrowserEmbedderSettings(request.origin, request.embedding, { instruction: dataset.instruction })
-    : await browserEmbedderSettings(spec.embeddingModel, request.embedding, {
+    ? remoteBrowserEmbedderSettings(request.origin, embedding, { instruction: dataset.instruction })
+    : await browserEmbedderSettings(spec.embeddingModel, embedding, {
         instruction: dataset.instruction,
         onProgress: context.onProgress,
       });

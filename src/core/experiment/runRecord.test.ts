@@ -4,13 +4,22 @@ import { LsaEmbedder } from '../embedding/lsaEmbedder';
 import { NoisyGoldTeacher } from '../teachers/noisyGoldTeacher';
 import { DEFAULT_METHOD } from './config';
 import { parseConfig, RUN_CONFIG_VERSION, toConfig, type RunFacts } from './runRecord';
-import { embeddingModelOf, runSpecOf, teacherSpecOf, validateRunSpec, type RunSpec } from './runSpec';
+import {
+  embeddingModelOf,
+  embeddingSpecOf,
+  runSpecOf,
+  teacherSpecOf,
+  validateRunSpec,
+  type RunSpec,
+} from './runSpec';
+import type { EmbeddingDtype, Pooling } from '../embedding/modelRegistry';
 import { describeRunSpecError, RunSpecError } from './runSpecError';
 import type { JudgeMode } from '../teachers/llmApi';
 
 const spec: RunSpec = {
   dataset: 'demo',
   embeddingModel: 'lsa-64',
+  embedding: { dtype: 'fp32' },
   teacher: 'noisy-gold',
   teacherNoise: 0.3,
   thinking: 'reference',
@@ -93,6 +102,42 @@ describe('the run record', () => {
     );
   });
 
+  it("records a transformers.js embedder's dtype and pooling as chosen, and only where they apply", () => {
+    const neural: RunSpec = {
+      ...spec,
+      embeddingModel: 'Xenova/all-MiniLM-L6-v2',
+      embedding: { dtype: 'q8', pooling: 'cls' },
+    };
+    const config = parseConfig(JSON.parse(JSON.stringify(toConfig(neural, facts()))));
+    expect(config).toMatchObject({ embedding_dtype: 'q8', embedding_pooling_spec: 'cls' });
+    expect(runSpecOf(config)).toEqual({ ...neural, teacherMode: undefined, hydeModel: undefined });
+    const ownPooling = toConfig({ ...neural, embedding: { dtype: 'fp16' } }, facts());
+    expect(ownPooling).toMatchObject({ embedding_dtype: 'fp16', embedding_pooling_spec: null });
+    // LSA and remote:<model> have no dtype or pooling to choose: none recorded, the defaults read back.
+    for (const embeddingModel of ['lsa-64', 'remote:Qwen/Qwen3-Embedding-8B']) {
+      const other = toConfig({ ...neural, embeddingModel }, facts());
+      expect(other).toMatchObject({ embedding_dtype: null, embedding_pooling_spec: null });
+      expect(runSpecOf(other).embedding).toEqual({ dtype: 'fp32' });
+    }
+    expect(() => parseConfig({ embedding_dtype: 'int4' })).toThrow(/embedding_dtype/);
+  });
+
+  it('refuses a dtype or pooling that is not one', () => {
+    const bad: RunSpec = {
+      ...spec,
+      embedding: { dtype: 'int4' as EmbeddingDtype, pooling: 'max' as Pooling },
+    };
+    let error: unknown;
+    try {
+      validateRunSpec(bad);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(RunSpecError);
+    expect((error as Error).message).toMatch(/embedding_dtype must be one of fp32, fp16, q8 \(got "int4"\)/);
+    expect((error as Error).message).toMatch(/embedding_pooling must be one of mean, cls, last_token/);
+  });
+
   it('recovers the names a run was started with from older records', () => {
     expect(teacherSpecOf({ teacher: 'cross-encoder:/models/x', teacher_spec: 'cross-encoder:./x' })).toBe(
       'cross-encoder:./x',
@@ -105,5 +150,10 @@ describe('the run record', () => {
     expect(embeddingModelOf({ embedding_model: 'Xenova/all-MiniLM-L6-v2@main:fp32:mean' })).toBe(
       'Xenova/all-MiniLM-L6-v2',
     );
+    // Before embedding_dtype: the dtype from the embedder's id; the pooling asked for is unknown.
+    expect(embeddingSpecOf({ embedding_model: 'Xenova/all-MiniLM-L6-v2@main:q8:mean' })).toEqual({
+      dtype: 'q8',
+    });
+    expect(embeddingSpecOf({ embedding_model: 'lsa-64-seed42' })).toEqual({ dtype: 'fp32' });
   });
 });

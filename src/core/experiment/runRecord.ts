@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { EMBEDDING_DTYPES, POOLINGS } from '../embedding/modelRegistry';
 import type { Embedder } from '../embedding/types';
 import { JUDGE_MODES, THINKING_MODES } from '../teachers/llmApi';
 import { defaultJudgeMode, llmTeacherModel } from '../teachers/teacherNames';
 import type { Teacher } from '../teachers/types';
 import { COMPUTATION_TYPES, type ComputationType } from './config';
-import type { RunSpec } from './runSpec';
+import { recordedEmbedding, type RunSpec } from './runSpec';
 
 /**
  * config.json, the one record of a run: `toConfig` writes a `RunSpec` (runSpec.ts: what the user chose)
@@ -78,6 +79,8 @@ export const runConfigSchema = z.looseObject({
   dataset_notes: z.array(text).optional(),
   embedding_model: optionalText,
   embedding_model_spec: optionalText,
+  embedding_dtype: z.enum(EMBEDDING_DTYPES).nullable().optional(),
+  embedding_pooling_spec: z.enum(POOLINGS).nullable().optional(),
   teacher: optionalText,
   teacher_spec: optionalText,
   teacher_noise: optionalNumber,
@@ -117,6 +120,7 @@ export type RunConfig = z.infer<typeof runConfigSchema>;
 export function toConfig(spec: RunSpec, facts: RunFacts): RunConfig {
   const llmTeacher = llmTeacherModel(spec.teacher);
   const { dataset, embedder, teacher, outputs } = facts;
+  const embedding = recordedEmbedding(spec);
   return {
     config_version: RUN_CONFIG_VERSION,
     experiment_name: outputs?.experimentName ?? null,
@@ -128,6 +132,10 @@ export function toConfig(spec: RunSpec, facts: RunFacts): RunConfig {
     dataset_notes: dataset.notes,
     embedding_model: embedder.id,
     embedding_model_spec: spec.embeddingModel,
+    // As chosen (null where the model has no such choice: LSA, remote:<model>); the pooling that ran is
+    // the embedder's `embedding_pooling`.
+    embedding_dtype: embedding?.dtype ?? null,
+    embedding_pooling_spec: embedding?.pooling ?? null,
     teacher: teacher.id,
     teacher_spec: spec.teacher,
     teacher_noise: spec.teacher === 'noisy-gold' ? spec.teacherNoise : null,

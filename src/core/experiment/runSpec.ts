@@ -1,3 +1,5 @@
+import { EMBEDDING_DTYPES, POOLINGS, type EmbeddingDtype, type Pooling } from '../embedding/modelRegistry';
+import { isRemoteEmbeddingModel } from '../embedding/remoteModels';
 import { JUDGE_MODES, type JudgeMode, type ThinkingMode } from '../teachers/llmApi';
 import { DEFAULT_METHOD, HYDE_TYPES, hydeNeedsModel, methodProblems, type MethodConfig } from './config';
 import type { RunConfig } from './runRecord';
@@ -14,6 +16,8 @@ export interface RunSpec {
   dataset: string;
   /** The embedding model as named (a registry name, Hub id, folder or `remote:<model>`). */
   embeddingModel: string;
+  /** How a neural model on transformers.js computes its vectors (ignored by LSA and `remote:<model>`). */
+  embedding: EmbeddingSpec;
   /** `gold`, `noisy-gold`, `cross-encoder[:<model>]` or `llm:<model>`. */
   teacher: string;
   /** The flip probability of `noisy-gold`. */
@@ -27,6 +31,36 @@ export interface RunSpec {
   method: MethodConfig;
 }
 
+/**
+ * The choices that change a transformers.js model's vectors: the CLI's `--embedding-dtype` and `--pooling`,
+ * the app's precision and pooling controls; recorded as `embedding_dtype` and `embedding_pooling_spec`.
+ */
+export interface EmbeddingSpec {
+  /** Which ONNX weights run. */
+  dtype: EmbeddingDtype;
+  /** The pooling asked for; undefined: the registered model's own (models outside the registry need one). */
+  pooling?: Pooling;
+}
+
+export const DEFAULT_EMBEDDING: EmbeddingSpec = { dtype: 'fp32' };
+
+/** Whether a named embedding model runs on transformers.js (in this process): not LSA, not `remote:`. */
+export function runsOnTransformers(embeddingModel: string): boolean {
+  const name = embeddingModel.trim();
+  return name !== '' && !/^lsa(-\d+)?$/i.test(name) && !isRemoteEmbeddingModel(name);
+}
+
+/**
+ * The embedding settings as the run's record holds them: for a transformers.js model only (null for LSA and
+ * `remote:<model>`, which have no dtype or pooling to choose), so that two specs that differ only there are
+ * the same run.
+ */
+export function recordedEmbedding(spec: RunSpec): EmbeddingSpec | null {
+  if (!runsOnTransformers(spec.embeddingModel)) return null;
+  const { dtype, pooling } = spec.embedding;
+  return pooling === undefined ? { dtype } : { dtype, pooling };
+}
+
 /** The forms of a teacher's name that `createTeacher` makes a teacher of (a model after the colon). */
 const TEACHER_NAME = /^(gold|noisy-gold|cross-encoder|cross-encoder:\s*\S.*|llm:\s*\S.*)$/;
 
@@ -36,6 +70,16 @@ export function runSpecProblems(spec: RunSpec): RunSpecProblem[] {
   if (!spec.dataset.trim()) problems.push({ field: 'dataset', message: 'must name a dataset' });
   if (!spec.embeddingModel.trim())
     problems.push({ field: 'embedding_model', message: 'must name an embedding model' });
+  if (!EMBEDDING_DTYPES.includes(spec.embedding.dtype))
+    problems.push({
+      field: 'embedding_dtype',
+      message: `must be one of ${EMBEDDING_DTYPES.join(', ')} (got "${spec.embedding.dtype}")`,
+    });
+  if (spec.embedding.pooling !== undefined && !POOLINGS.includes(spec.embedding.pooling))
+    problems.push({
+      field: 'embedding_pooling',
+      message: `must be one of ${POOLINGS.join(', ')} (got "${spec.embedding.pooling}")`,
+    });
   if (!TEACHER_NAME.test(spec.teacher))
     problems.push({
       field: 'teacher',
@@ -74,6 +118,17 @@ export function embeddingModelOf(config: RunConfig): string {
 }
 
 /**
+ * The embedding settings as they were chosen: recorded (`embedding_dtype`, `embedding_pooling_spec`), or
+ * for older records the dtype from a transformers.js embedder's id (`<model>@<revision>:<dtype>:<pooling>`).
+ */
+export function embeddingSpecOf(config: RunConfig): EmbeddingSpec {
+  const fromId = /@[^@]*:(fp32|fp16|q8):[a-z_]+(:raw)?$/.exec(config.embedding_model ?? '')?.[1];
+  const dtype = (config.embedding_dtype ?? fromId ?? DEFAULT_EMBEDDING.dtype) as EmbeddingDtype;
+  const pooling = config.embedding_pooling_spec ?? undefined;
+  return pooling ? { dtype, pooling } : { dtype };
+}
+
+/**
  * The teacher as it was named: `teacher_spec` when the run recorded it, else from the teacher's id, whose
  * noisy-gold form carries the noise (`noisy-gold-0.2`; the noise is its own field).
  */
@@ -90,6 +145,7 @@ export function runSpecOf(config: RunConfig): RunSpec {
   return {
     dataset: named(config.dataset_spec) ?? named(config.dataset) ?? '',
     embeddingModel: embeddingModelOf(config),
+    embedding: embeddingSpecOf(config),
     teacher: teacherSpecOf(config),
     teacherNoise: num(config.teacher_noise, 0.2),
     teacherMode: config.teacher_mode ?? undefined,

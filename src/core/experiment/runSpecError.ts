@@ -8,6 +8,8 @@ export type RunSpecField =
   | 'dataset'
   | 'max_documents'
   | 'embedding_model'
+  | 'embedding_dtype'
+  | 'embedding_pooling'
   | 'teacher'
   | 'teacher_noise'
   | 'teacher_mode'

@@ -114,6 +114,8 @@ export class DeviceRun {
     params: OptimizerParams,
     options: RefineOptions = {},
   ): Promise<RefinementResult | null> {
+    if (embeddings.rows !== this.queries.length || samples.length !== this.queries.length)
+      throw new Error(`DeviceRun.refineSamples: takes the run's ${this.queries.length} queries`);
     const implementation = options.implementation ?? 'auto';
     if ((implementation === 'auto' ? chooseImplementation() : implementation) !== 'webgpu-kernel')
       return null;

@@ -121,11 +121,8 @@ export const runSlice: Slice<RunSlice> = (set, get) => {
             source,
             // Every step recorded: the explorer plays the whole trajectory.
             spec: runSpecOfView({ ...view, method: { ...view.method, recordEvery: 1 } }, source),
-            embedding: {
-              device: view.embeddingDevice,
-              dtype: view.embeddingDtype,
-              pooling: view.embeddingPooling || undefined,
-            },
+            // Where transformers.js models run; their dtype and pooling are the spec's.
+            embedding: { device: view.embeddingDevice },
             origin: location.origin,
           },
           { signal: controller.signal, onProgress: (progress) => set({ progress }) },
