@@ -30,7 +30,7 @@ const LOADER_DEBS = ['libvulkan1', 'libegl1', 'libglvnd0', 'libopengl0', 'libgl1
  * `zstd.wasm` from `__dirname`, which an ES module lacks: both are given, `__dirname` being the bundle's
  * folder, where `zstd.wasm` is copied.
  */
-export const BUNDLE_BANNER = [
+const BUNDLE_BANNER = [
   "import { createRequire as __cr } from 'node:module';",
   "import { dirname as __dn } from 'node:path';",
   "import { fileURLToPath as __fu } from 'node:url';",

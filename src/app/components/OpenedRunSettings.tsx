@@ -18,6 +18,9 @@ export function OpenedRunSettings({ opened }: { opened: OpenedRunInfo }) {
     ['Embedding', settings.embeddingModel],
     ['Teacher', settings.teacher],
   ];
+  // A transformers.js embedder's choices, where the run recorded them (as the live settings' controls).
+  if (config.embedding_dtype) fields.push(['Weights', settings.embedding.dtype]);
+  if (settings.embedding.pooling) fields.push(['Pooling', settings.embedding.pooling]);
   if (config.teacher_mode) fields.push(['Scoring', config.teacher_mode]);
   if (settings.teacher === 'noisy-gold') fields.push(['Label noise', String(settings.teacherNoise)]);
   if (config.hyde_model) fields.push(['HyDE writer', config.hyde_model]);

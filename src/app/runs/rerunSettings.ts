@@ -4,7 +4,8 @@ import { runSpecOf } from '../../core/experiment/runSpec';
 import { registeredModelNames } from '../../core/embedding/modelRegistry';
 import { DATASET_PARSERS } from '../../core/datasets/registry';
 import { DOWNLOADABLE_DATASETS } from '../data/datasetSource';
-import type { SavedRun } from '../storage/runHistory';
+import type { ViewState } from '../url/urlState';
+import { viewRunOf, type ViewRunSpec } from '../url/viewRunSpec';
 
 /**
  * The settings of a finished run (its config.json, or a reference run's arguments mapped onto it) as the
@@ -12,24 +13,28 @@ import type { SavedRun } from '../storage/runHistory';
  * server's data folder or downloadable, and the embedding model one this app loads.
  */
 
-export type RunSettings = SavedRun['settings'];
+/** A finished run's settings: its spec as the view holds it (`viewRunOf`), on the backend the app picks. */
+export type RunSettings = ViewRunSpec & Pick<ViewState, 'backend'>;
 
+/**
+ * The view of a recorded run: `runSpecOf` then `viewRunOf`, as this browser names and runs it: the dataset
+ * in the registry's spelling (as the dataset picker names it), the HyDE types left to the HyDE model (the
+ * worker adds them when it is named), and every step recorded.
+ */
 export function runSettingsOf(config: RunConfig): RunSettings {
   const spec = runSpecOf(config);
   const dataset = spec.dataset || 'unknown';
-  return {
-    // The registry's spelling, as the dataset picker names it.
+  const run = viewRunOf({
+    ...spec,
     dataset: DATASET_PARSERS.find((p) => p.name.toLowerCase() === dataset.toLowerCase())?.name ?? dataset,
     embeddingModel: spec.embeddingModel || 'lsa',
-    teacher: spec.teacher,
-    teacherNoise: spec.teacherNoise,
-    backend: 'auto',
     method: {
       ...spec.method,
       computationTypes: spec.method.computationTypes.filter((t) => !HYDE_TYPES.includes(t)),
       recordEvery: DEFAULT_METHOD.recordEvery,
     },
-  };
+  });
+  return { ...run, backend: 'auto' };
 }
 
 /** Why `settings` cannot run in this browser, or null when they can. */

@@ -11,8 +11,7 @@ describe('URL view state', () => {
       hydeModel: 'LiteLLM/gpt-4o-mini',
       embeddingModel: 'BAAI/bge-base-en-v1.5',
       embeddingDevice: 'wasm' as const,
-      embeddingDtype: 'q8' as const,
-      embeddingPooling: 'cls' as const,
+      embedding: { dtype: 'q8' as const, pooling: 'cls' as const },
       modelHost: 'server' as const,
       backend: 'webgpu' as const,
       method: {
@@ -66,12 +65,58 @@ describe('URL view state', () => {
     expect(parseViewState('?theme=sepia').theme).toBe('auto');
   });
 
+  it('says why a value that is not the run gave way to its default, as the run values do', () => {
+    const problems: string[] = [];
+    const s = parseViewState(
+      '?backend=tpu&metric=nope&topk=0&theme=sepia&device=npu&models=cdn&tab=map&explain=yes&follow=1&query=q',
+      (problem) => problems.push(problem),
+    );
+    expect(problems).toEqual([
+      'topk=0 gave way to the default: topk must be a positive integer (got "0")',
+      'device=npu gave way to the default: device must be one of auto, webgpu, wasm (got "npu")',
+      'models=cdn gave way to the default: models must be one of hub, server (got "cdn")',
+      'backend=tpu gave way to the default: backend must be one of auto, webgpu, wasm, cpu (got "tpu")',
+      'tab=map gave way to the default: tab must be one of explorer, experiment (got "map")',
+      'metric=nope gave way to the default: metric must name a metric (map, mrr, ndcg_at_10, …) (got "nope")',
+      'theme=sepia gave way to the default: theme must be one of auto, light, dark (got "sepia")',
+      'explain=yes gave way to the default: explain must be one of 0, 1 (got "yes")',
+    ]);
+    expect(s).toMatchObject({ ...DEFAULT_VIEW, follow: true, query: 'q' });
+    const none: string[] = [];
+    parseViewState(serializeViewState({ ...DEFAULT_VIEW, theme: 'dark', explain: false }), (p) =>
+      none.push(p),
+    );
+    parseViewState('?backend=&theme=auto&explain=1&follow=0', (p) => none.push(p));
+    expect(none).toEqual([]);
+  });
+
   it('tells selection changes from changes that need a new run', () => {
     expect(sameRun(DEFAULT_VIEW, { ...DEFAULT_VIEW, query: 'x', tab: 'experiment' })).toBe(true);
     expect(sameRun(DEFAULT_VIEW, { ...DEFAULT_VIEW, theme: 'dark', explain: false, follow: true })).toBe(
       true,
     );
     expect(sameRun(DEFAULT_VIEW, { ...DEFAULT_VIEW, method: { ...DEFAULT_VIEW.method, lr: 1 } })).toBe(false);
+  });
+
+  it("re-runs for a transformers.js model's dtype, pooling, device or host, and only where one runs", () => {
+    const neural = { ...DEFAULT_VIEW, embeddingModel: 'Xenova/all-MiniLM-L6-v2' };
+    const changes = [
+      { embedding: { dtype: 'q8' as const } },
+      { embedding: { dtype: 'fp32' as const, pooling: 'cls' as const } },
+      { embeddingDevice: 'wasm' as const },
+      { modelHost: 'server' as const },
+    ];
+    for (const change of changes) {
+      expect(sameRun(neural, { ...neural, ...change })).toBe(false);
+      // LSA has no dtype, pooling, device or host: the same run.
+      expect(sameRun(DEFAULT_VIEW, { ...DEFAULT_VIEW, ...change })).toBe(true);
+    }
+    const remote = { ...DEFAULT_VIEW, embeddingModel: 'remote:Qwen/Qwen3-Embedding-8B' };
+    expect(sameRun(remote, { ...remote, embedding: { dtype: 'q8' } })).toBe(true);
+    // A cross-encoder teacher runs on transformers.js too: its device and host matter, not the dtype.
+    const crossEncoder = { ...DEFAULT_VIEW, teacher: 'cross-encoder' };
+    expect(sameRun(crossEncoder, { ...crossEncoder, embeddingDevice: 'webgpu' })).toBe(false);
+    expect(sameRun(crossEncoder, { ...crossEncoder, embedding: { dtype: 'fp16' } })).toBe(true);
   });
 
   it('keeps a server run in the link; opening another run is a new run', () => {

@@ -62,11 +62,16 @@ export function parseViewState(search: string, report: (problem: string) => void
   const refuse = (key: string, value: string, rule: string) =>
     report(`${key}=${value} gave way to the default: ${key} ${rule} (got "${value}")`);
   /** The link's value of `key` if it is one of `values`; else (reported) or when absent, `fallback`. */
-  const oneOf = <T extends string>(key: string, values: readonly T[], fallback: T): T => {
+  const oneOf = <T extends string>(
+    key: string,
+    values: readonly T[],
+    fallback: T,
+    rule = `must be one of ${values.join(', ')}`,
+  ): T => {
     const value = p.get(key);
     if (!value) return fallback;
     const known = values.find((v) => v === value);
-    if (known === undefined) refuse(key, value, `must be one of ${values.join(', ')}`);
+    if (known === undefined) refuse(key, value, rule);
     return known ?? fallback;
   };
   const flag = (key: string, fallback: boolean): boolean => {
@@ -86,7 +91,12 @@ export function parseViewState(search: string, report: (problem: string) => void
     run: p.get('run') || undefined,
     tab: oneOf('tab', ['explorer', 'experiment'], DEFAULT_VIEW.tab),
     mirror: p.get('mirror') ?? '',
-    metric: oneOf('metric', METRIC_NAMES, DEFAULT_VIEW.metric),
+    metric: oneOf(
+      'metric',
+      METRIC_NAMES,
+      DEFAULT_VIEW.metric,
+      'must name a metric (map, mrr, ndcg_at_10, …)',
+    ),
     topK: topKFits ? topK : DEFAULT_VIEW.topK,
     theme: oneOf('theme', ['auto', 'light', 'dark'], DEFAULT_VIEW.theme),
     explain: flag('explain', DEFAULT_VIEW.explain),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateRunSpec } from '../../core/experiment/runSpec';
 import { DEFAULT_VIEW, parseViewState } from './urlState';
-import { runSpecOfView } from './viewRunSpec';
+import { runSpecOfView, viewRunOf } from './viewRunSpec';
 
 /** The view a link opens, and what was said about the values that gave way. */
 function open(link: string) {
@@ -40,5 +40,48 @@ describe("a link's run", () => {
     const both = open('?total=10&top=15');
     expect(both.problems).toHaveLength(2);
     expect(both.view.method).toMatchObject({ totalScores: 20, scoresFromTop: 20 });
+  });
+
+  it("holds a neural embedder's dtype and pooling as the spec's, checked by the spec's validation", () => {
+    const good = open('?embedding=Xenova/all-MiniLM-L6-v2&dtype=q8&pooling=cls');
+    expect(good.problems).toEqual([]);
+    expect(runSpecOfView(good.view).embedding).toEqual({ dtype: 'q8', pooling: 'cls' });
+    const bad = open('?embedding=Xenova/all-MiniLM-L6-v2&dtype=int4&pooling=max');
+    expect(bad.problems).toEqual([
+      'dtype=int4 gave way to the default: dtype must be one of fp32, fp16, q8 (got "int4")',
+      'pooling=max gave way to the default: pooling must be one of mean, cls, last_token (got "max")',
+    ]);
+    expect(bad.view).toMatchObject({
+      embeddingModel: 'Xenova/all-MiniLM-L6-v2',
+      embedding: { dtype: 'fp32' },
+    });
+    expect(bad.view.embedding.pooling).toBeUndefined();
+  });
+
+  it('turns a spec back into the view that asks for it', () => {
+    for (const link of [
+      '?dataset=Banking77&teacher=noisy-gold&noise=0.1&steps=5&seed=3',
+      '?embedding=Xenova/all-MiniLM-L6-v2&dtype=fp16&pooling=mean&teacher=llm%3AOpenAI%2Fgpt-4o&mode=verbalized&hyde=OpenAI%2Fgpt-4o',
+      '?teacher=llm%3Ajhu-clsp%2FFollowIR-7B&refit=1',
+    ]) {
+      const { view } = open(link);
+      const { dataset, embeddingModel, embedding, teacher, teacherNoise, teacherMode, hydeModel, method } =
+        view;
+      const run = {
+        dataset,
+        embeddingModel,
+        embedding,
+        teacher,
+        teacherNoise,
+        teacherMode,
+        hydeModel,
+        method,
+      };
+      expect(viewRunOf(runSpecOfView(view))).toEqual(run);
+    }
+    // A spec that leaves the scoring mode to the model: the model's own, as a link that names none.
+    const { teacherMode, ...followIr } = runSpecOfView(open('?teacher=llm%3Ajhu-clsp%2FFollowIR-7B').view);
+    expect(teacherMode).toBe('truefalse');
+    expect(viewRunOf(followIr).teacherMode).toBe('truefalse');
   });
 });

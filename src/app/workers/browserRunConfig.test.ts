@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { buildDemoDataset } from '../../core/datasets/demo/demoParser';
 import { LsaEmbedder } from '../../core/embedding/lsaEmbedder';
+import { resolveEmbeddingModel } from '../../core/embedding/modelRegistry';
+import { TransformersEmbedder } from '../../core/embedding/transformersEmbedder';
 import { parseConfig } from '../../core/experiment/runRecord';
 import { runSpecOf } from '../../core/experiment/runSpec';
 import { GoldTeacher } from '../../core/teachers/goldTeacher';
 import { parseViewState, serializeViewState } from '../url/urlState';
-import { runSpecOfView } from '../url/viewRunSpec';
+import { runSpecOfView, viewRunOf } from '../url/viewRunSpec';
 import { browserRunConfig } from './browserRunConfig';
 import type { ExperimentRequest } from './engineApi';
 
@@ -32,5 +34,28 @@ describe('a browser run of a link', () => {
     const { thinking, ...viewRun } = spec;
     expect(thinking).toBe('reference');
     expect(serializeViewState({ ...view, ...viewRun, hydeModel: viewRun.hydeModel ?? '' })).toBe(link);
+  });
+
+  it("records a neural embedder's dtype and pooling, and reads back to the same link", () => {
+    const model = 'Xenova/all-MiniLM-L6-v2';
+    const link = `?embedding=${encodeURIComponent(model)}&dtype=fp16&pooling=cls&steps=5&device=wasm`;
+    const view = parseViewState(link);
+    const source = { kind: 'builtin', name: 'demo' } as const;
+    const request: ExperimentRequest = { source, spec: runSpecOfView(view, source), origin: 'http://x' };
+    const config = browserRunConfig(request, request.spec, {
+      dataset: buildDemoDataset(),
+      embedder: new TransformersEmbedder(resolveEmbeddingModel(model, { pooling: 'cls' }), { dtype: 'fp16' }),
+      teacher: new GoldTeacher(),
+      types: request.spec.method.computationTypes,
+      backend: { name: 'cpu', adapter: 'JavaScript' },
+      optimizerImplementation: 'cpu-kernel',
+      tfjsVersion: '4.22.0',
+      now: new Date(0),
+    });
+    expect(config).toMatchObject({ embedding_dtype: 'fp16', embedding_pooling_spec: 'cls' });
+    const spec = runSpecOf(parseConfig(JSON.parse(JSON.stringify(config))));
+    // A gold teacher has no scoring mode to record.
+    expect(spec).toEqual({ ...request.spec, teacherMode: undefined });
+    expect(serializeViewState({ ...view, ...viewRunOf(spec) })).toBe(link);
   });
 });

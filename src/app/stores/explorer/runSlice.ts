@@ -223,16 +223,9 @@ export const runSlice: Slice<RunSlice> = (set, get) => {
       const reason = rerunUnavailable(settings, serverDatasets);
       if (reason) return set({ status: 'error', error: `cannot re-run ${openedRun.name} here: ${reason}` });
       inFlight.rerunOf = currentRunId;
-      const { dataset, embeddingModel, teacher, teacherNoise, method } = settings;
-      get().update({
-        dataset,
-        embeddingModel,
-        teacher,
-        teacherNoise,
-        method,
-        run: undefined,
-        query: undefined,
-      });
+      // The opened run's whole spec (its teacher's mode, HyDE model and embedding settings too); the
+      // backend stays the view's.
+      get().update({ ...settings, backend: get().view.backend, run: undefined, query: undefined });
     },
 
     closeRun() {

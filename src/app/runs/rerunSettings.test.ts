@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_METHOD } from '../../core/experiment/config';
+import type { RunConfig } from '../../core/experiment/runRecord';
+import { runSpecOf } from '../../core/experiment/runSpec';
+import { viewRunOf } from '../url/viewRunSpec';
+import { runSettingsOf } from './rerunSettings';
+
+/** A CLI run's config.json, as much of it as the settings read. */
+const config: RunConfig = {
+  config_version: 1,
+  dataset: 'NFCorpus',
+  dataset_spec: 'nfcorpus',
+  embedding_model: 'Xenova/all-MiniLM-L6-v2@main:q8:cls',
+  embedding_model_spec: 'all-MiniLM-L6-v2',
+  embedding_dtype: 'q8',
+  embedding_pooling_spec: 'cls',
+  teacher: 'llm:OpenAI/gpt-4o-mini',
+  teacher_spec: 'llm:OpenAI/gpt-4o-mini',
+  teacher_mode: 'verbalized',
+  hyde_model: 'OpenAI/gpt-4o-mini',
+  llm_thinking: 'off',
+  computation_types: ['original', 'optimized', 'rerank_only', 'hyde', 'optimized_hyde'],
+  lr: 0.01,
+  num_steps: 50,
+  total_scores: 30,
+  scores_from_top: 10,
+  random_seed: 7,
+  refit: false,
+  record_every: 10,
+};
+
+describe("a finished run's settings in the app", () => {
+  it("are the record's spec as the view holds it, by the one mapping (runSpecOf, viewRunOf)", () => {
+    const settings = runSettingsOf(config);
+    const { backend, ...run } = settings;
+    expect(backend).toBe('auto');
+    const spec = runSpecOf(config);
+    expect(run).toEqual(
+      viewRunOf({
+        ...spec,
+        dataset: 'NFCorpus',
+        method: {
+          ...spec.method,
+          computationTypes: ['original', 'optimized', 'rerank_only'],
+          recordEvery: DEFAULT_METHOD.recordEvery,
+        },
+      }),
+    );
+    // Everything that defines the run comes along: the embedder's dtype and pooling, the LLM's mode, HyDE.
+    expect(run).toMatchObject({
+      dataset: 'NFCorpus',
+      embeddingModel: 'all-MiniLM-L6-v2',
+      embedding: { dtype: 'q8', pooling: 'cls' },
+      teacherMode: 'verbalized',
+      hydeModel: 'OpenAI/gpt-4o-mini',
+    });
+    expect(run.method).toMatchObject({ lr: 0.01, numSteps: 50, totalScores: 30, scoresFromTop: 10 });
+  });
+
+  it('fill what an older or partial record lacks with the defaults', () => {
+    const settings = runSettingsOf({ dataset: 'banking77', lr: 0.01 });
+    expect(settings).toMatchObject({
+      dataset: 'Banking77',
+      embeddingModel: 'lsa',
+      embedding: { dtype: 'fp32' },
+      teacher: 'gold',
+      teacherMode: 'yesno',
+      hydeModel: '',
+    });
+    expect(settings.method).toEqual({ ...DEFAULT_METHOD, lr: 0.01 });
+    expect(runSettingsOf({}).dataset).toBe('unknown');
+  });
+});
