@@ -39,8 +39,12 @@ test('a bad setting in the URL falls back to the default instead of breaking the
   await page.goto('/?steps=abc&backend=tpu&lr=-1');
   await expect(page.getByTestId('refinement-status')).toHaveAttribute('data-state', 'done');
   await expect(page.getByLabel('Steps', { exact: true })).toHaveValue('100');
-  // The run's values go through the run's own validation, and the page says which gave way.
-  await expect(page.getByTestId('link-problem')).toHaveText([/lr=-1 .*lr must be positive/, /steps=abc/]);
+  // The run's values go through the run's own validation, and the page says which gave way; the others too.
+  await expect(page.getByTestId('link-problem')).toHaveText([
+    /lr=-1 .*lr must be positive/,
+    /steps=abc/,
+    /backend=tpu .*backend must be one of auto, webgpu, wasm, cpu/,
+  ]);
 });
 
 test('auto picks wasm over a software WebGPU adapter and says why', async ({ page }) => {

@@ -109,3 +109,25 @@ test("a FollowIR subset's folder in mteb's parquet layout, picked, is recognised
 
 const prefixed = (prefix: string, files: Record<string, Uint8Array>) =>
   Object.fromEntries(Object.entries(files).map(([p, bytes]) => [prefix + p, bytes]));
+
+test('a BEIR folder, picked, is named by its folder, not taken for NFCorpus (whose files it has)', async ({
+  page,
+}) => {
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'beir-')), 'mini-beir');
+  const docs = ['rain and storms tomorrow', 'boil the pasta ten minutes', 'the team won the final'];
+  const queries = ['weather forecast', 'cooking pasta'];
+  const write = (file: string, text: string) => {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), text);
+  };
+  write('corpus.jsonl', docs.map((text, i) => JSON.stringify({ _id: `d${i}`, title: '', text })).join('\n'));
+  write('queries.jsonl', queries.map((text, i) => JSON.stringify({ _id: `q${i}`, text })).join('\n'));
+  write('qrels/test.tsv', 'query-id\tcorpus-id\tscore\nq0\td0\t1\nq1\td1\t1\n');
+  await page.goto('/?backend=wasm');
+  await expect(page.getByTestId('refinement-status')).toHaveAttribute('data-state', 'done');
+  await page.getByTestId('open-folder').setInputFiles(dir);
+  await expect(page.getByTestId('dataset-select')).toHaveValue('local:mini-beir');
+  await expect(page.getByTestId('refinement-status')).toHaveAttribute('data-state', 'done');
+  await expect(page.getByTestId('query-row')).toHaveCount(2);
+  rmSync(path.dirname(dir), { recursive: true, force: true });
+});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectImport } from './datasetSource';
+import { localDatasetFromFiles } from './readUserFiles';
 
 /** mteb's parquet repository of one FollowIR subset, as `datasets.push_to_hub` names its files. */
 const MTEB_PARQUET = [
@@ -51,5 +52,26 @@ describe('detectImport', () => {
     expect(await detectImport('intents', ['intents.csv'])).toEqual({
       spec: { kind: 'csv', path: 'intents.csv' },
     });
+  });
+
+  it("names a BEIR folder with a test split by its folder, unless the folder is NFCorpus's", async () => {
+    const beir = ['corpus.jsonl', 'queries.jsonl', 'qrels/test.tsv'];
+    for (const label of ['scifact', 'my-beir-data', 'fiqa'])
+      expect(await detectImport(label, beir)).toEqual({ spec: { kind: 'beir', path: label } });
+    for (const label of ['nfcorpus', 'NFCorpus', 'beir_nfcorpus', 'nfcorpus-test'])
+      expect(await detectImport(label, beir)).toEqual({ spec: { kind: 'named', name: 'NFCorpus' } });
+  });
+
+  it('labels dropped files by what they are: a BEIR folder by its name, NFCorpus as the registry names it', async () => {
+    const file = (path: string) => ({ path, file: new File(['{}'], path.split('/').pop()!) });
+    const folder = (name: string) =>
+      ['corpus.jsonl', 'queries.jsonl', 'qrels/test.tsv'].map((p) => file(`${name}/${p}`));
+    const scifact = await localDatasetFromFiles(folder('scifact'));
+    expect(scifact.label).toBe('scifact');
+    expect(scifact.spec).toEqual({ kind: 'beir', path: 'scifact' });
+    expect(Object.keys(scifact.files).sort()).toEqual(['corpus.jsonl', 'qrels/test.tsv', 'queries.jsonl']);
+    const nfcorpus = await localDatasetFromFiles(folder('nfcorpus'));
+    expect(nfcorpus.label).toBe('NFCorpus');
+    expect(nfcorpus.spec).toEqual({ kind: 'named', name: 'NFCorpus' });
   });
 });

@@ -1,7 +1,7 @@
 import { parserForSpec, type DatasetSpec } from '../../core/datasets/datasetSpec';
 import { memoryFiles } from '../../core/datasets/memoryFiles';
 import { DATASET_PARSERS, getDatasetParser, loadDatasetWith } from '../../core/datasets/registry';
-import type { Dataset, DataFiles, ParseOptions } from '../../core/datasets/types';
+import type { Dataset, DataFiles, DatasetParser, ParseOptions } from '../../core/datasets/types';
 import { httpDataFiles } from './httpDataFiles';
 import { cachedFetch } from './cachedFetch';
 import { downloadDataset, memorySink } from '../../core/datasets/download';
@@ -83,11 +83,31 @@ function pathsOnly(label: string, paths: readonly string[]): DataFiles {
   return { location: label, exists: async (p) => present.has(p), readText: none, readBytes: none };
 }
 
-/** A registered dataset whose layout `paths` hold (its own check where it has one: FollowIR's two layouts). */
+/** BEIR's layout: every BEIR dataset's folder has these files, so they say the format, not the dataset. */
+function isBeirLayout(paths: readonly string[]): boolean {
+  return (
+    paths.includes('corpus.jsonl') &&
+    paths.includes('queries.jsonl') &&
+    paths.some((p) => /^qrels\/.+\.tsv$/.test(p))
+  );
+}
+
+/** Whether a folder's (or zip's) name names a registered dataset: `nfcorpus`, `NFCorpus`, `beir-nfcorpus`. */
+function namesDataset(label: string, parser: DatasetParser): boolean {
+  const key = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return [parser.name, parser.folder].some((name) => key(label).includes(key(name)));
+}
+
+/**
+ * A registered dataset whose layout `paths` hold (its own check where it has one: FollowIR's two layouts). A
+ * dataset in BEIR's layout (NFCorpus) is told from any other BEIR folder only by its name: unless the folder
+ * is named after it, the files are a BEIR import of their own.
+ */
 async function registeredLayout(label: string, paths: readonly string[]): Promise<string | undefined> {
   const files = pathsOnly(label, paths);
   for (const parser of DATASET_PARSERS) {
     if (parser.requiredFiles.length === 0) continue;
+    if (isBeirLayout(parser.requiredFiles) && !namesDataset(label, parser)) continue;
     const complete = parser.missingFiles
       ? (await parser.missingFiles(files)).length === 0
       : parser.requiredFiles.every((p) => paths.includes(p));
@@ -106,8 +126,8 @@ export interface DetectedImport {
 /**
  * What a set of user files is: a registered dataset's own layout (FollowIR: the JSONL files or mteb's
  * parquet repositories, of all three subsets or one, also when the folder dropped is one subset's, named
- * after it: `Core17`, `Core17InstructionRetrieval`, ...), a BEIR folder, a TREC folder or a CSV of
- * `text,label`. Paths are relative, with any single top folder (a dropped folder's name) already removed.
+ * after it: `Core17`, `Core17InstructionRetrieval`, ...; NFCorpus: a BEIR folder named after it), a BEIR
+ * folder (named by its folder), a TREC folder or a CSV of `text,label`. Paths are relative, with any single top folder (a dropped folder's name) already removed.
  */
 export async function detectImport(label: string, paths: string[]): Promise<DetectedImport> {
   const has = (p: string) => paths.includes(p);
@@ -121,8 +141,7 @@ export async function detectImport(label: string, paths: string[]): Promise<Dete
     );
     if (moved) return { spec: { kind: 'named', name: moved }, folder: subset };
   }
-  if (has('corpus.jsonl') && has('queries.jsonl') && paths.some((p) => /^qrels\/.+\.tsv$/.test(p)))
-    return { spec: { kind: 'beir', path: label } };
+  if (isBeirLayout(paths)) return { spec: { kind: 'beir', path: label } };
   if (
     (has('qrels.txt') || has('qrels')) &&
     paths.some((p) => /^corpus\.(jsonl|tsv)$/.test(p)) &&

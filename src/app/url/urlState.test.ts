@@ -72,12 +72,12 @@ describe('URL view state', () => {
       (problem) => problems.push(problem),
     );
     expect(problems).toEqual([
-      'topk=0 gave way to the default: topk must be a positive integer (got "0")',
       'device=npu gave way to the default: device must be one of auto, webgpu, wasm (got "npu")',
       'models=cdn gave way to the default: models must be one of hub, server (got "cdn")',
       'backend=tpu gave way to the default: backend must be one of auto, webgpu, wasm, cpu (got "tpu")',
       'tab=map gave way to the default: tab must be one of explorer, experiment (got "map")',
       'metric=nope gave way to the default: metric must name a metric (map, mrr, ndcg_at_10, …) (got "nope")',
+      'topk=0 gave way to the default: topk must be a positive integer (got "0")',
       'theme=sepia gave way to the default: theme must be one of auto, light, dark (got "sepia")',
       'explain=yes gave way to the default: explain must be one of 0, 1 (got "yes")',
     ]);

@@ -78,10 +78,15 @@ export function parseViewState(search: string, report: (problem: string) => void
     const value = oneOf(key, ['0', '1'], '');
     return value === '' ? fallback : value === '1';
   };
-  const topKText = p.get('topk');
-  const topK = Number(topKText || NaN);
-  const topKFits = Number.isInteger(topK) && topK > 0;
-  if (topKText && !topKFits) refuse('topk', topKText, 'must be a positive integer');
+  const positiveInteger = (key: string, fallback: number): number => {
+    const value = p.get(key);
+    if (!value) return fallback;
+    const n = Number(value);
+    if (Number.isInteger(n) && n > 0) return n;
+    refuse(key, value, 'must be a positive integer');
+    return fallback;
+  };
+  // The run's problems first, then the rest in the order of the fields.
   return {
     ...readViewRun(p, report),
     embeddingDevice: oneOf('device', DEVICES, DEFAULT_VIEW.embeddingDevice),
@@ -97,7 +102,7 @@ export function parseViewState(search: string, report: (problem: string) => void
       DEFAULT_VIEW.metric,
       'must name a metric (map, mrr, ndcg_at_10, …)',
     ),
-    topK: topKFits ? topK : DEFAULT_VIEW.topK,
+    topK: positiveInteger('topk', DEFAULT_VIEW.topK),
     theme: oneOf('theme', ['auto', 'light', 'dark'], DEFAULT_VIEW.theme),
     explain: flag('explain', DEFAULT_VIEW.explain),
     follow: flag('follow', DEFAULT_VIEW.follow),

@@ -25,7 +25,7 @@ export function orthonormalizeColumns(
     const end = Math.min(first + GROUP, count);
     for (let j = first; j < end; j++) references[j - first] = columnNorm(block, length, j);
     if (end - first === GROUP) {
-      for (let k = 0; k < first; k++) projectOutOfFour(block, length, k, first);
+      projectOutOfFour(block, length, first);
     } else {
       for (let j = first; j < end; j++) projectOut(block, length, 0, first, j);
     }
@@ -67,19 +67,56 @@ function secondPassIfNeeded(block: Float64Array, length: number, j: number, befo
   return columnNorm(block, length, j);
 }
 
-/** Removes from column `j` its components along the (orthonormal) columns `from` to `to` - 1, in order. */
+/**
+ * Removes from column `j` its components along the (orthonormal) columns `from` to `to` - 1, in order: for
+ * each, `dot` then `axpy`, the dot with the next column summed in the same pass as the update (with `dot`'s
+ * four partial sums, in its order), which gives bit for bit the results of separate passes.
+ */
 function projectOut(block: Float64Array, length: number, from: number, to: number, j: number): void {
+  if (from >= to) return;
   const target = j * length;
+  let projection = dot(block, from * length, block, target, length);
   for (let k = from; k < to; k++) {
     const source = k * length;
-    const projection = dot(block, source, block, target, length);
-    if (projection !== 0) axpy(-projection, block, source, block, target, length);
+    const next = k + 1 < to ? source + length : -1;
+    if (projection === 0 || next < 0) {
+      // Nothing to remove (the next product reads the column as it is), or no next column to sum.
+      if (projection !== 0) axpy(-projection, block, source, block, target, length);
+      if (next >= 0) projection = dot(block, next, block, target, length);
+      continue;
+    }
+    const a = -projection;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let i = 0;
+    for (; i + 3 < length; i += 4) {
+      const y0 = (block[target + i] += a * block[source + i]);
+      const y1 = (block[target + i + 1] += a * block[source + i + 1]);
+      const y2 = (block[target + i + 2] += a * block[source + i + 2]);
+      const y3 = (block[target + i + 3] += a * block[source + i + 3]);
+      s0 += block[next + i] * y0;
+      s1 += block[next + i + 1] * y1;
+      s2 += block[next + i + 2] * y2;
+      s3 += block[next + i + 3] * y3;
+    }
+    for (; i < length; i++) {
+      const y = (block[target + i] += a * block[source + i]);
+      s0 += block[next + i] * y;
+    }
+    projection = s0 + s1 + (s2 + s3);
   }
 }
 
-/** Removes from each of the columns `first` to `first + 3` its component along (unit) column `k`. */
-function projectOutOfFour(block: Float64Array, length: number, k: number, first: number): void {
-  const s = k * length;
+/**
+ * Removes from each of the columns `first` to `first + 3` its components along the (unit) columns 0 to
+ * `first` - 1, one after the other. The products with column k + 1 are summed in the same pass that
+ * updates the four columns for column k: each of them reads the updated values in the same order as a
+ * pass of its own would, so the results are bit for bit those of two passes per column, in half the reads.
+ */
+function projectOutOfFour(block: Float64Array, length: number, first: number): void {
+  if (first === 0) return;
   const t0 = first * length;
   const t1 = t0 + length;
   const t2 = t1 + length;
@@ -89,18 +126,42 @@ function projectOutOfFour(block: Float64Array, length: number, k: number, first:
   let d2 = 0;
   let d3 = 0;
   for (let i = 0; i < length; i++) {
-    const x = block[s + i];
+    const x = block[i];
     d0 += x * block[t0 + i];
     d1 += x * block[t1 + i];
     d2 += x * block[t2 + i];
     d3 += x * block[t3 + i];
   }
-  for (let i = 0; i < length; i++) {
-    const x = block[s + i];
-    block[t0 + i] -= d0 * x;
-    block[t1 + i] -= d1 * x;
-    block[t2 + i] -= d2 * x;
-    block[t3 + i] -= d3 * x;
+  for (let k = 0; k < first; k++) {
+    const s = k * length;
+    // The next column's products (none after the last column).
+    const next = k + 1 < first ? s + length : -1;
+    let e0 = 0;
+    let e1 = 0;
+    let e2 = 0;
+    let e3 = 0;
+    for (let i = 0; i < length; i++) {
+      const x = block[s + i];
+      const a = block[t0 + i] - d0 * x;
+      const b = block[t1 + i] - d1 * x;
+      const c = block[t2 + i] - d2 * x;
+      const d = block[t3 + i] - d3 * x;
+      block[t0 + i] = a;
+      block[t1 + i] = b;
+      block[t2 + i] = c;
+      block[t3 + i] = d;
+      if (next >= 0) {
+        const y = block[next + i];
+        e0 += y * a;
+        e1 += y * b;
+        e2 += y * c;
+        e3 += y * d;
+      }
+    }
+    d0 = e0;
+    d1 = e1;
+    d2 = e2;
+    d3 = e3;
   }
 }
 
