@@ -69,6 +69,64 @@ describe('re-running a baseline', () => {
     expect(viewStateFromConfig(old).teacher).toBe('noisy-gold');
   });
 
+  it('re-runs a neural model with the dtype and pooling its record chose (embedding_dtype, embedding_pooling_spec)', () => {
+    const neural = parseConfig({
+      config_version: 1,
+      dataset: 'NFCorpus',
+      dataset_spec: 'nfcorpus',
+      embedding_model: 'Xenova/bge-small-en-v1.5@main:q8:cls',
+      embedding_model_spec: 'bge-small-en-v1.5',
+      embedding_dtype: 'q8',
+      embedding_pooling_spec: 'cls',
+      embedding_pooling: 'cls',
+      embedding_max_length: 256,
+      teacher: 'llm:OpenAI/gpt-4o-mini',
+      teacher_spec: 'llm:OpenAI/gpt-4o-mini',
+      teacher_mode: 'verbalized',
+      hyde_model: 'OpenAI/gpt-4o-mini',
+      llm_thinking: 'off',
+      llm_via: 'http://localhost:8787',
+      computation_types: ['original', 'optimized', 'hyde'],
+      lr: 0.01,
+      num_steps: 5,
+      random_seed: 3,
+    });
+    const options = parseExperimentOptions(experimentArgsFromConfig(neural));
+    if (options === 'help') throw new Error('unexpected');
+    expect(options.embedding).toMatchObject({
+      model: 'bge-small-en-v1.5',
+      dtype: 'q8',
+      pooling: 'cls',
+      maxLength: 256,
+    });
+    expect(options).toMatchObject({
+      dataset: 'nfcorpus',
+      teacher: 'llm:OpenAI/gpt-4o-mini',
+      teacherMode: 'verbalized',
+      hydeModel: 'OpenAI/gpt-4o-mini',
+      thinking: 'off',
+    });
+    expect(options.method).toMatchObject({
+      computationTypes: ['original', 'optimized', 'hyde'],
+      lr: 0.01,
+      numSteps: 5,
+      randomSeed: 3,
+    });
+    // The registered model's own pooling (no embedding_pooling_spec): no --pooling; the dtype still.
+    const ownPooling = experimentArgsFromConfig({ ...neural, embedding_pooling_spec: null });
+    expect(ownPooling).not.toContain('--pooling');
+    expect(ownPooling.join(' ')).toContain('--embedding-dtype q8');
+    // A record from before the spec's keys: the dtype from the embedder's id, the pooling that ran.
+    const { embedding_dtype: _d, embedding_pooling_spec: _p, ...old } = neural;
+    const oldArgs = experimentArgsFromConfig(old).join(' ');
+    expect(oldArgs).toContain('--embedding-dtype q8');
+    expect(oldArgs).toContain('--pooling cls');
+    // LSA and remote models have no dtype or pooling to choose.
+    const lsa = experimentArgsFromConfig({ ...config, embedding_dtype: null });
+    expect(lsa).not.toContain('--embedding-dtype');
+    expect(lsa).not.toContain('--pooling');
+  });
+
   it('gives the app’s view state, or says why the app cannot run the baseline', () => {
     const view = viewStateFromConfig(config);
     expect(view).toMatchObject({

@@ -9,7 +9,7 @@ import { summarize, type ExperimentSummary } from '../core/experiment/outputs';
 import { projectConfigOfReference } from '../core/experiment/referenceLayout';
 import { readReferenceRun } from '../core/experiment/referenceRun';
 import { parseConfig, type RunConfig } from '../core/experiment/runRecord';
-import { runSpecOf } from '../core/experiment/runSpec';
+import { runSpecOf, runsOnTransformers, type RunSpec } from '../core/experiment/runSpec';
 import { folderFiles } from './dataFolder';
 
 /** A baseline of the regression check: a run's summary.json and the config.json beside it. */
@@ -84,9 +84,20 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 const str = (value: string | null | undefined): string | undefined =>
   typeof value === 'string' && value.trim() !== '' ? value : undefined;
 
-function neuralIdParts(config: RunConfig): { dtype?: string; revision?: string } {
-  const m = /@([^@]*):(fp32|fp16|q8):[a-z_]+(:raw)?$/.exec(config.embedding_model ?? '');
-  return m ? { revision: m[1], dtype: m[2] } : {};
+/** The Hub revision in a transformers.js embedder's id (`<model>@<revision>:<dtype>:<pooling>`). */
+function revisionOf(config: RunConfig): string | undefined {
+  return /@([^@]*):(fp32|fp16|q8):[a-z_]+(:raw)?$/.exec(config.embedding_model ?? '')?.[1];
+}
+
+/**
+ * The pooling to ask for: the spec's (`embedding_pooling_spec`; none: the registered model's own). A record
+ * written before the spec's key existed names only the pooling that ran (`embedding_pooling`), which the
+ * re-run asks for, as before.
+ */
+function poolingOf(config: RunConfig, spec: RunSpec): string | undefined {
+  if (spec.embedding.pooling) return spec.embedding.pooling;
+  if (config.embedding_pooling_spec !== undefined) return undefined;
+  return str(config.embedding_pooling as string | undefined);
 }
 
 const escapeTemplate = (t: string) => t.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\t/g, '\\t');
@@ -98,9 +109,11 @@ export interface RerunOverrides {
 }
 
 /**
- * The `npm run experiment` arguments that recompute a baseline's numbers: the same dataset (and document
- * cap), embedder, teacher, computation types, parameters and seed. Output location, tensors and timing
- * options are left out: they do not change the metrics.
+ * The `npm run experiment` arguments that recompute a baseline's numbers: its `RunSpec` (`runSpecOf`: the
+ * same dataset, embedder and its dtype and pooling, teacher and its mode, HyDE model, computation types,
+ * parameters and seed) and the facts of its record that change the numbers (data folder, document cap,
+ * model revision, token limit, templates, the LLM server). Output location, tensors and timing options are
+ * left out: they do not change the metrics.
  */
 export function experimentArgsFromConfig(config: RunConfig, overrides: RerunOverrides = {}): string[] {
   const spec = runSpecOf(config);
@@ -114,12 +127,14 @@ export function experimentArgsFromConfig(config: RunConfig, overrides: RerunOver
   put('--data-dir', overrides.dataDir === null ? undefined : (overrides.dataDir ?? str(config.data_dir)));
   put('--max-documents', config.max_documents === null ? 'all' : config.max_documents);
   put('--embedding-model', spec.embeddingModel);
-  if (!/^lsa(-\d+)?$/i.test(spec.embeddingModel)) {
-    const { dtype, revision } = neuralIdParts(config);
-    put('--embedding-dtype', dtype);
+  if (runsOnTransformers(spec.embeddingModel)) {
+    put('--embedding-dtype', spec.embedding.dtype);
+    const revision = revisionOf(config);
     if (revision && !revision.startsWith('local-') && revision !== 'main')
       put('--embedding-revision', revision);
-    put('--pooling', str(config.embedding_pooling as string | undefined));
+    put('--pooling', poolingOf(config, spec));
+  }
+  if (!/^lsa(-\d+)?$/i.test(spec.embeddingModel)) {
     const maxLength = config.embedding_max_length;
     put('--max-length', typeof maxLength === 'number' ? maxLength : undefined);
     const query = str(config.query_template);
@@ -128,19 +143,22 @@ export function experimentArgsFromConfig(config: RunConfig, overrides: RerunOver
     if (document) put('--document-template', escapeTemplate(document));
   }
   put('--teacher', spec.teacher);
-  put('--teacher-noise', config.teacher_noise);
-  put('--teacher-mode', config.teacher_mode);
+  if (spec.teacher === 'noisy-gold') put('--teacher-noise', spec.teacherNoise);
+  put('--teacher-mode', spec.teacherMode);
   put('--hyde-model', spec.hydeModel);
-  put('--thinking', config.llm_thinking);
+  // Recorded where an LLM ran (null otherwise): the runner's default stands.
+  if (config.llm_thinking) put('--thinking', spec.thinking);
   const via = str(config.llm_via);
   if (via && /^https?:\/\//.test(via)) put('--server-url', via);
-  if (config.computation_types?.length) put('--computation-types', config.computation_types.join(','));
-  put('--lr', config.lr);
-  put('--num-steps', config.num_steps);
-  put('--total-scores', config.total_scores);
-  put('--scores-from-top', config.scores_from_top);
-  put('--random-seed', config.random_seed);
-  if (spec.method.refit) args.push('--refit');
+  // A record without its types (none of this project's) leaves the runner's default (all).
+  if (config.computation_types?.length) put('--computation-types', spec.method.computationTypes.join(','));
+  const { method } = spec;
+  put('--lr', method.lr);
+  put('--num-steps', method.numSteps);
+  put('--total-scores', method.totalScores);
+  put('--scores-from-top', method.scoresFromTop);
+  put('--random-seed', method.randomSeed);
+  if (method.refit) args.push('--refit');
   put('--backend', overrides.backend ?? str(config.backend));
   return args;
 }
@@ -188,8 +206,9 @@ export function viewStateFromConfig(config: RunConfig, backend?: string): ViewSt
     ...DEFAULT_VIEW,
     dataset,
     embeddingModel,
+    embedding: spec.embedding,
     teacher: teacher as ViewState['teacher'],
-    teacherNoise: config.teacher_noise ?? DEFAULT_VIEW.teacherNoise,
+    teacherNoise: spec.teacherNoise,
     backend: chosenBackend as ViewState['backend'],
     method: {
       ...spec.method,

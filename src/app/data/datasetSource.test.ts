@@ -62,6 +62,31 @@ describe('detectImport', () => {
       expect(await detectImport(label, beir)).toEqual({ spec: { kind: 'named', name: 'NFCorpus' } });
   });
 
+  it('recognises every registered dataset by its files only in a folder named after it', async () => {
+    const banking = ['train.csv', 'test.csv'];
+    for (const label of ['Banking77', 'banking77', 'banking-77-data'])
+      expect(await detectImport(label, banking)).toEqual({ spec: { kind: 'named', name: 'Banking77' } });
+    // Any other folder with a train.csv and a test.csv is not Banking77; the message says why.
+    await expect(detectImport('my-intents', banking)).rejects.toThrow(
+      /not a dataset this app knows.*files of Banking77: name the folder/,
+    );
+    // With one CSV besides, the CSV import stays what it was.
+    expect(await detectImport('splits', ['train.csv'])).toEqual({ spec: { kind: 'csv', path: 'train.csv' } });
+    const clinc = ['data_full.json', 'clinc150_intent_mapping.csv'];
+    expect(await detectImport('clinc150', clinc)).toEqual({ spec: { kind: 'named', name: 'Clinc150' } });
+    expect(await detectImport('intents', clinc)).toEqual({
+      spec: { kind: 'csv', path: 'clinc150_intent_mapping.csv' },
+    });
+    const argkp = ['dev', 'train'].flatMap((split) =>
+      ['arguments', 'key_points', 'labels'].map((kind) => `kpm_data/${kind}_${split}.csv`),
+    );
+    expect(await detectImport('ArgKP21', argkp)).toEqual({ spec: { kind: 'named', name: 'ArgKP21' } });
+    await expect(detectImport('debates', argkp)).rejects.toThrow(/files of ArgKP21/);
+    // FollowIR's full layout in a folder not named after it is not FollowIR either.
+    const all = ['Core17', 'Robust04', 'News21'].flatMap((s) => under(s, MTEB_PARQUET));
+    await expect(detectImport('mteb-data', all)).rejects.toThrow(/files of FollowIR/);
+  });
+
   it('labels dropped files by what they are: a BEIR folder by its name, NFCorpus as the registry names it', async () => {
     const file = (path: string) => ({ path, file: new File(['{}'], path.split('/').pop()!) });
     const folder = (name: string) =>

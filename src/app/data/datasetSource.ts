@@ -95,25 +95,39 @@ function isBeirLayout(paths: readonly string[]): boolean {
 /** Whether a folder's (or zip's) name names a registered dataset: `nfcorpus`, `NFCorpus`, `beir-nfcorpus`. */
 function namesDataset(label: string, parser: DatasetParser): boolean {
   const key = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
-  return [parser.name, parser.folder].some((name) => key(label).includes(key(name)));
+  return [parser.name, parser.folder].some((name) => key(name) !== '' && key(label).includes(key(name)));
+}
+
+/** Whether `paths` hold every file of a registered dataset's layout (its own check where it has one). */
+async function hasLayoutOf(parser: DatasetParser, label: string, paths: readonly string[]): Promise<boolean> {
+  if (parser.requiredFiles.length === 0) return false;
+  return parser.missingFiles
+    ? (await parser.missingFiles(pathsOnly(label, paths))).length === 0
+    : parser.requiredFiles.every((p) => paths.includes(p));
 }
 
 /**
- * A registered dataset whose layout `paths` hold (its own check where it has one: FollowIR's two layouts). A
- * dataset in BEIR's layout (NFCorpus) is told from any other BEIR folder only by its name: unless the folder
- * is named after it, the files are a BEIR import of their own.
+ * The registered dataset that dropped files are: its layout, in a folder (or zip) named after it. File
+ * names alone do not say which dataset files are (any folder with `train.csv` and `test.csv` has
+ * Banking77's, any BEIR folder NFCorpus's), so every registered dataset is recognised by its name and its
+ * files together; `named`: the caller has already matched the name (a FollowIR subset's own folder).
  */
-async function registeredLayout(label: string, paths: readonly string[]): Promise<string | undefined> {
-  const files = pathsOnly(label, paths);
-  for (const parser of DATASET_PARSERS) {
-    if (parser.requiredFiles.length === 0) continue;
-    if (isBeirLayout(parser.requiredFiles) && !namesDataset(label, parser)) continue;
-    const complete = parser.missingFiles
-      ? (await parser.missingFiles(files)).length === 0
-      : parser.requiredFiles.every((p) => paths.includes(p));
-    if (complete) return parser.name;
-  }
+async function registeredLayout(
+  label: string,
+  paths: readonly string[],
+  named = false,
+): Promise<string | undefined> {
+  for (const parser of DATASET_PARSERS)
+    if ((named || namesDataset(label, parser)) && (await hasLayoutOf(parser, label, paths)))
+      return parser.name;
   return undefined;
+}
+
+/** Registered datasets whose files `paths` hold in a folder not named after them (for the error's hint). */
+async function unnamedLayouts(label: string, paths: readonly string[]): Promise<DatasetParser[]> {
+  const found: DatasetParser[] = [];
+  for (const parser of DATASET_PARSERS) if (await hasLayoutOf(parser, label, paths)) found.push(parser);
+  return found;
 }
 
 /** What `detectImport` found: the spec, and the folder the files go in when they must be moved into one. */
@@ -126,7 +140,8 @@ export interface DetectedImport {
 /**
  * What a set of user files is: a registered dataset's own layout (FollowIR: the JSONL files or mteb's
  * parquet repositories, of all three subsets or one, also when the folder dropped is one subset's, named
- * after it: `Core17`, `Core17InstructionRetrieval`, ...; NFCorpus: a BEIR folder named after it), a BEIR
+ * after it: `Core17`, `Core17InstructionRetrieval`, ...), in a folder named after the dataset (Banking77's
+ * `train.csv` and `test.csv`, NFCorpus's BEIR files, ... in any other folder are not that dataset), a BEIR
  * folder (named by its folder), a TREC folder or a CSV of `text,label`. Paths are relative, with any single top folder (a dropped folder's name) already removed.
  */
 export async function detectImport(label: string, paths: string[]): Promise<DetectedImport> {
@@ -135,9 +150,11 @@ export async function detectImport(label: string, paths: string[]): Promise<Dete
   if (named) return { spec: { kind: 'named', name: named } };
   const subset = FOLLOWIR_SUBSETS.find((s) => label.toLowerCase().includes(s.toLowerCase()));
   if (subset) {
+    // The folder is named after the subset: that names the dataset.
     const moved = await registeredLayout(
       label,
       paths.map((p) => `${subset}/${p}`),
+      true,
     );
     if (moved) return { spec: { kind: 'named', name: moved }, folder: subset };
   }
@@ -150,6 +167,10 @@ export async function detectImport(label: string, paths: string[]): Promise<Dete
     return { spec: { kind: 'trec', path: label } };
   const csvs = paths.filter((p) => p.toLowerCase().endsWith('.csv') && !p.includes('/'));
   if (csvs.length === 1) return { spec: { kind: 'csv', path: csvs[0] } };
+  const unnamed = (await unnamedLayouts(label, paths)).map((p) => p.name);
+  const hint = unnamed.length
+    ? ` (it has the files of ${unnamed.join(', ')}: name the folder or zip after the dataset to open it as one)`
+    : '';
   throw new Error(
     `"${label}" is not a dataset this app knows: expected a registered dataset's files (e.g. ${DATASET_PARSERS.filter(
       (p) => p.requiredFiles.length,
@@ -158,7 +179,7 @@ export async function detectImport(label: string, paths: string[]): Promise<Dete
       .map((p) => `${p.name}: ${p.requiredFiles.join(', ')}`)
       .join(
         '; ',
-      )}; FollowIR also as mteb's parquet repositories), a BEIR folder (corpus.jsonl, queries.jsonl, qrels/test.tsv), a TREC folder (qrels.txt, corpus, queries) or one CSV with text,label columns`,
+      )}; FollowIR also as mteb's parquet repositories), a BEIR folder (corpus.jsonl, queries.jsonl, qrels/test.tsv), a TREC folder (qrels.txt, corpus, queries) or one CSV with text,label columns${hint}`,
   );
 }
 

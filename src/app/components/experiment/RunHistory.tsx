@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ComputationType } from '../../../core/experiment/config';
+import { recordedEmbedding, type RunSpec } from '../../../core/experiment/runSpec';
+import { runSpecDifferences } from '../../runs/runSpecFields';
 import type { SavedRun } from '../../storage/runHistory';
 import { useExplorer } from '../../stores/explorerStore';
 import { formatDelta, formatMetric } from '../format';
@@ -11,6 +13,8 @@ export function RunHistory() {
   const historyError = useExplorer((s) => s.historyError);
   const refresh = useExplorer((s) => s.refreshHistory);
   const remove = useExplorer((s) => s.deleteRun);
+  const rerun = useExplorer((s) => s.rerunSaved);
+  const busy = useExplorer((s) => s.status === 'running');
   const current = useExplorer((s) => s.currentRunId);
   const [selected, setSelected] = useState<string[]>([]);
   // After "Re-run in the browser": the opened run and its re-run, side by side.
@@ -61,16 +65,26 @@ export function RunHistory() {
               </td>
               <td>{new Date(run.createdAt).toLocaleString()}</td>
               <td>{run.summary.dataset}</td>
-              <td>{run.settings.embeddingModel}</td>
-              <td>{run.settings.teacher}</td>
+              <td>{embeddingOf(run.spec)}</td>
+              <td>{run.spec.teacher}</td>
               <td>
-                {run.settings.method.lr} / {run.settings.method.numSteps} / {run.settings.method.totalScores}
+                {run.spec.method.lr} / {run.spec.method.numSteps} / {run.spec.method.totalScores}
               </td>
               <td>
                 {formatMetric(run.summary.types.original?.mean.map)} →{' '}
                 {formatMetric(run.summary.types.optimized?.mean.map)}
               </td>
               <td>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => rerun(run.id)}
+                  disabled={busy}
+                  title="run this run's settings here again, then compare the two"
+                  data-testid="rerun-saved"
+                >
+                  re-run
+                </button>{' '}
                 <button
                   type="button"
                   className="link"
@@ -89,20 +103,60 @@ export function RunHistory() {
   );
 }
 
+/** The embedding model, with the dtype and pooling of a transformers.js model. */
+function embeddingOf(spec: RunSpec): string {
+  const embedding = recordedEmbedding(spec);
+  if (!embedding) return spec.embeddingModel;
+  return `${spec.embeddingModel} (${[embedding.dtype, embedding.pooling].filter(Boolean).join(', ')})`;
+}
+
 function RunComparison({ a, b }: { a: SavedRun; b: SavedRun }) {
   const types = [
     ...new Set([...Object.keys(a.summary.types), ...Object.keys(b.summary.types)]),
   ] as ComputationType[];
+  const differences = runSpecDifferences(a.spec, b.spec);
+  return (
+    <>
+      <table className="comparison" data-testid="run-differences">
+        <thead>
+          <tr>
+            <th>setting</th>
+            <th>run A</th>
+            <th>run B</th>
+          </tr>
+        </thead>
+        <tbody>
+          {differences.length === 0 ? (
+            <tr>
+              <td colSpan={3}>the same settings</td>
+            </tr>
+          ) : (
+            differences.map((d) => (
+              <tr key={d.label} data-setting={d.label}>
+                <td>{d.label}</td>
+                <td>{d.a}</td>
+                <td>{d.b}</td>
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+      <MetricComparison a={a} b={b} types={types} />
+    </>
+  );
+}
+
+function MetricComparison({ a, b, types }: { a: SavedRun; b: SavedRun; types: ComputationType[] }) {
   return (
     <table className="comparison" data-testid="run-comparison">
       <thead>
         <tr>
           <th>type · metric</th>
           <th>
-            run A ({a.settings.embeddingModel}, {a.settings.teacher})
+            run A ({embeddingOf(a.spec)}, {a.spec.teacher})
           </th>
           <th>
-            run B ({b.settings.embeddingModel}, {b.settings.teacher})
+            run B ({embeddingOf(b.spec)}, {b.spec.teacher})
           </th>
           <th>B − A</th>
         </tr>

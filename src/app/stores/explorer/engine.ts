@@ -19,7 +19,7 @@ export const inFlight: {
   /** The backend preference and model host the worker was set up with. */
   initialisedBackend?: string;
   configuredHost?: string;
-  /** The history id of the opened run whose settings are being re-run here, to compare the two after. */
+  /** The history id of the opened or kept run whose settings are being re-run here, to compare the two after. */
   rerunOf?: string;
   /** The one question to the server about its data folder (the first run waits for the answer). */
   serverDiscovery?: Promise<void>;

@@ -1,6 +1,10 @@
+import { rerunUnavailable } from '../../runs/rerunSettings';
 import { runHistory } from '../../storage/runHistory';
-import { engineClient, messageOf } from './engine';
+import { sameRun } from '../../url/urlState';
+import { viewRunOf } from '../../url/viewRunSpec';
+import { engineClient, inFlight, messageOf } from './engine';
 import type { HistorySlice, Slice } from './types';
+import { LOCAL_PREFIX } from './viewSlice';
 
 /** Runs kept in the browser (IndexedDB), the current run's zip and its latency report. */
 export const historySlice: Slice<HistorySlice> = (set, get) => ({
@@ -8,13 +12,12 @@ export const historySlice: Slice<HistorySlice> = (set, get) => ({
   exportStatus: 'idle',
   latencyStatus: 'idle',
 
-  async saveRun(id, view, backend, experiment) {
-    const { dataset, embeddingModel, teacher, teacherNoise, method } = view;
+  async saveRun(id, spec, backend, experiment) {
     try {
       await runHistory.save({
         id,
         createdAt: new Date().toISOString(),
-        settings: { dataset, embeddingModel, teacher, teacherNoise, backend: view.backend, method },
+        spec,
         backend,
         summary: experiment.summary,
         queries: experiment.queries,
@@ -23,6 +26,22 @@ export const historySlice: Slice<HistorySlice> = (set, get) => ({
     } catch (e) {
       set({ historyError: `this run was not saved in the browser: ${messageOf(e)}` });
     }
+  },
+
+  rerunSaved(id) {
+    const saved = get().history.find((r) => r.id === id);
+    if (!saved) return;
+    const settings = viewRunOf(saved.spec);
+    // Dropped files are not kept: they must be the ones loaded now (the run says so otherwise).
+    const reason = settings.dataset.startsWith(LOCAL_PREFIX)
+      ? null
+      : rerunUnavailable({ ...settings, backend: get().view.backend }, get().serverDatasets);
+    if (reason) return set({ historyError: `cannot re-run this run here: ${reason}` });
+    inFlight.rerunOf = id;
+    const before = get().view;
+    get().update({ ...settings, run: undefined, query: undefined });
+    // The view's own settings already: update starts no run, so run them here.
+    if (sameRun(before, get().view)) void get().run();
   },
 
   async refreshHistory() {

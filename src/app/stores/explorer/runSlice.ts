@@ -142,8 +142,8 @@ export const runSlice: Slice<RunSlice> = (set, get) => {
           latency: undefined,
           latencyStatus: 'idle',
         });
-        void get().saveRun(currentRunId, view, get().backend?.name ?? '', experiment);
-        // A re-run of an opened run: show the two side by side (the run history compares them).
+        void get().saveRun(currentRunId, runSpecOfView(view), get().backend?.name ?? '', experiment);
+        // A re-run of an opened or kept run: show the two side by side (the run history compares them).
         if (compared) get().update({ tab: 'experiment' }, { replace: true });
         // Keep the selected query when it exists in this dataset; otherwise open the clearest gain.
         const known = experiment.queries.some((q) => q.id === view.query);
@@ -196,7 +196,7 @@ export const runSlice: Slice<RunSlice> = (set, get) => {
         const settings = runSettingsOf(response.opened.config);
         void get().saveRun(
           currentRunId,
-          { ...get().view, ...settings },
+          runSpecOfView(settings),
           `opened: ${response.opened.name}`,
           response,
         );

@@ -7,6 +7,7 @@ import type { QueryView } from '../../../core/experiment/session';
 import type { ProgressEvent } from '../../../core/progress';
 import type { RunSource } from '../../runs/runSource';
 import type { RunListing } from '../../../core/experiment/runListing';
+import type { RunSpec } from '../../../core/experiment/runSpec';
 import type { SavedRun } from '../../storage/runHistory';
 import type { ViewState } from '../../url/urlState';
 import type { ExperimentResponse } from '../../workers/engineApi';
@@ -84,10 +85,15 @@ export interface HistorySlice {
   historyError?: string;
   /** The id under which the current run was saved. */
   currentRunId?: string;
-  /** Two history runs the run history compares side by side (after "Re-run in the browser"). */
+  /** Two history runs the run history compares side by side (after "Re-run in the browser" or a re-run). */
   compareRunIds?: [string, string];
-  /** Keeps a finished run in the browser's history; a full or blocked IndexedDB only shows a note. */
-  saveRun(id: string, view: ViewState, backend: string, experiment: ExperimentResponse): Promise<void>;
+  /**
+   * Keeps a finished run in the browser's history with its whole spec (`runSpecOfView` of the view that
+   * ran it); a full or blocked IndexedDB only shows a note.
+   */
+  saveRun(id: string, spec: RunSpec, backend: string, experiment: ExperimentResponse): Promise<void>;
+  /** Runs a kept run's whole spec here again (on the view's backend), then compares the two runs. */
+  rerunSaved(id: string): void;
   refreshHistory(): Promise<void>;
   deleteRun(id: string): Promise<void>;
   /** Progress and errors of the zip export of the current run. */
