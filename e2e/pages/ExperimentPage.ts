@@ -7,12 +7,15 @@ export class ExperimentPage {
   readonly summaryTable: Locator;
   readonly gainScatter: Locator;
   readonly historyRows: Locator;
+  /** The settings in which two compared runs of the history differ. */
+  readonly runDifferences: Locator;
   readonly exportZip: Locator;
 
   constructor(readonly page: Page) {
     this.summaryTable = page.getByTestId('summary-table');
     this.gainScatter = page.getByTestId('gain-scatter');
     this.historyRows = page.getByTestId('history-row');
+    this.runDifferences = page.getByTestId('run-differences');
     this.exportZip = page.getByTestId('export-zip');
   }
 

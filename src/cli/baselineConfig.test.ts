@@ -117,7 +117,9 @@ describe('re-running a baseline', () => {
     expect(ownPooling).not.toContain('--pooling');
     expect(ownPooling.join(' ')).toContain('--embedding-dtype q8');
     // A record from before the spec's keys: the dtype from the embedder's id, the pooling that ran.
-    const { embedding_dtype: _d, embedding_pooling_spec: _p, ...old } = neural;
+    const old = { ...neural };
+    delete old.embedding_dtype;
+    delete old.embedding_pooling_spec;
     const oldArgs = experimentArgsFromConfig(old).join(' ');
     expect(oldArgs).toContain('--embedding-dtype q8');
     expect(oldArgs).toContain('--pooling cls');

@@ -27,7 +27,7 @@ import { quietTfjsNodeHint } from './quietTfjs';
 import { RunFileWorkerPool } from './runFileWorkers';
 import { runCli } from './runCli';
 import { commitRunFolder, discardStaging, openStaging, planRunFolder } from './runFolder';
-import { writeExperiment, writeSummary } from './writeExperiment';
+import { writeExperiment, writeSummary, writeTablesDuringRun } from './writeExperiment';
 
 /** `npm run experiment`: the reference's single-experiment runner (see --help). */
 async function main(argv: string[]): Promise<void> {
@@ -143,10 +143,21 @@ async function main(argv: string[]): Promise<void> {
   // they do not keep the process alive after an error.
   const fileWorkers = outputKinds(options.outputs).length ? new RunFileWorkerPool() : undefined;
   const method = options.saveTensors ? options.method : { ...options.method, recordEvery: 0 };
+  // The large files of the project layout are written while the run goes on (qrels.txt during the fit, a
+  // type's files as soon as its scores exist), into the staging folder, opened now; not with
+  // --measure-latency, whose timings want the cores to themselves.
+  const duringRun = fileWorkers && options.outputLayout !== 'reference' && !options.latency;
+  let staging = duringRun ? await openStaging(runFolder) : undefined;
+  const onScores =
+    fileWorkers && staging ? writeTablesDuringRun(fileWorkers, dataset, staging, options.outputs) : undefined;
   const result = await runExperiment(
     { dataset, embedder, teacher, method, hyde },
-    { signal: controller.signal, onProgress: (e) => progress.update(e) },
-  );
+    { signal: controller.signal, onProgress: (e) => progress.update(e), onScores },
+  ).catch(async (error: unknown) => {
+    await fileWorkers?.close();
+    if (staging) await discardStaging(staging);
+    throw error;
+  });
   progress.finish();
   // --measure-latency: single queries, timed stage by stage, before the model and the LLM client go away.
   const latency = options.latency
@@ -189,8 +200,7 @@ async function main(argv: string[]): Promise<void> {
     );
   result.timings.load_dataset = loadMs;
 
-  controller.signal.throwIfAborted();
-  const staging = await openStaging(runFolder);
+  staging ??= await openStaging(runFolder);
   const writeStart = performance.now();
   const summary = summarize(result, options.experimentName, options.method.randomSeed);
   if (latency) summary.latency_ms = latency;
@@ -208,6 +218,7 @@ async function main(argv: string[]): Promise<void> {
   });
   let dir: string;
   try {
+    controller.signal.throwIfAborted();
     await writeExperiment(result, {
       dir: staging,
       signal: controller.signal,
@@ -226,6 +237,7 @@ async function main(argv: string[]): Promise<void> {
     controller.signal.throwIfAborted();
     dir = await commitRunFolder(runFolder, staging);
   } catch (error) {
+    await fileWorkers?.close();
     await discardStaging(staging);
     throw error;
   }

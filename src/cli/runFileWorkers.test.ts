@@ -2,13 +2,14 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_METHOD } from '../core/experiment/config';
+import { buildDemoDataset } from '../core/datasets/demo/demoParser';
+import { DEFAULT_METHOD, type ComputationType } from '../core/experiment/config';
 import { summarize } from '../core/experiment/outputs';
 import type { ExperimentResult } from '../core/experiment/pipeline';
 import { runDemoExperiment } from '../testing/demoRun';
 import { experimentFiles, type RunFile } from '../core/experiment/runFiles';
 import { RunFileWorkerPool, writeRunFilesInParallel } from './runFileWorkers';
-import { writeExperiment } from './writeExperiment';
+import { writeExperiment, writeTablesDuringRun } from './writeExperiment';
 
 const out = mkdtempSync(path.join(tmpdir(), 'run-file-workers-'));
 let result: ExperimentResult;
@@ -77,6 +78,44 @@ describe('writing a run on worker threads', () => {
     expect(pool.size).toBe(0);
     await write('closed', { workers: pool });
     expectSameFiles('closed', 'main');
+  });
+
+  it('writes the tables while the run goes on (onScores), the same bytes, and the rest after', async () => {
+    const dataset = buildDemoDataset();
+    const pool = new RunFileWorkerPool(2);
+    const dir = path.join(out, 'during');
+    mkdirSync(dir);
+    const told: { type: ComputationType; scores: Float32Array[] }[] = [];
+    const onScores = writeTablesDuringRun(pool, dataset, dir, {});
+    const run = await runDemoExperiment(
+      { ...DEFAULT_METHOD, numSteps: 5 },
+      32,
+      {
+        onScores: (type, scores, taught) => {
+          told.push({ type, scores });
+          onScores(type, scores, taught);
+        },
+      },
+      dataset,
+    );
+    // Once per type, in the run's order, with the scores the result holds.
+    expect(told.map((t) => t.type)).toEqual(run.types);
+    for (const { type, scores } of told) expect(scores).toBe(run.scores[type]);
+    // The same run as `result` (seeded): the files must equal those written after the run.
+    expect(run.scores.optimized).toEqual(result.scores.optimized);
+    await write('during', { workers: pool });
+    expectSameFiles('during', 'main');
+  });
+
+  it('writes the files of the types not told early after the run', async () => {
+    const pool = new RunFileWorkerPool(2);
+    const dir = path.join(out, 'partly-early');
+    mkdirSync(dir);
+    const onScores = writeTablesDuringRun(pool, result.dataset, dir, { csv: false });
+    onScores('original', result.scores.original, { sampled: result.sampled, teacher: result.teacher });
+    await write('partly-early', { workers: pool, csv: false });
+    await write('main-no-csv', { workers: 0, csv: false });
+    expectSameFiles('partly-early', 'main-no-csv');
   });
 
   it('writes only the large files asked for (--outputs)', async () => {

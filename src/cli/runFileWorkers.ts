@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { matrix } from '../core/matrix';
 import type { ExperimentResult } from '../core/experiment/pipeline';
-import type { RunFile, RunFilesOptions } from '../core/experiment/runFiles';
+import type { RunFile, RunFilesOptions, RunTables, TableFileOptions } from '../core/experiment/runFiles';
 import { startWorker } from './tsWorker';
 import { writeRunFile } from './writeRunFile';
 
@@ -19,27 +19,48 @@ export interface RunFileWorkerData {
   options: RunFilesOptions;
 }
 
-/** What the main thread sends a worker: the run (once, first), then one file to write at a time. */
+/**
+ * What the main thread sends a worker: tables to merge into what it holds (`tables`, for the files written
+ * while the run goes on) or the finished run (`run`), each before the files that read it; then one file to
+ * write at a time.
+ */
 export type RunFileWorkerMessage =
-  { kind: 'run'; run: RunFileWorkerData } | { kind: 'file'; path: string; target: string };
+  | { kind: 'run'; run: RunFileWorkerData }
+  | { kind: 'tables'; tables: Partial<RunTables>; options: TableFileOptions }
+  | { kind: 'file'; path: string; target: string };
 
 export interface RunFileWorkerReply {
   path: string;
   error?: string;
 }
 
+interface QueuedFile {
+  path: string;
+  target: string;
+  rank: number;
+}
+
 /**
  * Worker threads for the large files, started before the run has anything to write: starting one (a
  * thread, tsx, the modules of `experimentFiles`) takes a large part of a second, which the CLI spends
- * while the main thread fits the embedder and refines, on a core that is otherwise idle then. Idle workers
- * do not keep the process alive; `close` ends them.
+ * while the main thread fits the embedder and refines, on a core that is otherwise idle then. The CLI also
+ * hands them files as soon as their tables exist (`shareTables`, `writeEarly`: qrels.txt after the dataset
+ * loads, a computation type's files when its scores are final) while the run goes on; `write` writes the
+ * rest and waits for all. Idle workers do not keep the process alive; `close` ends them.
  */
 export class RunFileWorkerPool {
   private readonly workers: Worker[];
+  private readonly idle: Worker[];
+  /** Files waiting for a worker, most expensive first (`costRank`), in the order given among equals. */
+  private readonly queue: QueuedFile[] = [];
+  /** Paths queued, being written or written. */
+  private readonly taken = new Set<string>();
+  /** Files queued or being written. */
+  private pending = 0;
+  private waiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
   private state: 'idle' | 'writing' | 'closed' = 'idle';
-  /** A worker's failure (an error, an exit) before or during the write, which stops the write. */
+  /** A worker's failure (an error, an exit, a file it could not write), which stops the write. */
   private failure: Error | undefined;
-  private onFailure: (error: Error) => void = () => undefined;
 
   constructor(count: number = availableParallelism()) {
     this.workers = Array.from({ length: Math.max(0, count) }, () => {
@@ -47,14 +68,21 @@ export class RunFileWorkerPool {
       worker.unref();
       // Exits after the pool is closed (terminated workers) are nobody's concern.
       const fail = (error: Error) => {
-        if (this.state === 'closed') return;
-        this.failure ??= error;
-        this.onFailure(error);
+        if (this.state !== 'closed') this.fail(error);
       };
       worker.once('error', fail);
       worker.once('exit', (code) => fail(new Error(`a file-writing worker stopped (exit code ${code})`)));
+      worker.on('message', (reply: RunFileWorkerReply) => {
+        this.pending--;
+        if (reply.error) this.fail(new Error(`cannot write ${reply.path}: ${reply.error}`));
+        worker.unref();
+        this.idle.push(worker);
+        this.pump();
+        this.settle();
+      });
       return worker;
     });
+    this.idle = [...this.workers];
   }
 
   /** Workers that can still write (none once the pool has written or was closed). */
@@ -62,7 +90,27 @@ export class RunFileWorkerPool {
     return this.state === 'idle' ? this.workers.length : 0;
   }
 
-  /** Writes `large` files (`experimentFiles` of `data`) on the workers, then closes the pool. */
+  /** Sends every worker tables that the next files read (merged into what they hold; sent once each). */
+  shareTables(tables: Partial<RunTables>, options: TableFileOptions): void {
+    if (this.size === 0) return;
+    for (const worker of this.workers)
+      worker.postMessage({ kind: 'tables', tables, options } satisfies RunFileWorkerMessage);
+  }
+
+  /**
+   * Starts writing `files` (from `typeTableFiles` or `qrelsFile` over the tables shared) while the caller
+   * goes on; `write` waits for them and reports a failure. Nothing happens once the pool has written, was
+   * closed or failed, or has no workers: `write`'s caller then writes those files itself.
+   */
+  writeEarly(files: readonly RunFile[], targetOf: (file: RunFile) => string): void {
+    if (this.size === 0 || this.failure) return;
+    this.enqueue(files, targetOf);
+  }
+
+  /**
+   * Writes `large` files (`experimentFiles` of `data`) on the workers, those not already started with
+   * `writeEarly`, waits for every file, then closes the pool.
+   */
   async write(
     data: RunFileWorkerData,
     large: readonly RunFile[],
@@ -71,45 +119,76 @@ export class RunFileWorkerPool {
   ): Promise<void> {
     if (this.state !== 'idle') throw new Error('the file-writing workers were used or closed');
     this.state = 'writing';
-    const queue = [...large];
-    let stop: (error: Error) => void = () => undefined;
-    const stopped = new Promise<never>((_, reject) => (stop = reject));
-    // Raced below while the files are written; a stop after that is nobody's concern.
-    stopped.catch(() => undefined);
-    this.onFailure = stop;
-    const onAbort = () => stop(signal!.reason as Error);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    let onAbort = () => undefined as void;
     try {
       signal?.throwIfAborted();
       if (this.failure) throw this.failure;
-      await Promise.race([
-        stopped,
-        Promise.all(
-          this.workers.slice(0, large.length).map(async (worker) => {
-            // Busy workers keep the process alive until the last file is written.
-            worker.ref();
-            worker.postMessage({ kind: 'run', run: data } satisfies RunFileWorkerMessage);
-            for (let file = queue.shift(); file; file = queue.shift()) {
-              const task: RunFileWorkerMessage = { kind: 'file', path: file.path, target: targetOf(file) };
-              const reply = await new Promise<RunFileWorkerReply>((resolve) => {
-                worker.once('message', resolve);
-                worker.postMessage(task);
-              });
-              if (reply.error) throw new Error(`cannot write ${reply.path}: ${reply.error}`);
-            }
-          }),
-        ),
-      ]);
+      const rest = large.filter((file) => !this.taken.has(file.path));
+      if (rest.length) {
+        for (const worker of this.workers)
+          worker.postMessage({ kind: 'run', run: data } satisfies RunFileWorkerMessage);
+        this.enqueue(rest, targetOf);
+      }
+      await new Promise<void>((resolve, reject) => {
+        onAbort = () => reject(signal!.reason as Error);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        this.waiters.push({ resolve, reject });
+        this.settle();
+      });
     } finally {
       signal?.removeEventListener('abort', onAbort);
       await this.close();
     }
   }
 
-  /** Ends the workers (idempotent). */
+  /** Ends the workers (idempotent): files being written are left unfinished. */
   async close(): Promise<void> {
     this.state = 'closed';
+    this.queue.length = 0;
     await Promise.all(this.workers.splice(0).map((w) => w.terminate()));
+  }
+
+  private enqueue(files: readonly RunFile[], targetOf: (file: RunFile) => string): void {
+    for (const file of files) {
+      if (this.taken.has(file.path)) continue;
+      this.taken.add(file.path);
+      this.pending++;
+      const queued = { path: file.path, target: targetOf(file), rank: costRank(file.path) };
+      const at = this.queue.findIndex((other) => other.rank > queued.rank);
+      this.queue.splice(at < 0 ? this.queue.length : at, 0, queued);
+    }
+    this.pump();
+  }
+
+  /** Gives queued files to idle workers. */
+  private pump(): void {
+    while (!this.failure && this.state !== 'closed' && this.idle.length && this.queue.length) {
+      const worker = this.idle.shift()!;
+      const file = this.queue.shift()!;
+      // Busy workers keep the process alive until their file is written.
+      worker.ref();
+      worker.postMessage({
+        kind: 'file',
+        path: file.path,
+        target: file.target,
+      } satisfies RunFileWorkerMessage);
+    }
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    this.queue.length = 0;
+    this.settle();
+  }
+
+  /** Answers `write`: the first failure, or every file written. */
+  private settle(): void {
+    if (!this.failure && this.pending > 0) return;
+    const waiters = this.waiters.splice(0);
+    for (const waiter of waiters) {
+      if (this.failure) waiter.reject(this.failure);
+      else waiter.resolve();
+    }
   }
 }
 

@@ -1,9 +1,17 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConfigColumns, ExperimentSummary } from '../core/experiment/outputs';
-import type { ExperimentResult } from '../core/experiment/pipeline';
+import type { Dataset } from '../core/datasets/types';
+import type { ExperimentOptions, ExperimentResult } from '../core/experiment/pipeline';
 import type { RunConfig } from '../core/experiment/runRecord';
-import { experimentFiles, type OutputLayout, type RunFile } from '../core/experiment/runFiles';
+import {
+  experimentFiles,
+  qrelsFile,
+  typeTableFiles,
+  type OutputLayout,
+  type RunFile,
+  type TableFileOptions,
+} from '../core/experiment/runFiles';
 import { writeRunFilesInParallel, type RunFileWorkerPool } from './runFileWorkers';
 
 export interface WriteOptions {
@@ -61,6 +69,33 @@ export async function writeExperiment(result: ExperimentResult, options: WriteOp
   const trajectories = files.length - written.length;
   if (trajectories) written.push(`tensors/ (${trajectories} trajectories)`);
   return written;
+}
+
+/**
+ * Starts writing, on `pool`'s workers, the large files of the project layout into `dir` as their tables
+ * come: qrels.txt now, a computation type's raw scores and TREC run when the returned hook (`runExperiment`'s
+ * `onScores`) is told its scores are final; `writeExperiment` with the same pool and `dir` then writes the
+ * rest and waits for these. The files are those `experimentFiles` lists, byte for byte.
+ */
+export function writeTablesDuringRun(
+  pool: RunFileWorkerPool,
+  dataset: Dataset,
+  dir: string,
+  options: TableFileOptions,
+): NonNullable<ExperimentOptions['onScores']> {
+  const targetOf = (file: RunFile) => path.join(dir, ...file.path.split('/'));
+  pool.shareTables({ dataset }, options);
+  if (options.trec ?? true) pool.writeEarly([qrelsFile({ dataset })], targetOf);
+  let taughtShared = false;
+  return (type, scores, taught) => {
+    // The teacher's sample goes once, with the first type's scores.
+    pool.shareTables({ ...(taughtShared ? {} : taught), scores: { [type]: scores } }, options);
+    taughtShared = true;
+    pool.writeEarly(
+      typeTableFiles({ dataset, ...taught, scores: { [type]: scores } }, type, options),
+      targetOf,
+    );
+  };
 }
 
 export async function writeSummary(dir: string, summary: ExperimentSummary): Promise<void> {

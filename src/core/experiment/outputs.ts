@@ -6,6 +6,7 @@ import { ByteChunks, FieldTable, utf8 } from './byteChunks';
 import { csvField, csvLine } from './csv';
 import type { LatencyReport } from './latency';
 import type { ExperimentResult } from './pipeline';
+import type { RunTables } from './runFiles';
 import type { TeacherScores } from '../teachers/types';
 
 /**
@@ -35,7 +36,7 @@ export function* resultsCsv(
  * `<type>_raw_scores.csv`: one row per (query, candidate), with the teacher's score where it gave one. UTF-8
  * bytes in chunks of about a mebibyte (millions of rows: no string per row, see `ByteChunks`).
  */
-export function* rawScoresCsv(result: ExperimentResult, type: ComputationType): Generator<Uint8Array> {
+export function* rawScoresCsv(result: RunTables, type: ComputationType): Generator<Uint8Array> {
   const out = new ByteChunks();
   out.reserve(64).ascii('query_id,doc_id,gold_label,score,teacher_score\n');
   const docFields = new FieldTable(result.dataset.documents.map((d) => csvField(d.id)));
@@ -44,12 +45,13 @@ export function* rawScoresCsv(result: ExperimentResult, type: ComputationType): 
     result.dataset.queries.reduce((n, q) => Math.max(n, q.candidates.length), 0),
   );
   teacherAt.fill(-1);
+  const typeScores = scoresOf(result, type);
   for (const [i, q] of result.dataset.queries.entries()) {
     const sampled = result.sampled[i];
     const teacherScores = result.teacher[i].scores;
     sampled.forEach((c, k) => (teacherAt[c] = k));
     const queryField = utf8(csvField(q.id));
-    const scores = result.scores[type][i];
+    const scores = typeScores[i];
     for (let c = 0; c < q.candidates.length; c++) {
       // Label, score and teacher score: at most 24 characters each, and 5 separators.
       out.reserve(queryField.length + docFields.longest + 77);
@@ -68,6 +70,13 @@ export function* rawScoresCsv(result: ExperimentResult, type: ComputationType): 
     sampled.forEach((c) => (teacherAt[c] = -1));
   }
   yield out.flush();
+}
+
+/** The candidate scores of `type`, which `tables` must hold. */
+export function scoresOf(tables: RunTables, type: ComputationType): Float32Array[] {
+  const scores = tables.scores[type];
+  if (!scores) throw new Error(`no scores of computation type ${type}`);
+  return scores;
 }
 
 const COMMA = 44;

@@ -74,13 +74,29 @@ export interface ExperimentResult {
   timings: Record<string, number>;
 }
 
+/** What `runExperiment` takes besides its inputs. */
+export interface ExperimentOptions extends LongTaskOptions {
+  /**
+   * Called once per computation type as soon as its candidate scores are final (`original` once the
+   * teacher's sample exists, which its raw-score files show), while the next types compute: the CLI starts
+   * writing that type's large files (`typeTableFiles`) then. It must not change what it is given.
+   */
+  onScores?: (type: ComputationType, scores: Float32Array[], taught: ScoresTaught) => void;
+}
+
+/** The teacher's sample and scores (`ExperimentResult.sampled`, `.teacher`), given with each type's scores. */
+export interface ScoresTaught {
+  sampled: Int32Array[];
+  teacher: TeacherScores[];
+}
+
 /**
  * One experiment: embed → first ranking → sample → teacher → refine / baselines → re-rank → metrics.
  * The same function runs in Node (CLI) and in the browser; the tfjs backend must be initialised before.
  */
 export async function runExperiment(
   inputs: ExperimentInputs,
-  options: LongTaskOptions = {},
+  options: ExperimentOptions = {},
 ): Promise<ExperimentResult> {
   const { dataset, embedder, teacher, method } = inputs;
   validateMethod(method);
@@ -165,6 +181,14 @@ export async function runExperiment(
       hyde.teacher = allTeacherScores.slice(Q, 2 * Q);
     }
 
+    const taught: ScoresTaught = { sampled, teacher: teacherScores };
+    // Only the run's types: `hyde`'s scores exist for `optimized_hyde` alone too.
+    const done = (type: ComputationType) => {
+      if (types.includes(type)) options.onScores?.(type, scores[type], taught);
+    };
+    done('original');
+    if (scores.hyde) done('hyde');
+
     let trajectories: Trajectories | undefined;
 
     if (types.includes('optimized')) {
@@ -183,6 +207,7 @@ export async function runExperiment(
         return result.refined;
       });
       scores.optimized = await timed('rank_optimized', () => candidateScoresOf('optimized', refined));
+      done('optimized');
     }
     if (hyde?.sampled && hyde.teacher) {
       const { sampled: hs, teacher: ht, queryEmbeddings: hq } = hyde;
@@ -198,6 +223,7 @@ export async function runExperiment(
       scores.optimized_hyde = await timed('rank_optimized_hyde', () =>
         candidateScoresOf('optimized_hyde', refined),
       );
+      done('optimized_hyde');
     }
     if (types.includes('rocchio')) {
       scores.rocchio = await timed('rocchio', async () => {
@@ -210,11 +236,13 @@ export async function runExperiment(
         });
         return candidateScoresOf('rocchio', moved);
       });
+      done('rocchio');
     }
     if (types.includes('rerank_only')) {
       scores.rerank_only = original.map((sims, i) =>
         rerankOnlyScores(sims, sampled[i], teacherScores[i].scores, method.scoresFromTop),
       );
+      done('rerank_only');
     }
 
     const metrics = await timed('metrics', async () => {

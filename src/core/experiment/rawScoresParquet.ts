@@ -2,7 +2,8 @@ import { compress, init } from '@bokuweb/zstd-wasm';
 import { ByteWriter, ParquetWriter, type ColumnSource, type ParquetWriteOptions } from 'hyparquet-writer';
 import { utf8 } from './byteChunks';
 import type { ComputationType } from './config';
-import type { ExperimentResult } from './pipeline';
+import { scoresOf } from './outputs';
+import type { RunTables } from './runFiles';
 
 // hyparquet-writer's own hyparquet types (its copy may differ from the reader's).
 type SchemaElement = NonNullable<ParquetWriteOptions['schema']>[number];
@@ -51,13 +52,14 @@ export function loadZstd(): Promise<void> {
  * document, not once per row.
  */
 export async function* rawScoresParquet(
-  result: ExperimentResult,
+  result: RunTables,
   type: ComputationType,
   tuning: Readonly<ParquetTuning> = PARQUET_TUNING,
 ): AsyncGenerator<Uint8Array> {
   await loadZstd();
   const { queries, documents } = result.dataset;
   const docIds = documents.map((d) => utf8(d.id));
+  const typeScores = scoresOf(result, type);
   const column = (
     name: string,
     type: 'BYTE_ARRAY' | 'FLOAT' | 'DOUBLE',
@@ -92,7 +94,7 @@ export async function* rawScoresParquet(
         const q = queries[i];
         const start = at;
         const queryId = utf8(q.id);
-        const scores = result.scores[type][i];
+        const scores = typeScores[i];
         for (let c = 0; c < q.candidates.length; c++, at++) {
           queryIds[at] = queryId;
           docIdColumn[at] = docIds[q.candidates[c]];

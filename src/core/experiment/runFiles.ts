@@ -1,4 +1,5 @@
 import type { Matrix } from '../matrix';
+import type { ComputationType } from './config';
 import {
   querySlugs,
   rawScoresCsv,
@@ -120,41 +121,14 @@ export function experimentFiles(result: ExperimentResult, options: RunFilesOptio
   }
   const files: RunFile[] = [{ path: 'config.json', content: jsonText(options.config, 2) }];
   const columns = options.configColumns ?? configColumnsOf(options.config);
-  const csv = options.csv ?? true;
-  const parquet = options.parquet ?? true;
-  const trec = options.trec ?? true;
   for (const type of result.types) {
     files.push({
       path: `${type}_results.csv`,
       content: { kind: 'text', chunks: () => resultsCsv(result, type, columns) },
     });
-    if (csv)
-      files.push({
-        path: `${type}_raw_scores.csv`,
-        large: true,
-        content: streamedContent(false, () => rawScoresCsv(result, type)),
-      });
-    if (parquet)
-      files.push({
-        path: `${type}_raw_scores.parquet`,
-        large: true,
-        content: streamedContent(true, () => rawScoresParquet(result, type)),
-      });
-    if (trec)
-      files.push({
-        path: `${type}_run.txt`,
-        large: true,
-        content: streamedContent(false, () =>
-          trecRunFile(result, type, `${options.trecTagPrefix ?? ''}${type}`),
-        ),
-      });
+    files.push(...typeTableFiles(result, type, options));
   }
-  if (trec)
-    files.push({
-      path: 'qrels.txt',
-      large: true,
-      content: streamedContent(false, () => trecQrelsFile(result)),
-    });
+  if (options.trec ?? true) files.push(qrelsFile(result));
   files.push({ path: 'summary.json', content: jsonText(options.summary, 2) });
 
   const hyde = result.hyde;
@@ -199,6 +173,60 @@ export function experimentFiles(result: ExperimentResult, options: RunFilesOptio
     );
   }
   return files;
+}
+
+/**
+ * The tables the large files are made of: the dataset, the teacher's sample and scores, and the candidate
+ * scores of each computation type (those computed so far, for a writer that starts before the run ends).
+ */
+export interface RunTables {
+  dataset: ExperimentResult['dataset'];
+  scores: Partial<ExperimentResult['scores']>;
+  sampled: ExperimentResult['sampled'];
+  teacher: ExperimentResult['teacher'];
+}
+
+/** The options that decide the large files of the project layout (`typeTableFiles`, `qrelsFile`). */
+export type TableFileOptions = Pick<RunFilesOptions, 'csv' | 'parquet' | 'trec' | 'trecTagPrefix'>;
+
+/**
+ * The large files of one computation type in the project layout, as `experimentFiles` lists them:
+ * `<type>_raw_scores.csv`, `<type>_raw_scores.parquet` and `<type>_run.txt` (those `options` keep). They read
+ * only `tables`, so a writer can start on them as soon as the type's scores exist (see `runExperiment`'s
+ * `onScores`).
+ */
+export function typeTableFiles(
+  tables: RunTables,
+  type: ComputationType,
+  options: TableFileOptions,
+): RunFile[] {
+  const files: RunFile[] = [];
+  if (options.csv ?? true)
+    files.push({
+      path: `${type}_raw_scores.csv`,
+      large: true,
+      content: streamedContent(false, () => rawScoresCsv(tables, type)),
+    });
+  if (options.parquet ?? true)
+    files.push({
+      path: `${type}_raw_scores.parquet`,
+      large: true,
+      content: streamedContent(true, () => rawScoresParquet(tables, type)),
+    });
+  if (options.trec ?? true)
+    files.push({
+      path: `${type}_run.txt`,
+      large: true,
+      content: streamedContent(false, () =>
+        trecRunFile(tables, type, `${options.trecTagPrefix ?? ''}${type}`),
+      ),
+    });
+  return files;
+}
+
+/** `qrels.txt` (project layout, with TREC output): it reads only the dataset. */
+export function qrelsFile(tables: Pick<RunTables, 'dataset'>): RunFile {
+  return { path: 'qrels.txt', large: true, content: streamedContent(false, () => trecQrelsFile(tables)) };
 }
 
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;

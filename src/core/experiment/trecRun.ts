@@ -2,7 +2,8 @@ import { rankByScore } from '../metrics/rankingMetrics';
 import type { ComputationType } from './config';
 import { ByteChunks, FieldTable, utf8 } from './byteChunks';
 import { lastFloat32Value } from './float32Digits';
-import type { ExperimentResult } from './pipeline';
+import { scoresOf } from './outputs';
+import type { RunTables } from './runFiles';
 
 /**
  * TREC run and qrels files of an experiment, for `trec_eval` and other IR tooling.
@@ -51,15 +52,16 @@ export function nextDown(x: number): number {
  * previous line's score; then as the next float64 below it.
  */
 export function* trecRunFile(
-  result: ExperimentResult,
+  result: RunTables,
   type: ComputationType,
   tag: string = type,
 ): Generator<Uint8Array> {
   const out = new ByteChunks();
   const runTag = utf8(` ${trecId(tag)}\n`);
   const docFields = new FieldTable(result.dataset.documents.map((d) => ` Q0 ${trecId(d.id)} `));
+  const typeScores = scoresOf(result, type);
   for (const [i, q] of result.dataset.queries.entries()) {
-    const scores = result.scores[type][i];
+    const scores = typeScores[i];
     const order = rankByScore(scores);
     const qid = utf8(trecId(q.id));
     let previous = Infinity;
@@ -93,7 +95,7 @@ export function* trecRunFile(
 const SPACE = 32;
 
 /** `qrels.txt`: `qid 0 docno relevance` for every candidate of every query (the judged set of the run). */
-export function* trecQrelsFile(result: ExperimentResult): Generator<Uint8Array> {
+export function* trecQrelsFile(result: Pick<RunTables, 'dataset'>): Generator<Uint8Array> {
   const out = new ByteChunks();
   const docFields = new FieldTable(result.dataset.documents.map((d) => ` 0 ${trecId(d.id)} `));
   for (const q of result.dataset.queries) {
