@@ -1,3 +1,4 @@
+import { throwIfAborted } from '../../src/core/progress';
 import { setMaxListeners } from 'node:events';
 import type {
   RemoteEmbeddingService,
@@ -138,7 +139,7 @@ export class ProxyEmbeddingService implements RemoteEmbeddingService {
     }
 
     const outcomes = await Promise.allSettled(work);
-    if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('Cancelled');
+    throwIfAborted(signal);
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failed) {
       const reason: unknown = failed.reason;

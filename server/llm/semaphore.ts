@@ -1,3 +1,4 @@
+import { abortReason } from '../../src/core/progress';
 /** At most `limit` tasks at once; the rest wait in order. `peak` is the most that ever ran at once. */
 export class Semaphore {
   private active = 0;
@@ -37,7 +38,7 @@ export class Semaphore {
       const leave = () => {
         const at = this.waiting.indexOf(take);
         if (at >= 0) this.waiting.splice(at, 1);
-        reject(signal?.reason instanceof Error ? signal.reason : new Error('Cancelled'));
+        reject(abortReason(signal!));
       };
       this.waiting.push(take);
       signal?.addEventListener('abort', leave, { once: true });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { DEFAULT_VIEW, type ViewState } from '../app/url/urlState';
+import { BACKENDS, DEFAULT_VIEW, type ViewState } from '../app/url/urlState';
 import { parseDatasetSpec } from '../core/datasets/datasetSpec';
 import { getDatasetParser } from '../core/datasets/registry';
 import { DEFAULT_METHOD } from '../core/experiment/config';
@@ -9,7 +9,7 @@ import { summarize, type ExperimentSummary } from '../core/experiment/outputs';
 import { projectConfigOfReference } from '../core/experiment/referenceLayout';
 import { readReferenceRun } from '../core/experiment/referenceRun';
 import { parseConfig, type RunConfig } from '../core/experiment/runRecord';
-import { runSpecOf, runsOnTransformers, type RunSpec } from '../core/experiment/runSpec';
+import { runSpecOf, runsOnTransformers } from '../core/experiment/runSpec';
 import { folderFiles } from './dataFolder';
 
 /** A baseline of the regression check: a run's summary.json and the config.json beside it. */
@@ -89,17 +89,6 @@ function revisionOf(config: RunConfig): string | undefined {
   return /@([^@]*):(fp32|fp16|q8):[a-z_]+(:raw)?$/.exec(config.embedding_model ?? '')?.[1];
 }
 
-/**
- * The pooling to ask for: the spec's (`embedding_pooling_spec`; none: the registered model's own). A record
- * written before the spec's key existed names only the pooling that ran (`embedding_pooling`), which the
- * re-run asks for, as before.
- */
-function poolingOf(config: RunConfig, spec: RunSpec): string | undefined {
-  if (spec.embedding.pooling) return spec.embedding.pooling;
-  if (config.embedding_pooling_spec !== undefined) return undefined;
-  return str(config.embedding_pooling as string | undefined);
-}
-
 const escapeTemplate = (t: string) => t.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\t/g, '\\t');
 
 export interface RerunOverrides {
@@ -132,7 +121,7 @@ export function experimentArgsFromConfig(config: RunConfig, overrides: RerunOver
     const revision = revisionOf(config);
     if (revision && !revision.startsWith('local-') && revision !== 'main')
       put('--embedding-revision', revision);
-    put('--pooling', poolingOf(config, spec));
+    put('--pooling', spec.embedding.pooling);
   }
   if (!/^lsa(-\d+)?$/i.test(spec.embeddingModel)) {
     const maxLength = config.embedding_max_length;
@@ -200,8 +189,8 @@ export function viewStateFromConfig(config: RunConfig, backend?: string): ViewSt
   if (problems.length)
     throw new Error(`the app cannot re-run this baseline in the browser: ${problems.join('; ')}`);
   const chosenBackend = backend ?? str(config.backend) ?? 'auto';
-  if (!['auto', 'webgpu', 'wasm', 'cpu'].includes(chosenBackend))
-    throw new Error(`backend ${chosenBackend}: the app runs auto, webgpu, wasm or cpu`);
+  const appBackend = BACKENDS.find((b) => b === chosenBackend);
+  if (!appBackend) throw new Error(`backend ${chosenBackend}: the app runs ${BACKENDS.join(', ')}`);
   return {
     ...DEFAULT_VIEW,
     dataset,
@@ -209,7 +198,7 @@ export function viewStateFromConfig(config: RunConfig, backend?: string): ViewSt
     embedding: spec.embedding,
     teacher: teacher as ViewState['teacher'],
     teacherNoise: spec.teacherNoise,
-    backend: chosenBackend as ViewState['backend'],
+    backend: appBackend,
     method: {
       ...spec.method,
       computationTypes: DEFAULT_METHOD.computationTypes,

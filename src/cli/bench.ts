@@ -496,6 +496,7 @@ function goals(results: Sample[], backends: Record<string, string>) {
     ...(got?.warm?.gpu_kernel_ms != null && { gpu_time_met: got.warm.gpu_kernel_ms <= goalMs }),
   });
   const gpu = backends.webgpu && !backends.webgpu.startsWith('unavailable') ? backends.webgpu : null;
+  const knn = best((s) => s.name === 'knn' && s.backend === 'webgpu' && s.params.N === 15_000);
   return {
     cpu: [
       check('refine 1 query, d = 1024, K = 20, 100 steps', 10, refine(1, 1024, false)),
@@ -515,16 +516,9 @@ function goals(results: Sample[], backends: Record<string, string>) {
             ),
             check('refine 1 query, d = 1024, inputs on device', 1, refine(1, 1024, true, 'refine_on_device')),
             check('re-score 150 × 25,000, d = 1024', 5, rescore(true)),
-            check(
-              'k-NN (k = 15) for 15,000 × 1024-d docs',
-              200,
-              best((s) => s.name === 'knn' && s.backend === 'webgpu' && s.params.N === 15_000),
-            ),
-            check(
-              'k-NN (k = 15) for 15,000 × 1024-d docs, fused matmul + top-k',
-              30,
-              best((s) => s.name === 'knn' && s.backend === 'webgpu' && s.params.N === 15_000),
-            ),
+            // One case, two goals: the first issue's, and the fused kernel's (the k-NN on WebGPU runs it).
+            check('k-NN (k = 15) for 15,000 × 1024-d docs', 200, knn),
+            check('k-NN (k = 15) for 15,000 × 1024-d docs, fused matmul + top-k', 30, knn),
             check(
               're-score 150 × 25,000, d = 1024, ranked on device',
               5,

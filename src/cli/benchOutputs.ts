@@ -98,15 +98,26 @@ export async function benchOutputs(repeats: number, quick: boolean): Promise<Out
   await measure('raw_scores.csv', {}, () => consume(rawScoresCsv(result, 'optimized')));
   await measure('run.txt', {}, () => consume(trecRunFile(result, 'optimized')));
   await measure('qrels.txt', {}, () => consume(trecQrelsFile(result)));
-  for (const zstdLevel of [1, 3, 6])
-    for (const rowGroupRows of [1 << 16, 1 << 18, 1 << 20]) {
-      const tuning = { zstdLevel, rowGroupRows };
-      const chosen = zstdLevel === PARQUET_TUNING.zstdLevel && rowGroupRows === PARQUET_TUNING.rowGroupRows;
-      await measure(
-        'raw_scores.parquet',
-        { zstd_level: zstdLevel, row_group_rows: rowGroupRows, chosen: String(chosen) },
-        () => consume(rawScoresParquet(result, 'optimized', tuning)),
-      );
-    }
+  // Levels × row groups at the chosen page size, then the chosen level and groups with 1 MiB pages
+  // (hyparquet-writer's default, used before).
+  const pageSizes = [PARQUET_TUNING.pageBytes ?? 0, 1 << 20];
+  for (const pageBytes of pageSizes)
+    for (const zstdLevel of [1, 3, 6])
+      for (const rowGroupRows of [1 << 16, 1 << 18, 1 << 20]) {
+        const tuning = { zstdLevel, rowGroupRows, pageBytes };
+        const atChosen = (key: keyof typeof tuning) => tuning[key] === (PARQUET_TUNING[key] ?? 0);
+        if (pageBytes !== pageSizes[0] && !(atChosen('zstdLevel') && atChosen('rowGroupRows'))) continue;
+        const chosen = atChosen('zstdLevel') && atChosen('rowGroupRows') && atChosen('pageBytes');
+        await measure(
+          'raw_scores.parquet',
+          {
+            zstd_level: zstdLevel,
+            row_group_rows: rowGroupRows,
+            page_bytes: pageBytes,
+            chosen: String(chosen),
+          },
+          () => consume(rawScoresParquet(result, 'optimized', tuning)),
+        );
+      }
   return cases;
 }

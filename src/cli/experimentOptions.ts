@@ -1,6 +1,6 @@
 import { DATASET_ARG_OPTIONS } from './dataFolder';
 import { parseOutputsOption, type OutputSelection } from './outputsOption';
-import { parseArgs } from 'node:util';
+import { parseCliArgs, rejectArguments } from './cliFlags';
 import { joinNegativeOptionValues } from './negativeOptionValues';
 import {
   EMBEDDING_ARG_OPTIONS,
@@ -149,43 +149,38 @@ export function runSpecOfOptions(options: ExperimentOptions): RunSpec {
 
 /** Parses argv (without node and script). Throws an Error with a readable message on a bad option. */
 export function parseExperimentOptions(argv: string[], now = new Date()): ExperimentOptions | 'help' {
-  const { values, positionals } = parseArgs({
-    args: joinNegativeOptionValues(argv),
-    allowPositionals: true,
-    strict: true,
-    options: {
-      ...DATASET_ARG_OPTIONS,
-      ...EMBEDDING_ARG_OPTIONS,
-      teacher: { type: 'string' },
-      'teacher-noise': { type: 'string', default: '0.2' },
-      'teacher-mode': { type: 'string' },
-      thinking: { type: 'string', default: 'reference' },
-      'hyde-model': { type: 'string' },
-      'server-url': { type: 'string' },
-      'computation-types': { type: 'string', default: 'all' },
-      lr: { type: 'string' },
-      'num-steps': { type: 'string' },
-      'total-scores': { type: 'string' },
-      'scores-from-top': { type: 'string' },
-      'random-seed': { type: 'string' },
-      refit: { type: 'boolean', default: false },
-      'record-every': { type: 'string' },
-      'save-tensors': { type: 'boolean', default: false },
-      'save-embeddings': { type: 'boolean', default: false },
-      'output-layout': { type: 'string', default: 'project' },
-      outputs: { type: 'string', default: 'all' },
-      'measure-latency': { type: 'boolean', default: false },
-      'latency-queries': { type: 'string' },
-      'latency-warmup': { type: 'string' },
-      'experiment-name': { type: 'string' },
-      'output-dir': { type: 'string', default: 'output' },
-      overwrite: { type: 'boolean', default: false },
-      backend: { type: 'string', default: 'auto' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+  const { values, positionals } = parseCliArgs(joinNegativeOptionValues(argv), {
+    ...DATASET_ARG_OPTIONS,
+    ...EMBEDDING_ARG_OPTIONS,
+    teacher: { type: 'string' },
+    'teacher-noise': { type: 'string', default: '0.2' },
+    'teacher-mode': { type: 'string' },
+    thinking: { type: 'string', default: 'reference' },
+    'hyde-model': { type: 'string' },
+    'server-url': { type: 'string' },
+    'computation-types': { type: 'string', default: 'all' },
+    lr: { type: 'string' },
+    'num-steps': { type: 'string' },
+    'total-scores': { type: 'string' },
+    'scores-from-top': { type: 'string' },
+    'random-seed': { type: 'string' },
+    refit: { type: 'boolean', default: false },
+    'record-every': { type: 'string' },
+    'save-tensors': { type: 'boolean', default: false },
+    'save-embeddings': { type: 'boolean', default: false },
+    'output-layout': { type: 'string', default: 'project' },
+    outputs: { type: 'string', default: 'all' },
+    'measure-latency': { type: 'boolean', default: false },
+    'latency-queries': { type: 'string' },
+    'latency-warmup': { type: 'string' },
+    'experiment-name': { type: 'string' },
+    'output-dir': { type: 'string', default: 'output' },
+    overwrite: { type: 'boolean', default: false },
+    backend: { type: 'string', default: 'auto' },
+    help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) return 'help';
-  if (positionals.length) throw new Error(`unexpected argument "${positionals[0]}" (options start with --)`);
+  rejectArguments(positionals);
   if (!values.dataset) throw new Error('--dataset is required');
   const spec = parseDatasetSpec(values.dataset);
   if (!BACKENDS.includes(values.backend)) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}`);

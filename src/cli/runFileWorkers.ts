@@ -10,8 +10,9 @@ import { writeRunFile } from './writeRunFile';
  * Writes a run's files with the large tables (`RunFile.large`: raw scores as CSV and Parquet, TREC runs,
  * qrels: millions of rows each) spread over worker threads, one file per worker at a time, while the main
  * thread writes the small files. Each worker receives the run's tables once, as a structured clone (the
- * embeddings and trajectories, which no large file reads, stay behind), and produces the bytes with exactly
- * the code the main thread and the browser's zip use (`experimentFiles`).
+ * embeddings and trajectories, which no large file reads, stay behind; the CLI sends them piece by piece
+ * while the run goes on, see `shareTables`), and produces the bytes with exactly the code the main thread
+ * and the browser's zip use (`experimentFiles`, `typeTableFiles`).
  */
 
 export interface RunFileWorkerData {

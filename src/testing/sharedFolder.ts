@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { memoryFiles } from '../core/datasets/memoryFiles';
 import type { DataFiles } from '../core/datasets/types';
+import { readJson } from './readJson';
 
 /**
  * For tests: the shared folder beside the repository (../shared), with the real datasets (data/) and what
@@ -94,7 +95,7 @@ export interface ReferenceGolden {
 
 /** A JSON file of ../shared/reference, parsed (e.g. `readReferenceJson<T>('metrics-golden.json')`). */
 export function readReferenceJson<T>(name: string): T {
-  return JSON.parse(readFileSync(path.join(SHARED_REFERENCE_DIR, name), 'utf8')) as T;
+  return readJson<T>(path.join(SHARED_REFERENCE_DIR, name));
 }
 
 /** ../shared/reference/reference-golden.json, parsed. */

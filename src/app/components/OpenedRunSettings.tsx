@@ -1,4 +1,6 @@
+import { runSpecOf } from '../../core/experiment/runSpec';
 import { runSettingsOf } from '../runs/rerunSettings';
+import { runSpecFields } from '../runs/runSpecFields';
 import { useExplorer } from '../stores/explorerStore';
 import type { OpenedRunInfo } from '../workers/openRunService';
 
@@ -12,27 +14,13 @@ export function OpenedRunSettings({ opened }: { opened: OpenedRunInfo }) {
   const busy = useExplorer((s) => s.status === 'running');
   const { config } = opened;
   const settings = runSettingsOf(config);
-  const { method } = settings;
-  const fields: [string, string][] = [
-    ['Dataset', settings.dataset],
-    ['Embedding', settings.embeddingModel],
-    ['Teacher', settings.teacher],
-  ];
-  // A transformers.js embedder's choices, where the run recorded them (as the live settings' controls).
-  if (config.embedding_dtype) fields.push(['Weights', settings.embedding.dtype]);
-  if (settings.embedding.pooling) fields.push(['Pooling', settings.embedding.pooling]);
-  if (config.teacher_mode) fields.push(['Scoring', config.teacher_mode]);
-  if (settings.teacher === 'noisy-gold') fields.push(['Label noise', String(settings.teacherNoise)]);
-  if (config.hyde_model) fields.push(['HyDE writer', config.hyde_model]);
-  fields.push(
-    ['Learning rate', String(method.lr)],
-    ['Steps', String(method.numSteps)],
-    ['Scored docs', String(method.totalScores)],
-    ['…from top', String(method.scoresFromTop)],
-    ['Seed', String(method.randomSeed)],
-    ['ReFIT', method.refit ? 'on' : 'off'],
-  );
-  if (config.backend) fields.push(['Backend', config.backend]);
+  // The recorded spec as the run history lists it; the dataset and model named as a re-run names them.
+  const fields = runSpecFields({
+    ...runSpecOf(config),
+    dataset: settings.dataset,
+    embeddingModel: settings.embeddingModel,
+  });
+  if (config.backend) fields.push({ label: 'Backend', value: config.backend });
 
   return (
     <section className="settings-bar" data-testid="opened-run-settings" data-run={opened.name}>
@@ -42,7 +30,7 @@ export function OpenedRunSettings({ opened }: { opened: OpenedRunInfo }) {
           <br />
           (read-only)
         </span>
-        {fields.map(([label, value]) => (
+        {fields.map(({ label, value }) => (
           <span key={label} className="setting" data-setting={label}>
             {label}
             <output>{value}</output>

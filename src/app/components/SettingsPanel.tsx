@@ -1,14 +1,13 @@
 import type { BackendPreference } from '../../core/compute/backend';
 import type { MethodConfig } from '../../core/experiment/config';
 import { useExplorer } from '../stores/explorerStore';
+import { BACKENDS } from '../url/urlState';
 import { DatasetPicker } from './DatasetPicker';
 import { EmbeddingSettings } from './EmbeddingSettings';
 import { OpenedRunSettings } from './OpenedRunSettings';
 import { SelectField } from './SelectField';
 import { ProgressBar } from './TaskStatus';
 import { TeacherSettings } from './TeacherSettings';
-
-const BACKENDS: BackendPreference[] = ['auto', 'webgpu', 'wasm', 'cpu'];
 
 /**
  * Dataset, embedder, teacher, method parameters and compute backend. Every change goes to the URL and

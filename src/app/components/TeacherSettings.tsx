@@ -106,9 +106,8 @@ export function TeacherSettings() {
 
 /**
  * The view change of choosing LLM `model` as the teacher. As the command line, the judge format follows the
- * model unless told: FollowIR-7B scores in its own `truefalse` format, every other model with P(yes); a
- * format chosen for the previous model stays when it suits the new one (verbalized suits any model,
- * truefalse only FollowIR-7B).
+ * model unless told: choosing FollowIR-7B picks its own `truefalse` format, and leaving it for another model
+ * picks P(yes) (`truefalse` suits FollowIR-7B only); between other models the chosen format stays.
  */
 export function llmTeacherPatch(
   view: Pick<ViewState, 'teacher' | 'teacherMode'>,

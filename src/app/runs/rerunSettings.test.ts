@@ -70,4 +70,14 @@ describe("a finished run's settings in the app", () => {
     expect(settings.method).toEqual({ ...DEFAULT_METHOD, lr: 0.01 });
     expect(runSettingsOf({}).dataset).toBe('unknown');
   });
+
+  it("re-run a record from before the spec's keys with the dtype and pooling that ran, as the CLI does", () => {
+    const older: RunConfig = { ...config };
+    delete older.embedding_dtype;
+    delete older.embedding_pooling_spec;
+    older.embedding_pooling = 'cls';
+    expect(runSettingsOf(older).embedding).toEqual({ dtype: 'q8', pooling: 'cls' });
+    // A record with the key names the pooling chosen: none there is the model's own.
+    expect(runSettingsOf({ ...older, embedding_pooling_spec: null }).embedding).toEqual({ dtype: 'q8' });
+  });
 });

@@ -2,8 +2,9 @@ import { recordedEmbedding, type RunSpec } from '../../core/experiment/runSpec';
 import { llmTeacherModel } from '../../core/teachers/teacherNames';
 
 /**
- * A run's settings as the app lists them (the run history's columns and comparison), read from its
- * `RunSpec`: every field that changes what a run computes, under the labels of the settings controls.
+ * A run's settings as the app lists them (the run history's comparison, an opened run's read-only
+ * settings), read from its `RunSpec`: every field that changes what a run computes, under the labels of the
+ * settings controls.
  */
 
 export interface RunSpecField {

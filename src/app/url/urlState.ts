@@ -50,7 +50,8 @@ export const DEFAULT_VIEW: ViewState = {
   follow: false,
 };
 
-const BACKENDS: readonly BackendPreference[] = ['auto', 'webgpu', 'wasm', 'cpu'];
+/** The compute backends a view can ask for (`auto`: WebGPU on a hardware adapter, else WebAssembly). */
+export const BACKENDS: readonly BackendPreference[] = ['auto', 'webgpu', 'wasm', 'cpu'];
 const DEVICES: readonly EmbeddingDevicePreference[] = ['auto', 'webgpu', 'wasm'];
 
 /**

@@ -1,5 +1,5 @@
 import type { SeededRandom } from '../rng';
-import { axpy, dot } from './vectorKernels';
+import { axpy, axpyDot, dot } from './vectorKernels';
 
 /** Below this fraction of its original norm, a column is taken to lie in the span of the earlier ones. */
 const DEPENDENT = 1e-10;
@@ -69,8 +69,8 @@ function secondPassIfNeeded(block: Float64Array, length: number, j: number, befo
 
 /**
  * Removes from column `j` its components along the (orthonormal) columns `from` to `to` - 1, in order: for
- * each, `dot` then `axpy`, the dot with the next column summed in the same pass as the update (with `dot`'s
- * four partial sums, in its order), which gives bit for bit the results of separate passes.
+ * each, `dot` then `axpy`, the dot with the next column summed in the same pass as the update (`axpyDot`),
+ * which gives bit for bit the results of separate passes.
  */
 function projectOut(block: Float64Array, length: number, from: number, to: number, j: number): void {
   if (from >= to) return;
@@ -85,27 +85,7 @@ function projectOut(block: Float64Array, length: number, from: number, to: numbe
       if (next >= 0) projection = dot(block, next, block, target, length);
       continue;
     }
-    const a = -projection;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let i = 0;
-    for (; i + 3 < length; i += 4) {
-      const y0 = (block[target + i] += a * block[source + i]);
-      const y1 = (block[target + i + 1] += a * block[source + i + 1]);
-      const y2 = (block[target + i + 2] += a * block[source + i + 2]);
-      const y3 = (block[target + i + 3] += a * block[source + i + 3]);
-      s0 += block[next + i] * y0;
-      s1 += block[next + i + 1] * y1;
-      s2 += block[next + i + 2] * y2;
-      s3 += block[next + i + 3] * y3;
-    }
-    for (; i < length; i++) {
-      const y = (block[target + i] += a * block[source + i]);
-      s0 += block[next + i] * y;
-    }
-    projection = s0 + s1 + (s2 + s3);
+    projection = axpyDot(-projection, block, source, block, target, block, next, length);
   }
 }
 

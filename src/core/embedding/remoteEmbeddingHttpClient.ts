@@ -1,3 +1,4 @@
+import { throwIfAborted } from '../progress';
 import { decodeEmbeddings, embeddingsFromJson } from './embeddingWire';
 import {
   EMBEDDINGS_MEDIA_TYPE,
@@ -36,7 +37,7 @@ export class RemoteEmbeddingHttpClient implements RemoteEmbeddingService {
         signal,
       });
     } catch (error) {
-      if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('Cancelled');
+      throwIfAborted(signal);
       const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
       throw new RemoteEmbeddingError(
         `cannot reach the embedding server at ${this.via} (${describe(cause)}): start it with "npm start" ` +
@@ -49,7 +50,7 @@ export class RemoteEmbeddingHttpClient implements RemoteEmbeddingService {
     try {
       bytes = await response.arrayBuffer();
     } catch (error) {
-      if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('Cancelled');
+      throwIfAborted(signal);
       throw new RemoteEmbeddingError(`the embedding server's answer broke off (${describe(error)})`, 0);
     }
     if (!response.ok) {

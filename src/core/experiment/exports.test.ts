@@ -12,7 +12,7 @@ import { DEFAULT_METHOD } from './config';
 import { rawScoresCsv, summarize } from './outputs';
 import { runExperiment, type ExperimentResult } from './pipeline';
 import { runDemoExperiment } from '../../testing/demoRun';
-import { rawScoresParquet } from './rawScoresParquet';
+import { PARQUET_TUNING, rawScoresParquet, type ParquetTuning } from './rawScoresParquet';
 import { experimentZip } from './runArchive';
 import { configColumnsOf, experimentFiles } from './runFiles';
 import { concatChunks } from './streamedContent';
@@ -157,6 +157,23 @@ describe('raw scores as Parquet', () => {
     const i = 3;
     const offset = result.dataset.queries.slice(0, i).reduce((n, q) => n + q.candidates.length, 0);
     expect(rows[offset + 5].score).toBe(result.scores.optimized[i][5]);
+  });
+
+  it('reads back the same rows whatever its tuning (pages, row groups, zstd level)', async () => {
+    const read = async (tuning: ParquetTuning) => {
+      const bytes = await concatChunks(rawScoresParquet(result, 'optimized', tuning));
+      const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      const meta = parquetMetadata(file);
+      return { rows: await parquetReadObjects({ file, compressors }), groups: meta.row_groups.length };
+    };
+    const chosen = await read(PARQUET_TUNING);
+    // Small pages and groups: many of each, where the chosen tuning has one page per column chunk.
+    const paged = await read({ zstdLevel: 1, rowGroupRows: 64, pageBytes: 256 });
+    const previous = await read({ zstdLevel: 3, rowGroupRows: 1 << 18, pageBytes: 1 << 20 });
+    expect(paged.groups).toBeGreaterThan(chosen.groups);
+    expect(paged.rows).toEqual(chosen.rows);
+    expect(previous.rows).toEqual(chosen.rows);
+    expect(chosen.rows.length).toBe(result.dataset.queries.reduce((n, q) => n + q.candidates.length, 0));
   });
 });
 

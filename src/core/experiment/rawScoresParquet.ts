@@ -18,19 +18,31 @@ type KeyValue = NonNullable<ParquetWriteOptions['kvMetadata']>[number];
  */
 
 /**
- * zstd level and rows per row group, measured on a Clinc150-shaped file of 2.25 M rows (`npm run bench --
- * --sections outputs`, 2-core machine): the JavaScript encoding, not zstd, takes the time, so levels 1, 3
- * and 6 wrote in about the same time, level 1's file 1.6 % larger than level 3's and level 6's 0.4 %
- * smaller; row groups of 256 K rows (whole queries) instead of 1 M cost 0.4 % in size and hold a quarter of
- * the rows in memory while writing, and a reader skips groups by query with their statistics.
+ * zstd level, rows per row group and page size, measured on a Clinc150-shaped file of 2.25 M rows (`npm run
+ * bench -- --sections outputs`, 2-core machine; table in docs/performance-and-benchmarks.md): the
+ * JavaScript encoding, not zstd, takes the time, so levels 1, 3 and 6 write in about the same time, level
+ * 1's file 1 % larger than level 3's and level 6's 0.1 % smaller; row groups of 256 K rows (whole queries)
+ * instead of 1 M hold a quarter of the rows in memory while writing, and a reader skips groups by query with
+ * their statistics. One data page per column chunk (at most 256 K values) instead of hyparquet-writer's
+ * 1 MiB pages skips its per-value page sizing: 847 instead of 1155 ms and 2.4 % smaller (8.31 instead of
+ * 8.52 MB), the same rows read back.
  */
-export const PARQUET_TUNING: Readonly<ParquetTuning> = Object.freeze({ zstdLevel: 3, rowGroupRows: 1 << 18 });
+export const PARQUET_TUNING: Readonly<ParquetTuning> = Object.freeze({
+  zstdLevel: 3,
+  rowGroupRows: 1 << 18,
+  pageBytes: 0,
+});
 
 export interface ParquetTuning {
   zstdLevel: number;
   /** A row group holds whole queries, up to this many rows (one query's rows at least). */
   rowGroupRows: number;
+  /** Uncompressed bytes per data page (hyparquet-writer's `pageSize`); 0: one page per column chunk. */
+  pageBytes?: number;
 }
+
+/** hyparquet-writer's default page size. */
+const DEFAULT_PAGE_BYTES = 1 << 20;
 
 let zstdReady: Promise<void> | undefined;
 
@@ -159,7 +171,11 @@ export function* zstdParquetChunks(options: ParquetChunksOptions): Generator<Uin
     while (end < queryRows.length && (rows === 0 || rows + queryRows[end] <= tuning.rowGroupRows))
       rows += queryRows[end++];
     // One write per group: the columns hold exactly the group's rows.
-    void parquet.write({ columnData: options.rowGroup(first, end, rows), rowGroupSize: Math.max(rows, 1) });
+    void parquet.write({
+      columnData: options.rowGroup(first, end, rows),
+      rowGroupSize: Math.max(rows, 1),
+      pageSize: tuning.pageBytes ?? DEFAULT_PAGE_BYTES,
+    });
     yield take();
     first = end;
   }

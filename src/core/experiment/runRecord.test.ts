@@ -50,6 +50,17 @@ function facts(): RunFacts {
   };
 }
 
+/** The error `validateRunSpec` throws for `bad` (failing the test if it throws none or another). */
+function runSpecErrorOf(bad: RunSpec): RunSpecError {
+  try {
+    validateRunSpec(bad);
+  } catch (e) {
+    expect(e).toBeInstanceOf(RunSpecError);
+    return e as RunSpecError;
+  }
+  throw new Error('validateRunSpec accepted the spec');
+}
+
 describe('the run record', () => {
   it('writes a versioned config.json that reads back to the same spec', () => {
     const config = parseConfig(JSON.parse(JSON.stringify(toConfig(spec, facts()))));
@@ -76,19 +87,13 @@ describe('the run record', () => {
       teacherNoise: 2,
       method: { ...spec.method, numSteps: -1, computationTypes: ['original', 'hyde'] },
     };
-    let error: unknown;
-    try {
-      validateRunSpec(bad);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(RunSpecError);
-    const message = (error as Error).message;
+    const error = runSpecErrorOf(bad);
+    const message = error.message;
     expect(message).toMatch(/num_steps must be an integer from 0/);
     expect(message).toMatch(/teacher_noise must be from 0 to 1/);
     expect(message).toMatch(/"hyde" needs an LLM to write hypothetical documents: name a hyde_model/);
     expect(message).not.toMatch(/--/);
-    const flags = describeRunSpecError(error as RunSpecError, (f) => `--${f.replace(/_/g, '-')}`);
+    const flags = describeRunSpecError(error, (f) => `--${f.replace(/_/g, '-')}`);
     expect(flags).toMatch(/--computation-types "hyde" needs .*: name a --hyde-model/);
   });
 
@@ -127,15 +132,9 @@ describe('the run record', () => {
       ...spec,
       embedding: { dtype: 'int4' as EmbeddingDtype, pooling: 'max' as Pooling },
     };
-    let error: unknown;
-    try {
-      validateRunSpec(bad);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(RunSpecError);
-    expect((error as Error).message).toMatch(/embedding_dtype must be one of fp32, fp16, q8 \(got "int4"\)/);
-    expect((error as Error).message).toMatch(/embedding_pooling must be one of mean, cls, last_token/);
+    const { message } = runSpecErrorOf(bad);
+    expect(message).toMatch(/embedding_dtype must be one of fp32, fp16, q8 \(got "int4"\)/);
+    expect(message).toMatch(/embedding_pooling must be one of mean, cls, last_token/);
   });
 
   it('recovers the names a run was started with from older records', () => {

@@ -119,12 +119,18 @@ export function embeddingModelOf(config: RunConfig): string {
 
 /**
  * The embedding settings as they were chosen: recorded (`embedding_dtype`, `embedding_pooling_spec`), or
- * for older records the dtype from a transformers.js embedder's id (`<model>@<revision>:<dtype>:<pooling>`).
+ * for records written before those keys the dtype from a transformers.js embedder's id
+ * (`<model>@<revision>:<dtype>:<pooling>`) and the pooling that ran (the embedder's `embedding_pooling`), so
+ * that a re-run, from the CLI or the app, computes the same vectors.
  */
 export function embeddingSpecOf(config: RunConfig): EmbeddingSpec {
   const fromId = /@[^@]*:(fp32|fp16|q8):[a-z_]+(:raw)?$/.exec(config.embedding_model ?? '')?.[1];
   const dtype = (config.embedding_dtype ?? fromId ?? DEFAULT_EMBEDDING.dtype) as EmbeddingDtype;
-  const pooling = config.embedding_pooling_spec ?? undefined;
+  const ran = config.embedding_pooling;
+  const pooling =
+    config.embedding_pooling_spec !== undefined
+      ? (config.embedding_pooling_spec ?? undefined)
+      : POOLINGS.find((p) => p === ran);
   return pooling ? { dtype, pooling } : { dtype };
 }
 

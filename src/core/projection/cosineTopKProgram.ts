@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
-import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import type * as tf from '@tensorflow/tfjs-core';
+import { BETTER_WGSL, MAX_TOP_K, TopKProgram, requireWebGpu, runTopKProgram, topKFits } from './topKProgram';
 
 /**
  * Rows of a workgroup's block. Thread (r, g) forms the dot products of rows r and r + ROWS / 2: two rows
@@ -17,15 +17,11 @@ const WORKGROUP = (ROWS / 2) * GROUPS;
 const A_STRIDE = DEPTH / 4 + 1;
 /** B tile row stride in vec4s, padded for the same reason on its transposing store. */
 const B_STRIDE = COLS / 4 + 1;
-/** The largest k: each thread keeps a sorted list of k per row in private memory. */
-const MAX_K = 32;
 /** WebGPU's guaranteed limit on workgroups along one dispatch dimension. */
 const MAX_DISPATCH = 65535;
 
 /** Whether cosineTopKOnWebGpu serves k neighbours. */
-export function cosineTopKFits(k: number): boolean {
-  return Number.isInteger(k) && k >= 1 && k <= MAX_K;
-}
+export const cosineTopKFits = topKFits;
 
 /** The most rows one dispatch takes (one workgroup per ROWS rows along one dimension). */
 export const COSINE_TOP_K_MAX_ROWS = ROWS * MAX_DISPATCH;
@@ -44,38 +40,25 @@ export const COSINE_TOP_K_MAX_ROWS = ROWS * MAX_DISPATCH;
  * dot product is summed in order of d, so the cosines can differ from tfjs's matmul in the last bit.
  */
 export function cosineTopKOnWebGpu(x: tf.Tensor2D, start: number, count: number, k: number): tf.Tensor2D {
-  if (tf.getBackend() !== 'webgpu') throw new Error('cosineTopKOnWebGpu needs the tfjs webgpu backend');
+  requireWebGpu('cosineTopKOnWebGpu');
   const [n] = x.shape;
-  if (!cosineTopKFits(k) || k > n - 1)
-    throw new Error(`cosineTopKOnWebGpu: k must be between 1 and ${Math.min(MAX_K, n - 1)}, got ${k}`);
+  if (!topKFits(k) || k > n - 1)
+    throw new Error(`cosineTopKOnWebGpu: k must be between 1 and ${Math.min(MAX_TOP_K, n - 1)}, got ${k}`);
   if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 1 || start + count > n)
     throw new Error(`cosineTopKOnWebGpu: rows [${start}, ${start + count}) are not within [0, ${n})`);
   if (count > COSINE_TOP_K_MAX_ROWS)
     throw new Error(`cosineTopKOnWebGpu: at most ${COSINE_TOP_K_MAX_ROWS} rows per dispatch, got ${count}`);
-  const backend = tf.backend() as unknown as WebGPUBackend;
-  const info = backend.runWebGPUProgram(new CosineTopKProgram(count, k), [x], 'float32', [
+  return runTopKProgram(new CosineTopKProgram(count, k), x, [
     { type: 'int32', data: [start] },
     { type: 'int32', data: [count] },
   ]);
-  return tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor2D;
 }
 
-class CosineTopKProgram implements WebGPUProgram {
-  readonly variableNames = ['x'];
-  readonly outputShape: number[];
-  readonly shaderKey: string;
-  readonly dispatchLayout = { x: [0, 1] };
-  readonly dispatch: [number, number, number];
-  readonly workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
+class CosineTopKProgram extends TopKProgram {
   readonly uniforms = 'start : i32, count : i32,';
 
-  constructor(
-    count: number,
-    private readonly k: number,
-  ) {
-    this.outputShape = [count, 2 * k];
-    this.dispatch = [Math.ceil(count / ROWS), 1, 1];
-    this.shaderKey = `cosineTopK_${k}`;
+  constructor(count: number, k: number) {
+    super('cosineTopK', count, Math.ceil(count / ROWS), WORKGROUP, k);
   }
 
   getUserCode(): string {
@@ -100,10 +83,7 @@ const NONE = 16777216;
 var<workgroup> sA : array<vec4<f32>, ${ROWS * A_STRIDE}>;
 var<workgroup> sB : array<vec4<f32>, ${DEPTH * B_STRIDE}>;
 
-// (v, i) ranks before (w, j): larger value first, then lower index.
-fn better(v : f32, i : i32, w : f32, j : i32) -> bool {
-  return v > w || (v == w && i < j);
-}
+${BETTER_WGSL}
 
 // This thread's k best so far for each of its two rows, sorted: row r at [0, K1), row r + HALF at [K1, 2 K1).
 var<private> val : array<f32, ${2 * K1}>;

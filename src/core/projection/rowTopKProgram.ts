@@ -1,9 +1,8 @@
-import * as tf from '@tensorflow/tfjs-core';
-import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import type * as tf from '@tensorflow/tfjs-core';
+import { BETTER_WGSL, MAX_TOP_K, TopKProgram, requireWebGpu, runTopKProgram, topKFits } from './topKProgram';
 
+/** Threads per row; each keeps a list of k in private memory, and WORKGROUP of them share workgroup memory. */
 const WORKGROUP = 64;
-/** Private lists of this length per thread, and WORKGROUP of them in workgroup memory (8 bytes each). */
-const MAX_K = 32;
 
 /**
  * The k largest values of every row of x [rows, n], with their column indices, as ONE WebGPU dispatch:
@@ -16,35 +15,19 @@ const MAX_K = 32;
  * Needs the active backend to be `webgpu`.
  */
 export function rowTopKOnWebGpu(x: tf.Tensor2D, k: number): tf.Tensor2D {
-  if (tf.getBackend() !== 'webgpu') throw new Error('rowTopKOnWebGpu needs the tfjs webgpu backend');
+  requireWebGpu('rowTopKOnWebGpu');
   const [rows, n] = x.shape;
-  if (!Number.isInteger(k) || k < 1 || k > Math.min(MAX_K, n))
-    throw new Error(`rowTopKOnWebGpu: k must be between 1 and ${Math.min(MAX_K, n)}, got ${k}`);
-  const backend = tf.backend() as unknown as WebGPUBackend;
-  const info = backend.runWebGPUProgram(new RowTopKProgram(rows, k), [x], 'float32');
-  return tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor2D;
+  if (!topKFits(k) || k > n)
+    throw new Error(`rowTopKOnWebGpu: k must be between 1 and ${Math.min(MAX_TOP_K, n)}, got ${k}`);
+  return runTopKProgram(new RowTopKProgram(rows, k), x);
 }
 
 /** Whether rowTopKOnWebGpu can serve a top-k of this size. */
-export function rowTopKFits(k: number): boolean {
-  return k >= 1 && k <= MAX_K;
-}
+export const rowTopKFits = topKFits;
 
-class RowTopKProgram implements WebGPUProgram {
-  readonly variableNames = ['x'];
-  readonly outputShape: number[];
-  readonly shaderKey: string;
-  readonly dispatchLayout = { x: [0, 1] };
-  readonly dispatch: [number, number, number];
-  readonly workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
-
-  constructor(
-    rows: number,
-    private readonly k: number,
-  ) {
-    this.outputShape = [rows, 2 * k];
-    this.dispatch = [rows, 1, 1];
-    this.shaderKey = `rowTopK_${k}`;
+class RowTopKProgram extends TopKProgram {
+  constructor(rows: number, k: number) {
+    super('rowTopK', rows, rows, WORKGROUP, k);
   }
 
   getUserCode(): string {
@@ -54,10 +37,7 @@ const WG = ${WORKGROUP};
 var<workgroup> sVal : array<f32, ${WORKGROUP * this.k}>;
 var<workgroup> sIdx : array<i32, ${WORKGROUP * this.k}>;
 
-// (v, i) ranks before (w, j): larger value first, then lower index.
-fn better(v : f32, i : i32, w : f32, j : i32) -> bool {
-  return v > w || (v == w && i < j);
-}
+${BETTER_WGSL}
 
 fn main(index : i32) {
   // No early return (uniformity around the barriers): a workgroup past the last row repeats it, unwritten.

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { readTensors } from '../compute/readTensors';
 import type { RelevantRanks } from '../metrics/relevantRanks';
 import { rowTopKOnWebGpu, rowTopKFits } from '../projection/rowTopKProgram';
+import { MAX_TOP_K } from '../projection/topKProgram';
 import { candidateRanksOnWebGpu } from './candidateRanksProgram';
 
 /** A query's candidates (document indices) and their gold labels, as a dataset query has them. */
@@ -86,10 +87,12 @@ export class DeviceCandidates {
     const first = options.first ?? 0;
     const B = scores.shape[0];
     if (!Number.isInteger(first) || first < 0 || first + B > this.queries.length)
-      throw new Error(`DeviceCandidates.rank: queries [${first}, ${first + B}) are not within the run's`);
+      throw new Error(
+        `DeviceCandidates.rank: queries [${first}, ${first + B}) are not within [0, ${this.queries.length})`,
+      );
     const k = Math.min(topK, this.width);
     if (k !== 0 && !rowTopKFits(k))
-      throw new Error(`DeviceCandidates.rank: top k must be between 0 and 32, got ${topK}`);
+      throw new Error(`DeviceCandidates.rank: top k must be between 0 and ${MAX_TOP_K}, got ${topK}`);
     const rowsOf = <T extends tf.Tensor>(t: T): T =>
       B === this.queries.length ? t : (tf.slice(t, first, B) as T);
     const { packed, gathered } = tf.tidy(() => {

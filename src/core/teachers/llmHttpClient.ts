@@ -1,3 +1,4 @@
+import { throwIfAborted } from '../progress';
 import {
   LlmServiceError,
   type GenerateRequest,
@@ -60,7 +61,7 @@ export class LlmHttpClient implements LlmService {
         signal,
       });
     } catch (error) {
-      if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('Cancelled');
+      throwIfAborted(signal);
       const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause : error) : error;
       throw new Error(
         `cannot reach the teacher server at ${this.where()} (${describe(cause)}): start it with ` +

@@ -118,13 +118,7 @@ function RunComparison({ a, b }: { a: SavedRun; b: SavedRun }) {
   return (
     <>
       <table className="comparison" data-testid="run-differences">
-        <thead>
-          <tr>
-            <th>setting</th>
-            <th>run A</th>
-            <th>run B</th>
-          </tr>
-        </thead>
+        <TableHead columns={['setting', 'run A', 'run B']} />
         <tbody>
           {differences.length === 0 ? (
             <tr>
@@ -149,18 +143,14 @@ function RunComparison({ a, b }: { a: SavedRun; b: SavedRun }) {
 function MetricComparison({ a, b, types }: { a: SavedRun; b: SavedRun; types: ComputationType[] }) {
   return (
     <table className="comparison" data-testid="run-comparison">
-      <thead>
-        <tr>
-          <th>type · metric</th>
-          <th>
-            run A ({embeddingOf(a.spec)}, {a.spec.teacher})
-          </th>
-          <th>
-            run B ({embeddingOf(b.spec)}, {b.spec.teacher})
-          </th>
-          <th>B − A</th>
-        </tr>
-      </thead>
+      <TableHead
+        columns={[
+          'type · metric',
+          `run A (${embeddingOf(a.spec)}, ${a.spec.teacher})`,
+          `run B (${embeddingOf(b.spec)}, ${b.spec.teacher})`,
+          'B − A',
+        ]}
+      />
       <tbody>
         {types.flatMap((type) =>
           HEADLINE.map((m) => {
