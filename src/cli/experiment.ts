@@ -150,40 +150,46 @@ async function main(argv: string[]): Promise<void> {
   let staging = duringRun ? await openStaging(runFolder) : undefined;
   const onScores =
     fileWorkers && staging ? writeTablesDuringRun(fileWorkers, dataset, staging, options.outputs) : undefined;
-  const result = await runExperiment(
-    { dataset, embedder, teacher, method, hyde },
-    { signal: controller.signal, onProgress: (e) => progress.update(e), onScores },
-  ).catch(async (error: unknown) => {
+  // Until the folder is committed, a failure closes the writers and removes the staging folder: nothing
+  // half-written stays behind.
+  const discardOnFailure = async (error: unknown): Promise<never> => {
     await fileWorkers?.close();
     if (staging) await discardStaging(staging);
     throw error;
-  });
+  };
+  const result = await runExperiment(
+    { dataset, embedder, teacher, method, hyde },
+    { signal: controller.signal, onProgress: (e) => progress.update(e), onScores },
+  ).catch(discardOnFailure);
   progress.finish();
   // --measure-latency: single queries, timed stage by stage, before the model and the LLM client go away.
-  const latency = options.latency
-    ? await (
-        await import('./experimentLatency')
-      ).measureRunLatency(
-        {
-          result,
-          embedder,
-          embedderName: neural.name,
-          embedderSettings: neural.settings,
-          teacher,
-          teacherName: options.teacher,
-          teacherOptions: {
-            noise: options.teacherNoise,
-            seed: options.method.randomSeed,
-            mode: options.teacherMode,
-            thinking: options.thinking,
-          },
-          serverUrl: options.serverUrl,
-          method,
-          ...options.latency,
-        },
-        { signal: controller.signal, onProgress: (e) => progress.update(e) },
-      )
-    : undefined;
+  // Loaded only for the runs that ask for it (it brings the LLM client and the cross-encoder with it).
+  const latencyReport = options.latency ? await import('./experimentLatency') : undefined;
+  const latency =
+    latencyReport && options.latency
+      ? await latencyReport
+          .measureRunLatency(
+            {
+              result,
+              embedder,
+              embedderName: neural.name,
+              embedderSettings: neural.settings,
+              teacher,
+              teacherName: options.teacher,
+              teacherOptions: {
+                noise: options.teacherNoise,
+                seed: options.method.randomSeed,
+                mode: options.teacherMode,
+                thinking: options.thinking,
+              },
+              serverUrl: options.serverUrl,
+              method,
+              ...options.latency,
+            },
+            { signal: controller.signal, onProgress: (e) => progress.update(e) },
+          )
+          .catch(discardOnFailure)
+      : undefined;
   if (latency) progress.finish();
   llm?.close();
   await releaseEmbeddingModels();
@@ -237,9 +243,7 @@ async function main(argv: string[]): Promise<void> {
     controller.signal.throwIfAborted();
     dir = await commitRunFolder(runFolder, staging);
   } catch (error) {
-    await fileWorkers?.close();
-    await discardStaging(staging);
-    throw error;
+    return discardOnFailure(error);
   }
   // The run is complete in its folder: a signal from now on just ends the process.
   process.off('SIGINT', cancel);
@@ -248,7 +252,7 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(`note: ${runFolder.final} appeared while this run was writing; it is in ${dir}\n`);
 
   printHeadline(summary);
-  if (latency) process.stdout.write((await import('./experimentLatency')).formatLatency(latency));
+  if (latency && latencyReport) process.stdout.write(latencyReport.formatLatency(latency));
   process.stdout.write(`Results in ${dir}\n`);
 }
 

@@ -57,14 +57,14 @@ describe("the browser's run history", () => {
     expect(read).toMatchObject({ id: 'r1', backend: 'wasm', summary });
   });
 
-  it("gives an old LLM teacher its model's own scoring mode, and an older method the defaults it lacks", () => {
+  it('gives an old LLM teacher the yes/no scoring the app then ran (even FollowIR-7B), and an older method the defaults it lacks', () => {
     const spec = specOfLegacySettings({
       dataset: 'demo',
       embeddingModel: 'lsa',
       teacher: 'llm:jhu-clsp/FollowIR-7B',
       method: { lr: 0.002 },
     });
-    expect(spec.teacherMode).toBe('truefalse');
+    expect(spec.teacherMode).toBe('yesno');
     expect(spec.teacherNoise).toBe(0.2);
     expect(spec.method).toEqual({ ...DEFAULT_METHOD, lr: 0.002 });
   });

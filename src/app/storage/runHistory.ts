@@ -1,7 +1,6 @@
 import { DEFAULT_METHOD, type MethodConfig } from '../../core/experiment/config';
 import type { ExperimentSummary } from '../../core/experiment/outputs';
 import { DEFAULT_EMBEDDING, type RunSpec } from '../../core/experiment/runSpec';
-import { defaultJudgeMode, llmTeacherModel } from '../../core/teachers/teacherNames';
 import { DEFAULT_VIEW_RUN, runSpecOfView } from '../url/viewRunSpec';
 import type { QueryOutcome } from '../workers/engineApi';
 
@@ -35,8 +34,9 @@ export interface LegacySettings {
 
 /**
  * The spec of an entry saved with the older settings: what they lack, as the app then ran it: the
- * embedder's fp32 weights and its registered pooling, the teacher's own scoring mode, no HyDE model, and the
- * method's defaults for fields the app did not have yet.
+ * embedder's fp32 weights and its registered pooling, yes/no scoring (the app's only default then, for every
+ * LLM, FollowIR-7B included; the mode was not saved), no HyDE model, and the method's defaults for fields the
+ * app did not have yet.
  */
 export function specOfLegacySettings(settings: LegacySettings): RunSpec {
   return runSpecOfView({
@@ -46,7 +46,7 @@ export function specOfLegacySettings(settings: LegacySettings): RunSpec {
     embedding: { ...DEFAULT_EMBEDDING },
     teacher: settings.teacher,
     teacherNoise: settings.teacherNoise ?? DEFAULT_VIEW_RUN.teacherNoise,
-    teacherMode: defaultJudgeMode(llmTeacherModel(settings.teacher) ?? ''),
+    teacherMode: 'yesno',
     hydeModel: '',
     method: { ...DEFAULT_METHOD, ...settings.method },
   });
