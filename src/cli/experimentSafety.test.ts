@@ -88,16 +88,21 @@ async function signalWhileWriting(out: string, signal: NodeJS.Signals) {
   const run = spawnScript('src/cli/experiment.ts', [...args, '--experiment-name', 'run'], env, {
     group: true,
   });
+  const watcher = watch(out);
   const appeared = new Promise<string>((resolve) => {
-    const watcher = watch(out, (_event, name) => {
+    watcher.on('change', (_event, name) => {
       // The writable-folder check at the start makes and removes a `.run.check-*` folder: not the run.
-      if (!name || name.includes('.check-') || !existsSync(path.join(out, name))) return;
+      if (typeof name !== 'string' || name.includes('.check-') || !existsSync(path.join(out, name))) return;
       process.kill(-run.proc.pid!, signal);
-      watcher.close();
       resolve(name);
     });
   });
-  const first = await appeared;
+  // A run that ends before any folder of it appears (a failure at the start) fails the test at once, with
+  // its output, instead of leaving it waiting for the folder until the timeout.
+  const endedFirst = run.exited.then((code) => {
+    throw new Error(`the run ended (code ${code}) before writing anything:\n${run.output()}`);
+  });
+  const first = await Promise.race([appeared, endedFirst]).finally(() => watcher.close());
   const code = await run.exited;
   return { first, code, output: run.output() };
 }
