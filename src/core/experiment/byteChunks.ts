@@ -7,7 +7,7 @@ import { writeAscii, writeFloat32Text } from './float32Digits';
  */
 
 /** About a mebibyte per chunk: large enough for few writes, small enough to keep memory flat. */
-export const CHUNK_BYTES = 1 << 20;
+const CHUNK_BYTES = 1 << 20;
 /** A chunk is handed out once fewer than this many bytes are left: most lines then fit without growing it. */
 const SLACK = 4096;
 

@@ -25,7 +25,7 @@ export interface RawScoreColumns {
 }
 
 /** zstd for hyparquet (`loadZstd` must have run). */
-export const ZSTD_DECOMPRESSORS = {
+const ZSTD_DECOMPRESSORS = {
   ZSTD: (input: Uint8Array, outputLength: number) => decompress(input, { defaultHeapSize: outputLength }),
 };
 

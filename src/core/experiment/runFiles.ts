@@ -75,7 +75,7 @@ export type OutputLayout = (typeof OUTPUT_LAYOUTS)[number];
 const KEPT_IN_REFERENCE_LAYOUT = /^(summary\.json|hyde_documents\.jsonl|embeddings\/.*)$/;
 
 /** The config.json keys appended to results rows, as the reference appends its arguments. */
-export const CONFIG_COLUMN_KEYS = [
+const CONFIG_COLUMN_KEYS = [
   'dataset',
   'embedding_model',
   'teacher',
@@ -232,7 +232,7 @@ export function qrelsFile(tables: Pick<RunTables, 'dataset'>): RunFile {
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 /** The float32 values as little-endian bytes (a view, without copying, on little-endian machines). */
-export function littleEndianFloat32(data: Float32Array): Uint8Array {
+function littleEndianFloat32(data: Float32Array): Uint8Array {
   if (LITTLE_ENDIAN) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   const bytes = new Uint8Array(data.length * 4);
   const view = new DataView(bytes.buffer);
