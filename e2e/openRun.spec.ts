@@ -55,39 +55,73 @@ test.beforeAll(async () => {
   );
 });
 
-/** Selects `queryId` and checks its before/after metrics against the results tables' rows. */
+/** A results table's metric columns: those between the query's id and the run's settings. */
+const metricColumns = (row: Row) => {
+  const columns = Object.keys(row);
+  return columns.slice(columns.indexOf('query_id') + 1, columns.indexOf('dataset'));
+};
+
+/** Selects `queryId` and checks every metric before and after against its rows of the results tables. */
 async function expectQueryMetrics(page: Page, queryId: string, original: Row, optimized: Row) {
-  await page.locator(`[data-testid="query-row"][data-query-id="${queryId}"]`).click();
-  for (const metric of ['map', 'ndcg_at_10', 'roc_auc', 'mrr', 'precision_at_10', 'recall_at_50']) {
-    await expect(page.locator(`[data-testid="metric-before"][data-metric="${metric}"]`)).toHaveAttribute(
-      'data-value',
-      String(Number(original[metric])),
-    );
-    await expect(page.locator(`[data-testid="metric-after"][data-metric="${metric}"]`)).toHaveAttribute(
-      'data-value',
-      String(Number(optimized[metric])),
-    );
-  }
+  const explorer = new ExplorerPage(page);
+  await explorer.queryRow(queryId).click();
+  await expect(explorer.queryRow(queryId)).toHaveClass(/selected/);
+  const expected = (row: Row) => Object.fromEntries(metricColumns(row).map((m) => [m, Number(row[m])]));
+  expect(metricColumns(original).length).toBeGreaterThanOrEqual(26);
+  await expect.poll(() => explorer.metrics('before')).toEqual(expected(original));
+  await expect.poll(() => explorer.metrics('after')).toEqual(expected(optimized));
 }
 
-/** Checks every query of a project-layout run (files read by `read`) against the page. */
+interface Summary {
+  types: Record<
+    string,
+    {
+      mean: Record<string, number>;
+      vs_original?: {
+        map: { mean_delta: number; p_randomization: number; p_t_test: number; wins: number; losses: number };
+      };
+    }
+  >;
+}
+
+/** The summary tab against summary.json: every type's means (exact), and its MAP delta, p-values and wins. */
+async function expectSummary(page: Page, summary: Summary) {
+  const experiment = new ExperimentPage(page);
+  await page.getByTestId('tab-experiment').click();
+  await expect(experiment.summaryTable.locator('tbody tr')).toHaveCount(Object.keys(summary.types).length);
+  for (const [type, s] of Object.entries(summary.types)) {
+    const row = experiment.summaryTable.locator(`tr[data-type="${type}"]`);
+    for (const metric of ['map', 'ndcg_at_10', 'roc_auc', 'mrr', 'precision_at_10', 'recall_at_50'])
+      await expect(row.locator(`td[data-metric="${metric}"]`)).toHaveAttribute(
+        'data-value',
+        String(s.mean[metric]),
+      );
+    const v = s.vs_original?.map;
+    if (v)
+      for (const text of [
+        Math.abs(v.mean_delta).toFixed(3),
+        v.p_randomization.toPrecision(2),
+        v.p_t_test.toPrecision(2),
+        `${v.wins} / ${v.losses}`,
+      ])
+        await expect(row).toContainText(text);
+  }
+  await page.getByRole('tab', { name: 'Explorer' }).click();
+}
+
+/** Checks every query of a project-layout run (files read by `read`) and its summary against the page. */
 async function expectRunMetrics(page: Page, read: (name: string) => string) {
   const original = csvRows(read('original_results.csv'));
   const optimized = csvRows(read('optimized_results.csv'));
   await expect(page.getByTestId('query-row')).toHaveCount(original.length);
-  for (const at of [0, original.length - 1]) {
-    const id = original[at].query_id;
+  for (const row of original)
     await expectQueryMetrics(
       page,
-      id,
-      original[at],
-      optimized.find((r) => r.query_id === id)!,
+      row.query_id,
+      row,
+      optimized.find((r) => r.query_id === row.query_id)!,
     );
-  }
-  const summary = JSON.parse(read('summary.json')) as { types: Record<string, { mean: { map: number } }> };
-  await page.getByTestId('tab-experiment').click();
-  await expect(page.getByTestId('summary-table')).toContainText(summary.types.optimized.mean.map.toFixed(3));
-  await page.getByRole('tab', { name: 'Explorer' }).click();
+  await expectSummary(page, JSON.parse(read('summary.json')) as Summary);
 }
 
 test('opens a CLI run folder, and the same run from the server by its link', async ({ page }) => {
@@ -110,6 +144,31 @@ test('opens a CLI run folder, and the same run from the server by its link', asy
   await expectQueryMetrics(page, 'lost_baggage', row(original), row(optimized));
   await runs.menuButton.click();
   await expect(runs.serverRun(RUN)).toBeVisible();
+});
+
+test('"Re-run in the browser" runs the opened run\'s settings here and compares the two runs', async ({
+  page,
+}) => {
+  const runs = new OpenRunPage(page);
+  const explorer = new ExplorerPage(page);
+  const experiment = new ExperimentPage(page);
+  await page.goto(`/?run=${RUN}&backend=wasm`);
+  await expect(runs.opened).toContainText(`Opened run: ${RUN}`);
+  await expect(runs.rerun).toBeEnabled();
+  await runs.rerun.click();
+  // The run's own settings, live now (its 30 steps, not the default 100); the opened run is closed.
+  await expect(page).toHaveURL(/steps=30/);
+  await expect(runs.opened).toHaveCount(0);
+  await explorer.waitUntilRefined();
+  await explorer.experimentTab.click();
+  // Side by side: the opened run (A) and its re-run (B), the same settings, the same means (LSA on wasm).
+  await expect(experiment.runDifferences).toContainText('the same settings');
+  const summary = JSON.parse(readFileSync(path.join(runDir, 'summary.json'), 'utf8')) as {
+    types: Record<string, { mean: { map: number } }>;
+  };
+  const row = page.getByTestId('run-comparison').locator('tr', { hasText: 'optimized · MAP' });
+  await expect(row.locator('td').nth(1)).toHaveText(summary.types.optimized.mean.map.toFixed(3));
+  await expect(row.locator('td').nth(2)).toHaveText(summary.types.optimized.mean.map.toFixed(3));
 });
 
 test("an opened run with embeddings: the bars at a step are softmax of the files' values", async ({
@@ -175,20 +234,92 @@ test('opens the zip the app exports', async ({ page }) => {
   await expect(runs.opened).toBeVisible();
 });
 
+interface ReferenceRow {
+  topic: string;
+  document: string;
+  gold_label: number;
+  score: number;
+  reranker_score: number | null;
+}
+
+/** A reference run's raw scores (one row per topic and document). */
+const referenceRows = async (file: string): Promise<ReferenceRow[]> =>
+  (await parquetReadObjects({
+    file: new Uint8Array(readFileSync(path.join(referenceRun, file))).buffer,
+    compressors,
+  })) as ReferenceRow[];
+
+/**
+ * One topic's metrics from its raw scores, written out here: scikit-learn's average_precision_score (the
+ * reference's map) and roc_auc_score, the reciprocal rank of the first relevant document, and precision and
+ * recall in the top 10 (the fixture's scores have no ties).
+ */
+function metricsOf(rows: ReferenceRow[]): Record<string, number> {
+  const relevant = (r: ReferenceRow) => r.gold_label > 0;
+  const ranked = [...rows].sort((a, b) => b.score - a.score);
+  const total = ranked.filter(relevant).length;
+  let hits = 0;
+  let ap = 0;
+  let mrr = 0;
+  ranked.forEach((r, at) => {
+    if (!relevant(r)) return;
+    hits++;
+    ap += hits / (at + 1);
+    if (mrr === 0) mrr = 1 / (at + 1);
+  });
+  let ordered = 0;
+  for (const a of rows.filter(relevant))
+    for (const b of rows.filter((r) => !relevant(r)))
+      ordered += a.score > b.score ? 1 : a.score === b.score ? 0.5 : 0;
+  const top10 = ranked.slice(0, 10).filter(relevant).length;
+  return {
+    map: ap / total,
+    roc_auc: ordered / (total * (rows.length - total)),
+    mrr,
+    precision_at_10: top10 / 10,
+    recall_at_10: top10 / total,
+  };
+}
+
 test("opens the reference code's fixture run, maps it from the query's path", async ({ page }) => {
   const runs = new OpenRunPage(page);
   const explorer = new ExplorerPage(page);
+  const before = await referenceRows('embeddings_raw_scores.parquet');
+  const after = await referenceRows('optimized_embeddings_raw_scores.parquet');
+  const topics = [...new Set(before.map((r) => r.topic))];
+  // The test's metrics agree with scikit-learn's on one topic: average_precision_score 0.4066521231681078,
+  // roc_auc_score 0.52.
+  const baggage = metricsOf(before.filter((r) => r.topic === 'What is the baggage allowance?'));
+  expect(Math.abs(baggage.map - 0.4066521231681078)).toBeLessThan(1e-15);
+  expect(Math.abs(baggage.roc_auc - 0.52)).toBeLessThan(1e-15);
+
   await page.goto('/?backend=wasm');
   await runs.openFolder(referenceRun);
   await expect(runs.opened).toHaveAttribute('data-layout', 'reference');
+  await expect(explorer.queryRows).toHaveCount(topics.length);
+  // Every topic's metrics before and after, as computed here from the two raw-score files.
+  const close = (shown: Record<string, number>, expected: Record<string, number>) =>
+    Object.entries(expected).every(([metric, value]) => Math.abs(shown[metric] - value) < 1e-12);
+  const means = { original: 0, optimized: 0 };
+  for (const topic of topics) {
+    await explorer.queryRow(topic).click();
+    const expectedBefore = metricsOf(before.filter((r) => r.topic === topic));
+    const expectedAfter = metricsOf(after.filter((r) => r.topic === topic));
+    await expect.poll(async () => close(await explorer.metrics('before'), expectedBefore)).toBe(true);
+    await expect.poll(async () => close(await explorer.metrics('after'), expectedAfter)).toBe(true);
+    means.original += expectedBefore.map / topics.length;
+    means.optimized += expectedAfter.map / topics.length;
+  }
+  // The summary tab (no summary.json in this layout: computed from the same scores).
+  await explorer.experimentTab.click();
+  for (const type of ['original', 'optimized'] as const) {
+    const cell = new ExperimentPage(page).summaryTable.locator(
+      `tr[data-type="${type}"] td[data-metric="map"]`,
+    );
+    expect(Math.abs(Number(await cell.getAttribute('data-value')) - means[type])).toBeLessThan(1e-12);
+  }
+  await page.getByRole('tab', { name: 'Explorer' }).click();
   await explorer.queryRow('What is the baggage allowance?').click();
-  // scikit-learn on the fixture's raw scores: average_precision_score 0.4066521231681078, roc_auc_score 0.52.
-  const before = (metric: string) =>
-    page.locator(`[data-testid="metric-before"][data-metric="${metric}"]`).getAttribute('data-value');
-  await expect
-    .poll(async () => Math.abs(Number(await before('map')) - 0.4066521231681078))
-    .toBeLessThan(1e-12);
-  await expect.poll(async () => Math.abs(Number(await before('roc_auc')) - 0.52)).toBeLessThan(1e-12);
   await expect(page.getByTestId('map-note')).toContainText('PCA');
   await expect(runs.rerun).toBeDisabled();
   // The settings bar shows the run's own settings, read-only, not the live controls.
@@ -208,13 +339,7 @@ test("the reference fixture's bars at the first and last step: softmax of rerank
   page,
 }) => {
   const TOPIC = 'What is the baggage allowance?';
-  const rows = async (file: string) =>
-    (
-      (await parquetReadObjects({
-        file: new Uint8Array(readFileSync(path.join(referenceRun, file))).buffer,
-        compressors,
-      })) as { topic: string; document: string; score: number; reranker_score: number | null }[]
-    ).filter((r) => r.topic === TOPIC);
+  const rows = async (file: string) => (await referenceRows(file)).filter((r) => r.topic === TOPIC);
   const before = await rows('embeddings_raw_scores.parquet');
   const after = new Map((await rows('optimized_embeddings_raw_scores.parquet')).map((r) => [r.document, r]));
   const scored = before.filter((r) => r.reranker_score !== null);

@@ -507,6 +507,26 @@ describe('the texts the upstream embeds', () => {
     expect(embedder.lastRun.cached).toBe(golden.embedded_documents.length);
     expect(upstream.inputs).toEqual([]);
   });
+
+  it('keep their newlines for llama-embed-nemotron-8b, which the reference embeds with sentence-transformers', async () => {
+    const golden = readReferenceGolden();
+    const client = new RemoteEmbeddingHttpClient(main.url, (u, init) => fetch(u, init));
+    const followIR = golden.embedded_queries.find((c) => c.dataset === 'FollowIR')!;
+    const instruction = golden.instructions.FollowIR.instruction;
+    upstream.reset();
+    const embedder = new RemoteEmbedder('remote:nvidia/llama-embed-nemotron-8b', {
+      service: client,
+      instruction,
+      cache: new MemoryEmbeddingCache(),
+    });
+    await embedder.embedQueries([followIR.text]);
+    await embedder.embedDocuments(golden.embedded_documents.map((d) => d.text));
+    expect(upstream.inputs).toEqual([
+      `Instruct: ${instruction}\nQuery: ${followIR.text}`,
+      ...golden.embedded_documents.map((d) => d.text),
+    ]);
+    expect(upstream.inputs[0].replaceAll('\n', ' ')).toBe(followIR.embedded);
+  });
 });
 
 describe('a 50,000-document corpus through the server', () => {

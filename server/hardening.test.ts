@@ -4,8 +4,9 @@ import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { JudgeResponse } from '../src/core/teachers/llmApi';
 import { TeacherCache } from './llm/teacherCache';
+import { FakeEmbeddingUpstream } from './testing/fakeEmbeddingUpstream';
 import { FakeUpstream } from './testing/fakeUpstream';
-import { isolatedEnv, runScript, startServerProcess } from './testing/scriptProcesses';
+import { isolatedEnv, runScript, spawnScript, startServerProcess } from './testing/scriptProcesses';
 import { standInSuite } from './testing/standInSuite';
 
 /**
@@ -16,7 +17,8 @@ import { standInSuite } from './testing/standInSuite';
 
 const API_KEY = 'lm-hardening-key-3c9e17ab52Q';
 const upstream = new FakeUpstream();
-const { scratch, main, withServer } = standInSuite('hardening-', [upstream], {
+const embeddings = new FakeEmbeddingUpstream();
+const { scratch, main, withServer } = standInSuite('hardening-', [upstream, embeddings], {
   apiKey: API_KEY,
   openaiApiKey: 'sk-hardening-0123456789',
 });
@@ -63,6 +65,20 @@ async function judge(
     signal: options.signal,
   });
   return { status: response.status, json: (await response.json()) as JudgeResponse & { message?: string } };
+}
+
+async function embed(
+  url: string,
+  texts: string[],
+  signal?: AbortSignal,
+): Promise<{ status: number; json: { message?: string } }> {
+  const response = await fetch(`${url}/api/embed`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'm', kind: 'query', texts }),
+    signal,
+  });
+  return { status: response.status, json: (await response.json()) as { message?: string } };
 }
 
 async function until(condition: () => boolean, what: string): Promise<void> {
@@ -119,6 +135,16 @@ describe('keys quoted by an upstream are redacted', () => {
       expect(refused.status).toBe(503);
       expect(refused.json.message).toContain('needs OPENAI_API_KEY: set it in the environment');
     });
+  });
+
+  it('redacts the start of a key that a quoted reply cuts off half-way', async () => {
+    // The error quotes the reply cut to 80 characters: the cut falls 20 characters into the key.
+    const reply = `${'quota '.repeat(10)}${API_KEY} is spent`;
+    upstream.script = () => ({ content: reply, tokens: [{ token: reply, logprob: 0, top_logprobs: [] }] });
+    const r = await judge(main.url, ['d']);
+    expect(r.status).toBe(200);
+    expect(r.json.errors[0]).toMatch(/neither yes nor no .*quota quota \*\*\*/);
+    expect(JSON.stringify(r.json)).not.toContain(API_KEY.slice(0, 8));
   });
 
   it("redacts it on the CLI's stderr (direct mode)", async () => {
@@ -186,6 +212,52 @@ describe('faults of the upstream', () => {
   });
 });
 
+describe('faults of the embeddings upstream', () => {
+  /** A server whose embeddings upstream takes one call at a time, and waits long before it retries. */
+  const embeddingServer = { embedConcurrency: 1, timeoutMs: 120_000, retries: 3 };
+
+  it('gives up an embeddings request after its time budget (REQUEST_TIMEOUT), freeing the shared slot', async () => {
+    await withServer(
+      { ...embeddingServer, embedBaseUrl: embeddings.url, requestTimeoutMs: 300 },
+      async (server) => {
+        embeddings.plan = () => 'hang';
+        const stuck = await embed(server.url, [uniq('a')]);
+        expect(stuck.status).toBe(504);
+        expect(stuck.json.message).toMatch(/longer than REQUEST_TIMEOUT \(0\.3 s\).*fewer texts per request/);
+        await until(() => embeddings.inFlight === 0, 'the hung call to be cancelled');
+        embeddings.plan = () => 'answer';
+        expect((await embed(server.url, [uniq('b')])).status).toBe(200);
+        expect(embeddings.requests).toHaveLength(2);
+      },
+    );
+  });
+
+  it('cancels a batch when every client that waits for it went away, not before', async () => {
+    await withServer({ ...embeddingServer, embedBaseUrl: embeddings.url }, async (server) => {
+      embeddings.plan = () => 'hang';
+      const text = uniq('shared');
+      const [first, second] = [new AbortController(), new AbortController()];
+      const firstGone = embed(server.url, [text], first.signal).catch(() => 'aborted');
+      await until(() => embeddings.inFlight === 1, 'the call in flight');
+      // The second client waits for the same text: no second upstream call.
+      const secondGone = embed(server.url, [text, uniq('queued')], second.signal).catch(() => 'aborted');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      first.abort();
+      expect(await firstGone).toBe('aborted');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // The other client still waits for it: it goes on.
+      expect(embeddings.inFlight).toBe(1);
+      second.abort();
+      expect(await secondGone).toBe('aborted');
+      await until(() => embeddings.inFlight === 0, 'the hung call to be cancelled');
+      embeddings.plan = () => 'answer';
+      expect((await embed(server.url, [uniq('next')])).status).toBe(200);
+      // The hung call and the next one: the queued text was never sent.
+      expect(embeddings.requests).toHaveLength(2);
+    });
+  });
+});
+
 describe('npm start', () => {
   it('stops at once on SIGTERM with a hung upstream call, keeping every finished cache row', async () => {
     const cacheDir = path.join(scratch, 'sigterm-cache');
@@ -221,5 +293,19 @@ describe('npm start', () => {
     const errorLines = error.message.split('\n').filter((line) => line.startsWith('Error: '));
     expect(errorLines).toHaveLength(1);
     expect(errorLines[0]).toMatch(/\/proc\/no-such-folder\/cache.*set CACHE_DIR to a writable folder/);
+  });
+
+  it('fails at once, in one line, on a DIST_DIR that cannot be created to build the app into', async () => {
+    // Without --no-build, npm start builds the app into DIST_DIR when it holds none (vite's own mkdir
+    // spins there at 100 % CPU forever). In a process group, so that a build left running is killed too.
+    const env = isolatedEnv(path.join(scratch, 'dist-cache'), { DIST_DIR: '/proc/no-such-folder/dist' });
+    const server = spawnScript('server/main.ts', ['--port', '0'], env, { group: true });
+    const stuck = setTimeout(() => process.kill(-server.proc.pid!, 'SIGKILL'), 30_000);
+    const code = await server.exited.finally(() => clearTimeout(stuck));
+    expect(code, server.output()).toBe(1);
+    const errorLines = server.output().split('\n').filter((line) => line.startsWith('Error: '));
+    expect(errorLines).toHaveLength(1);
+    expect(errorLines[0]).toMatch(/\/proc\/no-such-folder\/dist.*set DIST_DIR to a writable folder/);
+    expect(server.output()).not.toContain('vite build');
   });
 });

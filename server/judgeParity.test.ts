@@ -105,6 +105,31 @@ describe('what the proxy sends upstream (reference-golden.json)', () => {
     );
   });
 
+  it('Qwen models: chat_template_kwargs {enable_thinking: false} on judge and HyDE requests alike, as get_completion', async () => {
+    const c = golden.llm_prompts[0];
+    upstream.reset();
+    await judge({
+      model: 'Qwen/Qwen3-32B',
+      instruction: c.task_instruction,
+      query: c.query,
+      documents: [c.document],
+    });
+    await judge({ model: 'Qwen/Qwen3-32B', mode: 'verbalized', query: c.query, documents: [c.document] });
+    await post<GenerateResponse>('/api/generate', {
+      model: 'Qwen/Qwen3-32B',
+      queries: [golden.hyde_prompts[0].query],
+    });
+    expect(upstream.requests).toHaveLength(3);
+    for (const request of upstream.requests)
+      expect(request.body.chat_template_kwargs).toEqual({ enable_thinking: false });
+    // The golden settings otherwise unchanged.
+    expect(upstream.requests[0].body).toMatchObject({
+      messages: [{ role: 'user', content: c.yesno }],
+      max_tokens: 5,
+    });
+    expect(upstream.requests[2].body).toMatchObject({ max_tokens: 256, temperature: 0.7, seed: 42 });
+  });
+
   it('truefalse (FollowIR): the raw prompt to /v1/completions; max_tokens 1, logprobs 20, no instruction', async () => {
     upstream.script = () => ({ topLogprobs: { true: -0.4, false: -1.6, ' true': -3, True: -4 } });
     const r = await judge({
@@ -133,6 +158,124 @@ describe('what the proxy sends upstream (reference-golden.json)', () => {
     const none = await judge({ model: 'jhu-clsp/FollowIR-7B', mode: 'truefalse', documents: ['x'] });
     expect(none.json.scores).toEqual([null]);
     expect(none.json.errors[0]).toMatch(/neither "true" nor "false" among the 2 top tokens/);
+  });
+});
+
+describe('every llm_settings field of reference-golden.json, through the server', () => {
+  const yesno = golden.llm_settings.yesno;
+  const verbalized = golden.llm_settings.verbalized;
+  /** Scripts the stand-in to answer the document named in the prompt with the given tokens. */
+  function replies(byDocument: Record<string, GeneratedToken[]>) {
+    upstream.script = (body) => {
+      const prompt = (body.messages as { content: string }[])[0].content;
+      const tokens = byDocument[/Document: (\w+)/.exec(prompt)![1]];
+      return { content: tokens.map((t) => t.token).join(''), tokens };
+    };
+  }
+  const filler = (n: number) => Array.from({ length: n }, () => position([['The', ln(0.99)]]));
+  const answer = position([
+    ['Yes', ln(0.7)],
+    ['No', ln(0.3)],
+  ]);
+
+  it('tokens_checked: yes/no counts in the first tokens_checked generated tokens, not after', async () => {
+    expect(yesno.tokens_checked).toBeGreaterThan(0);
+    replies({
+      last: [...filler(yesno.tokens_checked - 1), answer],
+      past: [...filler(yesno.tokens_checked), answer],
+    });
+    const r = await judge({ documents: ['last', 'past'] });
+    expect(r.json.scores).toEqual([0.7, null]);
+  });
+
+  it('min_probability_mass: a position counts only when its yes/no mass exceeds it', async () => {
+    const m = yesno.min_probability_mass;
+    const second = position([
+      [' no', ln(0.6)],
+      [' yes', ln(0.4)],
+    ]);
+    replies({
+      below: [
+        position([
+          ['The', ln(0.9)],
+          ['Yes', ln(0.45 * m)],
+          ['No', ln(0.45 * m)],
+        ]),
+        second,
+      ],
+      above: [
+        position([
+          ['The', ln(0.9)],
+          ['Yes', ln(0.55 * m)],
+          ['No', ln(0.55 * m)],
+        ]),
+        second,
+      ],
+    });
+    const r = await judge({ documents: ['below', 'above'] });
+    // Below the mass the first position is passed over (the second gives 0.4); above it, it gives 0.5.
+    expect(r.json.scores).toEqual([0.4, 0.5]);
+  });
+
+  it('round_decimals: P(yes) rounded to that many decimals', async () => {
+    const p = 1 / 3;
+    replies({
+      third: [
+        position([
+          ['No', ln(2 * p)],
+          ['Yes', ln(p)],
+        ]),
+      ],
+    });
+    const r = await judge({ documents: ['third'] });
+    const scale = 10 ** yesno.round_decimals;
+    expect(r.json.scores[0]).toBe(Math.round(p * scale) / scale);
+    expect(String(r.json.scores[0]).split('.')[1]).toHaveLength(yesno.round_decimals);
+  });
+
+  it('temperature: not sent by the judges (the golden setting), 0.7 for HyDE', async () => {
+    expect(yesno.temperature).toMatch(/^not sent/);
+    for (const mode of ['yesno', 'verbalized']) {
+      upstream.reset();
+      await judge({ mode, documents: ['x'] });
+      expect(upstream.requests[0].body, mode).not.toHaveProperty('temperature');
+    }
+  });
+
+  it('verbalized scale and parse_regex: float() of the golden expression’s first match, over the scale', async () => {
+    const [low, high] = verbalized.scale;
+    const c = golden.llm_prompts[0];
+    expect(c.verbalized).toContain(`On a scale of ${low} to ${high},`);
+    expect(c.verbalized.endsWith(`Relevance rating (${low}-${high}):`)).toBe(true);
+    // The golden expression, Python's Unicode \w written out for JavaScript.
+    const expression = new RegExp(
+      verbalized.parse_regex.replaceAll(String.raw`\w`, String.raw`\p{L}\p{N}_`),
+      'u',
+    );
+    // What Python's float() makes of each first match (python3: float(m) or ValueError → null).
+    const pythonFloat: Record<string, number | null> = {
+      '85': 85,
+      '72': 72,
+      Rating: null,
+      '-5': -5,
+      '150': 150,
+      '12.5': 12.5,
+      '1.2.3': null,
+      '--5': null,
+      '٨٥': 85,
+      '0': 0,
+    };
+    const texts = ['85', '  72 out of 100', 'Rating: 85', '-5', '150', '12.5/100', '1.2.3', '--5', '٨٥', '0'];
+    upstream.script = (body) => {
+      const prompt = (body.messages as { content: string }[])[0].content;
+      return { content: texts[Number(/Document: doc(\d+)/.exec(prompt)![1])] };
+    };
+    const r = await judge({ mode: 'verbalized', documents: texts.map((_, i) => `doc${i}`) });
+    texts.forEach((text, i) => {
+      const value = pythonFloat[expression.exec(text)![0]];
+      // The proxy returns the rating over the scale's top (the optimizer gets it back on 0–100).
+      expect(r.json.scores[i], text).toBe(value === null ? null : value / high);
+    });
   });
 });
 

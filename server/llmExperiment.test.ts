@@ -192,6 +192,38 @@ describe('npm run experiment -- --teacher llm:<model> calling the upstream direc
     );
   });
 
+  it('scores a content-filter refusal 0.5 (yes/no, as the reference) and reports the count', async () => {
+    upstream.reset();
+    // The stand-in's content filter refuses every judge prompt whose document mentions a card.
+    const refused = (body: Record<string, unknown>) =>
+      /\nDocument: [^\n]*\bcard\b/i.test(String((body.messages as { content: string }[])[0].content));
+    upstream.plan = (body) => (refused(body) ? 'content_filter' : 'answer');
+    const out = path.join(scratch, 'filtered');
+    const r = await experiment(
+      [
+        ...['--dataset', 'demo', '--embedding-model', 'lsa-64', '--teacher', 'llm:filter-test-model'],
+        ...['--num-steps', '5', '--computation-types', 'original,optimized', '--output-dir', out],
+        ...['--experiment-name', 'filtered'],
+      ],
+      { BASE_URL: upstream.url },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    // Refusals are not retried: one request per refused document.
+    const filtered = upstream.requests.filter((q) => refused(q.body)).length;
+    expect(filtered).toBeGreaterThan(0);
+    const summary = readJson<ExperimentSummary>(path.join(out, 'filtered', 'summary.json'));
+    expect(summary.teacher_scores).toMatchObject({ unscored: 0, content_filtered: filtered });
+    expect(r.stderr).toContain(
+      `the upstream's content filter refused ${filtered} documents (scored 0.5 in yes/no mode, as the reference)`,
+    );
+    // The refused documents' teacher score in the raw scores is the reference's 0.5.
+    const raw = readFileSync(path.join(out, 'filtered', 'optimized_raw_scores.csv'), 'utf8')
+      .trim()
+      .split('\n');
+    const halves = raw.slice(1).filter((line) => line.split(',').at(-1) === '0.5').length;
+    expect(halves).toBeGreaterThanOrEqual(filtered);
+  });
+
   it('says what to set when nothing is configured, or the server URL is wrong', async () => {
     const common = ['--dataset', 'demo', '--teacher', 'llm:test-model', '--output-dir', scratch];
     const none = await experiment(common);

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describeUpstreams, parseServerConfig, SERVER_USAGE } from './config';
+import { ensureFolder } from './ensureFolder';
 import { listenOnConfiguredPort, runServerEntryPoint } from './listen';
 
 /**
@@ -15,6 +16,15 @@ async function main(): Promise<void> {
     return;
   }
   if (config.build && !existsSync(path.join(config.distDir, 'index.html'))) {
+    // Made here, so that a folder that cannot be made fails at once in one line (vite's own mkdir spins at
+    // 100 % CPU on some paths, such as under /proc).
+    try {
+      ensureFolder(config.distDir);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}: set DIST_DIR to a writable folder, or pass --no-build`, {
+        cause: error,
+      });
+    }
     process.stderr.write(`No built app in ${config.distDir}: building it (vite build) ...\n`);
     const built = spawnSync('npx', ['vite', 'build', '--outDir', config.distDir], { stdio: 'inherit' });
     if (built.status !== 0) throw new Error('vite build failed (see above); fix it or pass --no-build');

@@ -19,9 +19,17 @@ export function openCacheDatabase(
     ensureFolder(dir);
     db = new Database(full);
   } catch (error) {
+    // The native module, built by the install for the Node that ran it, and another Node running now.
+    if (/NODE_MODULE_VERSION/.test((error as Error).message))
+      throw new Error(
+        `cannot open the ${what}: better-sqlite3 was built for another Node version than this one ` +
+          `(${process.version}); run "npm rebuild better-sqlite3" with this Node, or pass --no-cache`,
+        { cause: error },
+      );
     throw new Error(
+      // --no-cache is npm start's; the CLI's direct mode has only CACHE_DIR.
       `cannot open the ${what} ${full}: ${(error as Error).message}; set CACHE_DIR to a writable folder ` +
-        'or pass --no-cache',
+        '(npm start: or pass --no-cache)',
       { cause: error },
     );
   }

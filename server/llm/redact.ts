@@ -2,6 +2,9 @@
  * Keeps keys out of every response and log line: the configured secrets themselves, credentials in URLs,
  * bearer tokens, `sk-…` keys, and the (partly masked) key some upstreams echo in their error messages.
  */
+/** The shortest start of a key, cut off by "…", that is redacted (shorter ones say nothing of the key). */
+const MIN_CUT_SECRET = 4;
+
 export class Redactor {
   private readonly secrets: string[];
 
@@ -33,7 +36,13 @@ export class Redactor {
 
   redact(text: string): string {
     let out = text;
-    for (const secret of this.secrets) out = out.split(secret).join('***');
+    for (const secret of this.secrets) {
+      out = out.split(secret).join('***');
+      // A quote cut short ("…", as error messages and quoted replies are) may end inside a key: its start is
+      // as secret as the whole.
+      for (let n = secret.length - 1; n >= MIN_CUT_SECRET; n--)
+        out = out.split(`${secret.slice(0, n)}…`).join('***…');
+    }
     return (
       out
         .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***@')

@@ -253,8 +253,9 @@ export function basicAuthorization(url: URL): string | undefined {
   return `Basic ${Buffer.from(credentials).toString('base64')}`;
 }
 
-/** An error's message cut to 500 characters and redacted, to be shown or logged. */
+/** An error's message redacted and cut to 500 characters, to be shown or logged. */
 export function cleanMessage(error: unknown, redactor: Redactor): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return redactor.redact(text.length > 500 ? `${text.slice(0, 500)}…` : text);
+  // Redacted before it is cut, so that the cut cannot leave half a key that the redactor no longer knows.
+  const text = redactor.redact(error instanceof Error ? error.message : String(error));
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }

@@ -31,6 +31,6 @@ const GenerateBody: z.ZodType<GenerateRequest> = z
 export const generateRoutes: RouteModule = (app, { llm, config }) => {
   app.post('/api/generate', async (request, reply) => {
     const body = parseBody(GenerateBody, request.body);
-    return llm.generate(body, requestSignal(reply, config.requestTimeoutMs));
+    return llm.generate(body, requestSignal(reply, config.requestTimeoutMs, 'prompts'));
   });
 };

@@ -7,15 +7,19 @@ import { LlmServiceError } from '../../src/core/teachers/llmApi';
  * budget (REQUEST_TIMEOUT) runs out, so that one request to a hung upstream cannot hold the shared
  * concurrency slots for minutes. Its reason is then a 504 that says what to change.
  */
-export function requestSignal(reply: FastifyReply, budgetMs: number): AbortSignal {
+export function requestSignal(
+  reply: FastifyReply,
+  budgetMs: number,
+  items: 'documents' | 'prompts' | 'texts' = 'documents',
+): AbortSignal {
   const controller = new AbortController();
   const timer = setTimeout(
     () =>
       controller.abort(
         new LlmServiceError(
           `the request took longer than REQUEST_TIMEOUT (${budgetMs / 1000} s), upstream retries included; ` +
-            'what was scored is cached, so sending it again goes on from there; raise REQUEST_TIMEOUT, send ' +
-            'fewer documents per request, or check the upstream',
+            'what was finished is cached, so sending it again goes on from there; raise REQUEST_TIMEOUT, ' +
+            `send fewer ${items} per request, or check the upstream`,
           504,
         ),
       ),

@@ -285,6 +285,9 @@ function maxDocumentsOption(text: string | undefined): number | undefined {
   return value;
 }
 
+/** More warm-up than any measurement needs (the default is 3). */
+const MAX_LATENCY_WARMUP = 1000;
+
 function latencyOption(values: {
   'measure-latency'?: boolean;
   'latency-queries'?: string;
@@ -293,7 +296,10 @@ function latencyOption(values: {
   const queries = intOption('latency-queries', values['latency-queries'], 50);
   const warmup = intOption('latency-warmup', values['latency-warmup'], 3);
   if (queries < 1) throw new Error(`--latency-queries must be at least 1, got ${queries}`);
-  if (warmup < 0) throw new Error(`--latency-warmup must be 0 or more, got ${warmup}`);
+  // Warm-up queries repeat the dataset's as often as asked: a typo (1e9) would run for days, or run out of
+  // memory after the whole run, so it is refused before any work.
+  if (warmup < 0 || warmup > MAX_LATENCY_WARMUP)
+    throw new Error(`--latency-warmup must be from 0 to ${MAX_LATENCY_WARMUP}, got ${warmup}`);
   if (!values['measure-latency']) {
     if (values['latency-queries'] !== undefined || values['latency-warmup'] !== undefined)
       throw new Error('--latency-queries and --latency-warmup need --measure-latency');

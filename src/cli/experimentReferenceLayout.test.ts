@@ -9,6 +9,7 @@ import { row } from '../core/matrix';
 import type { ExperimentSummary, TrajectoryFile } from '../core/experiment/outputs';
 import { readReferenceRun, type ReferenceRun } from '../core/experiment/referenceRun';
 import { REFERENCE_METRIC_NAMES } from '../core/experiment/referenceLayout';
+import { IR_MEASURES_NAMES } from '../core/metrics/rankingMetrics';
 import { folderFiles } from './dataFolder';
 
 const PYTHON = '/usr/bin/python3';
@@ -143,6 +144,13 @@ describe('npm run experiment --output-layout reference (demo, LSA, gold teacher,
       }
     });
     const summary = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as ExperimentSummary;
+    // Each metric's ir_measures name, to recompute the numbers with ir_measures (AP, nDCG@10, P@k, ...).
+    expect(summary.ir_measures_names).toEqual(IR_MEASURES_NAMES);
+    expect(summary.ir_measures_names).toMatchObject({
+      map: 'AP',
+      ndcg_at_10: 'nDCG@10',
+      match_at_5: 'Success@5',
+    });
     for (const type of run.types)
       for (const [name, mean] of Object.entries(summary.types[type]!.mean)) {
         const values = run.metrics[type].map(
@@ -183,30 +191,59 @@ describe('npm run experiment --output-layout reference (demo, LSA, gold teacher,
   });
 
   it.skipIf(!hasTorch())(
-    'torch.load reads the written query_updates.pt (runs where /usr/bin/python3 has PyTorch)',
+    'torch.load reads every written query_updates.pt, also with weights_only=True (runs where /usr/bin/python3 has PyTorch)',
     () => {
-      const file = path.join(dir, 'tensors', SLUG, 'query_updates.pt');
+      // weights_only=True is the default of torch.load from PyTorch 2.6: only its safe unpickler's globals.
       const script =
-        'import json, sys, torch\n' +
-        'd = torch.load(sys.argv[1])\n' +
-        'print(json.dumps({"topic": d["topic"], "steps": d["steps"], "dtype": str(d["query_updates"].dtype),\n' +
-        '  "loss": d["loss_per_step"].tolist(), "shape": list(d["query_updates"].shape),\n' +
-        '  "last": d["query_updates"][-1].tolist()}))';
-      const loaded = JSON.parse(execFileSync(PYTHON, ['-c', script, file], { encoding: 'utf8' })) as {
+        'import json, os, sys, torch\n' +
+        'out = []\n' +
+        'for slug in sorted(os.listdir(sys.argv[1])):\n' +
+        '  f = os.path.join(sys.argv[1], slug, "query_updates.pt")\n' +
+        '  d = torch.load(f, weights_only=True)\n' +
+        '  assert d.keys() == torch.load(f).keys()\n' +
+        '  out.append({"slug": slug, "keys": sorted(d), "topic": d["topic"], "steps": d["steps"],\n' +
+        '    "types": [type(d["topic"]).__name__, type(d["steps"]).__name__] + sorted({type(s).__name__ for s in d["steps"]}),\n' +
+        '    "dtypes": [str(d["loss_per_step"].dtype), str(d["query_updates"].dtype)],\n' +
+        '    "loss": d["loss_per_step"].tolist(), "shape": list(d["query_updates"].shape),\n' +
+        '    "queries": d["query_updates"].tolist()})\n' +
+        'print(json.dumps(out))';
+      const loaded = JSON.parse(
+        execFileSync(PYTHON, ['-c', script, path.join(dir, 'tensors')], {
+          encoding: 'utf8',
+          maxBuffer: 64 << 20,
+        }),
+      ) as {
+        slug: string;
+        keys: string[];
         topic: string;
         steps: number[];
-        dtype: string;
+        types: string[];
+        dtypes: string[];
         loss: number[];
         shape: number[];
-        last: number[];
-      };
-      const i = run.dataset.queries.findIndex((q) => q.text === loaded.topic);
+        queries: number[][];
+      }[];
       const t = run.trajectories!;
-      expect(loaded.steps).toEqual(t.steps);
-      expect(loaded.dtype).toBe('torch.float32');
-      expect(loaded.shape).toEqual([21, t.snapshots.cols]);
-      expect(loaded.loss).toEqual(Array.from(row(t.lossPerStep, i)));
-      expect(loaded.last).toEqual(Array.from(row(t.snapshots, 20 * run.dataset.queries.length + i)));
+      const Q = run.dataset.queries.length;
+      expect(loaded.map((d) => d.topic).sort()).toEqual(run.dataset.queries.map((q) => q.text).sort());
+      for (const d of loaded) {
+        // The reference's slugify: alphanumerics and -_. kept, others _, stripped of _, 128 characters.
+        const slug = Array.from(d.topic, (c) => (/[\p{L}\p{N}\-_.]/u.test(c) ? c : '_'))
+          .join('')
+          .replace(/^_+|_+$/g, '')
+          .slice(0, 128);
+        expect(d.slug).toBe(slug);
+        expect(d.keys).toEqual(['loss_per_step', 'query_updates', 'steps', 'topic']);
+        expect(d.types).toEqual(['str', 'list', 'int']);
+        expect(d.dtypes).toEqual(['torch.float32', 'torch.float32']);
+        const i = run.dataset.queries.findIndex((q) => q.text === d.topic);
+        expect(d.steps).toEqual(t.steps);
+        expect(d.shape).toEqual([21, t.snapshots.cols]);
+        expect(d.loss).toEqual(Array.from(row(t.lossPerStep, i)));
+        d.queries.forEach((q, s) =>
+          expect(q, `${d.topic} step ${s}`).toEqual(Array.from(row(t.snapshots, s * Q + i))),
+        );
+      }
     },
   );
 

@@ -134,6 +134,11 @@ describe('options and datasets are checked before any work', () => {
       [['--num-steps', '-1'], /num-steps must be an integer from 0 to 1000000 \(got -1\)/],
       [['--lr', '1e308'], /lr must be positive and at most 10 \(got 1e\+308\)/],
       [['--num-steps', '1e12'], /num-steps must be an integer from 0 to 1000000 \(got 1000000000000\)/],
+      // Ran the whole experiment, then ran out of memory building 10^9 warm-up queries.
+      [
+        ['--measure-latency', '--latency-warmup', '1e9'],
+        /--latency-warmup must be from 0 to 1000, got 1000000000/,
+      ],
     ];
     for (const [args, message] of cases) {
       const r = await experiment(['--dataset', 'demo', ...args, '--output-dir', scratch]);

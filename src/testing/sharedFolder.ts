@@ -85,10 +85,14 @@ export interface ReferenceGolden {
     yesno: {
       max_new_tokens: number;
       top_logprobs: number;
+      tokens_checked: number;
+      min_probability_mass: number;
       round_decimals: number;
+      /** "not sent (server default)" */
+      temperature: string;
       content_filter_score: number;
     };
-    verbalized: { max_new_tokens: number };
+    verbalized: { max_new_tokens: number; scale: [number, number]; parse_regex: string };
     hyde: { max_new_tokens: number; temperature: number };
   };
 }

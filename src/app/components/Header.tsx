@@ -6,6 +6,8 @@ export function Header() {
   const backend = useExplorer((s) => s.backend);
   const queryStatus = useExplorer((s) => s.queryStatus);
   const status = useExplorer((s) => s.status);
+  // Opening a finished run reads its files; nothing is refined then.
+  const opening = useExplorer((s) => s.opening !== undefined);
   const refinement = status === 'running' ? 'running' : queryStatus;
   return (
     <header className="app-header">
@@ -31,7 +33,13 @@ export function Header() {
           data-testid="refinement-status"
           data-state={refinement === 'cancelled' ? 'idle' : refinement}
         >
-          {refinement === 'running' ? 'refining…' : refinement === 'done' ? 'refined' : refinement}
+          {refinement === 'running'
+            ? opening
+              ? 'opening run…'
+              : 'refining…'
+            : refinement === 'done'
+              ? 'refined'
+              : refinement}
         </span>
       </div>
     </header>

@@ -159,12 +159,18 @@ export function ProjectionMap({
     ctx.lineWidth = 3;
     ctx.strokeStyle = palette.surface;
     ctx.fillStyle = palette.text;
-    // Labels on the side away from the other end, haloed so that they read over the points.
+    // Labels on the side away from the other end, haloed so that they read over the points; a label that
+    // would leave the canvas on that side goes on the other (a vertical path near an edge, a zoomed view).
     const label = (text: string, x: number, y: number, awayX: number) => {
-      ctx.textAlign = x < awayX ? 'right' : 'left';
-      const lx = x < awayX ? x - 10 : x + 10;
-      ctx.strokeText(text, lx, y - 8);
-      ctx.fillText(text, lx, y - 8);
+      const textWidth = ctx.measureText(text).width;
+      let left = x < awayX;
+      if (left && x - 10 - textWidth < 2) left = false;
+      else if (!left && x + 10 + textWidth > width - 2 && x - 10 - textWidth >= 2) left = true;
+      ctx.textAlign = left ? 'right' : 'left';
+      const lx = left ? x - 10 : x + 10;
+      const ly = Math.min(Math.max(y - 8, 14), HEIGHT - 4);
+      ctx.strokeText(text, lx, ly);
+      ctx.fillText(text, lx, ly);
     };
     // A path shorter than its labels (common unzoomed) gets one label, so that the two do not collide;
     // it goes on the side with more room.
@@ -369,10 +375,25 @@ export function ProjectionMap({
         )}
       </div>
       <p className="legend">
-        <span className="swatch relevant" /> relevant <span className="swatch irrelevant" /> not relevant{' '}
-        <span className="ring yes" /> teacher: relevant <span className="ring no" /> teacher: not relevant{' '}
-        <span className="start-mark" /> original query <span className="current-mark" /> query at the shown
-        step. Wheel to zoom, drag to pan, double-click to reset.
+        <span className="legend-item">
+          <span className="swatch relevant" /> relevant
+        </span>{' '}
+        <span className="legend-item">
+          <span className="swatch irrelevant" /> not relevant
+        </span>{' '}
+        <span className="legend-item">
+          <span className="ring yes" /> teacher: relevant
+        </span>{' '}
+        <span className="legend-item">
+          <span className="ring no" /> teacher: not relevant
+        </span>{' '}
+        <span className="legend-item">
+          <span className="start-mark" /> original query
+        </span>{' '}
+        <span className="legend-item">
+          <span className="current-mark" /> query at this step
+        </span>{' '}
+        <span className="legend-item">· wheel zooms, drag pans, double-click resets</span>
       </p>
     </section>
   );

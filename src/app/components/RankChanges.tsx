@@ -89,9 +89,19 @@ export function RankChanges({ query }: { query: QueryView }) {
         <RankTable query={query} />
       </div>
       <p className="legend">
-        <span className="swatch relevant" /> relevant (gold) <span className="swatch irrelevant" /> not
-        relevant
-        <span className="swatch sampled" /> scored by the teacher — click its score to flip it and re-run
+        <span className="legend-item">
+          <span className="swatch relevant" /> relevant (gold)
+        </span>{' '}
+        <span className="legend-item">
+          <span className="swatch irrelevant" /> not relevant
+        </span>{' '}
+        <span className="legend-item">
+          <span className="ring yes" /> teacher: relevant
+        </span>{' '}
+        <span className="legend-item">
+          <span className="ring no" /> teacher: not relevant
+        </span>{' '}
+        <span className="legend-item">— click a teacher’s score to flip it and re-run</span>
       </p>
     </section>
   );
@@ -126,7 +136,7 @@ function RankTable({ query }: { query: QueryView }) {
               className={d.label > 0 ? 'relevant' : ''}
             >
               <td>{d.rankAfter}</td>
-              <td>
+              <td className="rank-before">
                 {d.rankBefore} <Movement d={d} />
               </td>
               <td>{d.label > 0 ? '✓' : ''}</td>
@@ -134,7 +144,9 @@ function RankTable({ query }: { query: QueryView }) {
                 {d.sampledIndex !== null ? (
                   <button
                     type="button"
-                    className="teacher-score"
+                    className={`teacher-score ${
+                      d.teacherScore !== null && d.teacherScore > threshold ? 'yes' : 'no'
+                    }`}
                     disabled={busy}
                     data-testid="teacher-score"
                     title="What-if: flip this score (relevant ↔ not relevant) and re-run the refinement"

@@ -204,9 +204,21 @@ export function RankTrajectory({ view, stepNumber }: { view: RankTrajectoryView;
         )}
       </div>
       <p className="legend">
-        <span className="swatch relevant" /> relevant <span className="swatch irrelevant" /> not relevant;
-        solid: sampled, ring = teacher <span className="ring yes" /> relevant <span className="ring no" /> not
-        relevant; dashed: relevant, not sampled; shaded: top {topK}
+        <span className="legend-item">
+          <span className="swatch relevant" /> relevant
+        </span>{' '}
+        <span className="legend-item">
+          <span className="swatch irrelevant" /> not relevant;
+        </span>{' '}
+        <span className="legend-item">solid: sampled, ring = teacher</span>{' '}
+        <span className="legend-item">
+          <span className="ring yes" /> relevant
+        </span>{' '}
+        <span className="legend-item">
+          <span className="ring no" /> not relevant;
+        </span>{' '}
+        <span className="legend-item">dashed: relevant, not sampled;</span>{' '}
+        <span className="legend-item">shaded: top {topK}</span>
       </p>
     </section>
   );

@@ -65,8 +65,8 @@ async function parseCsvImport(
       labels * texts,
       options.memoryBytes,
       `${fileName} (${labels.toLocaleString('en-US')} labels × ${texts.toLocaleString('en-US')} texts)`,
-      // Every text is a positive of its label, so --max-documents (which keeps positives) cannot shrink it.
-      'cut the file down to fewer labels or rows (--max-documents keeps every labelled text)',
+      // Every text is a positive of its label, so the document cap (which keeps positives) cannot shrink it.
+      'cut the file down to fewer labels or rows (a document cap keeps every labelled text)',
     );
     if (refusal) throw new Error(refusal);
   }

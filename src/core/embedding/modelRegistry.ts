@@ -193,7 +193,7 @@ export function resolveEmbeddingModel(reference: string, overrides: ModelOverrid
   if (!pooling) {
     throw new Error(
       `embedding model "${reference}" is not in the registry, so its pooling must be given: ` +
-        `${POOLINGS.join(', ')} (e.g. --pooling mean; see the model card)`,
+        `${POOLINGS.join(', ')} (e.g. mean; see the model card)`,
     );
   }
   const templates = {

@@ -7,7 +7,13 @@ import {
   type EmbeddingKeyParts,
 } from './embeddingCache';
 import type { EmbedKind, RemoteEmbeddingService } from './remoteEmbeddingApi';
-import { findRemoteModel, REMOTE_PREFIX, remoteModelName, remoteTemplates } from './remoteModels';
+import {
+  findRemoteModel,
+  keepsNewlines,
+  REMOTE_PREFIX,
+  remoteModelName,
+  remoteTemplates,
+} from './remoteModels';
 import { embedderInput, FALLBACK_INSTRUCTION, fillInstruction, type EmbeddingTemplates } from './templates';
 import type { Embedder } from './types';
 
@@ -60,6 +66,8 @@ export class RemoteEmbedder implements Embedder {
   lastRun: RemoteEmbedStats = { texts: 0, unique: 0, cached: 0, embedded: 0, serverCached: 0 };
   readonly totals: RemoteEmbedStats = { texts: 0, unique: 0, cached: 0, embedded: 0, serverCached: 0 };
   private readonly instruction: string;
+  /** As the reference: the texts keep their newlines for this model (see `keepsNewlines`). */
+  private readonly keepNewlines: boolean;
   private readonly batchSize: number;
   private readonly concurrency: number;
   private readonly keyParts: EmbeddingKeyParts;
@@ -73,6 +81,7 @@ export class RemoteEmbedder implements Embedder {
     this.id = `${REMOTE_PREFIX}${this.model}`;
     this.rawTemplates = remoteTemplates(this.model, options);
     this.instruction = options.instruction?.trim() || FALLBACK_INSTRUCTION;
+    this.keepNewlines = keepsNewlines(this.model);
     this.templates = fillInstruction(this.rawTemplates, this.instruction);
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
@@ -124,12 +133,12 @@ export class RemoteEmbedder implements Embedder {
 
   /** The text the upstream embeds for a query (the server templates it the same way: `embedderInput`). */
   templateQuery(text: string): string {
-    return embedderInput(this.rawTemplates.query, text, this.instruction);
+    return embedderInput(this.rawTemplates.query, text, this.instruction, this.keepNewlines);
   }
 
   /** The text the upstream embeds for a document. */
   templateDocument(text: string): string {
-    return embedderInput(this.rawTemplates.document, text, this.instruction);
+    return embedderInput(this.rawTemplates.document, text, this.instruction, this.keepNewlines);
   }
 
   embedDocuments(texts: string[], options: LongTaskOptions = {}): Promise<Matrix> {
@@ -146,9 +155,11 @@ export class RemoteEmbedder implements Embedder {
     const cache = this.options.cache;
     const unique = [...new Set(texts)];
     const template = kind === 'query' ? this.rawTemplates.query : this.rawTemplates.document;
-    // Keyed by the text the upstream embeds, so a vector embedded before newlines became spaces is not reused.
+    // Keyed by the text the upstream embeds (newlines made spaces, except where `keepsNewlines`).
     const keys = cache
-      ? unique.map((t) => embeddingCacheKey(this.keyParts, embedderInput(template, t, this.instruction)))
+      ? unique.map((t) =>
+          embeddingCacheKey(this.keyParts, embedderInput(template, t, this.instruction, this.keepNewlines)),
+        )
       : [];
     // A cached vector of another width (the server's model changed under the same name) is fetched again.
     const looked = await lookUpCachedVectors(cache, keys, unique.length, this.knownDims);

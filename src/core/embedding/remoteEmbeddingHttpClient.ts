@@ -41,7 +41,7 @@ export class RemoteEmbeddingHttpClient implements RemoteEmbeddingService {
       const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
       throw new RemoteEmbeddingError(
         `cannot reach the embedding server at ${this.via} (${describe(cause)}): start it with "npm start" ` +
-          '(docs/embedding-models.md) or point --server-url at a running one',
+          '(docs/embedding-models.md) or give the URL of a running one',
         0,
       );
     }
@@ -71,7 +71,7 @@ export class RemoteEmbeddingHttpClient implements RemoteEmbeddingService {
     } catch (error) {
       throw new RemoteEmbeddingError(
         `the server at ${this.via} did not answer /api/embed as the embedding server does ` +
-          `(${describe(error)}); check that --server-url points at "npm start"`,
+          `(${describe(error)}); check that the server URL points at "npm start"`,
         502,
       );
     }

@@ -160,6 +160,18 @@ export function findRemoteModel(model: string): RemoteModel | undefined {
 }
 
 /**
+ * Whether the reference embeds `model`'s texts with their newlines: its `get_embedder` sends model names that
+ * contain "llama-embed-nemotron-8b" to sentence-transformers' `encode_document`, which embeds the templated
+ * text as it is, where every other model goes through langchain's `HuggingFaceEmbeddings`, which replaces each
+ * newline by a space (see `embedderInput`). Matched as the reference does, and also by the registry's name.
+ */
+export function keepsNewlines(model: string): boolean {
+  return (
+    model.includes('llama-embed-nemotron-8b') || findRemoteModel(model)?.name === 'Llama-Embed-Nemotron-8B'
+  );
+}
+
+/**
  * The templates a remote model's texts are embedded with: the registry's, else the reference's defaults
  * (`Instruct: {instruction}\nQuery: {text}` and `{text}`), with the user's overrides on top. Checked.
  */

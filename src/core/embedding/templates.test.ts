@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LsaEmbedder } from './lsaEmbedder';
 import { resolveEmbeddingModel } from './modelRegistry';
-import { remoteTemplates } from './remoteModels';
+import { keepsNewlines, remoteTemplates } from './remoteModels';
 import {
   DEFAULT_DOCUMENT_TEMPLATE,
   DEFAULT_QUERY_TEMPLATE,
@@ -30,6 +30,27 @@ describe('the text a neural embedder is given', () => {
       );
     for (const c of GOLDEN.embedded_documents)
       expect(embedderInput(DEFAULT_DOCUMENT_TEMPLATE, c.text, 'unused')).toBe(c.embedded);
+  });
+
+  it('keeps its newlines for llama-embed-nemotron-8b only, as the reference (sentence-transformers, not langchain)', () => {
+    // The reference's get_embedder: `'llama-embed-nemotron-8b' in model_name` → SentenceTransformer.encode_document.
+    for (const name of [
+      'nvidia/llama-embed-nemotron-8b',
+      'LiteLLM/nvidia/llama-embed-nemotron-8b',
+      'Llama-Embed-Nemotron-8B',
+    ])
+      expect(keepsNewlines(name), name).toBe(true);
+    for (const name of ['Qwen/Qwen3-Embedding-8B', 'intfloat/e5-mistral-7b-instruct', 'my-server-model'])
+      expect(keepsNewlines(name), name).toBe(false);
+    for (const c of GOLDEN.embedded_queries) {
+      const instruction = GOLDEN.instructions[c.dataset].instruction;
+      const kept = embedderInput(DEFAULT_QUERY_TEMPLATE, c.text, instruction, true);
+      // The reference's `query_template.format(text=...)` as it is: `Instruct: …\nQuery: …`, newlines and all.
+      expect(kept).toBe(`Instruct: ${instruction}\nQuery: ${c.text}`);
+      expect(kept.replaceAll('\n', ' ')).toBe(c.embedded);
+    }
+    for (const c of GOLDEN.embedded_documents)
+      expect(embedderInput(DEFAULT_DOCUMENT_TEMPLATE, c.text, 'unused', true)).toBe(c.text);
   });
 
   it('is recorded as the reference’s config records it: instruction filled in, {text} left', () => {

@@ -43,10 +43,18 @@ export function applyTemplate(template: string, text: string, instruction: strin
  * The text an embedding model is given: `template` filled in (`applyTemplate`), then every "\n" replaced by
  * a space, as the reference's embedder does (langchain's `HuggingFaceEmbeddings.embed_documents` replaces
  * newlines after the reference templated the text). Every neural embedder (transformers.js and remote)
- * embeds this text and keys its caches by it; LSA does not use templates.
+ * embeds this text and keys its caches by it; LSA does not use templates. `keepNewlines`: the text as
+ * templated, for the one model the reference embeds through sentence-transformers instead of langchain
+ * (llama-embed-nemotron-8b, see `keepsNewlines` in remoteModels.ts), whose newlines reach the model.
  */
-export function embedderInput(template: string, text: string, instruction: string): string {
-  return applyTemplate(template, text, instruction).replaceAll('\n', ' ');
+export function embedderInput(
+  template: string,
+  text: string,
+  instruction: string,
+  keepNewlines = false,
+): string {
+  const templated = applyTemplate(template, text, instruction);
+  return keepNewlines ? templated : templated.replaceAll('\n', ' ');
 }
 
 /**

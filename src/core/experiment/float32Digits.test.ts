@@ -15,6 +15,17 @@ describe('float32Digits', () => {
       bits[0] = Math.floor(rng.next() * 2 ** 32);
       values.push(asFloat[0]);
       values.push(Math.fround(rng.next() * 2.4 - 1.2));
+      // Log-uniform over the fast path's range, 1e-6 to 1e5.
+      values.push(Math.fround(10 ** (rng.next() * 11 - 6)));
+    }
+    // Powers of two and their neighbours: the float32 gaps below and above differ there.
+    for (let k = -24; k <= 17; k++) {
+      asFloat[0] = 2 ** k;
+      const power = bits[0];
+      for (let d = -3; d <= 3; d++) {
+        bits[0] = power + d;
+        values.push(asFloat[0], -asFloat[0]);
+      }
     }
     const buffer = new Uint8Array(32);
     let mismatches = 0;

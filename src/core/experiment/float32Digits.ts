@@ -40,28 +40,79 @@ interface Shortest {
 
 const scratch: Shortest = { digits: 0, decimals: 0, value: 0 };
 
-/** The fast path for 1e-6 ≤ a < 1e5 (a = |float32|); false where the string way must decide. */
+const float64Bits = new Float64Array(1);
+const wordsOfFloat64 = new Uint32Array(float64Bits.buffer);
+/** Index of the high 32-bit word (sign, exponent) of a float64 on this machine. */
+const HIGH = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1 ? 1 : 0;
+const LOG10_2 = Math.log10(2);
+/** 2^(i - POW2_BIAS): the float32 gaps of the fast path's range (binary exponents -20 to 16, less 23). */
+const POW2_BIAS = 64;
+const POW2 = Array.from({ length: 128 }, (_, i) => 2 ** (i - POW2_BIAS));
+
+const FITS = 0;
+const MISSES = 1;
+/** The product lies too close to a rounding boundary (or out of range): the string way decides. */
+const UNSURE = 2;
+type Outcome = typeof FITS | typeof MISSES | typeof UNSURE;
+
+const shorter: Shortest = { digits: 0, decimals: 0, value: 0 };
+
+/**
+ * The fast path for 1e-6 ≤ a < 1e5 (a = |float32|); false where the string way must decide. The answer is
+ * the first p of 6, 7, 8, 9 whose text reads back, found in two tries for most scores instead of three or
+ * four: p = 7 first, then 6 if 7 reads back, else 8, then 9. That skips p = 6 when 7 does not read back,
+ * which is right because a text of more digits is at least as near `a` (toPrecision rounds to nearest),
+ * and the texts that read back lie within half a float32 gap on either side; only a p = 7 text about half
+ * a gap away (where the two sides' gaps differ, next to a power of two) leaves p = 6 open, and then it is tried.
+ */
 function shortestPositive(a: number, out: Shortest): boolean {
-  let e = Math.floor(Math.log10(a));
-  // log10 may be off by one next to a power of ten: settle e so that 10^e ≤ a < 10^(e+1).
+  float64Bits[0] = a;
+  const binaryExponent = ((wordsOfFloat64[HIGH] >>> 20) & 0x7ff) - 1023;
+  // floor(log10 a) from the binary exponent, settled so that 10^e ≤ a < 10^(e+1).
+  let e = Math.floor(binaryExponent * LOG10_2);
   if (e < 0 ? a * POW10[-e] < 1 : a < POW10[e]) e--;
   else if (e + 1 < 0 ? a * POW10[-e - 1] >= 1 : a >= POW10[e + 1]) e++;
-  for (let p = 6; p <= 9; p++) {
-    const k = p - 1 - e; // decimals of m·10^-k; 0 ≤ k ≤ 14 in this range
-    if (k < 0 || k > 22) return false;
-    const scaled = a * POW10[k];
-    const m = Math.round(scaled);
-    if (Math.abs(scaled - Math.floor(scaled) - 0.5) < HALF_GUARD) return false;
-    if (m >= POW10[p] || m < POW10[p - 1]) return false;
-    const value = m / POW10[k];
-    if (p === 9 || Math.fround(value) === a) {
-      out.digits = m;
-      out.decimals = k;
-      out.value = value;
-      return true;
+  const seven = digitsOf(a, e, 7, out);
+  if (seven === UNSURE) return false;
+  if (seven === MISSES) {
+    // The float32 gap above a (the wider one): 2^(exponent - 23).
+    if (Math.abs(out.value - a) < 0.500001 * POW2[binaryExponent - 23 + POW2_BIAS]) {
+      const six = digitsOf(a, e, 6, shorter);
+      if (six === UNSURE) return false;
+      if (six === FITS) return copyShortest(shorter, out);
     }
+    const eight = digitsOf(a, e, 8, out);
+    if (eight !== MISSES) return eight === FITS;
+    return digitsOf(a, e, 9, out) === FITS;
   }
-  return false;
+  const six = digitsOf(a, e, 6, shorter);
+  if (six === UNSURE) return false;
+  if (six === FITS) copyShortest(shorter, out);
+  return true;
+}
+
+/**
+ * toPrecision(p)'s digits of a (10^e ≤ a < 10^(e+1)) into `out`, and whether they read back as a (p = 9
+ * always does).
+ */
+function digitsOf(a: number, e: number, p: number, out: Shortest): Outcome {
+  const k = p - 1 - e; // decimals of m·10^-k; 0 ≤ k ≤ 14 in this range
+  if (k < 0 || k > 22) return UNSURE;
+  const scaled = a * POW10[k];
+  const m = Math.round(scaled);
+  if (Math.abs(scaled - Math.floor(scaled) - 0.5) < HALF_GUARD) return UNSURE;
+  if (m >= POW10[p] || m < POW10[p - 1]) return UNSURE;
+  out.digits = m;
+  out.decimals = k;
+  out.value = m / POW10[k];
+  return p === 9 || Math.fround(out.value) === a ? FITS : MISSES;
+}
+
+function copyShortest(from: Shortest, to: Shortest): true {
+  to.digits = from.digits;
+  to.decimals = from.decimals;
+  to.value = from.value;
+  return true;
 }
 
 /** Decimal digits of a positive integer below 2^31. */

@@ -61,4 +61,27 @@ describe('latency report', () => {
     expect(report.max_map_difference_vs_batched).not.toBeNull();
     expect(report.max_map_difference_vs_batched!).toBeLessThan(1e-6);
   });
+
+  it('measures the reference’s queries whatever the dataset’s order: a sample of the texts sorted', async () => {
+    await initBackend('cpu');
+    const sorted = buildDemoDataset();
+    // The demo's queries in reverse text order (as NFCorpus keeps its own, unsorted order).
+    const dataset = { ...sorted, queries: [...sorted.queries].reverse() };
+    expect(dataset.queries.map((q) => q.text)).not.toEqual(sorted.queries.map((q) => q.text));
+    const embedder = new LsaEmbedder({ dims: 16, seed: 42 });
+    const method = { ...DEFAULT_METHOD, numSteps: 2 };
+    const result = await runExperiment({ dataset, embedder, teacher: new GoldTeacher(), method });
+    const report = await measureLatency({
+      result,
+      embedder,
+      teacher: new GoldTeacher(),
+      method,
+      queries: 6,
+      warmup: 0,
+    });
+    // Python: random.Random(42).sample(sorted(texts), 6) = the sorted list's [1, 0, 4, 9, 6, 5].
+    expect(report.per_query.map((p) => p.query_id)).toEqual(
+      [1, 0, 4, 9, 6, 5].map((i) => sorted.queries[i].id),
+    );
+  });
 });

@@ -2,6 +2,7 @@ import type { Embedder } from '../embedding/types';
 import { computeRankingMetrics } from '../metrics/rankingMetrics';
 import { throwIfAborted, type LongTaskOptions } from '../progress';
 import { CorpusScorer } from '../refine/rescoring';
+import { compareCodePoints } from '../datasets/codePointOrder';
 import { PythonRandom } from '../pythonRandom';
 import type { Teacher } from '../teachers/types';
 import type { MethodConfig } from './config';
@@ -29,12 +30,12 @@ import {
  * - `rescore`: cosine of the refined query against the corpus, the candidates' scores;
  * - `total`: the sum, one query end to end.
  *
- * The measured queries are the reference's: `random.seed(seed); random.sample(queries, min(50, Q))` over the
- * queries in dataset order (sorted by text, as the reference's), with CPython's generator. Every GPU result is
- * read back before the clock stops, so device work is inside the measured time. Warm-up: `warmup` queries
- * that are not measured (where there are any) run the same path first and are not counted: they load models
- * and compile kernels, which a running service has already done. Each measured query is timed once
- * (no per-query repeat: a repeat would hit caches and repeat work that a service does once).
+ * The measured queries are the reference's: `random.seed(seed); random.sample(sorted(queries), min(50, Q))`
+ * over the query texts sorted in code-point order (whatever the dataset's order), with CPython's generator.
+ * Every GPU result is read back before the clock stops, so device work is inside the measured time. Warm-up:
+ * `warmup` queries that are not measured (where there are any) run the same path first and are not counted:
+ * they load models and compile kernels, which a running service has already done. Each measured query is
+ * timed once (no per-query repeat: a repeat would hit caches and repeat work that a service does once).
  */
 
 export interface LatencyStats {
@@ -102,7 +103,14 @@ export async function measureLatency(
   const Q = dataset.queries.length;
   const measured = Math.max(1, Math.min(inputs.queries ?? 50, Q));
   const warmup = Math.max(0, inputs.warmup ?? 3);
-  const measuredQueries = new PythonRandom(method.randomSeed).sampleRange(0, Q, measured);
+  // The reference samples `sorted(all_queries)` (texts, code-point order): draw positions in that order, so
+  // that a dataset kept in its own order (NFCorpus, BEIR) measures the reference's queries too.
+  const byText = Array.from({ length: Q }, (_, i) => i).sort(
+    (a, b) => compareCodePoints(dataset.queries[a].text, dataset.queries[b].text) || a - b,
+  );
+  const measuredQueries = new PythonRandom(method.randomSeed)
+    .sampleRange(0, Q, measured)
+    .map((position) => byText[position]);
   // Warm-up queries differ from the measured ones when the dataset is large enough, so that no measured call
   // finds its own work cached.
   const isMeasured = new Set(measuredQueries);

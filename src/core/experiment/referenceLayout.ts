@@ -64,6 +64,19 @@ const num = (value: unknown): number | null =>
   typeof value === 'number' && Number.isFinite(value) ? value : null;
 
 /**
+ * The reference's `--dataset` name of a dataset of this project: ArgKP21 is the reference's `KPM`
+ * (`dataset_loaders.KPM`); the other five share their names.
+ */
+export function referenceDatasetName(name: string): string {
+  return name === 'ArgKP21' ? 'KPM' : name;
+}
+
+/** This project's name of a dataset the reference names (`KPM` → ArgKP21; others as they are). */
+export function projectDatasetName(name: string): string {
+  return name === 'KPM' ? 'ArgKP21' : name;
+}
+
+/**
  * The reference's arguments for a run of this project, from its config.json: gold labels are
  * `optimize_with_gold`; the model of a `cross-encoder:<model>` or `llm:<model>` teacher is `reranker_model`
  * (null for gold; for noisy gold, which the reference lacks, the teacher's id); `computation_types` are
@@ -81,7 +94,7 @@ export function referenceArgsOf(config: RunConfig): ReferenceArgs {
     reranker_model: teacher === 'gold' ? null : (model ?? teacher),
     embedder_batch_size: num(config.embedding_batch_size),
     reranker_batch_size: num(config.teacher_batch_size),
-    dataset: text(config.dataset) ?? '',
+    dataset: referenceDatasetName(text(config.dataset) ?? ''),
     lr: num(config.lr) ?? NaN,
     num_steps: num(config.num_steps) ?? NaN,
     total_scores: num(config.total_scores) ?? NaN,
@@ -285,7 +298,7 @@ export function projectConfigOfReference(
   const types = named.includes('all') ? ['optimized', 'hyde', 'optimized_hyde'] : named;
   return parseConfig(
     {
-      dataset: c.dataset,
+      dataset: typeof c.dataset === 'string' ? projectDatasetName(c.dataset) : c.dataset,
       embedding_model: c.embedding_model,
       teacher:
         c.optimize_with_gold === true || !reranker

@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { memoryFiles } from '../datasets/memoryFiles';
 import { row } from '../matrix';
 import { rankByScore } from '../metrics/rankingMetrics';
+import { sampleForTeacher } from '../refine/sampling';
 import { summarize } from './outputs';
-import { projectConfigOfReference } from './referenceLayout';
+import { projectConfigOfReference, referenceArgsOf } from './referenceLayout';
 import { readReferenceRun } from './referenceRun';
 import { REFERENCE_RUN_DIR, REFERENCE_RUN_FILES, referenceRunInMemory } from '../../testing/sharedFolder';
 
@@ -67,6 +68,11 @@ describe('readReferenceRun on the reference fixture (PyTorch 1.13 tensors, DuckD
         reranker_model: 'cross-encoder/ms-marco-MiniLM-L-6-v2',
       }).teacher,
     ).toBe('cross-encoder:cross-encoder/ms-marco-MiniLM-L-6-v2');
+    // The reference's KPM is this project's ArgKP21, both ways; the other datasets share their names.
+    expect(projectConfigOfReference({ dataset: 'KPM' }).dataset).toBe('ArgKP21');
+    expect(projectConfigOfReference({ dataset: 'NFCorpus' }).dataset).toBe('NFCorpus');
+    expect(referenceArgsOf({ dataset: 'ArgKP21' }).dataset).toBe('KPM');
+    expect(referenceArgsOf({ dataset: 'Clinc150' }).dataset).toBe('Clinc150');
     expect(projectConfigOfReference({ reranker_model: 'OpenAI/gpt-4o-mini', hyde_model: 'x' })).toMatchObject(
       {
         teacher: 'llm:OpenAI/gpt-4o-mini',
@@ -82,6 +88,21 @@ describe('readReferenceRun on the reference fixture (PyTorch 1.13 tensors, DuckD
       expect(run.teacher[i].scores).toEqual(sampled.map((c) => q.labels[c]));
       const top5 = Array.from(rankByScore(run.scores.original[i]).slice(0, 5));
       expect(sampled).toEqual(expect.arrayContaining(top5));
+    });
+  });
+
+  it("scored exactly the documents this project's sampleForTeacher draws (the reference's real draw)", () => {
+    // The fixture's teacher scores came from the reference's own random.Random(42).sample(range(5, 30), 5)
+    // over its torch.argsort ranking; the same candidates follow from the similarities read back here.
+    const params = {
+      totalScores: Number(run.config!.total_scores),
+      scoresFromTop: Number(run.config!.scores_from_top),
+      seed: Number(run.config!.random_seed),
+    };
+    expect(params).toEqual({ totalScores: 10, scoresFromTop: 5, seed: 42 });
+    run.dataset.queries.forEach((_, i) => {
+      const drawn = Array.from(sampleForTeacher(run.scores.original[i], params)).sort((a, b) => a - b);
+      expect(Array.from(run.sampled[i]), `topic ${i}`).toEqual(drawn);
     });
   });
 

@@ -8,6 +8,7 @@ import { COMPUTATION_TYPES, type ComputationType } from './config';
 import type { Trajectories } from './pipeline';
 import { copyNumbers, copyStrings, readParquetRowGroups } from './rawScoresReader';
 import {
+  projectDatasetName,
   REFERENCE_METRIC_NAMES,
   REFERENCE_TYPE_NAMES,
   referenceTensorPath,
@@ -198,7 +199,7 @@ export async function readReferenceRun(
     });
   }
   const dataset: Dataset = {
-    name: typeof config?.dataset === 'string' ? config.dataset : files.location,
+    name: typeof config?.dataset === 'string' ? projectDatasetName(config.dataset) : files.location,
     task: 'search',
     instruction: '',
     documents,

@@ -1,8 +1,7 @@
 import { row, matrix, type Matrix } from '../matrix';
-import { computeRankingMetrics, type RankingMetrics } from '../metrics/rankingMetrics';
+import { computeRankingMetrics, rankByScore, type RankingMetrics } from '../metrics/rankingMetrics';
 import type { LongTaskOptions } from '../progress';
 import { CorpusScorer } from '../refine/rescoring';
-import { rankOrder } from '../refine/sampling';
 import type { MethodConfig } from './config';
 import type { ExperimentResult } from './pipeline';
 import { candidateScores, isScored, refineTowardsTeacher } from './pipelineStages';
@@ -214,7 +213,7 @@ export function queryViewOf(
 
 /** 1-based rank of every candidate under `scores` (ties keep candidate order). */
 export function ranksOf(scores: ArrayLike<number>): Int32Array {
-  const order = rankOrder(scores);
+  const order = rankByScore(scores);
   const ranks = new Int32Array(order.length);
   order.forEach((c, r) => (ranks[c] = r + 1));
   return ranks;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { unzipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { queryUpdatesPt, readQueryUpdatesPt } from './torchQueryUpdates';
 
@@ -41,6 +41,17 @@ describe('query_updates.pt', () => {
     expect(u.lossPerStep[19]).toBe(0.0974057987332344);
     expect(u.queryUpdates[0]).toBe(0.44725126028060913);
     expect(u.queryUpdates[20 * 16 + 15]).toBe(-1.0754189491271973);
+  });
+
+  it('reads the layout of newer PyTorch too: another archive folder, byteorder and .data/ entries', () => {
+    const entries = unzipSync(torchWritten);
+    const newer: Record<string, Uint8Array> = {};
+    for (const [name, data] of Object.entries(entries))
+      newer[`archive/${name.slice(name.indexOf('/') + 1)}`] = data;
+    newer['archive/byteorder'] = new TextEncoder().encode('little');
+    newer['archive/.data/version'] = new TextEncoder().encode('3\n');
+    newer['archive/.data/serialization_id'] = new TextEncoder().encode('0123456789');
+    expect(readQueryUpdatesPt(zipSync(newer, { level: 0 }))).toEqual(readQueryUpdatesPt(torchWritten));
   });
 
   it("writes torch's own bytes: the same data.pkl, storages and version, data aligned to 64 bytes", () => {

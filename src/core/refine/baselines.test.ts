@@ -1,22 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { rerankOnlyScores, rocchioQuery } from './baselines';
-import { rankOrder } from './sampling';
+import { rankByScore } from '../metrics/rankingMetrics';
 
 describe('rerankOnlyScores', () => {
   it('re-orders the scored top by teacher score and keeps the rest below in embedding order', () => {
     const sims = [0.9, 0.8, 0.7, 0.6, 0.5];
     // The teacher scored the top 3 (positions 0, 1, 2): it prefers candidate 2, then 0, then 1.
     const scores = rerankOnlyScores(sims, Int32Array.from([0, 1, 2]), [0.5, 0.1, 0.9], 3);
-    expect(Array.from(rankOrder(scores))).toEqual([2, 0, 1, 3, 4]);
+    expect(Array.from(rankByScore(scores))).toEqual([2, 0, 1, 3, 4]);
     expect(new Set(scores).size).toBe(5);
   });
 
   it('keeps embedding order among equal teacher scores and puts unscored top documents last', () => {
     const sims = [0.9, 0.8, 0.7, 0.6];
     const scores = rerankOnlyScores(sims, Int32Array.from([0, 1, 2]), [0, 1, null], 3);
-    expect(Array.from(rankOrder(scores))).toEqual([1, 0, 2, 3]);
+    expect(Array.from(rankByScore(scores))).toEqual([1, 0, 2, 3]);
     const ties = rerankOnlyScores(sims, Int32Array.from([0, 1, 2]), [1, 1, 1], 3);
-    expect(Array.from(rankOrder(ties))).toEqual([0, 1, 2, 3]);
+    expect(Array.from(rankByScore(ties))).toEqual([0, 1, 2, 3]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { rankOrder } from './sampling';
+import { rankByScore } from '../metrics/rankingMetrics';
 
 /**
  * The `rerank_only` baseline: the teacher re-orders the top documents it scored (ties keep their embedding
@@ -12,7 +12,7 @@ export function rerankOnlyScores(
   teacherScores: ArrayLike<number | null>,
   scoresFromTop: number,
 ): Float32Array {
-  const order = rankOrder(similarities);
+  const order = rankByScore(similarities);
   const top = Math.min(scoresFromTop, order.length);
   const teacherOf = new Map<number, number>();
   sampled.forEach((candidate, i) => {

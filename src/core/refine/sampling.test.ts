@@ -1,18 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { rankOrder, sampleForTeacher } from './sampling';
+import { rankByScore } from '../metrics/rankingMetrics';
+import { sampleForTeacher } from './sampling';
 import { readReferenceGolden } from '../../testing/sharedFolder';
 
 const golden = readReferenceGolden();
 
-describe('rankOrder', () => {
-  it('sorts descending and keeps candidate order on ties', () => {
-    expect(Array.from(rankOrder([0.1, 0.5, 0.5, 0.9, 0.1]))).toEqual([3, 1, 2, 0, 4]);
-  });
-});
-
 describe('sampleForTeacher', () => {
   const sims = Array.from({ length: 100 }, (_, i) => Math.cos(i * 1.7));
-  const order = Array.from(rankOrder(sims));
+  const order = Array.from(rankByScore(sims));
 
   it('takes exactly the top candidates when total equals from-top (the default)', () => {
     expect(Array.from(sampleForTeacher(sims, { totalScores: 20, scoresFromTop: 20, seed: 42 }))).toEqual(

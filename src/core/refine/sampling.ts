@@ -1,3 +1,4 @@
+import { rankByScore } from '../metrics/rankingMetrics';
 import { PythonRandom } from '../pythonRandom';
 
 export interface SamplingParams {
@@ -6,13 +7,6 @@ export interface SamplingParams {
   /** How many of them are the top candidates by embedding similarity; the rest are drawn at random. */
   scoresFromTop: number;
   seed: number;
-}
-
-/** Candidate positions ordered by score, descending; ties keep candidate order. */
-export function rankOrder(scores: ArrayLike<number>): Int32Array {
-  const order = Int32Array.from({ length: scores.length }, (_, i) => i);
-  order.sort((a, b) => scores[b] - scores[a] || a - b);
-  return order;
 }
 
 /**
@@ -28,7 +22,7 @@ export function sampleForTeacher(similarities: ArrayLike<number>, params: Sampli
     throw new Error(
       `scores-from-top (${params.scoresFromTop}) cannot exceed total-scores (${params.totalScores})`,
     );
-  const order = rankOrder(similarities);
+  const order = rankByScore(similarities);
   const n = order.length;
   const top = Math.min(params.scoresFromTop, n);
   const drawn = new PythonRandom(params.seed).sampleRange(

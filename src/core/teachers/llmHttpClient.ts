@@ -65,7 +65,7 @@ export class LlmHttpClient implements LlmService {
       const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause : error) : error;
       throw new Error(
         `cannot reach the teacher server at ${this.where()} (${describe(cause)}): start it with ` +
-          '"npm start" (docs/teachers-and-proxy.md) or point --server-url at a running one',
+          '"npm start" (docs/teachers-and-proxy.md) or give the URL of a running one',
         { cause: error },
       );
     }
@@ -86,7 +86,7 @@ export class LlmHttpClient implements LlmService {
     if (parsed === undefined || !isValid(parsed))
       throw new Error(
         `the server at ${this.where()} did not answer ${path} as the teacher server does; ` +
-          'check that --server-url points at the teacher proxy ("npm start")',
+          'check that the server URL points at the teacher proxy ("npm start")',
       );
     return parsed as T;
   }

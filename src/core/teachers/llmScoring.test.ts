@@ -175,7 +175,7 @@ describe('yesNoScore', () => {
   it('explains a thinking segment that never ends, and missing logprobs', () => {
     const thinking = ['<think>', 'Hmm', ',', ' the', ' query'].map((t) => token(t, [[t, 1]]));
     expect(answerStart(thinking)).toBe(-1);
-    expect(yesNoScore(thinking).error).toMatch(/still thinking.*--thinking off/);
+    expect(yesNoScore(thinking).error).toMatch(/still thinking.*\(thinking: off\)/);
     expect(yesNoScore(null).error).toMatch(/no log-probabilities.*verbalized/);
     expect(yesNoScore([]).error).toMatch(/no log-probabilities/);
   });

@@ -122,7 +122,7 @@ export function yesNoScore(tokens: readonly GeneratedToken[] | null | undefined)
       score: null,
       error:
         `the model was still thinking after ${tokens.length} tokens (the reference asks for ` +
-        `${JUDGE_MAX_TOKENS}): switch its thinking off (--thinking off) or use a non-thinking model`,
+        `${JUDGE_MAX_TOKENS}): switch its thinking off (thinking: off) or use a non-thinking model`,
     };
   for (const position of tokens.slice(start, start + YESNO_TOKENS_TO_CHECK)) {
     let yes = 0;
@@ -178,7 +178,7 @@ export function parseVerbalizedRating(reply: string | null | undefined): ScoreOu
       score: null,
       error:
         `the model was still thinking when its ${JUDGE_MAX_TOKENS} tokens ran out: switch its thinking off ` +
-        '(--thinking off) or use a non-thinking model',
+        '(thinking: off) or use a non-thinking model',
     };
   const generated = generatedText(text);
   if ('error' in generated) return { score: null, error: generated.error };
@@ -241,7 +241,7 @@ export function hydeText(reply: string | null | undefined): { text: string } | {
     return {
       text: null,
       error:
-        'the model was still thinking when its token budget ran out; switch its thinking off (--thinking off)',
+        'the model was still thinking when its token budget ran out; switch its thinking off (thinking: off)',
     };
   const generated = generatedText(text);
   if ('error' in generated) return { text: null, error: generated.error };

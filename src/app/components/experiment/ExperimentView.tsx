@@ -2,6 +2,7 @@ import { useExplorer } from '../../stores/explorerStore';
 import type { ExperimentResponse } from '../../workers/engineApi';
 import { ExportButton } from './ExportButton';
 import { GainHistogram, GainScatter } from './GainCharts';
+import { PanelCaption } from '../PanelCaption';
 import { LatencyPanel } from './LatencyPanel';
 import { RunHistory } from './RunHistory';
 import { SummaryTable } from './SummaryTable';
@@ -25,6 +26,10 @@ export function ExperimentView({ result }: { result: ExperimentResponse }) {
         </h2>
         {!opened && <ExportButton />}
       </div>
+      <PanelCaption>
+        Each computation type’s mean over all queries; Δ, the p-values and wins/losses pair every query with
+        itself (paired randomisation test and t-test against the original ranking).
+      </PanelCaption>
       <SummaryTable types={result.summary.types} />
       <div className="chart-row">
         <GainScatter result={result} metric={metric} />

@@ -16,6 +16,7 @@ import { useExplorer } from '../../stores/explorerStore';
 import { usePalette } from '../../theme/theme';
 import type { ExperimentResponse } from '../../workers/engineApi';
 import { formatDelta, formatMetric } from '../format';
+import { PanelCaption } from '../PanelCaption';
 
 export function GainScatter({ result, metric }: { result: ExperimentResponse; metric: MetricName }) {
   const update = useExplorer((s) => s.update);
@@ -32,6 +33,7 @@ export function GainScatter({ result, metric }: { result: ExperimentResponse; me
         {metric} per query: original (x) vs optimized (y){' '}
         <small>above the diagonal = refinement helped; click to explore</small>
       </h3>
+      <PanelCaption>One dot per query: its {metric} before (x) and after (y) refinement.</PanelCaption>
       <ResponsiveContainer width="100%" height={300}>
         <ScatterChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
           <CartesianGrid stroke={palette.grid} />
@@ -94,6 +96,9 @@ export function GainHistogram({ result, metric }: { result: ExperimentResponse; 
   return (
     <div className="panel chart" data-testid="gain-histogram">
       <h3>Distribution of {metric} gains (optimized − original)</h3>
+      <PanelCaption>
+        How many queries gained (right of 0) or lost (left) how much {metric} by refinement.
+      </PanelCaption>
       <ResponsiveContainer width="100%" height={300}>
         <BarChart data={bins} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
           <CartesianGrid stroke={palette.grid} />

@@ -26,7 +26,7 @@ export function SummaryTable({ types }: { types: Partial<Record<ComputationType,
             <tr key={type} data-type={type}>
               <td>{type}</td>
               {HEADLINE.map((m) => (
-                <td key={m.name} data-metric={m.name}>
+                <td key={m.name} data-metric={m.name} data-value={s.mean[m.name]}>
                   {formatMetric(s.mean[m.name])}
                 </td>
               ))}
