@@ -1,7 +1,7 @@
 import type { Dataset } from '../datasets/types';
 import type { Embedder } from '../embedding/types';
 import { matrix, row, type Matrix } from '../matrix';
-import { computeRankingMetrics, type RankingMetrics } from '../metrics/rankingMetrics';
+import { computeRankingMetrics, rankByScore, type RankingMetrics } from '../metrics/rankingMetrics';
 import { throwIfAborted, type LongTaskOptions } from '../progress';
 import { DEFAULT_ROCCHIO, rerankOnlyScores, rocchioQuery } from '../refine/baselines';
 import { DeviceRun } from '../refine/deviceRun';
@@ -162,7 +162,9 @@ export async function runExperiment(
       scores.hyde = await timed('rank_hyde', () => candidateScoresOf('hyde', hydeEmbeddings));
     }
 
-    const sampled = teacherSamples(original, method);
+    // The original ranking, computed once: the sample, rerank_only and the metrics all start from it.
+    const originalOrders = original.map((s) => rankByScore(s));
+    const sampled = teacherSamples(original, method, originalOrders);
     // optimized_hyde refines the HyDE embedding with the teacher's scores of a sample of the HyDE ranking;
     // both samples go to the teacher in one batch.
     const hydeSampled =
@@ -240,7 +242,7 @@ export async function runExperiment(
     }
     if (types.includes('rerank_only')) {
       scores.rerank_only = original.map((sims, i) =>
-        rerankOnlyScores(sims, sampled[i], teacherScores[i].scores, method.scoresFromTop),
+        rerankOnlyScores(sims, sampled[i], teacherScores[i].scores, method.scoresFromTop, originalOrders[i]),
       );
       done('rerank_only');
     }
@@ -251,7 +253,13 @@ export async function runExperiment(
         throwIfAborted(options.signal);
         out[type] =
           device?.metrics(type) ??
-          dataset.queries.map((q, i) => computeRankingMetrics(q.labels, scores[type][i]));
+          dataset.queries.map((q, i) =>
+            computeRankingMetrics(
+              q.labels,
+              scores[type][i],
+              type === 'original' ? originalOrders[i] : undefined,
+            ),
+          );
       }
       return out;
     });

@@ -33,17 +33,21 @@ export async function candidateScores(
   return queries.map((q, i) => gatherCandidateScores(all, i, q.candidates));
 }
 
-/** Each query's sample for the teacher (candidate positions) from its candidates' scores. */
+/**
+ * Each query's sample for the teacher (candidate positions) from its candidates' scores (`orders`: their
+ * rankings, `rankByScore`, where the caller has them already).
+ */
 export function teacherSamples(
   scores: readonly Float32Array[],
   method: Pick<MethodConfig, 'totalScores' | 'scoresFromTop' | 'randomSeed'>,
+  orders?: readonly Uint32Array[],
 ): Int32Array[] {
   const params = {
     totalScores: method.totalScores,
     scoresFromTop: method.scoresFromTop,
     seed: method.randomSeed,
   };
-  return scores.map((s) => sampleForTeacher(s, params));
+  return scores.map((s, i) => sampleForTeacher(s, params, orders?.[i]));
 }
 
 /** What the teacher is asked about each query: its text and its sampled documents, with their gold labels. */

@@ -179,15 +179,17 @@ export function uncutMetrics(parts: RankingParts): RankingMetrics {
   } as RankingMetrics;
 }
 
-export function computeRankingMetrics(labels: ArrayLike<number>, scores: ArrayLike<number>): RankingMetrics {
+export function computeRankingMetrics(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  order: Uint32Array = rankByScore(scores),
+): RankingMetrics {
   const n = labels.length;
   if (scores.length !== n) {
     throw new RangeError(
       `computeRankingMetrics: ${n} labels but ${scores.length} scores; each candidate needs one of each.`,
     );
   }
-  const order = rankByScore(scores);
-
   // relevance in ranked order
   const rel = new Uint8Array(n);
   let numRelevant = 0;

@@ -4,15 +4,15 @@ import { rankByScore } from '../metrics/rankingMetrics';
  * The `rerank_only` baseline: the teacher re-orders the top documents it scored (ties keep their embedding
  * order); every other candidate keeps its embedding order below them. Returns one score per candidate,
  * strictly decreasing along the new ranking (number of candidates minus rank), so that metrics and run
- * files see exactly that ranking.
+ * files see exactly that ranking. `order` is `rankByScore(similarities)` where the caller has it already.
  */
 export function rerankOnlyScores(
   similarities: ArrayLike<number>,
   sampled: Int32Array,
   teacherScores: ArrayLike<number | null>,
   scoresFromTop: number,
+  order: Uint32Array = rankByScore(similarities),
 ): Float32Array {
-  const order = rankByScore(similarities);
   const top = Math.min(scoresFromTop, order.length);
   const teacherOf = new Map<number, number>();
   sampled.forEach((candidate, i) => {

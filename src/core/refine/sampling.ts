@@ -15,14 +15,17 @@ export interface SamplingParams {
  * scoresFromTop)` (CPython's generator, the same seed for every query), mapped through the ranking. Returns
  * candidate positions, top ones first in rank order, then the drawn ones in draw order. A query with fewer
  * candidates than asked for gets all of them, the rest in the order of a sample of all of them (the
- * reference raises there).
+ * reference raises there). `order` is `rankByScore(similarities)` where the caller has it already.
  */
-export function sampleForTeacher(similarities: ArrayLike<number>, params: SamplingParams): Int32Array {
+export function sampleForTeacher(
+  similarities: ArrayLike<number>,
+  params: SamplingParams,
+  order: Uint32Array = rankByScore(similarities),
+): Int32Array {
   if (params.scoresFromTop > params.totalScores)
     throw new Error(
       `scores-from-top (${params.scoresFromTop}) cannot exceed total-scores (${params.totalScores})`,
     );
-  const order = rankByScore(similarities);
   const n = order.length;
   const top = Math.min(params.scoresFromTop, n);
   const drawn = new PythonRandom(params.seed).sampleRange(
