@@ -8,7 +8,8 @@ export interface SymmetricEigen {
 /**
  * Eigen-decomposition of a symmetric row-major `n x n` matrix by the cyclic Jacobi method (rotations
  * until the off-diagonal part is below 1e-15 of the matrix's Frobenius norm). O(n³) per sweep: meant
- * for the few-hundred-square matrices of randomized SVD.
+ * for the few-hundred-square matrices of randomized SVD. The rotations keep only the upper triangle (half
+ * the writes of updating both; the same arithmetic, so the same bits).
  */
 export function symmetricEigen(matrix: Float64Array, n: number): SymmetricEigen {
   if (matrix.length !== n * n) throw new Error(`symmetricEigen: ${matrix.length} values for ${n}x${n}`);
@@ -32,28 +33,38 @@ export function symmetricEigen(matrix: Float64Array, n: number): SymmetricEigen 
         const aqq = a[q * n + q];
         // Skip rotations that would not change the diagonal at working precision.
         if (Math.abs(apq) * 1e18 < Math.abs(app) && Math.abs(apq) * 1e18 < Math.abs(aqq)) {
-          a[p * n + q] = a[q * n + p] = 0;
+          a[p * n + q] = 0;
           continue;
         }
         const theta = (aqq - app) / (2 * apq);
         const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
         const c = 1 / Math.sqrt(t * t + 1);
         const s = t * c;
-        for (let k = 0; k < n; k++) {
-          if (k === p || k === q) continue;
-          const akp = a[p * n + k];
-          const akq = a[q * n + k];
-          const np = c * akp - s * akq;
-          const nq = s * akp + c * akq;
-          a[p * n + k] = np;
-          a[k * n + p] = np;
-          a[q * n + k] = nq;
-          a[k * n + q] = nq;
+        // Only the upper triangle is kept: element (i, j) of the symmetric matrix, i < j, at a[i * n + j].
+        // k < p: column entries of both rows.
+        for (let k = 0, kp = p, kq = q; k < p; k++, kp += n, kq += n) {
+          const akp = a[kp];
+          const akq = a[kq];
+          a[kp] = c * akp - s * akq;
+          a[kq] = s * akp + c * akq;
+        }
+        // p < k < q: row p's entry and column q's.
+        for (let k = p + 1, pk = p * n + k, kq = k * n + q; k < q; k++, pk++, kq += n) {
+          const akp = a[pk];
+          const akq = a[kq];
+          a[pk] = c * akp - s * akq;
+          a[kq] = s * akp + c * akq;
+        }
+        // k > q: entries of both rows.
+        for (let k = q + 1, pk = p * n + k, qk = q * n + k; k < n; k++, pk++, qk++) {
+          const akp = a[pk];
+          const akq = a[qk];
+          a[pk] = c * akp - s * akq;
+          a[qk] = s * akp + c * akq;
         }
         a[p * n + p] = app - t * apq;
         a[q * n + q] = aqq + t * apq;
         a[p * n + q] = 0;
-        a[q * n + p] = 0;
         const rp = p * n;
         const rq = q * n;
         for (let k = 0; k < n; k++) {
