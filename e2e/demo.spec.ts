@@ -25,6 +25,10 @@ test('the built-in demo runs on first open, with no server and no network', asyn
 test('cancels a long run, then a changed setting runs again', async ({ page }) => {
   await page.goto('/?backend=wasm&steps=20000');
   await expect(page.getByTestId('progress')).toContainText('refine', { timeout: 60_000 });
+  // Once the stage has run a second and done 1 %, the bar gives its rate and time left.
+  await expect(page.getByTestId('progress')).toContainText(
+    /refine [\d.,]+\/[\d.,]+ · [\d.,]+\/(s|min) · about /,
+  );
   await page.getByTestId('cancel').click();
   await expect(page.getByText('Cancelled.')).toBeVisible();
   const steps = page.getByLabel('Steps');

@@ -142,6 +142,25 @@ test('opens a CLI run folder, and the same run from the server by its link', asy
   const optimized = csvRows(readFileSync(path.join(runDir, 'optimized_results.csv'), 'utf8'));
   const row = (rows: Row[]) => rows.find((r) => r.query_id === 'lost_baggage')!;
   await expectQueryMetrics(page, 'lost_baggage', row(original), row(optimized));
+  // The rank changes from the raw scores: every row's ranks before and after as the two files order them.
+  const ranks = (file: string) =>
+    new Map(
+      csvRows(readFileSync(path.join(runDir, file), 'utf8'))
+        .filter((r) => r.query_id === 'lost_baggage')
+        .sort((a, b) => Number(b.score) - Number(a.score))
+        .map((r, at) => [r.doc_id, at + 1]),
+    );
+  const before = ranks('original_raw_scores.csv');
+  const after = ranks('optimized_raw_scores.csv');
+  const shown = await new ExplorerPage(page).rankRows.evaluateAll((rows) =>
+    rows.map((r) => [
+      r.getAttribute('data-doc-id')!,
+      Number(r.getAttribute('data-rank-before')),
+      Number(r.getAttribute('data-rank-after')),
+    ]),
+  );
+  expect(shown.length).toBeGreaterThanOrEqual(20);
+  expect(shown).toEqual(shown.map(([id]) => [id, before.get(id as string), after.get(id as string)]));
   await runs.menuButton.click();
   await expect(runs.serverRun(RUN)).toBeVisible();
 });
@@ -232,6 +251,15 @@ test('opens the zip the app exports', async ({ page }) => {
   });
   await expect(runs.error).toContainText('not a readable zip');
   await expect(runs.opened).toBeVisible();
+  // Dropped anywhere on the page, the zip opens as well, also over another opened run (whose read-only
+  // settings have no dataset picker).
+  await runs.openFolder(referenceRun);
+  await expect(runs.opened).toHaveAttribute('data-layout', 'reference');
+  await runs.dropFile({ name: 'exported.zip', buffer: readFileSync(zipPath) });
+  await expect(runs.opened).toHaveAttribute('data-layout', 'project');
+  await expect(page.getByTestId('query-row')).toHaveCount(
+    csvRows(strFromU8(entries[`${folder}/original_results.csv`])).length,
+  );
 });
 
 interface ReferenceRow {
@@ -322,6 +350,8 @@ test("opens the reference code's fixture run, maps it from the query's path", as
   await explorer.queryRow('What is the baggage allowance?').click();
   await expect(page.getByTestId('map-note')).toContainText('PCA');
   await expect(runs.rerun).toBeDisabled();
+  // Read-only: no what-if on the opened run's teacher scores.
+  await expect(page.getByTestId('teacher-score').first()).toBeDisabled();
   // The settings bar shows the run's own settings, read-only, not the live controls.
   await expect(runs.setting('Dataset')).toHaveText('fixture');
   await expect(runs.setting('Learning rate')).toHaveText('0.05');

@@ -1,3 +1,4 @@
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { once } from 'node:events';
@@ -122,6 +123,41 @@ describe('only requests that name the server are answered (DNS rebinding)', () =
   });
 });
 
+describe("the app's files (DIST_DIR)", () => {
+  it('serves no hidden file and nothing a link takes out of the folder', async () => {
+    const dist = path.join(scratch, 'dist');
+    const outside = path.join(scratch, 'outside');
+    for (const folder of [path.join(dist, '.git'), path.join(dist, 'assets'), outside])
+      mkdirSync(folder, { recursive: true });
+    writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>app</title>');
+    writeFileSync(path.join(dist, 'assets', 'app.js'), 'console.log(1);');
+    writeFileSync(path.join(dist, '.env'), 'API_KEY=SECRET-ENV');
+    writeFileSync(path.join(dist, '.git', 'config'), 'url = https://user:SECRET-TOKEN@host');
+    writeFileSync(path.join(outside, 'shadow'), 'root:SECRET-HASH:19000::::::');
+    symlinkSync(outside, path.join(dist, 'linked'));
+    symlinkSync(path.join(outside, 'shadow'), path.join(dist, 'assets', 'shadow.txt'));
+    symlinkSync(path.join(dist, '.env'), path.join(dist, 'assets', 'env.js'));
+    // A link that stays inside is served.
+    symlinkSync(path.join(dist, 'assets', 'app.js'), path.join(dist, 'assets', 'app-link.js'));
+    await withServer({ distDir: dist }, async (server) => {
+      for (const file of [
+        '.env',
+        '.git/config',
+        '%2egit/config',
+        'linked/shadow',
+        'assets/shadow.txt',
+        'assets/env.js',
+      ]) {
+        const r = await send(server.url, { path: `/${file}` });
+        expect(r.status, file).toBe(404);
+        expect(r.text, file).not.toContain('SECRET');
+      }
+      for (const file of ['/', '/assets/app.js', '/assets/app-link.js'])
+        expect((await send(server.url, { path: file })).status, file).toBe(200);
+    });
+  });
+});
+
 describe('keys quoted by an upstream are redacted', () => {
   it("redacts a key inside a model's reply in errors[], and leaves ordinary words alone", async () => {
     upstream.plan = (_body, n) => (n === 0 ? 'answer' : 'echo_key');
@@ -221,7 +257,8 @@ describe('faults of the embeddings upstream', () => {
       { ...embeddingServer, embedBaseUrl: embeddings.url, requestTimeoutMs: 300 },
       async (server) => {
         embeddings.plan = () => 'hang';
-        const stuck = await embed(server.url, [uniq('a')]);
+        // (Without the budget, the request would wait for 4 calls of 120 s: the test gives up after 10 s.)
+        const stuck = await embed(server.url, [uniq('a')], AbortSignal.timeout(10_000));
         expect(stuck.status).toBe(504);
         expect(stuck.json.message).toMatch(/longer than REQUEST_TIMEOUT \(0\.3 s\).*fewer texts per request/);
         await until(() => embeddings.inFlight === 0, 'the hung call to be cancelled');
@@ -303,7 +340,10 @@ describe('npm start', () => {
     const stuck = setTimeout(() => process.kill(-server.proc.pid!, 'SIGKILL'), 30_000);
     const code = await server.exited.finally(() => clearTimeout(stuck));
     expect(code, server.output()).toBe(1);
-    const errorLines = server.output().split('\n').filter((line) => line.startsWith('Error: '));
+    const errorLines = server
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('Error: '));
     expect(errorLines).toHaveLength(1);
     expect(errorLines[0]).toMatch(/\/proc\/no-such-folder\/dist.*set DIST_DIR to a writable folder/);
     expect(server.output()).not.toContain('vite build');

@@ -454,6 +454,8 @@ describe('GET /data/*', () => {
     writeFileSync(path.join(dataDir, '.env'), 'SECRET=1');
     writeFileSync(path.join(scratch, 'outside.txt'), 'outside');
     symlinkSync(path.join(scratch, 'outside.txt'), path.join(dataDir, 'link-out.txt'));
+    // A link inside the folder to a hidden file is not served either.
+    symlinkSync(path.join(dataDir, '.env'), path.join(dataDir, 'env-link.txt'));
     server = await startTestServer(configFor({ dataDir }));
   });
   afterAll(async () => server.app.close());
@@ -473,6 +475,7 @@ describe('GET /data/*', () => {
     ]);
     expect((await call(`${server.url}/data/missing.csv`, 'GET')).status).toBe(404);
     expect((await call(`${server.url}/data/.env`, 'GET')).status).toBe(404);
+    expect((await call(`${server.url}/data/env-link.txt`, 'GET')).status).toBe(404);
     expect((await call(`${server.url}/data/readme.txt`, 'POST', {})).status).toBe(404);
   });
 

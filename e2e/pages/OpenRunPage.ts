@@ -36,6 +36,21 @@ export class OpenRunPage {
     await this.zipInput.setInputFiles({ ...file, mimeType: 'application/zip' });
   }
 
+  /** Drops a file anywhere on the page, as dragging it from the desktop does. */
+  async dropFile(file: { name: string; buffer: Buffer }): Promise<void> {
+    const transfer = await this.page.evaluateHandle(
+      ({ name, data }) => {
+        const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+        const t = new DataTransfer();
+        t.items.add(new File([bytes], name, { type: 'application/zip' }));
+        return t;
+      },
+      { name: file.name, data: file.buffer.toString('base64') },
+    );
+    await this.page.dispatchEvent('body', 'dragover', { dataTransfer: transfer });
+    await this.page.dispatchEvent('body', 'drop', { dataTransfer: transfer });
+  }
+
   /** One of the opened run's settings as shown, e.g. `setting('Learning rate')`. */
   setting(label: string): Locator {
     return this.settings.locator(`[data-setting="${label}"] output`);

@@ -1,11 +1,11 @@
-import { throwIfAborted } from '../../src/core/progress';
+import { abortable, throwIfAborted } from '../../src/core/progress';
 import { setMaxListeners } from 'node:events';
 import type {
   RemoteEmbeddingService,
   RemoteEmbedRequest,
   RemoteEmbedResult,
 } from '../../src/core/embedding/remoteEmbeddingApi';
-import { remoteTemplates } from '../../src/core/embedding/remoteModels';
+import { keepsNewlines, remoteTemplates } from '../../src/core/embedding/remoteModels';
 import { embedderInput, FALLBACK_INSTRUCTION, validateTemplate } from '../../src/core/embedding/templates';
 import { LlmServiceError } from '../../src/core/teachers/llmApi';
 import type { UpstreamConfig } from '../config';
@@ -30,7 +30,8 @@ const MAX_BATCH_CHARS = 400_000;
  * sending the same request again only does the rest.
  */
 export class ProxyEmbeddingService implements RemoteEmbeddingService {
-  private readonly inflight = new Map<string, Promise<Float32Array>>();
+  /** Texts on their way from the upstream: their vector, and the batch that brings it. */
+  private readonly inflight = new Map<string, { vector: Promise<Float32Array>; batch: SharedBatch }>();
   /** Per model name: the width of its vectors, once known (from the cache or the upstream). */
   private readonly dimsOf = new Map<string, number>();
   private readonly closing = new AbortController();
@@ -72,8 +73,10 @@ export class ProxyEmbeddingService implements RemoteEmbeddingService {
       throw new LlmServiceError((error as Error).message, 400);
     }
     const instruction = request.instruction?.trim() || FALLBACK_INSTRUCTION;
-    // What the upstream embeds, and the cache key: templated, newlines made spaces (as the reference's embedder).
-    const templated = request.texts.map((t) => embedderInput(template, t, instruction));
+    // What the upstream embeds, and the cache key: templated, newlines made spaces (as the reference's embedder;
+    // kept for the one model it embeds without langchain, see `keepsNewlines`).
+    const keep = keepsNewlines(request.model);
+    const templated = request.texts.map((t) => embedderInput(template, t, instruction, keep));
     const unique = [...new Set(templated)];
     const keys = unique.map((t) => cacheKey([EMBED_CACHE_VERSION, request.model, t]));
     const vectors: (Float32Array | undefined)[] = this.store?.get(keys) ?? new Array(unique.length);
@@ -88,22 +91,36 @@ export class ProxyEmbeddingService implements RemoteEmbeddingService {
     if (known !== undefined && !this.dimsOf.has(request.model)) this.dimsOf.set(request.model, known);
     const cached = vectors.filter(Boolean).length;
 
-    const callSignal = this.callSignal(signal);
+    throwIfAborted(signal);
+    // The batches this request waits for (its own and other requests'): each is cancelled when every
+    // request that waits for it was (see `wait`).
+    const waitedFor = new Set<SharedBatch>();
+    const wait = (batch: SharedBatch) => {
+      if (waitedFor.has(batch)) return;
+      waitedFor.add(batch);
+      batch.waiters++;
+    };
     const work: Promise<void>[] = [];
     const missing: number[] = [];
     for (let i = 0; i < unique.length; i++) {
       if (vectors[i]) continue;
       const running = this.inflight.get(keys[i]);
-      if (running) work.push(running.then((v) => void (vectors[i] = v)));
-      else missing.push(i);
+      if (!running) {
+        missing.push(i);
+        continue;
+      }
+      wait(running.batch);
+      work.push(running.vector.then((v) => void (vectors[i] = v)));
     }
     let embedded = 0;
     for (const batch of this.batches(resolved, missing, unique)) {
+      const shared = this.newBatch();
+      wait(shared);
       const done = this.upstream
         .embed(
           resolved,
           batch.map((i) => unique[i]),
-          callSignal,
+          shared.signal,
           this.dimsOf.get(request.model),
         )
         .then((result) => {
@@ -125,7 +142,7 @@ export class ProxyEmbeddingService implements RemoteEmbeddingService {
       batch.forEach((i, j) => {
         const one = done.then((result) => result[j]);
         one.catch(() => {}); // awaited below, and by any request that waits for the same text
-        this.inflight.set(keys[i], one);
+        this.inflight.set(keys[i], { vector: one, batch: shared });
         void one.then(
           () => this.inflight.delete(keys[i]),
           () => this.inflight.delete(keys[i]),
@@ -138,7 +155,15 @@ export class ProxyEmbeddingService implements RemoteEmbeddingService {
       );
     }
 
-    const outcomes = await Promise.allSettled(work);
+    // A waiter without a signal waits to the end, so a batch is never cancelled under it.
+    const leave = () => {
+      for (const batch of waitedFor) if (--batch.waiters === 0) batch.controller.abort(signal?.reason);
+    };
+    signal?.addEventListener('abort', leave, { once: true });
+    // A cancelled request answers at once, also while a batch it waited for goes on for another request.
+    const outcomes = await abortable(Promise.allSettled(work), signal).finally(() =>
+      signal?.removeEventListener('abort', leave),
+    );
     throwIfAborted(signal);
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failed) {
@@ -198,16 +223,26 @@ export class ProxyEmbeddingService implements RemoteEmbeddingService {
   }
 
   /**
-   * Upstream calls stop when the service closes, and when the caller cancels (the CLI's direct mode; the
-   * server passes no signal, so a batch another request also waits for is never cut short by one client,
-   * and a client that disconnects still gets its finished batches cached).
+   * A batch's upstream calls (queued or in flight) stop when the service closes, or when every request
+   * waiting for it was cancelled (the CLI's Ctrl-C; on the server, the client went away or its time budget,
+   * REQUEST_TIMEOUT, ran out), so that one request cannot hold the shared slots of a hung upstream. A batch
+   * another request still waits for goes on; the batches that finished are cached either way.
    */
-  private callSignal(signal?: AbortSignal): AbortSignal {
-    if (!signal) return this.closing.signal;
-    const combined = AbortSignal.any([this.closing.signal, signal]);
-    setMaxListeners(0, combined);
-    return combined;
+  private newBatch(): SharedBatch {
+    const controller = new AbortController();
+    const signal = AbortSignal.any([this.closing.signal, controller.signal]);
+    setMaxListeners(0, signal);
+    return { controller, signal, waiters: 0 };
   }
+}
+
+/** One upstream batch that one or more requests wait for. */
+interface SharedBatch {
+  controller: AbortController;
+  /** Its calls' signal: the service's closing, or the controller. */
+  signal: AbortSignal;
+  /** Requests waiting for it; the last one cancelled cancels it. */
+  waiters: number;
 }
 
 /** Everything that must never appear in an answer or a log line: keys, and URLs with credentials. */

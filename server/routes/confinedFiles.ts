@@ -37,7 +37,14 @@ export async function resolveConfined(folder: string, encodedRelative: string): 
   const target = await realpath(path.join(root, ...segments)).catch(() => undefined);
   if (!target) return { kind: 'missing', relative };
   if (target !== root && !target.startsWith(root + path.sep)) return { kind: 'leaves', relative };
+  // A link inside the folder to a hidden file or folder (`x.json -> .git/config`) is not there either.
+  if (isHidden(path.relative(root, target))) return { kind: 'missing', relative };
   return { kind: 'inside', target, segments, relative };
+}
+
+/** Whether a path inside a served folder passes through a hidden file or folder (`.git`, `.env`). */
+export function isHidden(relative: string): boolean {
+  return relative.split(/[/\\]/).some((part) => part.startsWith('.'));
 }
 
 const CONTENT_TYPES: Record<string, string> = {

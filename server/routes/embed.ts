@@ -11,6 +11,7 @@ import type { RouteModule } from '../app';
 import { ProxyEmbeddingService } from '../llm/embeddingService';
 import { publicUrl } from '../llm/redact';
 import { modelName } from './judge';
+import { requestSignal } from './requestSignal';
 import { parseBody } from './validation';
 
 const EmbedBody: z.ZodType<RemoteEmbedRequest> = z
@@ -42,7 +43,8 @@ export const embedRoutes: RouteModule = (app, { config }) => {
 
   app.post('/api/embed', async (request, reply) => {
     const body = parseBody(EmbedBody, request.body);
-    const result = await service.embed(body);
+    // The client going away, or its time budget (REQUEST_TIMEOUT), cancels the batches only it waits for.
+    const result = await service.embed(body, requestSignal(reply, config.requestTimeoutMs, 'texts'));
     reply.header('x-embedding-count', String(result.count));
     reply.header('x-embedding-dims', String(result.dims));
     reply.header('x-embedding-cached', String(result.cached));

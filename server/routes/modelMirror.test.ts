@@ -64,6 +64,8 @@ describe('model mirror (/hf/<id>/resolve/<revision>/<file>)', () => {
       path.join(model, '.git', 'config'),
       '[remote "origin"]\n\turl = https://user:SECRET-TOKEN@hub\n',
     );
+    // A link inside the folder to its hidden files (a repository may hold one) is refused too.
+    await symlink(path.join(model, '.git', 'config'), path.join(model, 'git-config.json'));
     // A link that stays inside (as a Hub cache's snapshot links to its blobs) is served.
     await symlink(path.join(model, 'config.json'), path.join(model, 'config-link.json'));
     const server = await startTestServer({
@@ -77,7 +79,13 @@ describe('model mirror (/hf/<id>/resolve/<revision>/<file>)', () => {
         const response = await fetch(`${server.url}/hf/fixture/tiny-bert/resolve/main/${file}`);
         return { status: response.status, text: await response.text() };
       };
-      for (const file of ['linked/shadow', 'shadow.json', '.git/config', 'onnx/model_q4.onnx']) {
+      for (const file of [
+        'linked/shadow',
+        'shadow.json',
+        '.git/config',
+        'git-config.json',
+        'onnx/model_q4.onnx',
+      ]) {
         const r = await get(file);
         expect(r.status, file).toBe(404);
         expect(r.text).not.toMatch(/SECRET/);

@@ -3,6 +3,7 @@ import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { errorBody, type RouteModule } from '../app';
+import { isHidden } from './confinedFiles';
 
 /**
  * A Hugging Face Hub mirror of a local models folder: `GET /hf/<org>/<name>/resolve/<revision>/<file>`
@@ -71,6 +72,8 @@ async function realFileInside(
   const root = await realpath(folder).catch(() => undefined);
   const real = await realpath(file).catch(() => undefined);
   if (!root || !real?.startsWith(root + path.sep)) return undefined;
+  // A link inside the folder to a hidden file (a cloned repository's `x.json -> .git/config`) is refused too.
+  if (isHidden(path.relative(root, real))) return undefined;
   const info = await stat(real).catch(() => undefined);
   return info?.isFile() ? { path: real, size: info.size } : undefined;
 }

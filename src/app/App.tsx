@@ -3,6 +3,7 @@ import { Header } from './components/Header';
 import { LossCurve } from './components/LossCurve';
 import { MetricsPanel } from './components/MetricsPanel';
 import { OpenRun } from './components/OpenRun';
+import { PageDrop } from './components/PageDrop';
 import { ProjectionMap } from './components/ProjectionMap';
 import { QueryList } from './components/QueryList';
 import { RankChanges } from './components/RankChanges';
@@ -41,6 +42,7 @@ export function App() {
       <Header />
       <SettingsPanel />
       <OpenRun />
+      <PageDrop />
       {status === 'error' && (
         <p className="error banner" role="alert" data-testid="run-error">
           The run failed: {error}

@@ -74,14 +74,21 @@ async function main(argv: string[]): Promise<void> {
   const controller = new AbortController();
   // Until the run folder is in place, stopping leaves nothing under its name (see runFolder.ts).
   let cancelledAt: number | undefined;
+  // Set while the complete run is renamed into place (milliseconds): a signal then lets it finish, and
+  // "Results in" says where it is; stopping half-way could leave an --overwrite's old run under a hidden name.
+  let committing = false;
   const cancel = (signal: NodeJS.Signals) => {
+    if (committing) {
+      process.stderr.write(`${signal}: the run is complete and being moved into place; it finishes now\n`);
+      return;
+    }
     if (cancelledAt !== undefined) {
       // One Ctrl-C can arrive twice (the terminal signals tsx and this process, and tsx relays it); a
       // later one stops at once.
       if (performance.now() - cancelledAt < 1000) return;
       process.stderr.write(
-        `Stopped at once: nothing is under ${runFolder.final}; partial files may remain in a hidden ` +
-          `.${path.basename(runFolder.final)}.partial-* folder beside it\n`,
+        `Stopped at once: this run wrote nothing to ${runFolder.final}; its partial files may remain in a ` +
+          `hidden .${path.basename(runFolder.final)}.partial-* folder beside it\n`,
       );
       process.exit(130);
     }
@@ -241,6 +248,7 @@ async function main(argv: string[]): Promise<void> {
     // Re-written with the final timings (writing the large CSVs is part of the run's cost).
     await writeSummary(staging, summary);
     controller.signal.throwIfAborted();
+    committing = true;
     dir = await commitRunFolder(runFolder, staging);
   } catch (error) {
     return discardOnFailure(error);

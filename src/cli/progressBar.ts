@@ -1,4 +1,5 @@
 import type { ProgressEvent } from '../core/progress';
+import { type Pace, PaceEstimator } from '../core/progressRate';
 
 /** Where the bar writes: stderr, or anything with `write` (and `isTTY` for a terminal). */
 export interface ProgressStream {
@@ -33,6 +34,9 @@ export class ProgressBar {
   private readonly now: () => number;
   private readonly unit: ((count: number) => string) | undefined;
   private last: ProgressEvent | undefined;
+  /** The rate and time left (a terminal shows them after half a second, with no minimum done). */
+  private readonly pacer = new PaceEstimator({ minElapsedMs: 500, minFraction: 0 });
+  private pace: Pace | undefined;
 
   constructor(
     private readonly stream: ProgressStream = process.stderr,
@@ -56,22 +60,23 @@ export class ProgressBar {
       if (!this.tty) this.stream.write(`${event.stage}${size} ...\n`);
     }
     this.last = event;
+    this.pace = this.pacer.update(event, now);
     const done = event.total > 0 && event.done >= event.total;
     if (this.tty) {
       if (!done && now - this.lastDraw <= 100) return;
       this.lastDraw = now;
-      this.draw(event, now);
+      this.draw(event);
     } else if (!done && now - this.lastLog >= this.logEveryMs) {
       this.lastLog = now;
       const percent = event.total > 0 ? ` (${((100 * event.done) / event.total).toFixed(0)}%)` : '';
-      this.stream.write(`${event.stage}: ${this.count(event)}${percent}${this.pace(event, now)}\n`);
+      this.stream.write(`${event.stage}: ${this.count(event)}${percent}${this.paceText()}\n`);
     }
   };
 
-  private draw(event: ProgressEvent, now: number): void {
+  private draw(event: ProgressEvent): void {
     if (event.total <= 0) {
       // An unknown size (a download without Content-Length): what has come so far.
-      this.stream.write(`\r${event.stage} ${this.count(event)}${this.pace(event, now)}\x1b[K`);
+      this.stream.write(`\r${event.stage} ${this.count(event)}${this.paceText()}\x1b[K`);
       return;
     }
     const frac = Math.min(1, event.done / event.total);
@@ -80,7 +85,7 @@ export class ProgressBar {
     const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
     this.stream.write(
       `\r${event.stage.padEnd(18)} ${bar} ${(frac * 100).toFixed(0).padStart(3)}% ` +
-        `${this.count(event)}${this.pace(event, now)}\x1b[K`,
+        `${this.count(event)}${this.paceText()}\x1b[K`,
     );
   }
 
@@ -97,21 +102,23 @@ export class ProgressBar {
     const now = this.now();
     const seconds = ((now - this.stageStart) / 1000).toFixed(1);
     // The last state, drawn even if it came within the redraw interval (the bar shows where it ended).
-    if (this.tty && this.last) this.draw(this.last, now);
+    if (this.tty && this.last) this.draw(this.last);
     const amount = this.unit && this.last ? `: ${this.unit(this.last.done)}` : '';
     this.stream.write(this.tty ? `  ${seconds}s\n` : `${this.stage} done${amount} in ${seconds}s\n`);
     this.stage = '';
     this.last = undefined;
+    this.pace = undefined;
+    this.pacer.reset();
   }
 
   /** `, 12.3/s, ETA 1m05s` once the stage has run long enough to tell; empty before. */
-  private pace(event: ProgressEvent, now: number): string {
-    const seconds = (now - this.stageStart) / 1000;
-    if (seconds < 0.5 || event.done <= 0) return '';
-    const rate = event.done / seconds;
-    const left = event.total > event.done ? (event.total - event.done) / rate : 0;
-    const speed = this.unit ? this.unit(rate) : formatRate(rate);
-    return `, ${speed}/s` + (event.total > 0 ? `, ETA ${formatDuration(left)}` : '');
+  private paceText(): string {
+    const pace = this.pace;
+    if (!pace) return '';
+    const speed = this.unit ? this.unit(pace.rate) : formatRate(pace.rate);
+    return (
+      `, ${speed}/s` + (pace.secondsLeft !== undefined ? `, ETA ${formatDuration(pace.secondsLeft)}` : '')
+    );
   }
 }
 

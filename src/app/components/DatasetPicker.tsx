@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { DATASET_PARSERS } from '../../core/datasets/registry';
 import { DOWNLOADABLE_DATASETS } from '../data/datasetSource';
-import { filesFromDrop, filesFromInput, localDatasetFromFiles } from '../data/readUserFiles';
+import { filesFromInput, localDatasetFromFiles } from '../data/readUserFiles';
 import { runSourceOf } from '../runs/detectRun';
 import { LOCAL_PREFIX, useExplorer } from '../stores/explorerStore';
 
@@ -9,7 +9,7 @@ const BUILT_IN = DATASET_PARSERS.filter((p) => p.requiredFiles.length === 0).map
 
 /**
  * The dataset choice: built-in, the server's data folder, or the user's own files (a folder, a zip or a
- * CSV, picked or dropped anywhere on the page).
+ * CSV, picked here or dropped anywhere on the page: PageDrop).
  */
 export function DatasetPicker() {
   const view = useExplorer((s) => s.view);
@@ -20,7 +20,6 @@ export function DatasetPicker() {
   const discover = useExplorer((s) => s.discoverServerData);
   const openRun = useExplorer((s) => s.openRun);
   const [error, setError] = useState<string>();
-  const [dragging, setDragging] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
 
@@ -42,32 +41,6 @@ export function DatasetPicker() {
       setError(e instanceof Error ? e.message : String(e));
     }
   };
-
-  useEffect(() => {
-    const over = (e: DragEvent) => {
-      if (!e.dataTransfer?.types.includes('Files')) return;
-      e.preventDefault();
-      setDragging(true);
-    };
-    const leave = (e: DragEvent) => {
-      if (e.relatedTarget === null) setDragging(false);
-    };
-    const drop = (e: DragEvent) => {
-      if (!e.dataTransfer?.types.includes('Files')) return;
-      e.preventDefault();
-      setDragging(false);
-      const transfer = e.dataTransfer;
-      void open(() => filesFromDrop(transfer));
-    };
-    window.addEventListener('dragover', over);
-    window.addEventListener('dragleave', leave);
-    window.addEventListener('drop', drop);
-    return () => {
-      window.removeEventListener('dragover', over);
-      window.removeEventListener('dragleave', leave);
-      window.removeEventListener('drop', drop);
-    };
-  });
 
   const localName = local ? `${LOCAL_PREFIX}${local.label}` : undefined;
   const downloadable = DOWNLOADABLE_DATASETS.filter((name) => !server?.includes(name));
@@ -128,12 +101,6 @@ export function DatasetPicker() {
         <p className="error picker-error" role="alert" data-testid="dataset-error">
           {error}
         </p>
-      )}
-      {dragging && (
-        <div className="drop-overlay">
-          Drop a dataset folder, a .zip of one, or a .csv (text,label); or a finished run&apos;s folder or
-          .zip
-        </div>
       )}
     </div>
   );

@@ -19,6 +19,7 @@ const RIGHT = WIDTH - 70;
 export function RankChanges({ query }: { query: QueryView }) {
   const k = query.topK;
   const palette = usePalette();
+  const readOnly = useExplorer((s) => s.openedRun !== undefined);
   const inChart = query.documents.filter((d) => d.rankBefore <= k || d.rankAfter <= k);
   const height = (k + 2) * ROW + 24;
   const y = (rank: number) => 22 + (Math.min(rank, k + 1) - 0.5) * ROW;
@@ -101,7 +102,11 @@ export function RankChanges({ query }: { query: QueryView }) {
         <span className="legend-item">
           <span className="ring no" /> teacher: not relevant
         </span>{' '}
-        <span className="legend-item">— click a teacher’s score to flip it and re-run</span>
+        <span className="legend-item">
+          {readOnly
+            ? '— what-if (flipping a score) after “Re-run in the browser”'
+            : '— click a teacher’s score to flip it and re-run'}
+        </span>
       </p>
     </section>
   );
@@ -110,6 +115,8 @@ export function RankChanges({ query }: { query: QueryView }) {
 function RankTable({ query }: { query: QueryView }) {
   const edit = useExplorer((s) => s.editTeacherScore);
   const busy = useExplorer((s) => s.queryStatus === 'running');
+  // An opened run is its files: no what-if until it is re-run here.
+  const readOnly = useExplorer((s) => s.openedRun !== undefined);
   const threshold = useExplorer((s) => s.experiment?.teacherThreshold ?? 0.5);
   const sampledScores = query.documents.filter((d) => d.sampled).map((d) => d.teacherScore);
   return (
@@ -147,9 +154,13 @@ function RankTable({ query }: { query: QueryView }) {
                     className={`teacher-score ${
                       d.teacherScore !== null && d.teacherScore > threshold ? 'yes' : 'no'
                     }`}
-                    disabled={busy}
+                    disabled={busy || readOnly}
                     data-testid="teacher-score"
-                    title="What-if: flip this score (relevant ↔ not relevant) and re-run the refinement"
+                    title={
+                      readOnly
+                        ? 'An opened run is read-only: "Re-run in the browser" to flip scores (what-if)'
+                        : 'What-if: flip this score (relevant ↔ not relevant) and re-run the refinement'
+                    }
                     onClick={() =>
                       void edit(d.sampledIndex, flippedScore(d.teacherScore, sampledScores, threshold))
                     }

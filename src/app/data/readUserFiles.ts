@@ -49,6 +49,8 @@ export async function filesFromDrop(transfer: DataTransfer): Promise<{ path: str
   const entries = Array.from(transfer.items, (item) => item.webkitGetAsEntry()).filter(
     (e): e is FileSystemEntry => e !== null,
   );
+  // Files without file-system entries (a drop made by a script, as a test's): the files themselves.
+  if (entries.length === 0) return Array.from(transfer.files, (file) => ({ path: file.name, file }));
   const out: { path: string; file: File }[] = [];
   const walk = async (entry: FileSystemEntry, prefix: string): Promise<void> => {
     if (entry.isFile) {

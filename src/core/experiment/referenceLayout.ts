@@ -1,4 +1,5 @@
 import type { ColumnSource } from 'hyparquet-writer';
+import { compareCodePoints } from '../datasets/codePointOrder';
 import { row } from '../matrix';
 import { CUTOFFS } from '../metrics/rankingMetrics';
 import type { ComputationType } from './config';
@@ -132,7 +133,20 @@ export function referenceExperimentConfig(config: RunConfig, now: Date): Record<
   };
 }
 
-/** `<name>_results.csv`: `topic`, the unitxt metrics, then every argument, as pandas' `to_csv` writes them. */
+/**
+ * The queries in the order the reference runs and writes its topics, `sorted(all_queries)`: by text in
+ * code-point order (most loaders already keep this order; NFCorpus, BEIR and TREC imports keep their own).
+ */
+export function referenceTopicOrder(queries: readonly { text: string }[]): number[] {
+  return queries
+    .map((_, i) => i)
+    .sort((a, b) => compareCodePoints(queries[a].text, queries[b].text) || a - b);
+}
+
+/**
+ * `<name>_results.csv`: `topic`, the unitxt metrics, then every argument, as pandas' `to_csv` writes them;
+ * one row per topic in the reference's order (`referenceTopicOrder`).
+ */
 export function* referenceResultsCsv(
   result: Pick<RunScores, 'dataset' | 'metrics'>,
   type: ComputationType,
@@ -142,7 +156,9 @@ export function* referenceResultsCsv(
   yield csvLine(['topic', ...REFERENCE_METRIC_NAMES, ...argNames]);
   // argparse's float options are Python floats (lr 1 prints as 1.0); the others print as they are.
   const argCells = argNames.map((name) => pandasCell(args[name] as PythonValue, name === 'lr'));
-  for (const [i, q] of result.dataset.queries.entries()) {
+  const { queries } = result.dataset;
+  for (const i of referenceTopicOrder(queries)) {
+    const q = queries[i];
     const m = result.metrics[type][i];
     yield csvLine([q.text, ...REFERENCE_METRIC_NAMES.map((name) => pandasCell(m[name], true)), ...argCells]);
   }
@@ -185,6 +201,8 @@ export async function* referenceRawScoresParquet(
   const encoder = new TextEncoder();
   // Texts are encoded once each, not once per row (a document's text repeats on every query's rows).
   const documentTexts = documents.map((d) => encoder.encode(d.text));
+  // Topic by topic in the reference's order; the row groups' query positions index `order`.
+  const order = referenceTopicOrder(queries);
   yield* zstdParquetChunks({
     schema: [
       { name: 'root', num_children: hydeType ? 6 : 5 },
@@ -195,7 +213,7 @@ export async function* referenceRawScoresParquet(
       float('reranker_score'),
       ...(hydeType ? [float('hyde_reranker_score')] : []),
     ],
-    queryRows: queries.map((q) => q.candidates.length),
+    queryRows: order.map((i) => queries[i].candidates.length),
     rowGroup: (first, end, rows) => {
       const starts: number[] = [];
       const topic = new Array<Uint8Array>(rows);
@@ -203,7 +221,8 @@ export async function* referenceRawScoresParquet(
       const gold = new Int32Array(rows);
       const score = new Float32Array(rows);
       let at = 0;
-      for (let i = first; i < end; i++) {
+      for (let j = first; j < end; j++) {
+        const i = order[j];
         const q = queries[i];
         starts.push(at);
         const text = encoder.encode(q.text);
@@ -216,7 +235,7 @@ export async function* referenceRawScoresParquet(
           score[at] = scores[c];
         }
       }
-      const group = <T>(all: T[] | undefined) => all?.slice(first, end);
+      const group = <T>(all: T[] | undefined) => all && order.slice(first, end).map((i) => all[i]);
       const columnData: ColumnSource[] = [
         { name: 'topic', data: topic },
         { name: 'document', data: document },

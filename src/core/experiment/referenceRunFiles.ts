@@ -8,6 +8,7 @@ import {
   referenceRawScoresParquet,
   referenceResultsCsv,
   referenceTensorPath,
+  referenceTopicOrder,
 } from './referenceLayout';
 import type { RunFile, RunFilesOptions } from './runFiles';
 import { streamedContent } from './streamedContent';
@@ -47,9 +48,11 @@ export function referenceExperimentFiles(result: ExperimentResult, options: RunF
   const trajectories = result.trajectories;
   if (options.trajectories && trajectories) {
     checkEveryStep(trajectories);
-    // Topics with the same slug share a folder; as in the reference, the last one written is kept.
+    // Topics with the same slug share a folder; as in the reference, the last one written (in its topic
+    // order) is kept.
     const byPath = new Map<string, number>();
-    result.dataset.queries.forEach((q, i) => byPath.set(referenceTensorPath(q.text), i));
+    const { queries } = result.dataset;
+    for (const i of referenceTopicOrder(queries)) byPath.set(referenceTensorPath(queries[i].text), i);
     for (const [path, i] of byPath)
       files.push({
         path,

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { initBackend } from '../compute/backend';
 import { buildDemoDataset } from '../datasets/demo/demoParser';
 import { memoryFiles } from '../datasets/memoryFiles';
+import { row } from '../matrix';
 import { LsaEmbedder } from '../embedding/lsaEmbedder';
 import type { HydeWriter } from '../teachers/llmHyde';
 import { createTeacher } from '../teachers/teacherFactory';
@@ -109,5 +110,50 @@ describe('the reference layout of a run with HyDE (hyde and optimized_hyde_embed
     expect(result.hyde!.sampled!.some((s, i) => sorted(s).join() !== sorted(result.sampled[i]).join())).toBe(
       true,
     );
+  });
+});
+
+describe('the reference layout of a dataset whose queries are not in text order (as NFCorpus)', async () => {
+  await initBackend('cpu');
+  const sorted = buildDemoDataset();
+  const dataset = { ...sorted, queries: [...sorted.queries].reverse() };
+  const method = { ...DEFAULT_METHOD, numSteps: 3, recordEvery: 1, totalScores: 6, scoresFromTop: 3 };
+  const result = await runExperiment({
+    dataset,
+    embedder: new LsaEmbedder({ dims: 16, seed: 42 }),
+    teacher: createTeacher('gold', { noise: 0, seed: 42 }),
+    method,
+  });
+  const entries = unzipSync(
+    await experimentZip(result, {
+      config: { dataset: 'demo', teacher: 'gold', computation_types: result.types, save_tensors: true },
+      summary: summarize(result, 'demo', 42),
+      layout: 'reference',
+      trajectories: true,
+    }),
+  );
+  const texts = dataset.queries.map((q) => q.text);
+  const inReferenceOrder = [...texts].sort();
+
+  it('writes the topics in the reference’s order, sorted(all_queries), and reads each back with its own numbers', async () => {
+    expect(texts).not.toEqual(inReferenceOrder);
+    const csvTopics = strFromU8(entries['optimized_embeddings_results.csv'])
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(',')[0]);
+    expect(csvTopics).toEqual(inReferenceOrder);
+    const run = await readReferenceRun(memoryFiles('unsorted-run', entries));
+    expect(run.dataset.queries.map((q) => q.text)).toEqual(inReferenceOrder);
+    run.dataset.queries.forEach((q, k) => {
+      const i = texts.indexOf(q.text);
+      for (const type of ['original', 'optimized'] as const)
+        expect(Array.from(run.scores[type][k]), `${type} ${q.text}`).toEqual(
+          Array.from(result.scores[type][i]),
+        );
+      expect(run.reported.optimized![k].metrics.roc_auc).toBe(result.metrics.optimized[i].roc_auc);
+      const t = run.trajectories!;
+      expect(Array.from(row(t.lossPerStep, k))).toEqual(Array.from(row(result.trajectories!.lossPerStep, i)));
+    });
   });
 });
