@@ -84,6 +84,12 @@ export async function buildServer(
       if (error.status >= 500) request.log.warn(redactor.redact(error.message));
       return reply.code(error.status).send(errorBody(error.status, redactor.redact(error.message)));
     }
+    // The client went away (routes/requestSignal.ts cancelled its upstream calls): nobody reads the answer,
+    // and it is not an error of the server, so one line without a stack.
+    if (request.raw.socket?.destroyed) {
+      request.log.info(`${request.method} ${request.url}: the client went away; its upstream calls stopped`);
+      return reply.code(400).send(errorBody(400, 'the client went away'));
+    }
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status < 500) return reply.code(status).send(errorBody(status, redactor.redact(error.message)));
     request.log.error(redactor.redact(error.stack ?? error.message));

@@ -9,6 +9,7 @@ import { FakeEmbeddingUpstream } from './testing/fakeEmbeddingUpstream';
 import { FakeUpstream } from './testing/fakeUpstream';
 import { isolatedEnv, runScript, spawnScript, startServerProcess } from './testing/scriptProcesses';
 import { standInSuite } from './testing/standInSuite';
+import { startTestServer } from './testing/testServer';
 
 /**
  * The server as a hostile-but-fair user tries it (issue 14): requests from other sites (DNS rebinding),
@@ -19,7 +20,7 @@ import { standInSuite } from './testing/standInSuite';
 const API_KEY = 'lm-hardening-key-3c9e17ab52Q';
 const upstream = new FakeUpstream();
 const embeddings = new FakeEmbeddingUpstream();
-const { scratch, main, withServer } = standInSuite('hardening-', [upstream, embeddings], {
+const { scratch, main, withServer, configFor } = standInSuite('hardening-', [upstream, embeddings], {
   apiKey: API_KEY,
   openaiApiKey: 'sk-hardening-0123456789',
 });
@@ -229,6 +230,27 @@ describe('faults of the upstream', () => {
       expect(next.status).toBe(200);
       expect(upstream.requests).toHaveLength(3);
     });
+  });
+
+  it('logs a client that went away as one line, not as an error of the server', async () => {
+    const lines: string[] = [];
+    const logged = await startTestServer(configFor({ logLevel: 'info', timeoutMs: 120_000 }), {
+      write: (line) => void lines.push(line),
+    });
+    try {
+      upstream.plan = () => 'hang';
+      const client = new AbortController();
+      const gone = judge(logged.url, ['a'], { signal: client.signal }).catch(() => 'aborted');
+      await until(() => upstream.inFlight === 1, 'the call in flight');
+      client.abort();
+      expect(await gone).toBe('aborted');
+      await until(() => lines.some((line) => line.includes('went away')), 'the log line');
+    } finally {
+      await logged.app.close();
+    }
+    const log = lines.join('');
+    expect(log).toMatch(/POST \/api\/judge: the client went away; its upstream calls stopped/);
+    expect(log).not.toMatch(/"level":50/);
   });
 
   it('gives up a request after its time budget (REQUEST_TIMEOUT), freeing the shared slots', async () => {

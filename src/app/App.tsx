@@ -11,6 +11,7 @@ import { ExperimentView } from './components/experiment/ExperimentView';
 import { SettingsPanel } from './components/SettingsPanel';
 import { TrajectoryControls } from './components/TrajectoryControls';
 import { TeachingPanels } from './components/TeachingPanels';
+import { ProgressBar } from './components/TaskStatus';
 import { useExplorer } from './stores/explorerStore';
 import { useAppliedTheme } from './theme/theme';
 import './theme/theme.css';
@@ -128,9 +129,7 @@ function ExplorerView() {
                   </p>
                 ) : (
                   <div className="panel map-placeholder" data-testid="map-progress">
-                    Computing the map…{' '}
-                    {projectionProgress &&
-                      `${projectionProgress.stage} ${projectionProgress.done}/${projectionProgress.total}`}
+                    Computing the map… {projectionProgress && <ProgressBar progress={projectionProgress} />}
                   </div>
                 )}
                 <TrajectoryControls query={query} />

@@ -5,6 +5,7 @@ import {
   BYTES_PER_CANDIDATE_PAIR,
   gigabytes,
   tooManyCandidatePairs,
+  CandidatePairLimitError,
 } from '../core/datasets/candidatePairMemory';
 import { createEmbedder } from '../core/embedding/embedderFactory';
 import { releaseEmbeddingModels } from '../core/embedding/transformersRuntime';
@@ -127,6 +128,10 @@ async function main(argv: string[]): Promise<void> {
   const dataset = await loadDatasetFromSource(source, {
     maxDocuments: options.maxDocuments,
     memoryBytes: totalmem(),
+  }).catch((error: unknown) => {
+    if (error instanceof CandidatePairLimitError && error.capHelps)
+      throw new Error(`${error.message}: --max-documents N`, { cause: error });
+    throw error;
   });
   const loadMs = Math.round(performance.now() - loadStart);
   const pairs = dataset.queries.reduce((n, q) => n + q.candidates.length, 0);
@@ -251,6 +256,7 @@ async function main(argv: string[]): Promise<void> {
     committing = true;
     dir = await commitRunFolder(runFolder, staging);
   } catch (error) {
+    committing = false;
     return discardOnFailure(error);
   }
   // The run is complete in its folder: a signal from now on just ends the process.

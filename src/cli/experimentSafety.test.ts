@@ -148,6 +148,27 @@ describe('options and datasets are checked before any work', () => {
     }
   });
 
+  it('fails at once, in one line, on an --embedding-cache-dir that cannot be created', async () => {
+    // The model download's own mkdir would spin at 100 % CPU there (under /proc), after the work began.
+    const r = await experiment([
+      '--dataset',
+      'demo',
+      '--embedding-model',
+      'all-MiniLM-L6-v2',
+      '--embedding-cache-dir',
+      '/proc/no-such-folder/cache',
+      '--output-dir',
+      outputDir('model-cache'),
+    ]);
+    expect(r.code).toBe(1);
+    const errorLines = r.stderr.split('\n').filter((line) => line.startsWith('Error: '));
+    expect(errorLines).toHaveLength(1);
+    expect(errorLines[0]).toMatch(
+      /cannot create the folder \/proc\/no-such-folder\/cache\/models .*pass --embedding-cache-dir with a writable folder/,
+    );
+    expect(r.stderr).not.toContain('Backend:');
+  });
+
   it('refuses a CSV whose candidate pairs cannot fit in memory, before building them', async () => {
     // 100,000 labels × 100,000 texts: 10^10 pairs, about 1.1 TB.
     const lines = ['text,label'];
@@ -160,6 +181,39 @@ describe('options and datasets are checked before any work', () => {
       /huge\.csv \(100,000 labels × 100,000 texts\) makes 10,000,000,000 candidate pairs, about 1100\.0 GB of memory, more than this machine has/,
     );
     expect(r.stderr).toContain('cut the file down to fewer labels or rows');
+  });
+
+  it('refuses a BEIR folder whose candidate pairs cannot fit in memory, before building them, naming the cap', async () => {
+    // 100,000 queries, each with one positive among 100,000 documents: without a cap, 10^10 pairs.
+    const folder = path.join(scratch, 'huge-beir');
+    mkdirSync(path.join(folder, 'qrels'), { recursive: true });
+    const n = 100_000;
+    const corpus: string[] = [];
+    const queries: string[] = [];
+    const qrels = ['query-id\tcorpus-id\tscore'];
+    for (let i = 0; i < n; i++) {
+      corpus.push(JSON.stringify({ _id: `d${i}`, title: '', text: `document ${i}` }));
+      queries.push(JSON.stringify({ _id: `q${i}`, text: `query ${i}` }));
+      qrels.push(`q${i}\td${i % 10}\t1`);
+    }
+    writeFileSync(path.join(folder, 'corpus.jsonl'), `${corpus.join('\n')}\n`);
+    writeFileSync(path.join(folder, 'queries.jsonl'), `${queries.join('\n')}\n`);
+    writeFileSync(path.join(folder, 'qrels', 'test.tsv'), `${qrels.join('\n')}\n`);
+    const r = await experiment([
+      '--dataset',
+      `beir:${folder}`,
+      '--max-documents',
+      'all',
+      '--output-dir',
+      outputDir('huge-beir-out'),
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /huge-beir \(100,000 queries × 100,000 documents\) makes 10,000,000,000 candidate pairs, about 1100\.0 GB of memory, more than this machine has/,
+    );
+    expect(r.stderr).toContain('--max-documents N');
+    // Refused while reading: no line about the loaded dataset.
+    expect(r.stderr).not.toMatch(/^Dataset /m);
   });
 });
 

@@ -1,5 +1,6 @@
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { ensureFolder } from '../../server/ensureFolder';
 import { configureTransformers } from '../core/embedding/transformersRuntime';
 
 /**
@@ -50,6 +51,16 @@ const swept = new Set<string>();
  */
 export function useModelCacheFolder(cacheDir: string): string {
   const dir = path.resolve(cacheDir, 'models');
+  // Made now, before any work: a folder that cannot be made fails in one line here, where the download's
+  // own mkdir would spin at 100 % CPU on some paths (under /proc).
+  try {
+    ensureFolder(dir);
+  } catch (error) {
+    throw new Error(
+      `${(error as Error).message}: pass --embedding-cache-dir with a writable folder (models are kept there)`,
+      { cause: error },
+    );
+  }
   configureTransformers({ modelCacheDir: dir });
   if (!swept.has(dir)) {
     swept.add(dir);

@@ -1,7 +1,9 @@
 import { readDataText } from './dataText';
 import { readIdTextFile } from './idTextFiles';
 import { groupJudgments, parseBeirQrels } from './judgments';
-import type { DataFiles, Dataset, DatasetParser, DatasetQuery, DatasetTask } from './types';
+import { CandidatePairLimitError, tooManyCandidatePairs } from './candidatePairMemory';
+import { documentsKeptByCap } from './documentCap';
+import type { DataFiles, Dataset, DatasetParser, DatasetQuery, DatasetTask, ParseOptions } from './types';
 
 /** The document cap of a generic BEIR folder, as the reference's `BEIRDataset.corpus_size_limit`. */
 export const BEIR_DEFAULT_MAX_DOCUMENTS = 5_000;
@@ -53,7 +55,7 @@ export function beirParser(options: BeirDatasetOptions): DatasetParser {
       `a BEIR dataset folder (${CORPUS_FILE}, ${QUERIES_FILE}, ${qrelsFile}), e.g. unzipped from ` +
         'https://public.ukp.informatik.tu-darmstadt.de/thakur/BEIR/datasets/',
     defaultMaxDocuments: options.defaultMaxDocuments ?? BEIR_DEFAULT_MAX_DOCUMENTS,
-    parse: (files) => parseBeir(files, parser, qrelsFile, options.instruction),
+    parse: (files, parseOptions) => parseBeir(files, parser, qrelsFile, parseOptions, options.instruction),
   };
   return parser;
 }
@@ -62,36 +64,61 @@ async function parseBeir(
   files: DataFiles,
   parser: DatasetParser,
   qrelsFile: string,
+  options: ParseOptions,
   instruction = 'Given a query, retrieve documents that answer it',
 ): Promise<Dataset> {
   const corpus = await readIdTextFile(files, CORPUS_FILE, 'documents');
   const queryTexts = await readIdTextFile(files, QUERIES_FILE, 'queries');
   const judgments = parseBeirQrels(await readDataText(files, qrelsFile), `${files.location}/${qrelsFile}`);
 
-  const documents = [...corpus].map(([id, text]) => ({ id, text }));
+  const corpusDocuments = [...corpus].map(([id, text]) => ({ id, text }));
   const documentIndex = new Map<string, number>();
-  documents.forEach((doc, i) => documentIndex.set(doc.id, i));
+  corpusDocuments.forEach((doc, i) => documentIndex.set(doc.id, i));
   const grouped = groupJudgments(judgments, queryTexts, documentIndex, {
     qrels: qrelsFile,
     queries: QUERIES_FILE,
     corpus: CORPUS_FILE,
   });
 
-  const n = documents.length;
+  // The document cap is applied here, before every query gets a label per document: a large corpus
+  // without a cap is refused by its pair count instead of filling the memory (loadDatasetWith's cap then
+  // finds nothing left to do).
+  const positive = new Uint8Array(corpusDocuments.length);
+  for (const { judged } of grouped.queries)
+    for (const [doc, score] of judged) if (score > 0) positive[doc] = 1;
+  const maxDocuments = options.maxDocuments ?? parser.defaultMaxDocuments ?? Infinity;
+  const cap = documentsKeptByCap(corpusDocuments, positive, maxDocuments);
+  const kept = cap ? corpusDocuments.filter((_, d) => cap.keep[d] === 1) : corpusDocuments;
+  const n = kept.length;
+  if (options.memoryBytes !== undefined) {
+    const Q = grouped.queries.length;
+    const refusal = tooManyCandidatePairs(
+      Q * n,
+      options.memoryBytes,
+      `${parser.name} (${Q.toLocaleString('en-US')} queries × ${n.toLocaleString('en-US')} documents)`,
+      'cap the documents (every query is ranked against every document kept; a cap keeps every positive)',
+    );
+    if (refusal) throw new CandidatePairLimitError(refusal, true);
+  }
+  const newIndex = new Int32Array(corpusDocuments.length).fill(-1);
+  let next = 0;
+  for (let d = 0; d < corpusDocuments.length; d++) if (!cap || cap.keep[d] === 1) newIndex[d] = next++;
+
   const allDocuments = new Int32Array(n);
   for (let i = 0; i < n; i++) allDocuments[i] = i;
   const queries = grouped.queries.map(({ id, text, judged }): DatasetQuery => {
     const labels = new Float32Array(n);
-    for (const [doc, score] of judged) labels[doc] = score;
+    for (const [doc, score] of judged) if (newIndex[doc] >= 0) labels[newIndex[doc]] = score;
     return { id, text, candidates: allDocuments.slice(), labels };
   });
 
+  const notes = [...grouped.notes, ...(cap ? [cap.note] : [])];
   return {
     name: parser.name,
     task: parser.task,
     instruction,
-    documents,
+    documents: kept,
     queries,
-    ...(grouped.notes.length > 0 ? { notes: grouped.notes } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
   };
 }

@@ -32,6 +32,20 @@ export function tooManyCandidatePairs(
   );
 }
 
+/**
+ * A dataset refused by `tooManyCandidatePairs` while it was being read. `capHelps`: a document cap would
+ * shrink it (the CLI then names its option).
+ */
+export class CandidatePairLimitError extends Error {
+  constructor(
+    message: string,
+    readonly capHelps: boolean,
+  ) {
+    super(message);
+    this.name = 'CandidatePairLimitError';
+  }
+}
+
 export function gigabytes(bytes: number): string {
   return `${(bytes / 1e9).toFixed(1)} GB`;
 }

@@ -1,7 +1,7 @@
 import { parseCsvRecords } from './csvRecords';
 import { readDataText } from './dataText';
 import { buildFullGrid, type LabelledText } from './fullGrid';
-import { tooManyCandidatePairs } from './candidatePairMemory';
+import { CandidatePairLimitError, tooManyCandidatePairs } from './candidatePairMemory';
 import type { DataFiles, Dataset, DatasetParser, ParseOptions } from './types';
 
 const COLUMNS = ['text', 'label'];
@@ -68,7 +68,7 @@ async function parseCsvImport(
       // Every text is a positive of its label, so the document cap (which keeps positives) cannot shrink it.
       'cut the file down to fewer labels or rows (a document cap keeps every labelled text)',
     );
-    if (refusal) throw new Error(refusal);
+    if (refusal) throw new CandidatePairLimitError(refusal, false);
   }
 
   const { documents, queries } = buildFullGrid(rows);

@@ -35,35 +35,15 @@ export function capDocuments(dataset: Dataset, maxDocuments: number): Dataset {
   if (n <= maxDocuments) return dataset;
 
   const positive = new Uint8Array(n);
-  let positives = 0;
   for (const query of dataset.queries) {
     for (let i = 0; i < query.candidates.length; i++) {
-      const doc = query.candidates[i];
-      if (query.labels[i] > 0 && positive[doc] === 0) {
-        positive[doc] = 1;
-        positives++;
-      }
+      if (query.labels[i] > 0) positive[query.candidates[i]] = 1;
     }
   }
-  if (positives === n) return dataset; // nothing but positives: nothing may go
-
-  const keep = positive.slice();
-  const notes = [...(dataset.notes ?? [])];
-  if (positives >= maxDocuments) {
-    notes.push(
-      `document cap ${maxDocuments}: the ${positives} documents that are positives of some query exceed it; ` +
-        `kept all of them and no others (${n - positives} left out)`,
-    );
-  } else {
-    const others: number[] = [];
-    for (let d = 0; d < n; d++) if (positive[d] === 0) others.push(d);
-    const docs = dataset.documents;
-    for (const d of referenceCapSample(others, (i) => docs[i].id, maxDocuments - positives)) keep[d] = 1;
-    notes.push(
-      `document cap ${maxDocuments}: kept ${maxDocuments} of ${n} documents (all ${positives} positives and ` +
-        `the reference's sample of the others, Python's random.Random(${CAP_SEED}) over their sorted ids)`,
-    );
-  }
+  const cap = documentsKeptByCap(dataset.documents, positive, maxDocuments);
+  if (!cap) return dataset;
+  const { keep } = cap;
+  const notes = [...(dataset.notes ?? []), cap.note];
 
   const newIndex = new Int32Array(n).fill(-1);
   const documents = [];
@@ -97,6 +77,42 @@ export function capDocuments(dataset: Dataset, maxDocuments: number): Dataset {
     );
   }
   return { ...dataset, documents, queries, notes };
+}
+
+/**
+ * The documents a cap of `maxDocuments` keeps (`keep[d]` = 1), as `capDocuments` chooses them — every
+ * positive (`positive[d]` = 1), then the reference's sample of the others — with the note that says so;
+ * undefined when the cap keeps everything. For a parser that can cap before it builds its queries.
+ */
+export function documentsKeptByCap(
+  documents: readonly { id: string }[],
+  positive: Uint8Array,
+  maxDocuments: number,
+): { keep: Uint8Array; note: string } | undefined {
+  checkDocumentCap(maxDocuments);
+  const n = documents.length;
+  if (n <= maxDocuments) return undefined;
+  let positives = 0;
+  for (let d = 0; d < n; d++) positives += positive[d];
+  if (positives === n) return undefined; // nothing but positives: nothing may go
+  const keep = positive.slice();
+  if (positives >= maxDocuments) {
+    return {
+      keep,
+      note:
+        `document cap ${maxDocuments}: the ${positives} documents that are positives of some query exceed it; ` +
+        `kept all of them and no others (${n - positives} left out)`,
+    };
+  }
+  const others: number[] = [];
+  for (let d = 0; d < n; d++) if (positive[d] === 0) others.push(d);
+  for (const d of referenceCapSample(others, (i) => documents[i].id, maxDocuments - positives)) keep[d] = 1;
+  return {
+    keep,
+    note:
+      `document cap ${maxDocuments}: kept ${maxDocuments} of ${n} documents (all ${positives} positives and ` +
+      `the reference's sample of the others, Python's random.Random(${CAP_SEED}) over their sorted ids)`,
+  };
 }
 
 /** Throws unless `maxDocuments` is a positive integer or Infinity. */
