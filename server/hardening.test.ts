@@ -253,6 +253,24 @@ describe('faults of the upstream', () => {
     expect(log).not.toMatch(/"level":50/);
   });
 
+  it('waits on one request for many documents without a listener-leak warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => void warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    try {
+      await withServer({}, async (server) => {
+        upstream.plan = () => 'answer';
+        const documents = Array.from({ length: 25 }, (_, i) => `document ${i}`);
+        expect((await judge(server.url, documents)).status).toBe(200);
+      });
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning'))).toEqual([]);
+  });
+
   it('gives up a request after its time budget (REQUEST_TIMEOUT), freeing the shared slots', async () => {
     await withServer(
       { concurrency: 1, timeoutMs: 120_000, retries: 3, requestTimeoutMs: 300 },

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { FastifyReply } from 'fastify';
 import { LlmServiceError } from '../../src/core/teachers/llmApi';
 
@@ -13,6 +14,8 @@ export function requestSignal(
   items: 'documents' | 'prompts' | 'texts' = 'documents',
 ): AbortSignal {
   const controller = new AbortController();
+  // Each document or prompt of the request waits on it (one listener each): no leak warning past ten.
+  setMaxListeners(0, controller.signal);
   const timer = setTimeout(
     () =>
       controller.abort(
