@@ -16,3 +16,11 @@ export function compareCodePoints(a: string, b: string): number {
   }
   return a.length - b.length;
 }
+
+/**
+ * The positions of `items` in the order of Python's `sorted` on their texts (code points; equal texts keep
+ * their order): the order the reference runs its queries in, `sorted(all_queries)`.
+ */
+export function positionsByText(items: readonly { text: string }[]): number[] {
+  return items.map((_, i) => i).sort((a, b) => compareCodePoints(items[a].text, items[b].text) || a - b);
+}

@@ -1,8 +1,8 @@
+import { positionsByText } from '../datasets/codePointOrder';
 import type { Embedder } from '../embedding/types';
 import { computeRankingMetrics } from '../metrics/rankingMetrics';
 import { throwIfAborted, type LongTaskOptions } from '../progress';
 import { CorpusScorer } from '../refine/rescoring';
-import { compareCodePoints } from '../datasets/codePointOrder';
 import { PythonRandom } from '../pythonRandom';
 import type { Teacher } from '../teachers/types';
 import type { MethodConfig } from './config';
@@ -105,9 +105,7 @@ export async function measureLatency(
   const warmup = Math.max(0, inputs.warmup ?? 3);
   // The reference samples `sorted(all_queries)` (texts, code-point order): draw positions in that order, so
   // that a dataset kept in its own order (NFCorpus, BEIR) measures the reference's queries too.
-  const byText = Array.from({ length: Q }, (_, i) => i).sort(
-    (a, b) => compareCodePoints(dataset.queries[a].text, dataset.queries[b].text) || a - b,
-  );
+  const byText = positionsByText(dataset.queries);
   const measuredQueries = new PythonRandom(method.randomSeed)
     .sampleRange(0, Q, measured)
     .map((position) => byText[position]);

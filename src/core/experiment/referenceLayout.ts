@@ -1,5 +1,5 @@
 import type { ColumnSource } from 'hyparquet-writer';
-import { compareCodePoints } from '../datasets/codePointOrder';
+import { positionsByText } from '../datasets/codePointOrder';
 import { row } from '../matrix';
 import { CUTOFFS } from '../metrics/rankingMetrics';
 import type { ComputationType } from './config';
@@ -138,9 +138,7 @@ export function referenceExperimentConfig(config: RunConfig, now: Date): Record<
  * code-point order (most loaders already keep this order; NFCorpus, BEIR and TREC imports keep their own).
  */
 export function referenceTopicOrder(queries: readonly { text: string }[]): number[] {
-  return queries
-    .map((_, i) => i)
-    .sort((a, b) => compareCodePoints(queries[a].text, queries[b].text) || a - b);
+  return positionsByText(queries);
 }
 
 /**
