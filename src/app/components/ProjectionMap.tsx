@@ -7,6 +7,7 @@ import { useTeaching } from '../stores/teachingStore';
 import { usePalette } from '../theme/theme';
 import { PanelCaption } from './PanelCaption';
 import { fitAll, fitPath } from './mapFit';
+import { LegendItem } from './LegendItem';
 
 const HEIGHT = 460;
 /** How close (px) the pointer must be to a path point to show its step and loss. */
@@ -375,25 +376,13 @@ export function ProjectionMap({
         )}
       </div>
       <p className="legend">
-        <span className="legend-item">
-          <span className="swatch relevant" /> relevant
-        </span>{' '}
-        <span className="legend-item">
-          <span className="swatch irrelevant" /> not relevant
-        </span>{' '}
-        <span className="legend-item">
-          <span className="ring yes" /> teacher: relevant
-        </span>{' '}
-        <span className="legend-item">
-          <span className="ring no" /> teacher: not relevant
-        </span>{' '}
-        <span className="legend-item">
-          <span className="start-mark" /> original query
-        </span>{' '}
-        <span className="legend-item">
-          <span className="current-mark" /> query at this step
-        </span>{' '}
-        <span className="legend-item">· wheel zooms, drag pans, double-click resets</span>
+        <LegendItem mark="swatch relevant">relevant</LegendItem>{' '}
+        <LegendItem mark="swatch irrelevant">not relevant</LegendItem>{' '}
+        <LegendItem mark="ring yes">teacher: relevant</LegendItem>{' '}
+        <LegendItem mark="ring no">teacher: not relevant</LegendItem>{' '}
+        <LegendItem mark="start-mark">original query</LegendItem>{' '}
+        <LegendItem mark="current-mark">query at this step</LegendItem>{' '}
+        <LegendItem>· wheel zooms, drag pans, double-click resets</LegendItem>
       </p>
     </section>
   );

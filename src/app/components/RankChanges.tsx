@@ -5,6 +5,7 @@ import { PanelCaption } from './PanelCaption';
 import { TableHead } from './TableHead';
 import { formatScore } from './format';
 import { flippedScore } from './whatIfScore';
+import { LegendItem } from './LegendItem';
 
 const ROW = 18;
 const WIDTH = 360;
@@ -90,23 +91,15 @@ export function RankChanges({ query }: { query: QueryView }) {
         <RankTable query={query} />
       </div>
       <p className="legend">
-        <span className="legend-item">
-          <span className="swatch relevant" /> relevant (gold)
-        </span>{' '}
-        <span className="legend-item">
-          <span className="swatch irrelevant" /> not relevant
-        </span>{' '}
-        <span className="legend-item">
-          <span className="ring yes" /> teacher: relevant
-        </span>{' '}
-        <span className="legend-item">
-          <span className="ring no" /> teacher: not relevant
-        </span>{' '}
-        <span className="legend-item">
+        <LegendItem mark="swatch relevant">relevant (gold)</LegendItem>{' '}
+        <LegendItem mark="swatch irrelevant">not relevant</LegendItem>{' '}
+        <LegendItem mark="ring yes">teacher: relevant</LegendItem>{' '}
+        <LegendItem mark="ring no">teacher: not relevant</LegendItem>{' '}
+        <LegendItem>
           {readOnly
             ? '— what-if (flipping a score) after “Re-run in the browser”'
             : '— click a teacher’s score to flip it and re-run'}
-        </span>
+        </LegendItem>
       </p>
     </section>
   );

@@ -5,6 +5,7 @@ import { usePalette } from '../theme/theme';
 import { formatScore } from './format';
 import { PanelCaption } from './PanelCaption';
 import { useElementWidth } from './useElementWidth';
+import { LegendItem } from './LegendItem';
 
 const HEIGHT = 280;
 const TOP = 10;
@@ -204,21 +205,12 @@ export function RankTrajectory({ view, stepNumber }: { view: RankTrajectoryView;
         )}
       </div>
       <p className="legend">
-        <span className="legend-item">
-          <span className="swatch relevant" /> relevant
-        </span>{' '}
-        <span className="legend-item">
-          <span className="swatch irrelevant" /> not relevant;
-        </span>{' '}
-        <span className="legend-item">solid: sampled, ring = teacher</span>{' '}
-        <span className="legend-item">
-          <span className="ring yes" /> relevant
-        </span>{' '}
-        <span className="legend-item">
-          <span className="ring no" /> not relevant;
-        </span>{' '}
-        <span className="legend-item">dashed: relevant, not sampled;</span>{' '}
-        <span className="legend-item">shaded: top {topK}</span>
+        <LegendItem mark="swatch relevant">relevant</LegendItem>{' '}
+        <LegendItem mark="swatch irrelevant">not relevant;</LegendItem>{' '}
+        <LegendItem>solid: sampled, ring = teacher</LegendItem>{' '}
+        <LegendItem mark="ring yes">relevant</LegendItem>{' '}
+        <LegendItem mark="ring no">not relevant;</LegendItem>{' '}
+        <LegendItem>dashed: relevant, not sampled;</LegendItem> <LegendItem>shaded: top {topK}</LegendItem>
       </p>
     </section>
   );

@@ -5,6 +5,7 @@ import { usePalette } from '../theme/theme';
 import { formatScore } from './format';
 import { PanelCaption } from './PanelCaption';
 import { useElementWidth } from './useElementWidth';
+import { LegendItem } from './LegendItem';
 
 const CHART_HEIGHT = 96;
 const TOP = 6;
@@ -213,24 +214,12 @@ export function TeacherStudentBars({
         )}
       </div>
       <p className="legend">
-        <span className="legend-item">
-          <span className="swatch teacher-yes" /> teacher: relevant
-        </span>
-        <span className="legend-item">
-          <span className="swatch teacher-no" /> teacher: not relevant
-        </span>
-        <span className="legend-item">
-          <span className="swatch student" /> student (the query)
-        </span>
-        <span className="legend-item">
-          <span className="target-mark" /> teacher’s p
-        </span>
-        <span className="legend-item">
-          <span className="swatch relevant small" /> gold relevant
-        </span>
-        <span className="legend-item">
-          <span className="swatch irrelevant small" /> gold not relevant
-        </span>
+        <LegendItem mark="swatch teacher-yes">teacher: relevant</LegendItem>
+        <LegendItem mark="swatch teacher-no">teacher: not relevant</LegendItem>
+        <LegendItem mark="swatch student">student (the query)</LegendItem>
+        <LegendItem mark="target-mark">teacher’s p</LegendItem>
+        <LegendItem mark="swatch relevant small">gold relevant</LegendItem>
+        <LegendItem mark="swatch irrelevant small">gold not relevant</LegendItem>
       </p>
     </section>
   );
