@@ -182,6 +182,11 @@ test('"Re-run in the browser" runs the opened run\'s settings here and compares 
   await explorer.experimentTab.click();
   // Side by side: the opened run (A) and its re-run (B), the same settings, the same means (LSA on wasm).
   await expect(experiment.runDifferences).toContainText('the same settings');
+  // The opened run is dated when the CLI made it (its config.json), not when it was opened.
+  const made = (JSON.parse(readFileSync(path.join(runDir, 'config.json'), 'utf8')) as { timestamp: string })
+    .timestamp;
+  const madeShown = await page.evaluate((t) => new Date(t).toLocaleString(), made);
+  await expect(page.getByTestId('history-row').filter({ hasText: madeShown })).toHaveCount(1);
   const summary = JSON.parse(readFileSync(path.join(runDir, 'summary.json'), 'utf8')) as {
     types: Record<string, { mean: { map: number } }>;
   };

@@ -3,7 +3,7 @@ import { DEFAULT_METHOD } from '../../core/experiment/config';
 import type { RunConfig } from '../../core/experiment/runRecord';
 import { runSpecOf } from '../../core/experiment/runSpec';
 import { viewRunOf } from '../url/viewRunSpec';
-import { runSettingsOf } from './rerunSettings';
+import { runSettingsOf, savedRunUnavailable } from './rerunSettings';
 
 /** A CLI run's config.json, as much of it as the settings read. */
 const config: RunConfig = {
@@ -79,5 +79,26 @@ describe("a finished run's settings in the app", () => {
     expect(runSettingsOf(older).embedding).toEqual({ dtype: 'q8', pooling: 'cls' });
     // A record with the key names the pooling chosen: none there is the model's own.
     expect(runSettingsOf({ ...older, embedding_pooling_spec: null }).embedding).toEqual({ dtype: 'q8' });
+  });
+});
+
+describe('whether a run of the history can be re-run here', () => {
+  const spec = runSpecOf(config);
+  it('says why not when its dataset is not here, and allows it when it is', () => {
+    expect(savedRunUnavailable({ ...spec, dataset: 'fixture' }, [])).toMatch(
+      /the dataset "fixture" is not available here/,
+    );
+    expect(savedRunUnavailable({ ...spec, dataset: 'NFCorpus' }, ['NFCorpus'])).toBeNull();
+    expect(savedRunUnavailable({ ...spec, dataset: 'demo', embeddingModel: 'lsa' }, null)).toBeNull();
+  });
+
+  it('allows a run of dropped files (they re-run on the files loaded now)', () => {
+    expect(savedRunUnavailable({ ...spec, dataset: 'local:my-folder' }, null)).toBeNull();
+  });
+
+  it('says why not when its embedding model cannot load in the browser', () => {
+    expect(
+      savedRunUnavailable({ ...spec, dataset: 'demo', embeddingModel: 'my-private-model' }, null),
+    ).toMatch(/the embedding model "my-private-model" is not one this app can load/);
   });
 });

@@ -1,9 +1,10 @@
 import { DEFAULT_METHOD, HYDE_TYPES } from '../../core/experiment/config';
 import type { RunConfig } from '../../core/experiment/runRecord';
-import { runSpecOf } from '../../core/experiment/runSpec';
+import { runSpecOf, type RunSpec } from '../../core/experiment/runSpec';
 import { registeredModelNames } from '../../core/embedding/modelRegistry';
 import { DATASET_PARSERS } from '../../core/datasets/registry';
 import { DOWNLOADABLE_DATASETS } from '../data/datasetSource';
+import { LOCAL_PREFIX } from '../stores/explorer/viewSlice';
 import type { ViewState } from '../url/urlState';
 import { viewRunOf, type ViewRunSpec } from '../url/viewRunSpec';
 
@@ -35,6 +36,16 @@ export function runSettingsOf(config: RunConfig): RunSettings {
     },
   });
   return { ...run, backend: 'auto' };
+}
+
+/**
+ * Why a run of the history (its spec) cannot run in this browser, or null when it can. Dropped files are not
+ * kept: a run of them re-runs on the files loaded now (the run says so otherwise).
+ */
+export function savedRunUnavailable(spec: RunSpec, serverDatasets: string[] | null): string | null {
+  const settings = viewRunOf(spec);
+  if (settings.dataset.startsWith(LOCAL_PREFIX)) return null;
+  return rerunUnavailable({ ...settings, backend: 'auto' }, serverDatasets);
 }
 
 /** Why `settings` cannot run in this browser, or null when they can. */

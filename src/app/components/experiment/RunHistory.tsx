@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ComputationType } from '../../../core/experiment/config';
 import { recordedEmbedding, type RunSpec } from '../../../core/experiment/runSpec';
+import { savedRunUnavailable } from '../../runs/rerunSettings';
 import { runSpecDifferences } from '../../runs/runSpecFields';
 import type { SavedRun } from '../../storage/runHistory';
 import { useExplorer } from '../../stores/explorerStore';
@@ -15,6 +16,9 @@ export function RunHistory() {
   const remove = useExplorer((s) => s.deleteRun);
   const rerun = useExplorer((s) => s.rerunSaved);
   const busy = useExplorer((s) => s.status === 'running');
+  const serverDatasets = useExplorer((s) => s.serverDatasets);
+  /** Why a run cannot be re-run here (shown on its disabled button), or null. */
+  const unavailable = (run: SavedRun) => savedRunUnavailable(run.spec, serverDatasets);
   const current = useExplorer((s) => s.currentRunId);
   const [selected, setSelected] = useState<string[]>([]);
   // After "Re-run in the browser": the opened run and its re-run, side by side.
@@ -79,8 +83,8 @@ export function RunHistory() {
                   type="button"
                   className="link"
                   onClick={() => rerun(run.id)}
-                  disabled={busy}
-                  title="run this run's settings here again, then compare the two"
+                  disabled={busy || unavailable(run) !== null}
+                  title={unavailable(run) ?? "run this run's settings here again, then compare the two"}
                   data-testid="rerun-saved"
                 >
                   re-run

@@ -1,10 +1,9 @@
-import { rerunUnavailable } from '../../runs/rerunSettings';
+import { savedRunUnavailable } from '../../runs/rerunSettings';
 import { runHistory } from '../../storage/runHistory';
 import { sameRun } from '../../url/urlState';
 import { viewRunOf } from '../../url/viewRunSpec';
 import { engineClient, inFlight, messageOf } from './engine';
 import type { HistorySlice, Slice } from './types';
-import { LOCAL_PREFIX } from './viewSlice';
 
 /** Runs kept in the browser (IndexedDB), the current run's zip and its latency report. */
 export const historySlice: Slice<HistorySlice> = (set, get) => ({
@@ -12,11 +11,11 @@ export const historySlice: Slice<HistorySlice> = (set, get) => ({
   exportStatus: 'idle',
   latencyStatus: 'idle',
 
-  async saveRun(id, spec, backend, experiment) {
+  async saveRun(id, spec, backend, experiment, createdAt) {
     try {
       await runHistory.save({
         id,
-        createdAt: new Date().toISOString(),
+        createdAt: createdAt ?? new Date().toISOString(),
         spec,
         backend,
         summary: experiment.summary,
@@ -32,10 +31,7 @@ export const historySlice: Slice<HistorySlice> = (set, get) => ({
     const saved = get().history.find((r) => r.id === id);
     if (!saved) return;
     const settings = viewRunOf(saved.spec);
-    // Dropped files are not kept: they must be the ones loaded now (the run says so otherwise).
-    const reason = settings.dataset.startsWith(LOCAL_PREFIX)
-      ? null
-      : rerunUnavailable({ ...settings, backend: get().view.backend }, get().serverDatasets);
+    const reason = savedRunUnavailable(saved.spec, get().serverDatasets);
     if (reason) return set({ historyError: `cannot re-run this run here: ${reason}` });
     inFlight.rerunOf = id;
     const before = get().view;

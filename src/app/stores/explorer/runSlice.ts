@@ -194,11 +194,14 @@ export const runSlice: Slice<RunSlice> = (set, get) => {
           latencyStatus: 'idle',
         });
         const settings = runSettingsOf(response.opened.config);
+        // Dated when the run was made (its config.json's timestamp), not when it was opened.
+        const made = response.opened.config.timestamp;
         void get().saveRun(
           currentRunId,
           runSpecOfView(settings),
           `opened: ${response.opened.name}`,
           response,
+          typeof made === 'string' && !Number.isNaN(Date.parse(made)) ? made : undefined,
         );
         const wanted = get().view.query;
         const known = response.queries.some((q) => q.id === wanted);

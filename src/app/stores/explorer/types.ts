@@ -91,7 +91,14 @@ export interface HistorySlice {
    * Keeps a finished run in the browser's history with its whole spec (`runSpecOfView` of the view that
    * ran it); a full or blocked IndexedDB only shows a note.
    */
-  saveRun(id: string, spec: RunSpec, backend: string, experiment: ExperimentResponse): Promise<void>;
+  /** `createdAt`: when the run was made (an opened run's config.json says), else now. */
+  saveRun(
+    id: string,
+    spec: RunSpec,
+    backend: string,
+    experiment: ExperimentResponse,
+    createdAt?: string,
+  ): Promise<void>;
   /** Runs a kept run's whole spec here again (on the view's backend), then compares the two runs. */
   rerunSaved(id: string): void;
   refreshHistory(): Promise<void>;
