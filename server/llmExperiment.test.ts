@@ -232,6 +232,7 @@ describe('npm run experiment -- --teacher llm:<model> calling the upstream direc
     const wrong = await experiment([...common, '--server-url', 'http://127.0.0.1:9']);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/cannot reach the teacher server at http:\/\/127\.0\.0\.1:9 .*"npm start"/);
+    expect(wrong.stderr).toMatch(/fix --server-url/);
     const hydeOnly = await experiment(['--dataset', 'demo', '--computation-types', 'hyde']);
     expect(hydeOnly.stderr).toMatch(/needs an LLM to write hypothetical documents: name a --hyde-model/);
   });

@@ -111,4 +111,19 @@ describe('embedding options', () => {
     expect(first.embedding_cache.embedded).toBeGreaterThan(300);
     expect(config('second').embedding_cache).toEqual({ cached: first.embedding_cache.embedded, embedded: 0 });
   });
+
+  it("names the flag where the engine's message names the setting: a model outside the registry needs --pooling", async () => {
+    const r = await runScript('src/cli/experiment.ts', [
+      '--dataset',
+      'demo',
+      '--embedding-model',
+      'someone/unknown-model',
+      '--output-dir',
+      path.join(work, 'unused-output'),
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /"someone\/unknown-model" is not in the registry, so its pooling must be given \(--pooling\)/,
+    );
+  });
 });

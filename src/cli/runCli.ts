@@ -10,10 +10,26 @@ export function flagOf(field: RunSpecField): string {
   return `--${field.replace(/_/g, '-')}`;
 }
 
-/** An error's message for the command line: the engine's run-record fields become the flags that set them. */
+/**
+ * Settings as the engine's messages name them in words (they are shown in the browser too), and the same
+ * words with the flag that sets them on the command line.
+ */
+const SETTINGS_IN_WORDS: readonly (readonly [string, string])[] = [
+  ['the server URL', 'the server URL (--server-url)'],
+  ['give the URL of a running one', 'give the URL of a running one (--server-url)'],
+  ['(thinking: off)', '(--thinking off)'],
+  ['its pooling must be given', 'its pooling must be given (--pooling)'],
+  ['a document cap', 'a document cap (--max-documents)'],
+];
+
+/**
+ * An error's message for the command line: the engine's run-record fields become the flags that set them,
+ * and the settings its messages name in words get their flags.
+ */
 export function cliMessage(error: unknown): string {
   if (error instanceof RunSpecError) return describeRunSpecError(error, flagOf);
-  return error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return SETTINGS_IN_WORDS.reduce((text, [words, withFlag]) => text.replaceAll(words, withFlag), message);
 }
 
 /**
