@@ -46,6 +46,14 @@ export function SettingsPanel() {
   // An opened run is shown: its settings, read-only, until these settings run here (Re-run in the browser,
   // Back to live settings); the live controls would say something the page does not show.
   if (opened && !(busy && !opening)) return <OpenedRunSettings opened={opened} />;
+  // A run being opened (a `?run=` link, a picked folder) has no settings to show yet; the live ones would be
+  // another run's. Its progress and Cancel are in the bar above.
+  if (opening && !opened)
+    return (
+      <section className="settings-bar" data-testid="settings-opening">
+        <p className="note">Opening {opening}: its settings show here once it is read.</p>
+      </section>
+    );
 
   return (
     <section className="settings-bar">
