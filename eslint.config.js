@@ -16,6 +16,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain JavaScript run by Node before any TypeScript loads (scripts/cli.mjs).
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: globals.node },
+  },
+  {
     // The engine runs in browsers, workers and Node alike: no Node built-ins, no DOM, no timers or fetch.
     files: ['src/core/**/*.ts'],
     ignores: ['src/core/**/*.test.ts'],

@@ -92,8 +92,8 @@ export interface ScriptProcess {
 }
 
 /**
- * `node --import tsx <script> <args>` (one process, as `npm run experiment` runs it) started in the
- * background, for tests that signal it while it runs. With `group`, in a process group of its own, so that
+ * `node --import tsx <script> <args>` (one process: the CLI's sources, which `npm run experiment` runs from
+ * their bundle, scripts/cli.mjs) started in the background, for tests that signal it while it runs. With `group`, in a process group of its own, so that
  * a test can signal it as a terminal's Ctrl-C does (`kill(-pid)`).
  */
 export function spawnScript(

@@ -9,6 +9,8 @@ export const PROJECT_ROOT = path.resolve(fileURLToPath(new URL('../..', import.m
 
 /** `npm run experiment`'s entry point. */
 export const EXPERIMENT_SCRIPT = path.join(PROJECT_ROOT, 'src/cli/experiment.ts');
+/** What `npm run <command>` runs: the CLI commands from their bundle (scripts/cli.mjs). */
+export const CLI_LAUNCHER = path.join(PROJECT_ROOT, 'scripts/cli.mjs');
 
 export interface ProcessOutcome {
   /** Exit status; null when a signal ended it. */
@@ -41,16 +43,16 @@ export interface ProcessOptions {
 }
 
 /**
- * Runs a TypeScript CLI of this project (default: the experiment runner) in a child Node process with the
- * tsx loader, as `npm run experiment -- ...args` would.
+ * Runs `npm run experiment -- ...args` (or another CLI command of scripts/cli.mjs) in a child Node process,
+ * as npm would, without npm's own start-up.
  */
 export async function runCliProcess(
   args: string[],
   options: ProcessOptions = {},
-  script: string = EXPERIMENT_SCRIPT,
+  command = 'experiment',
 ): Promise<ProcessOutcome> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), script, ...args], {
+  const child = spawn(process.execPath, [CLI_LAUNCHER, command, ...args], {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: process.env,
