@@ -1,12 +1,6 @@
 import { parentPort } from 'node:worker_threads';
-import {
-  experimentFiles,
-  qrelsFile,
-  typeTableFiles,
-  type RunFileContent,
-  type RunTables,
-  type TableFileOptions,
-} from '../core/experiment/runFiles';
+import type { RunFile, RunFileContent, RunTables, TableFileOptions } from '../core/experiment/runFiles';
+import { qrelsFile, typeTableFiles } from '../core/experiment/tableFiles';
 import type { ComputationType } from '../core/experiment/config';
 import type { RunFileWorkerData, RunFileWorkerMessage, RunFileWorkerReply } from './runFileWorkers';
 import { writeRunFile } from './writeRunFile';
@@ -22,16 +16,24 @@ let held: Partial<RunTables> = {};
 let tableOptions: TableFileOptions = {};
 let run: RunFileWorkerData | undefined;
 /** The files of what the worker holds, built again (lazily: contents are closures) after each message. */
-let files: Map<string, RunFileContent> | undefined;
+let files: Promise<Map<string, RunFileContent>> | undefined;
 
-function fileList(): Map<string, RunFileContent> {
-  const list = run ? experimentFiles(run.result, run.options) : [];
+async function fileList(): Promise<Map<string, RunFileContent>> {
   const { dataset } = held;
+  const list: RunFile[] = [];
   if (dataset) {
     const tables: RunTables = { dataset, sampled: [], teacher: [], scores: {}, ...held };
     const types = Object.keys(tables.scores) as ComputationType[];
     list.push(...types.flatMap((type) => typeTableFiles(tables, type, tableOptions)));
     if (tableOptions.trec ?? true) list.push(qrelsFile(tables));
+  }
+  if (run) {
+    const finished = run;
+    // Loaded only for a finished run's files: the CLI hands every large file over while the run goes on
+    // (`tables`), and the modules of a whole run folder (the reference layout's among them) take a worker
+    // a few hundred milliseconds to load.
+    const { experimentFiles } = await import('../core/experiment/runFiles');
+    list.unshift(...experimentFiles(finished.result, finished.options));
   }
   return new Map(list.map((f) => [f.path, f.content]));
 }
@@ -49,14 +51,20 @@ port.on('message', (message: RunFileWorkerMessage) => {
     return;
   }
   files ??= fileList();
-  const content = files.get(message.path);
-  const reply = (answer: RunFileWorkerReply) => port.postMessage(answer);
-  if (!content) {
-    reply({ path: message.path, error: `the worker has no file ${message.path}` });
-    return;
-  }
-  writeRunFile(message.target, content).then(
-    () => reply({ path: message.path }),
-    (error: unknown) => reply({ path: message.path, error: (error as Error).message ?? String(error) }),
-  );
+  void writeFile(files, message.path, message.target).then((reply) => port.postMessage(reply));
 });
+
+async function writeFile(
+  list: Promise<Map<string, RunFileContent>>,
+  path: string,
+  target: string,
+): Promise<RunFileWorkerReply> {
+  try {
+    const content = (await list).get(path);
+    if (!content) return { path, error: `the worker has no file ${path}` };
+    await writeRunFile(target, content);
+    return { path };
+  } catch (error) {
+    return { path, error: (error as Error).message ?? String(error) };
+  }
+}

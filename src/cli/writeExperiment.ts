@@ -6,12 +6,11 @@ import type { ExperimentOptions, ExperimentResult } from '../core/experiment/pip
 import type { RunConfig } from '../core/experiment/runRecord';
 import {
   experimentFiles,
-  qrelsFile,
-  typeTableFiles,
   type OutputLayout,
   type RunFile,
   type TableFileOptions,
 } from '../core/experiment/runFiles';
+import { qrelsFile, typeTableFiles } from '../core/experiment/tableFiles';
 import { writeRunFilesInParallel, type RunFileWorkerPool } from './runFileWorkers';
 
 export interface WriteOptions {

@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { recycleChunk } from '../core/experiment/byteChunks';
 import type { RunFileContent } from '../core/experiment/runFiles';
 
 /**
@@ -17,7 +18,12 @@ export async function writeRunFile(
   failed.catch(() => undefined);
   const chunks = content.kind === 'binary' ? content.chunks() : content.chunks();
   for await (const chunk of chunks) {
-    if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);
+    // Once written, a chunk's memory can serve a later chunk (`recycleChunk`), not before: the stream
+    // holds the chunk itself, not a copy, until then.
+    const written = (error?: Error | null) => {
+      if (!error && typeof chunk !== 'string') recycleChunk(chunk);
+    };
+    if (!out.write(chunk, written)) await Promise.race([once(out, 'drain'), failed]);
     if (signal?.aborted) {
       out.destroy();
       signal.throwIfAborted();

@@ -38,6 +38,18 @@ describe('float32Digits', () => {
     expect(mismatches).toBe(0);
   });
 
+  it('places the digits and the point as the string functions do: integers, zeros inside, leading zeros', () => {
+    const values: number[] = [];
+    for (let k = 0; k < 100_000; k += 7) values.push(k, k / 10, k / 1000, k / 1e5, k * 1e-9, 1 + k * 1e-5);
+    for (const v of [10.05, 100.001, 1000.5, 99999.99, 0.0001, 0.00100001, 1e-6, 123456.7, 1048576])
+      values.push(v);
+    const buffer = new Uint8Array(32);
+    const wrong = values.filter(
+      (v) => latin1.decode(buffer.subarray(0, writeFloat32Text(buffer, 0, v))) !== float32TextSlow(v),
+    );
+    expect(wrong).toEqual([]);
+  });
+
   it('hands out chunks of whole lines', () => {
     const out = new ByteChunks();
     const chunks: Uint8Array[] = [];

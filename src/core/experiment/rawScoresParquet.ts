@@ -105,14 +105,12 @@ export async function* rawScoresParquet(
       for (let i = first; i < end; i++) {
         const q = queries[i];
         const start = at;
-        const queryId = utf8(q.id);
-        const scores = typeScores[i];
-        for (let c = 0; c < q.candidates.length; c++, at++) {
-          queryIds[at] = queryId;
-          docIdColumn[at] = docIds[q.candidates[c]];
-          gold[at] = q.labels[c];
-          score[at] = scores[c];
-        }
+        const n = q.candidates.length;
+        at += n;
+        queryIds.fill(utf8(q.id), start, at);
+        gold.set(q.labels.subarray(0, n), start);
+        score.set(typeScores[i].subarray(0, n), start);
+        for (let c = 0; c < n; c++) docIdColumn[start + c] = docIds[q.candidates[c]];
         result.sampled[i].forEach((c, k) => {
           teacher[start + c] = result.teacher[i].scores[k] ?? null;
         });

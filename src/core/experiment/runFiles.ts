@@ -1,19 +1,16 @@
 import type { Matrix } from '../matrix';
-import type { ComputationType } from './config';
 import {
   querySlugs,
-  rawScoresCsv,
   resultsCsv,
   trajectoryFile,
   type ConfigColumns,
   type ExperimentSummary,
 } from './outputs';
 import type { ExperimentResult } from './pipeline';
-import { rawScoresParquet } from './rawScoresParquet';
 import { streamedContent } from './streamedContent';
 import { referenceExperimentFiles } from './referenceRunFiles';
 import type { RunConfig } from './runRecord';
-import { trecQrelsFile, trecRunFile } from './trecRun';
+import { qrelsFile, typeTableFiles } from './tableFiles';
 
 /**
  * The file list of a finished experiment: one definition of what a run's folder holds, which the CLI writes
@@ -188,46 +185,6 @@ export interface RunTables {
 
 /** The options that decide the large files of the project layout (`typeTableFiles`, `qrelsFile`). */
 export type TableFileOptions = Pick<RunFilesOptions, 'csv' | 'parquet' | 'trec' | 'trecTagPrefix'>;
-
-/**
- * The large files of one computation type in the project layout, as `experimentFiles` lists them:
- * `<type>_raw_scores.csv`, `<type>_raw_scores.parquet` and `<type>_run.txt` (those `options` keep). They read
- * only `tables`, so a writer can start on them as soon as the type's scores exist (see `runExperiment`'s
- * `onScores`).
- */
-export function typeTableFiles(
-  tables: RunTables,
-  type: ComputationType,
-  options: TableFileOptions,
-): RunFile[] {
-  const files: RunFile[] = [];
-  if (options.csv ?? true)
-    files.push({
-      path: `${type}_raw_scores.csv`,
-      large: true,
-      content: streamedContent(false, () => rawScoresCsv(tables, type)),
-    });
-  if (options.parquet ?? true)
-    files.push({
-      path: `${type}_raw_scores.parquet`,
-      large: true,
-      content: streamedContent(true, () => rawScoresParquet(tables, type)),
-    });
-  if (options.trec ?? true)
-    files.push({
-      path: `${type}_run.txt`,
-      large: true,
-      content: streamedContent(false, () =>
-        trecRunFile(tables, type, `${options.trecTagPrefix ?? ''}${type}`),
-      ),
-    });
-  return files;
-}
-
-/** `qrels.txt` (project layout, with TREC output): it reads only the dataset. */
-export function qrelsFile(tables: Pick<RunTables, 'dataset'>): RunFile {
-  return { path: 'qrels.txt', large: true, content: streamedContent(false, () => trecQrelsFile(tables)) };
-}
 
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 

@@ -104,7 +104,9 @@ export function* trecQrelsFile(result: Pick<RunTables, 'dataset'>): Generator<Ui
       out.reserve(qid.length + docFields.longest + 25);
       out.bytes(qid).field(docFields, q.candidates[c]);
       const label = q.labels[c];
-      if (Number.isInteger(label)) out.ascii(String(label));
+      // Binary labels (nearly all) without a string each.
+      if (label === 0 || label === 1) out.byte(48 + label);
+      else if (Number.isInteger(label)) out.ascii(String(label));
       else out.float32(label);
       out.byte(NEWLINE);
       const chunk = out.take();
