@@ -30,7 +30,7 @@ export const COMMANDS = ['experiment', 'matrix', 'check', 'bench', 'datasets', '
  * each is an entry point of its own, which `startWorker` starts from the bundle (a test keeps this list
  * complete).
  */
-export const WORKER_ENTRIES = ['runFileWorker'];
+export const WORKER_ENTRIES = ['runFileWorker', 'svdHelperWorker'];
 /** Changes when the build's options do, so that older bundles are rebuilt. */
 const BUILD_VERSION = 1;
 

@@ -23,6 +23,7 @@ import { cliRunConfig } from './experimentConfig';
 import { EXPERIMENT_USAGE, parseExperimentOptions } from './experimentOptions';
 import { enableNodeWebGpu } from './nodeWebGpu';
 import { outputKinds } from './outputsOption';
+import { parallelLsaFor } from './parallelLsa';
 import { ProgressBar } from './progressBar';
 import { quietTfjsNodeHint } from './quietTfjs';
 import { RunFileWorkerPool } from './runFileWorkers';
@@ -44,6 +45,8 @@ async function main(argv: string[]): Promise<void> {
   // The embedding model (a name, Hub id or folder) is checked now; it is created with the dataset's instruction below.
   const early = nodeEmbedderSettings(options.embedding, { serverUrl: options.serverUrl });
   createEmbedder(early.name, options.method.randomSeed, early.settings);
+  // LSA fits on two threads; the helper thread starts now, while the dataset loads.
+  const lsaParallelism = parallelLsaFor(early.name);
   // LLM teachers and HyDE go through the teacher proxy (--server-url) or call the upstream directly.
   const llmModels = [llmTeacherModel(options.teacher), options.hydeModel].filter((m): m is string => !!m);
   // The LLM client and the latency report load only for runs that use them: the `openai` package alone
@@ -148,7 +151,10 @@ async function main(argv: string[]): Promise<void> {
     onLoadProgress: (e) => progress.update(e),
     onNote: (note) => process.stderr.write(`\nnote: ${note}\n`),
   });
-  const embedder = createEmbedder(neural.name, options.method.randomSeed, neural.settings);
+  const embedder = createEmbedder(neural.name, options.method.randomSeed, {
+    ...neural.settings,
+    lsaParallelism,
+  });
 
   // The workers that will write the large files start now, while the run keeps one core busy fitting and
   // refining (see RunFileWorkerPool): not earlier, where they would slow this process's own start. Idle,

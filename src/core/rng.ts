@@ -1,3 +1,6 @@
+/** mulberry32's state moves on by this constant at each draw. */
+const STEP = 0x6d2b79f5;
+
 /**
  * A small seeded pseudo-random generator (mulberry32 seeded through splitmix32), so that every random
  * choice of the engine the reference does not make (noisy teachers, randomized SVD, UMAP, permutation tests)
@@ -15,9 +18,24 @@ export class SeededRandom {
     this.state = (z ^ (z >>> 16)) >>> 0;
   }
 
+  /** The generator's state, for `restoreState` (on another thread: the draws continue the same stream). */
+  saveState(): number {
+    return this.state;
+  }
+
+  /** Continues from a state that `saveState` returned (any integer: it is read as an unsigned 32-bit one). */
+  restoreState(state: number): void {
+    this.state = state >>> 0;
+  }
+
+  /** Moves on as `draws` calls of `next` would, without making them (state n is the seed's + n steps). */
+  skip(draws: number): void {
+    this.state = (this.state + Math.imul(draws, STEP)) >>> 0;
+  }
+
   /** Uniform in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    this.state = (this.state + STEP) >>> 0;
     let t = this.state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);

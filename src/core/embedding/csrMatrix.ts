@@ -25,19 +25,46 @@ export function csrOperator(m: CsrMatrix): LinearOperator {
     cols,
     multiply(block, count) {
       const out = new Float64Array(rows * count);
-      let c = 0;
-      for (; c + 4 <= count; c += 4) multiplyFour(m, block, c, out);
-      for (; c < count; c++) multiplyOne(m, block, c, out);
+      multiplyVectors(m, block, 0, count, out);
       return out;
     },
     multiplyTransposed(block, count) {
       const out = new Float64Array(cols * count);
-      let c = 0;
-      for (; c + 4 <= count; c += 4) multiplyTransposedFour(m, block, c, out);
-      for (; c < count; c++) multiplyTransposedOne(m, block, c, out, 0, m.rows);
+      multiplyTransposedVectors(m, block, 0, count, out);
       return out;
     },
   };
+}
+
+/**
+ * Vectors `from` to `to` - 1 of M · block into the same vectors of `out`: four at a time, the last ones of
+ * the block (after its last multiple of four) one at a time. `from` is a multiple of four, and `to` one too
+ * or the block's size, so that each vector takes the path it takes in a product of the whole block: threads
+ * can share a block's vectors.
+ */
+export function multiplyVectors(
+  m: CsrMatrix,
+  block: Float64Array,
+  from: number,
+  to: number,
+  out: Float64Array,
+): void {
+  let c = from;
+  for (; c + 4 <= to; c += 4) multiplyFour(m, block, c, out);
+  for (; c < to; c++) multiplyOne(m, block, c, out);
+}
+
+/** `multiplyVectors` for Mᵀ · block (`out` starts at zero). */
+export function multiplyTransposedVectors(
+  m: CsrMatrix,
+  block: Float64Array,
+  from: number,
+  to: number,
+  out: Float64Array,
+): void {
+  let c = from;
+  for (; c + 4 <= to; c += 4) multiplyTransposedFour(m, block, c, out);
+  for (; c < to; c++) multiplyTransposedOne(m, block, c, out, 0, m.rows);
 }
 
 /** Vector `c` of `out` (length rows) = M · vector `c` of `block` (length cols). */

@@ -3,6 +3,7 @@ import { registeredModelNames, resolveEmbeddingModel, type ModelOverrides } from
 import type { RemoteEmbeddingService } from './remoteEmbeddingApi';
 import { RemoteEmbedder } from './remoteEmbedder';
 import { isRemoteEmbeddingModel } from './remoteModels';
+import type { LsaParallelism } from './svdKernels';
 import { TransformersEmbedder, type TransformersEmbedderOptions } from './transformersEmbedder';
 import type { Embedder } from './types';
 
@@ -15,10 +16,19 @@ export const EMBEDDER_NAMES = [
   'remote:<model>',
 ] as const;
 
-/** How a neural model is run and what the user overrode; ignored by LSA. */
+/** How a neural model is run and what the user overrode; LSA reads only `lsaParallelism`. */
 export interface EmbedderSettings extends TransformersEmbedderOptions, ModelOverrides {
   /** How `remote:<model>` reaches its embeddings server (see remoteEmbedder.ts). */
   remote?: RemoteEmbeddingService;
+  /** Threads for LSA's fit (default: the calling thread alone). */
+  lsaParallelism?: LsaParallelism;
+}
+
+const LSA_NAME = /^lsa(?:-(\d+))?$/i;
+
+/** Whether `name` is an LSA embedder's (`lsa`, `lsa-<dims>`). */
+export function isLsaModelName(name: string): boolean {
+  return LSA_NAME.test(name.trim());
 }
 
 /**
@@ -29,11 +39,11 @@ export interface EmbedderSettings extends TransformersEmbedderOptions, ModelOver
  * bad name fails here, a model that cannot be downloaded fails when it is first needed.
  */
 export function createEmbedder(name: string, seed: number, settings: EmbedderSettings = {}): Embedder {
-  const lsa = /^lsa(?:-(\d+))?$/i.exec(name.trim());
+  const lsa = LSA_NAME.exec(name.trim());
   if (lsa) {
     const dims = lsa[1] === undefined ? 256 : Number(lsa[1]);
     if (dims < 1) throw new Error(`embedding model "${name}": LSA needs at least 1 dimension`);
-    return new LsaEmbedder({ dims, seed });
+    return new LsaEmbedder({ dims, seed, parallelism: settings.lsaParallelism });
   }
   if (isRemoteEmbeddingModel(name)) {
     if (!settings.remote)

@@ -2,6 +2,7 @@ import { matrix, type Matrix } from '../matrix';
 import { throwIfAborted, type LongTaskOptions } from '../progress';
 import { csrOperator } from './csrMatrix';
 import { randomizedSvd } from './randomizedSvd';
+import type { LsaParallelism, ParallelSvd } from './svdKernels';
 import { DEFAULT_MAX_VOCABULARY, TfidfVectorizer } from './tfidf';
 import type { Embedder } from './types';
 import { yieldToEventLoop } from '../yieldToEventLoop';
@@ -15,6 +16,8 @@ export interface LsaEmbedderOptions {
   powerIterations?: number;
   /** Largest vocabulary, the terms in the most documents (default 50,000). */
   maxVocabulary?: number;
+  /** Threads for the SVD, with the same results (default: the calling thread alone). */
+  parallelism?: LsaParallelism;
 }
 
 const DEFAULT_DIMS = 256;
@@ -43,6 +46,7 @@ export class LsaEmbedder implements Embedder {
   private readonly seed: number;
   private readonly powerIterations: number;
   private readonly maxVocabulary: number;
+  private readonly parallelism: LsaParallelism | undefined;
   private fitted: FittedLsa | null = null;
 
   constructor(options: LsaEmbedderOptions = {}) {
@@ -50,6 +54,7 @@ export class LsaEmbedder implements Embedder {
     this.seed = options.seed ?? DEFAULT_SEED;
     this.powerIterations = options.powerIterations ?? DEFAULT_POWER_ITERATIONS;
     this.maxVocabulary = options.maxVocabulary ?? DEFAULT_MAX_VOCABULARY;
+    this.parallelism = options.parallelism;
     if (!Number.isInteger(this.requestedDims) || this.requestedDims < 1) {
       throw new Error(`LSA embedder: dims must be a positive integer, got ${this.requestedDims}`);
     }
@@ -86,9 +91,22 @@ export class LsaEmbedder implements Embedder {
   }
 
   async fit(documents: string[], options: LongTaskOptions = {}): Promise<void> {
-    const { signal, onProgress } = options;
-    throwIfAborted(signal);
+    throwIfAborted(options.signal);
     if (documents.length === 0) throw new Error('LSA embedder: cannot fit on an empty corpus');
+    // The threads of the fit, if any, end with it, however it ends.
+    const parallel = this.parallelism?.open();
+    try {
+      this.fitted = await this.fitOn(documents, options, parallel);
+    } finally {
+      await parallel?.close();
+    }
+  }
+
+  private async fitOn(
+    documents: string[],
+    { signal, onProgress }: LongTaskOptions,
+    parallel: ParallelSvd | undefined,
+  ): Promise<FittedLsa> {
     // One scale for the whole fit, TF-IDF its first unit and the SVD's passes after it, so that a bar shown
     // for the fit (the pipeline's "fit embedder") only moves forward.
     const report = (done: number, total: number) => onProgress?.({ stage: 'LSA: fit', done, total });
@@ -104,12 +122,14 @@ export class LsaEmbedder implements Embedder {
     await yieldToEventLoop();
     throwIfAborted(signal);
 
-    const svd = await randomizedSvd(csrOperator(tfidf), this.requestedDims, {
+    const operator = parallel ? parallel.operator(tfidf) : csrOperator(tfidf);
+    const svd = await randomizedSvd(operator, this.requestedDims, {
       seed: this.seed,
       oversamples: 10,
       powerIterations: this.powerIterations,
       signal,
       onProgress: (e) => report(1 + e.done, 1 + e.total),
+      kernels: parallel?.kernels,
     });
     const dims = svd.rank;
     const terms = tfidf.cols;
@@ -117,7 +137,7 @@ export class LsaEmbedder implements Embedder {
     for (let j = 0; j < dims; j++) {
       for (let t = 0; t < terms; t++) termComponents[t * dims + j] = svd.components[j * terms + t];
     }
-    this.fitted = { vectorizer, termComponents, singularValues: svd.singularValues, dims };
+    return { vectorizer, termComponents, singularValues: svd.singularValues, dims };
   }
 
   embedDocuments(texts: string[], options?: LongTaskOptions): Promise<Matrix> {

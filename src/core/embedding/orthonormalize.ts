@@ -4,7 +4,7 @@ import { axpy, axpyDot, dot } from './vectorKernels';
 /** Below this fraction of its original norm, a column is taken to lie in the span of the earlier ones. */
 const DEPENDENT = 1e-10;
 /** Columns orthogonalised together in the first pass, so that each earlier column is read once per group. */
-const GROUP = 4;
+export const GROUP = 4;
 
 /**
  * Orthonormalises, in place, the `count` column-major vectors of length `length` in `block` (the Q of a
@@ -12,6 +12,8 @@ const GROUP = 4;
  * ("twice is enough"). A column that is (numerically) in the span of the earlier ones is replaced by a
  * Gaussian vector from `rng`, so that the result is always orthonormal and spans at least the input.
  * The first pass treats columns four at a time (the same arithmetic per column, fewer memory reads).
+ * The work of each group of four columns is split into the steps below, which a schedule over two
+ * threads (svdShares.ts) runs in the same order per column.
  */
 export function orthonormalizeColumns(
   block: Float64Array,
@@ -19,20 +21,56 @@ export function orthonormalizeColumns(
   count: number,
   rng: SeededRandom,
 ): void {
-  if (count > length) throw new Error(`orthonormalizeColumns: ${count} vectors of length ${length}`);
+  checkBlockShape(length, count);
   const references = new Float64Array(GROUP);
+  const products = new Float64Array(GROUP);
   for (let first = 0; first < count; first += GROUP) {
-    const end = Math.min(first + GROUP, count);
-    for (let j = first; j < end; j++) references[j - first] = columnNorm(block, length, j);
-    if (end - first === GROUP) {
-      projectOutOfFour(block, length, first);
-    } else {
-      for (let j = first; j < end; j++) projectOut(block, length, 0, first, j);
-    }
-    for (let j = first; j < end; j++) {
-      projectOut(block, length, first, j, j);
-      finishColumn(block, length, j, references[j - first], rng);
-    }
+    columnNorms(block, length, count, first, references);
+    if (isFullGroup(count, first)) projectFourOutOf(block, length, first, 0, first, products);
+    finishGroup(block, length, count, first, references, rng);
+  }
+}
+
+/** Refuses more vectors than their length (they cannot be orthonormal). */
+export function checkBlockShape(length: number, count: number): void {
+  if (count > length) throw new Error(`orthonormalizeColumns: ${count} vectors of length ${length}`);
+}
+
+/** Whether the group starting at column `first` has four columns (its first pass is `projectFourOutOf`). */
+export function isFullGroup(count: number, first: number): boolean {
+  return count - first >= GROUP;
+}
+
+/** The norms, before any pass, of the columns of the group starting at `first` (into `references`). */
+export function columnNorms(
+  block: Float64Array,
+  length: number,
+  count: number,
+  first: number,
+  references: Float64Array,
+): void {
+  for (let j = first, end = Math.min(first + GROUP, count); j < end; j++)
+    references[j - first] = columnNorm(block, length, j);
+}
+
+/**
+ * Completes the group starting at column `first`, once columns 0 to `first` - 1 are final: the first pass
+ * of a group of fewer than four columns, then for each column the pass against the earlier columns of the
+ * group and `finishColumn`.
+ */
+export function finishGroup(
+  block: Float64Array,
+  length: number,
+  count: number,
+  first: number,
+  references: Float64Array,
+  rng: SeededRandom,
+): void {
+  const end = Math.min(first + GROUP, count);
+  if (!isFullGroup(count, first)) for (let j = first; j < end; j++) projectOut(block, length, 0, first, j);
+  for (let j = first; j < end; j++) {
+    projectOut(block, length, first, j, j);
+    finishColumn(block, length, j, references[j - first], rng);
   }
 }
 
@@ -90,29 +128,42 @@ function projectOut(block: Float64Array, length: number, from: number, to: numbe
 }
 
 /**
- * Removes from each of the columns `first` to `first + 3` its components along the (unit) columns 0 to
- * `first` - 1, one after the other. The products with column k + 1 are summed in the same pass that
- * updates the four columns for column k: each of them reads the updated values in the same order as a
- * pass of its own would, so the results are bit for bit those of two passes per column, in half the reads.
+ * Removes from each of the columns `first` to `first + 3` its components along the (unit) columns `from` to
+ * `to` - 1, one after the other: the columns 0 to `first` - 1 in one call or in consecutive ranges (the
+ * first pass of a group as the earlier columns become final). The products with column k + 1 are summed in
+ * the same pass that updates the four columns for column k: each of them reads the updated values in the
+ * same order as a pass of its own would, so the results are bit for bit those of two passes per column, in
+ * half the reads. `products` carries the four products with column `from` from the previous range to the
+ * next; a range that ends before `first` also reads column `to` (for those products).
  */
-function projectOutOfFour(block: Float64Array, length: number, first: number): void {
-  if (first === 0) return;
+export function projectFourOutOf(
+  block: Float64Array,
+  length: number,
+  first: number,
+  from: number,
+  to: number,
+  products: Float64Array,
+): void {
+  if (from >= to) return;
   const t0 = first * length;
   const t1 = t0 + length;
   const t2 = t1 + length;
   const t3 = t2 + length;
-  let d0 = 0;
-  let d1 = 0;
-  let d2 = 0;
-  let d3 = 0;
-  for (let i = 0; i < length; i++) {
-    const x = block[i];
-    d0 += x * block[t0 + i];
-    d1 += x * block[t1 + i];
-    d2 += x * block[t2 + i];
-    d3 += x * block[t3 + i];
+  let d0 = products[0];
+  let d1 = products[1];
+  let d2 = products[2];
+  let d3 = products[3];
+  if (from === 0) {
+    d0 = d1 = d2 = d3 = 0;
+    for (let i = 0; i < length; i++) {
+      const x = block[i];
+      d0 += x * block[t0 + i];
+      d1 += x * block[t1 + i];
+      d2 += x * block[t2 + i];
+      d3 += x * block[t3 + i];
+    }
   }
-  for (let k = 0; k < first; k++) {
+  for (let k = from; k < to; k++) {
     const s = k * length;
     // The next column's products (none after the last column).
     const next = k + 1 < first ? s + length : -1;
@@ -143,6 +194,10 @@ function projectOutOfFour(block: Float64Array, length: number, first: number): v
     d2 = e2;
     d3 = e3;
   }
+  products[0] = d0;
+  products[1] = d1;
+  products[2] = d2;
+  products[3] = d3;
 }
 
 function columnNorm(block: Float64Array, length: number, j: number): number {

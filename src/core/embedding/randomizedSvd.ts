@@ -1,10 +1,8 @@
 import { throwIfAborted, type LongTaskOptions } from '../progress';
 import { SeededRandom } from '../rng';
 import type { LinearOperator } from './linearOperator';
-import { orthonormalizeColumns } from './orthonormalize';
-import { dotFour } from './randomizedSvdKernels';
+import { sequentialSvdKernels, type SvdKernels } from './svdKernels';
 import { symmetricEigen } from './symmetricEigen';
-import { dot } from './vectorKernels';
 import { yieldToEventLoop } from '../yieldToEventLoop';
 
 export interface RandomizedSvdOptions extends LongTaskOptions {
@@ -16,6 +14,11 @@ export interface RandomizedSvdOptions extends LongTaskOptions {
   powerIterations?: number;
   /** Stage name in progress events (default 'randomized SVD'). */
   stage?: string;
+  /**
+   * Dense kernels, and the blocks given to the operator (default: on this thread); with kernels on several
+   * threads, give an operator that shares its products between them too (see `LsaParallelism`).
+   */
+  kernels?: SvdKernels;
 }
 
 export interface TruncatedSvd {
@@ -74,51 +77,28 @@ export async function randomizedSvd(
   };
   throwIfAborted(signal);
 
+  const kernels = options.kernels ?? sequentialSvdKernels;
   const rng = new SeededRandom(options.seed ?? 0);
-  const omega = new Float64Array(longLength * width);
-  for (let i = 0; i < omega.length; i++) omega[i] = rng.normal();
+  const omega = kernels.normal(longLength * width, rng);
   let q = applyN(omega, width);
-  orthonormalizeColumns(q, shortLength, width, rng);
+  kernels.orthonormalizeColumns(q, shortLength, width, rng);
   await step(1);
   for (let iteration = 0; iteration < powerIterations; iteration++) {
     q = applyN(applyNt(q, width), width);
-    orthonormalizeColumns(q, shortLength, width, rng);
+    kernels.orthonormalizeColumns(q, shortLength, width, rng);
     await step(2 + iteration);
   }
 
   // B·Bᵀ = Qᵀ N Nᵀ Q, formed in the short space.
   const w = applyN(applyNt(q, width), width);
-  const gram = new Float64Array(width * width);
-  const four = new Float64Array(4);
-  for (let a = 0; a < width; a++) {
-    let b = a;
-    for (; b + 4 <= width; b += 4) {
-      dotFour(q, a * shortLength, w, b * shortLength, shortLength, shortLength, four, 0);
-      for (let k = 0; k < 4; k++) gram[a * width + b + k] = gram[(b + k) * width + a] = four[k];
-    }
-    for (; b < width; b++) {
-      const value = dot(q, a * shortLength, w, b * shortLength, shortLength);
-      gram[a * width + b] = value;
-      gram[b * width + a] = value;
-    }
-  }
+  const gram = kernels.gram(q, w, shortLength, width);
   const eigen = symmetricEigen(gram, width);
 
   const singularValues = new Float64Array(rank);
   for (let j = 0; j < rank; j++) singularValues[j] = Math.sqrt(Math.max(eigen.values[j], 0));
   // Ritz vectors Q·W (W: the leading eigenvectors), as dot products over rows of Q.
-  const qRows = transpose(q, width, shortLength);
-  const shortVectors = new Float64Array(rank * shortLength);
-  for (let i = 0; i < shortLength; i++) {
-    let j = 0;
-    for (; j + 4 <= rank; j += 4) {
-      dotFour(qRows, i * width, eigen.vectors, j * width, width, width, four, 0);
-      for (let k = 0; k < 4; k++) shortVectors[(j + k) * shortLength + i] = four[k];
-    }
-    for (; j < rank; j++) {
-      shortVectors[j * shortLength + i] = dot(qRows, i * width, eigen.vectors, j * width, width);
-    }
-  }
+  const qRows = transpose(q, width, shortLength, kernels.allocate(q.length));
+  const shortVectors = kernels.ritzVectors(qRows, eigen.vectors, shortLength, width, rank);
   const longVectors = applyNt(shortVectors, rank);
   for (let j = 0; j < rank; j++) {
     const sigma = singularValues[j];
@@ -152,9 +132,8 @@ function flipSigns(
   }
 }
 
-/** The transpose of a row-major `rows x cols` matrix. */
-function transpose(data: Float64Array, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(rows * cols);
+/** The transpose of a row-major `rows x cols` matrix, into `out`. */
+function transpose(data: Float64Array, rows: number, cols: number, out: Float64Array): Float64Array {
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c];
   return out;
 }

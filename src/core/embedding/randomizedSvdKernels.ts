@@ -1,3 +1,5 @@
+import { dot } from './vectorKernels';
+
 /**
  * Dot products of one vector with several others at once, for the dense products of randomized SVD (the
  * Gram matrix of the subspace, the Ritz vectors): the shared vector is read once per four products. Each
@@ -65,4 +67,59 @@ export function dotFour(
   out[outOffset + 1] = b0 + b1 + (b2 + b3);
   out[outOffset + 2] = c0 + c1 + (c2 + c3);
   out[outOffset + 3] = d0 + d1 + (d2 + d3);
+}
+
+/**
+ * Rows `from` to `to` - 1 of the Gram matrix Qᵀ·W of two blocks of `width` column-major vectors of length
+ * `length`, which is symmetric: row a computes the entries (a, b) for b ≥ a and stores each at (a, b) and
+ * (b, a), so that ranges of rows write disjoint entries (threads can share the rows).
+ */
+export function gramRows(
+  q: Float64Array,
+  w: Float64Array,
+  length: number,
+  width: number,
+  from: number,
+  to: number,
+  gram: Float64Array,
+): void {
+  const four = new Float64Array(4);
+  for (let a = from; a < to; a++) {
+    let b = a;
+    for (; b + 4 <= width; b += 4) {
+      dotFour(q, a * length, w, b * length, length, length, four, 0);
+      for (let k = 0; k < 4; k++) gram[a * width + b + k] = gram[(b + k) * width + a] = four[k];
+    }
+    for (; b < width; b++) {
+      const value = dot(q, a * length, w, b * length, length);
+      gram[a * width + b] = value;
+      gram[b * width + a] = value;
+    }
+  }
+}
+
+/**
+ * Entries `from` to `to` - 1 of the `rank` Ritz vectors Q·W (column-major, length `length`) into `out`, as
+ * dot products of the rows of Q (`qRows`: row-major `length x width`) with the eigenvectors (`vectors`:
+ * row-major, one eigenvector of length `width` per row). Entries are independent: threads can share them.
+ */
+export function ritzEntries(
+  qRows: Float64Array,
+  vectors: Float64Array,
+  length: number,
+  width: number,
+  rank: number,
+  from: number,
+  to: number,
+  out: Float64Array,
+): void {
+  const four = new Float64Array(4);
+  for (let i = from; i < to; i++) {
+    let j = 0;
+    for (; j + 4 <= rank; j += 4) {
+      dotFour(qRows, i * width, vectors, j * width, width, width, four, 0);
+      for (let k = 0; k < 4; k++) out[(j + k) * length + i] = four[k];
+    }
+    for (; j < rank; j++) out[j * length + i] = dot(qRows, i * width, vectors, j * width, width);
+  }
 }
