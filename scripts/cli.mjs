@@ -1,5 +1,5 @@
 /**
- * `npm run experiment | matrix | check | bench | datasets | embed-docs | download`: runs the command's
+ * `npm run experiment | matrix | check | datasets | embed-docs | download`: runs the command's
  * TypeScript entry point (src/cli/<command>.ts) from an esbuild bundle in .cache/cli/ instead of through
  * tsx. tsx resolves and transforms every module as it loads, which costs about 0.7 s before a command does
  * anything (`--help` took 1.1 s, 0.45 s bundled), and as much again in each worker thread a command starts.
@@ -23,8 +23,11 @@ const OUT_DIR = path.join(ROOT, '.cache/cli');
 /** What the last build read and wrote (written last, so a build cut off is redone). */
 const STAMP = path.join(OUT_DIR, 'build.json');
 
-/** The commands, by their entry point's name in src/cli/. */
-export const COMMANDS = ['experiment', 'matrix', 'check', 'bench', 'datasets', 'embedDocs'];
+/**
+ * The commands, by their entry point's name in src/cli/. Not `bench`: it registers tfjs-core's gradients,
+ * which only a bundler or tsx can load (src/cli/tfjsGradients.ts), and its start-up is not what it measures.
+ */
+export const COMMANDS = ['experiment', 'matrix', 'check', 'datasets', 'embedDocs'];
 /**
  * Modules that a command starts as worker threads (`startWorker(new URL('./<name>.ts', import.meta.url))`):
  * each is an entry point of its own, which `startWorker` starts from the bundle (a test keeps this list

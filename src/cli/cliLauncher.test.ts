@@ -27,7 +27,7 @@ describe('the CLI launcher (scripts/cli.mjs)', () => {
     const stamp = readStamp();
     expect(stamp.inputs).toContain('src/cli/experiment.ts');
     expect(stamp.inputs).toContain('src/core/experiment/pipeline.ts');
-    for (const name of ['experiment.mjs', 'runFileWorker.mjs', 'bench.mjs'])
+    for (const name of ['experiment.mjs', 'runFileWorker.mjs', 'svdHelperWorker.mjs', 'matrix.mjs'])
       expect(stamp.outputs).toContain(name);
 
     // Up to date: started from the bundle as it is.
