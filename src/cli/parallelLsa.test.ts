@@ -1,35 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
-import { csrOperator, type CsrMatrix } from '../core/embedding/csrMatrix';
+import { csrOperator } from '../core/embedding/csrMatrix';
 import { LsaEmbedder } from '../core/embedding/lsaEmbedder';
 import { orthonormalizeColumns } from '../core/embedding/orthonormalize';
 import { randomizedSvd, type TruncatedSvd } from '../core/embedding/randomizedSvd';
 import { SeededRandom } from '../core/rng';
 import { parallelLsaFor, TwoThreadLsa } from './parallelLsa';
-
-/** A seeded sparse matrix with empty rows; `rank` > 0: every row a multiple of one of `rank` rows. */
-function randomCsr(rows: number, cols: number, seed: number, rank = 0): CsrMatrix {
-  const rng = new SeededRandom(seed);
-  const dense = Array.from({ length: rank || rows }, () =>
-    Array.from({ length: cols }, () => (rng.next() < 0.15 ? rng.normal() : 0)),
-  );
-  const indptr = new Int32Array(rows + 1);
-  const indices: number[] = [];
-  const values: number[] = [];
-  for (let i = 0; i < rows; i++) {
-    const scale = rank ? rng.normal() : 1;
-    if (i % 7 !== 3)
-      dense[rank ? i % rank : i].forEach((v, j) => {
-        if (v !== 0) {
-          indices.push(j);
-          values.push(scale * v);
-        }
-      });
-    indptr[i + 1] = indices.length;
-  }
-  return { rows, cols, indptr, indices: Int32Array.from(indices), values: Float64Array.from(values) };
-}
+import { randomCsr } from '../testing/randomCsr';
 
 /** The bytes of each result array, for comparisons bit for bit (the sign of zeros too). */
 function bytes(svd: TruncatedSvd) {

@@ -33,10 +33,10 @@ const write = (
   });
 
 describe('writing a run on worker threads', () => {
-  const expectSameFiles = (dir: string, reference: string) => {
+  const expectSameFiles = (dir: string, reference: string, parquet = true) => {
     const files = readdirSync(path.join(out, reference)).sort();
     expect(readdirSync(path.join(out, dir)).sort()).toEqual(files);
-    expect(files).toContain('optimized_raw_scores.parquet');
+    if (parquet) expect(files).toContain('optimized_raw_scores.parquet');
     for (const file of files)
       expect(readFileSync(path.join(out, dir, file)), file).toEqual(
         readFileSync(path.join(out, reference, file)),
@@ -69,6 +69,28 @@ describe('writing a run on worker threads', () => {
       /cannot write .*_raw_scores\.parquet/,
     );
     expect(pool.size).toBe(0);
+  });
+
+  it("writes a type's raw-score CSV and TREC run as one job, and reports that job's failure", async () => {
+    const options = { config: {}, summary: summarize(result, 'run', 42), parquet: false };
+    const files = experimentFiles(result, options);
+    const pool = new RunFileWorkerPool(1);
+    mkdirSync(path.join(out, 'pair-partly'));
+    const target = (file: RunFile) => path.join(out, file.large ? 'missing' : 'pair-partly', file.path);
+    // The first job (the most expensive): a pair, named by both its files.
+    await expect(writeRunFilesInParallel(result, options, files, target, { workers: pool })).rejects.toThrow(
+      /cannot write (\w+)_raw_scores\.csv and \1_run\.txt: .*ENOENT/,
+    );
+    expect(pool.size).toBe(0);
+  });
+
+  it('writes the same bytes with the CSV or the TREC run alone (no pair)', async () => {
+    for (const only of [{ csv: false }, { trec: false }]) {
+      const name = only.csv === false ? 'no-csv' : 'no-trec';
+      await write(`threads-${name}`, { workers: 2, parquet: false, ...only });
+      await write(`main-${name}`, { workers: 0, parquet: false, ...only });
+      expectSameFiles(`threads-${name}`, `main-${name}`, false);
+    }
   });
 
   it('closes a pool that wrote nothing, and then writes on the main thread', async () => {

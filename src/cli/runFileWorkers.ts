@@ -3,6 +3,7 @@ import type { Worker } from 'node:worker_threads';
 import { matrix } from '../core/matrix';
 import type { ExperimentResult } from '../core/experiment/pipeline';
 import type { RunFile, RunFilesOptions, RunTables, TableFileOptions } from '../core/experiment/runFiles';
+import { writtenTogether } from '../core/experiment/tableFiles';
 import { startWorker } from './tsWorker';
 import { writeRunFile } from './writeRunFile';
 
@@ -23,21 +24,23 @@ export interface RunFileWorkerData {
 /**
  * What the main thread sends a worker: tables to merge into what it holds (`tables`, for the files written
  * while the run goes on) or the finished run (`run`), each before the files that read it; then one file to
- * write at a time.
+ * write at a time: one file, or the files of a `RunFileGroup` (a type's raw-score CSV and TREC run), which
+ * the worker writes together.
  */
 export type RunFileWorkerMessage =
   | { kind: 'run'; run: RunFileWorkerData }
   | { kind: 'tables'; tables: Partial<RunTables>; options: TableFileOptions }
-  | { kind: 'file'; path: string; target: string };
+  | { kind: 'file'; paths: string[]; targets: string[] };
 
 export interface RunFileWorkerReply {
-  path: string;
+  paths: string[];
   error?: string;
 }
 
+/** A worker's job: one file, or files written together. */
 interface QueuedFile {
-  path: string;
-  target: string;
+  paths: string[];
+  targets: string[];
   rank: number;
 }
 
@@ -52,11 +55,11 @@ interface QueuedFile {
 export class RunFileWorkerPool {
   private readonly workers: Worker[];
   private readonly idle: Worker[];
-  /** Files waiting for a worker, most expensive first (`costRank`), in the order given among equals. */
+  /** Jobs waiting for a worker, most expensive first (`costRank`), in the order given among equals. */
   private readonly queue: QueuedFile[] = [];
   /** Paths queued, being written or written. */
   private readonly taken = new Set<string>();
-  /** Files queued or being written. */
+  /** Jobs queued or being written. */
   private pending = 0;
   private waiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
   private state: 'idle' | 'writing' | 'closed' = 'idle';
@@ -75,7 +78,7 @@ export class RunFileWorkerPool {
       worker.once('exit', (code) => fail(new Error(`a file-writing worker stopped (exit code ${code})`)));
       worker.on('message', (reply: RunFileWorkerReply) => {
         this.pending--;
-        if (reply.error) this.fail(new Error(`cannot write ${reply.path}: ${reply.error}`));
+        if (reply.error) this.fail(new Error(`cannot write ${reply.paths.join(' and ')}: ${reply.error}`));
         worker.unref();
         this.idle.push(worker);
         this.pump();
@@ -149,12 +152,26 @@ export class RunFileWorkerPool {
     await Promise.all(this.workers.splice(0).map((w) => w.terminate()));
   }
 
+  /**
+   * Queues `files`, those of a group (`writtenTogether`) as one job when all of them are among `files` and
+   * none was taken yet (else each alone); a job ranks as its most expensive file.
+   */
   private enqueue(files: readonly RunFile[], targetOf: (file: RunFile) => string): void {
+    const byPath = new Map(files.map((file) => [file.path, file]));
     for (const file of files) {
       if (this.taken.has(file.path)) continue;
-      this.taken.add(file.path);
+      const group = writtenTogether(file)?.paths;
+      const members =
+        group && group.every((p) => byPath.has(p) && !this.taken.has(p))
+          ? group.map((p) => byPath.get(p)!)
+          : [file];
+      for (const member of members) this.taken.add(member.path);
       this.pending++;
-      const queued = { path: file.path, target: targetOf(file), rank: costRank(file.path) };
+      const queued: QueuedFile = {
+        paths: members.map((member) => member.path),
+        targets: members.map(targetOf),
+        rank: Math.min(...members.map((member) => costRank(member.path))),
+      };
       const at = this.queue.findIndex((other) => other.rank > queued.rank);
       this.queue.splice(at < 0 ? this.queue.length : at, 0, queued);
     }
@@ -165,13 +182,13 @@ export class RunFileWorkerPool {
   private pump(): void {
     while (!this.failure && this.state !== 'closed' && this.idle.length && this.queue.length) {
       const worker = this.idle.shift()!;
-      const file = this.queue.shift()!;
-      // Busy workers keep the process alive until their file is written.
+      const job = this.queue.shift()!;
+      // Busy workers keep the process alive until their files are written.
       worker.ref();
       worker.postMessage({
         kind: 'file',
-        path: file.path,
-        target: file.target,
+        paths: job.paths,
+        targets: job.targets,
       } satisfies RunFileWorkerMessage);
     }
   }
@@ -204,8 +221,9 @@ export interface ParallelWriteOptions {
 
 /**
  * Writes every file of `files` (from `experimentFiles(result, filesOptions)`) to `targetOf(file)`, whose
- * folder must exist. The large files go to the workers longest first (Parquet, TREC runs, CSV, qrels by
- * their measured cost), so that no worker is left with a long file while the others are done.
+ * folder must exist. The large files go to the workers longest first (Parquet, TREC runs (with their CSV
+ * when both are written: one job), CSV, qrels by their measured cost), so that no worker is left with a
+ * long file while the others are done.
  */
 export async function writeRunFilesInParallel(
   result: ExperimentResult,

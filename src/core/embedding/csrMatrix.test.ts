@@ -1,24 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../rng';
 import { csrOperator, type CsrMatrix } from './csrMatrix';
-
-/** A seeded sparse matrix with empty rows, and entries of either sign. */
-function randomCsr(rows: number, cols: number, seed: number): CsrMatrix {
-  const rng = new SeededRandom(seed);
-  const indptr = new Int32Array(rows + 1);
-  const indices: number[] = [];
-  const values: number[] = [];
-  for (let i = 0; i < rows; i++) {
-    if (i % 7 !== 3)
-      for (let j = 0; j < cols; j++)
-        if (rng.next() < 0.2) {
-          indices.push(j);
-          values.push(rng.normal());
-        }
-    indptr[i + 1] = indices.length;
-  }
-  return { rows, cols, indptr, indices: Int32Array.from(indices), values: Float64Array.from(values) };
-}
+import { randomCsr } from '../../testing/randomCsr';
 
 /** The products one vector at a time, as plain loops: the arithmetic the blocked products must repeat. */
 function plainMultiply(m: CsrMatrix, block: Float64Array, count: number): Float64Array {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../rng';
-import { csrOperator, type CsrMatrix } from './csrMatrix';
+import { csrOperator } from './csrMatrix';
 import { orthonormalizeColumns } from './orthonormalize';
 import {
   claimCounter,
@@ -13,6 +13,7 @@ import {
   type ChunkedTask,
 } from './svdShares';
 import { sequentialSvdKernels } from './svdKernels';
+import { randomCsr } from '../../testing/randomCsr';
 
 const shared = (length: number) => new Float64Array(new SharedArrayBuffer(8 * length));
 
@@ -20,21 +21,6 @@ function random(length: number, rng: SeededRandom, zeros = 0): Float64Array {
   const out = shared(length);
   for (let i = 0; i < length; i++) out[i] = rng.next() < zeros ? 0 : rng.normal();
   return out;
-}
-
-function randomCsr(rows: number, cols: number, rng: SeededRandom): CsrMatrix {
-  const indptr = new Int32Array(rows + 1);
-  const indices: number[] = [];
-  const values: number[] = [];
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++)
-      if (rng.next() < 0.2) {
-        indices.push(j);
-        values.push(rng.normal());
-      }
-    indptr[i + 1] = indices.length;
-  }
-  return { rows, cols, indptr, indices: Int32Array.from(indices), values: Float64Array.from(values) };
 }
 
 /** The chunks of `task` in a shuffled order, as threads may claim and finish them. */

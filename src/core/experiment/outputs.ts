@@ -2,7 +2,7 @@ import { row } from '../matrix';
 import { aggregateRuns, summarizeRun } from '../metrics/aggregate';
 import { IR_MEASURES_NAMES, METRIC_NAMES, type MetricName } from '../metrics/rankingMetrics';
 import type { ComputationType } from './config';
-import { ByteChunks, FieldTable, utf8 } from './byteChunks';
+import { ByteChunks, FieldTable, Float32Texts, utf8 } from './byteChunks';
 import { csvField, csvLine } from './csv';
 import type { LatencyReport } from './latency';
 import type { ExperimentResult } from './pipeline';
@@ -38,20 +38,48 @@ export function* resultsCsv(
  */
 export function* rawScoresCsv(result: RunTables, type: ComputationType): Generator<Uint8Array> {
   const out = new ByteChunks();
-  out.reserve(64).ascii('query_id,doc_id,gold_label,score,teacher_score\n');
-  const docFields = new FieldTable(result.dataset.documents.map((d) => csvField(d.id)));
-  // Per candidate, the index of its teacher score (-1: not sampled); a later sample of one candidate wins.
-  const teacherAt = new Int32Array(
-    result.dataset.queries.reduce((n, q) => Math.max(n, q.candidates.length), 0),
-  );
-  teacherAt.fill(-1);
+  const lines = new RawScoresCsvLines(result, type);
+  lines.header(out);
+  const texts = new Float32Texts();
   const typeScores = scoresOf(result, type);
-  for (const [i, q] of result.dataset.queries.entries()) {
-    const sampled = result.sampled[i];
-    const teacherScores = result.teacher[i].scores;
+  for (let i = 0; i < result.dataset.queries.length; i++)
+    yield* lines.query(out, i, texts.fill(typeScores[i]));
+  yield out.flush();
+}
+
+/**
+ * The lines of `<type>_raw_scores.csv`, query by query (`rawScoresCsv`, and `rawScoresAndTrecRun`, which
+ * writes the TREC run from the same score texts).
+ */
+export class RawScoresCsvLines {
+  private readonly docFields: FieldTable;
+  /** Per candidate, the index of its teacher score (-1: not sampled); a later sample of one candidate wins. */
+  private readonly teacherAt: Int32Array;
+
+  constructor(
+    private readonly result: RunTables,
+    type: ComputationType,
+  ) {
+    scoresOf(result, type);
+    this.docFields = new FieldTable(result.dataset.documents.map((d) => csvField(d.id)));
+    this.teacherAt = new Int32Array(
+      result.dataset.queries.reduce((n, q) => Math.max(n, q.candidates.length), 0),
+    );
+    this.teacherAt.fill(-1);
+  }
+
+  header(out: ByteChunks): void {
+    out.reserve(64).ascii('query_id,doc_id,gold_label,score,teacher_score\n');
+  }
+
+  /** The rows of query `i`, whose scores `texts` holds (in candidate order). */
+  *query(out: ByteChunks, i: number, texts: Float32Texts): Generator<Uint8Array> {
+    const { docFields, teacherAt } = this;
+    const q = this.result.dataset.queries[i];
+    const sampled = this.result.sampled[i];
+    const teacherScores = this.result.teacher[i].scores;
     sampled.forEach((c, k) => (teacherAt[c] = k));
     const queryField = utf8(csvField(q.id));
-    const scores = typeScores[i];
     for (let c = 0; c < q.candidates.length; c++) {
       // Label, score and teacher score: at most 24 characters each, and 5 separators.
       out.reserve(queryField.length + docFields.longest + 77);
@@ -59,7 +87,7 @@ export function* rawScoresCsv(result: RunTables, type: ComputationType): Generat
       const label = q.labels[c];
       if (label === 0 || label === 1) out.byte(48 + label);
       else out.ascii(csvField(label));
-      out.byte(COMMA).float32(scores[c]).byte(COMMA);
+      out.byte(COMMA).field(texts, c).byte(COMMA);
       const k = teacherAt[c];
       const teacher = k < 0 ? null : teacherScores[k];
       if (teacher !== undefined && teacher !== null) out.ascii(csvField(teacher));
@@ -69,7 +97,6 @@ export function* rawScoresCsv(result: RunTables, type: ComputationType): Generat
     }
     sampled.forEach((c) => (teacherAt[c] = -1));
   }
-  yield out.flush();
 }
 
 /** The candidate scores of `type`, which `tables` must hold. */

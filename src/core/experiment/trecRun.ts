@@ -1,7 +1,6 @@
 import { rankByScore } from '../metrics/rankingMetrics';
 import type { ComputationType } from './config';
-import { ByteChunks, FieldTable, utf8 } from './byteChunks';
-import { lastFloat32Value } from './float32Digits';
+import { ByteChunks, FieldTable, Float32Texts, utf8 } from './byteChunks';
 import { scoresOf } from './outputs';
 import type { RunTables } from './runFiles';
 
@@ -57,29 +56,59 @@ export function* trecRunFile(
   tag: string = type,
 ): Generator<Uint8Array> {
   const out = new ByteChunks();
-  const runTag = utf8(` ${trecId(tag)}\n`);
-  const docFields = new FieldTable(result.dataset.documents.map((d) => ` Q0 ${trecId(d.id)} `));
+  const lines = new TrecRunLines(result, type, tag);
+  const texts = new Float32Texts();
   const typeScores = scoresOf(result, type);
-  for (const [i, q] of result.dataset.queries.entries()) {
-    const scores = typeScores[i];
+  for (let i = 0; i < result.dataset.queries.length; i++)
+    yield* lines.query(out, i, texts.fill(typeScores[i]));
+  yield out.flush();
+}
+
+/**
+ * The lines of `<type>_run.txt`, query by query (`trecRunFile`, and `rawScoresAndTrecRun`, which writes
+ * the raw-score CSV from the same score texts).
+ */
+export class TrecRunLines {
+  private readonly runTag: Uint8Array;
+  private readonly docFields: FieldTable;
+  private readonly typeScores: Float32Array[];
+  /** `<rank> ` for every rank a query has (copied in order: cheaper than printing each rank's digits). */
+  private readonly ranks: FieldTable;
+
+  constructor(
+    private readonly result: RunTables,
+    type: ComputationType,
+    tag: string = type,
+  ) {
+    this.runTag = utf8(` ${trecId(tag)}\n`);
+    this.docFields = new FieldTable(result.dataset.documents.map((d) => ` Q0 ${trecId(d.id)} `));
+    this.typeScores = scoresOf(result, type);
+    const most = result.dataset.queries.reduce((n, q) => Math.max(n, q.candidates.length), 0);
+    this.ranks = new FieldTable(Array.from({ length: most }, (_, r) => `${r + 1} `));
+  }
+
+  /** The lines of query `i`, rank 1 first; `texts` holds its scores' texts in candidate order. */
+  *query(out: ByteChunks, i: number, texts: Float32Texts): Generator<Uint8Array> {
+    const { runTag, docFields, ranks } = this;
+    const q = this.result.dataset.queries[i];
+    const scores = this.typeScores[i];
     const order = rankByScore(scores);
     const qid = utf8(trecId(q.id));
+    const values = texts.values;
     let previous = Infinity;
     for (let r = 0; r < order.length; r++) {
+      const c = order[r];
       // The rank (10 digits at most), a space and the score (24 characters at most).
       out.reserve(qid.length + docFields.longest + 35 + runTag.length);
-      out
-        .bytes(qid)
-        .field(docFields, q.candidates[order[r]])
-        .unsigned(r + 1)
-        .byte(SPACE);
-      const score = scores[order[r]];
-      if (!Number.isFinite(score))
-        throw new RangeError(`score ${score} cannot be written in a TREC run: scores must be finite numbers`);
-      out.float32(score);
-      let value = lastFloat32Value();
-      if (!(value < previous)) {
-        out.retractFloat32();
+      out.bytes(qid).field(docFields, q.candidates[c]).field(ranks, r);
+      // A text reads back as a finite number exactly when its score is finite.
+      if (!Number.isFinite(values[c]))
+        throw new RangeError(
+          `score ${scores[c]} cannot be written in a TREC run: scores must be finite numbers`,
+        );
+      let value = values[c];
+      if (value < previous) out.field(texts, c);
+      else {
         value = nextDown(previous);
         out.ascii(String(value));
       }
@@ -89,10 +118,7 @@ export function* trecRunFile(
       if (chunk) yield chunk;
     }
   }
-  yield out.flush();
 }
-
-const SPACE = 32;
 
 /** `qrels.txt`: `qid 0 docno relevance` for every candidate of every query (the judged set of the run). */
 export function* trecQrelsFile(result: Pick<RunTables, 'dataset'>): Generator<Uint8Array> {
