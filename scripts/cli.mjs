@@ -100,18 +100,23 @@ async function build() {
     write: false,
     logLevel: 'error',
   });
-  mkdirSync(OUT_DIR, { recursive: true });
-  const outputs = [];
-  for (const file of result.outputFiles) {
-    const name = path.relative(OUT_DIR, file.path);
-    outputs.push(name);
-    writeWhole(file.path, file.contents);
-  }
+  const outputs = result.outputFiles.map((file) => path.relative(OUT_DIR, file.path));
   const inputs = Object.keys(result.metafile.inputs).sort();
-  writeWhole(
-    STAMP,
-    JSON.stringify({ version: BUILD_VERSION, hash: inputsHash(inputs), inputs, outputs }, null, 1),
-  );
+  try {
+    mkdirSync(OUT_DIR, { recursive: true });
+    for (const file of result.outputFiles) writeWhole(file.path, file.contents);
+    writeWhole(
+      STAMP,
+      JSON.stringify({ version: BUILD_VERSION, hash: inputsHash(inputs), inputs, outputs }, null, 1),
+    );
+  } catch (error) {
+    throw new Error(
+      `cannot write the commands' bundle to ${OUT_DIR} (${error.code ?? error.message}); ` +
+        'run from a checkout you can write to, or run the command under tsx: ' +
+        'npx tsx src/cli/<command>.ts',
+      { cause: error },
+    );
+  }
 }
 
 function writeWhole(target, contents) {
