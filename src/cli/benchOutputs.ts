@@ -3,6 +3,7 @@ import { matrix } from '../core/matrix';
 import type { ComputationType } from '../core/experiment/config';
 import type { ExperimentResult } from '../core/experiment/pipeline';
 import { rawScoresCsv } from '../core/experiment/outputs';
+import { rawScoresAndTrecRun } from '../core/experiment/rawScoresAndTrecRun';
 import { PARQUET_TUNING, rawScoresParquet } from '../core/experiment/rawScoresParquet';
 import { trecQrelsFile, trecRunFile } from '../core/experiment/trecRun';
 import type { RankingMetrics } from '../core/metrics/rankingMetrics';
@@ -97,6 +98,12 @@ export async function benchOutputs(repeats: number, quick: boolean): Promise<Out
   };
   await measure('raw_scores.csv', {}, () => consume(rawScoresCsv(result, 'optimized')));
   await measure('run.txt', {}, () => consume(trecRunFile(result, 'optimized')));
+  // The two as the CLI's workers write them: one pass, each score formatted once.
+  await measure('raw_scores.csv+run.txt', {}, async () => {
+    let bytes = 0;
+    for (const [, chunk] of rawScoresAndTrecRun(result, 'optimized')) bytes += chunk.length;
+    return bytes;
+  });
   await measure('qrels.txt', {}, () => consume(trecQrelsFile(result)));
   // Levels × row groups at the chosen page size, then the chosen level and groups with 1 MiB pages
   // (hyparquet-writer's default, used before).
