@@ -15,7 +15,7 @@ function* numberLines(first: number, count: number): Generator<Uint8Array> {
   for (let i = 0; i < count; i++) {
     out
       .reserve(48)
-      .unsigned(first + i)
+      .ascii(String(first + i))
       .byte(44)
       .float32(i / 7)
       .byte(10);

@@ -17,7 +17,7 @@ describe('ByteChunks', () => {
   const lines = (out: ByteChunks, from: number, count: number): Uint8Array[] => {
     const chunks: Uint8Array[] = [];
     for (let i = from; i < from + count; i++) {
-      out.reserve(16).unsigned(i).byte(10);
+      out.reserve(16).ascii(String(i)).byte(10);
       const chunk = out.take();
       if (chunk) chunks.push(chunk);
     }

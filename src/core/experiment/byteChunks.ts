@@ -176,16 +176,6 @@ export class ByteChunks {
     return this;
   }
 
-  /** A non-negative integer below 2^31 (at most 10 bytes). */
-  unsigned(value: number): this {
-    let length = 1;
-    for (let x = value; x >= 10; x = (x / 10) | 0) length++;
-    const end = this.at + length;
-    for (let i = end - 1, x = value; i >= this.at; i--, x = (x / 10) | 0) this.buffer[i] = 48 + (x % 10);
-    this.at = end;
-    return this;
-  }
-
   /** `float32Text(value)` (at most `FLOAT32_TEXT_MAX_BYTES`). */
   float32(value: number): this {
     this.at = writeFloat32Text(this.buffer, this.at, value);

@@ -56,7 +56,7 @@ describe('float32Digits', () => {
     for (let i = 0; i < 200_000; i++) {
       out
         .reserve(40)
-        .unsigned(i)
+        .ascii(String(i))
         .byte(44)
         .float32(i / 7)
         .byte(10);
